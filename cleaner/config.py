@@ -1,0 +1,127 @@
+"""`CleanerConfig`: one immutable object holding every switch, with documented defaults.
+
+Follows ftfy's `TextFixerConfig` shape: functions take `config=None, **overrides`, and
+`CleanerConfig.from_toml` reads the same keys from a file (the CLI's `--config`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaner.types import Category
+
+
+class ConfigError(ValueError):
+    """A configuration value or file is invalid; the message names the key or file."""
+
+
+@dataclass(frozen=True)
+class CleanerConfig:
+    """All settings of a cleaning run. Instances are immutable; use `replace` to derive.
+
+    Attributes:
+        disabled: categories that are never removed (e.g. keep related links: {"related"}).
+        disabled_rules: rule ids (or id prefixes ending in '.') that never fire.
+        rule_files: extra TOML rule files in the package's rule format (user phrase rules).
+        guard: whether the over-removal guard may restore uncertain lines.
+        guard_min_words: the guard only looks at documents with at least this many words
+            in prose-shaped lines (shorter documents have no "real prose" to protect).
+        guard_keep_ratio: the guard fires when fewer than this share of the input's
+            prose words would remain.
+        teaser_max_words: longest line a related-block header may take as a teaser headline.
+        summary_max_words: longest teaser summary (a line after a teaser headline).
+        topic_overlap: a line whose content words overlap the rest of the document at least
+            this much is on-topic: a related block never takes it as a teaser summary.
+        sandwich_max_words: longest uncertain line taken when boilerplate of one category
+            stands on both sides of it.
+        box_topic_veto: ... unless that line overlaps the rest of the document this much (the
+            structure is strong evidence already, so only clearly on-topic lines are spared).
+        max_passes: passes over the surviving lines until nothing more is removed; what makes
+            `clean(clean(t).text) == clean(t)` hold by construction.
+    """
+
+    disabled: frozenset[Category] = frozenset()
+    disabled_rules: frozenset[str] = frozenset()
+    rule_files: tuple[Path, ...] = ()
+    guard: bool = True
+    guard_min_words: int = 40
+    guard_keep_ratio: float = 0.25
+    teaser_max_words: int = 20
+    summary_max_words: int = 70
+    topic_overlap: float = 0.4
+    sandwich_max_words: int = 40
+    box_topic_veto: float = 0.6
+    max_passes: int = 4
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "disabled", frozenset(_categories(self.disabled)))
+        object.__setattr__(self, "disabled_rules", frozenset(self.disabled_rules))
+        object.__setattr__(self, "rule_files", tuple(Path(p) for p in self.rule_files))
+        if not 0.0 <= self.guard_keep_ratio <= 1.0:
+            raise ConfigError(f"guard_keep_ratio must be within 0..1, got {self.guard_keep_ratio}")
+        for name in ("topic_overlap", "box_topic_veto"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"{name} must be within 0..1, got {getattr(self, name)}")
+        if self.max_passes < 1:
+            raise ConfigError(f"max_passes must be at least 1, got {self.max_passes}")
+
+    def replace(self, **overrides: Any) -> CleanerConfig:
+        """A copy with some fields changed; unknown names are an error, not silently ignored."""
+        if not overrides:
+            return self
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return dataclasses.replace(self, **overrides)
+
+    def enabled(self, category: Category) -> bool:
+        return category not in self.disabled
+
+    def rule_enabled(self, rule_id: str) -> bool:
+        return not any(
+            rule_id == off or (off.endswith(".") and rule_id.startswith(off)) for off in self.disabled_rules
+        )
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> CleanerConfig:
+        """Read settings from a TOML file: the same keys as the attributes, at top level.
+
+        Relative `rule_files` are resolved against the config file's folder.
+        """
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+        if "rule_files" in data:
+            data["rule_files"] = tuple(path.parent / p for p in data["rule_files"])
+        try:
+            return cls().replace(**data)
+        except (ConfigError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _categories(values: Iterable[Category | str]) -> Iterable[Category]:
+    for v in values:
+        try:
+            yield Category(v)
+        except ValueError:
+            names = ", ".join(c.value for c in Category)
+            raise ConfigError(f"unknown category {v!r}; known: {names}") from None
+
+
+def resolve(config: CleanerConfig | None, overrides: Mapping[str, Any]) -> CleanerConfig:
+    """The `config=None, **overrides` convention in one place."""
+    return (config or DEFAULT).replace(**overrides)
+
+
+DEFAULT = CleanerConfig()

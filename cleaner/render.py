@@ -1,0 +1,52 @@
+"""Stage 5: render. The output text is rebuilt from blocks + decisions, and nothing else.
+
+Kept lines are emitted exactly as they were (a CRLF line keeps its '\\r'). A run of blank lines
+that a removal created collapses to one; blank runs the author wrote stay as they were; there
+are no leading or trailing blank lines; non-empty output ends with the input's line ending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cleaner.types import Block, Decision, Removal
+
+Decisions = dict[int, Decision]
+
+
+def render(blocks: Sequence[Block], decisions: Decisions) -> str:
+    out: list[str] = []
+    gap: list[str] = []  # blank lines since the last kept non-blank line
+    gap_removed = False
+    for b in blocks:
+        d = decisions.get(b.index)
+        if d is not None and d.dropped:
+            gap_removed = True
+        elif b.blank:
+            gap.append(b.text)
+        else:
+            if out and gap:
+                out.extend(gap[:1] if gap_removed else gap)
+            out.append(b.text)
+            gap, gap_removed = [], False
+    if not out:
+        return ""
+    crlf = any(b.text.endswith("\r") for b in blocks[:-1])
+    ending = "\n" if out[-1].endswith("\r") or not crlf else "\r\n"
+    return "\n".join(out) + ending
+
+
+def removals(blocks: Sequence[Block], decisions: Decisions) -> list[Removal]:
+    """Dropped lines grouped into runs of consecutive lines removed by the same rule."""
+    runs: list[Removal] = []
+    for b in blocks:
+        d = decisions.get(b.index)
+        if d is None or not d.dropped or d.category is None:
+            continue
+        text = b.text.rstrip("\r")
+        last = runs[-1] if runs else None
+        if last is not None and last.lines[1] == b.line - 1 and last.rule == d.rule and last.category == d.category:
+            runs[-1] = Removal((last.lines[0], b.line), last.text + "\n" + text, d.category, d.rule, last.reason, d.score)
+        else:
+            runs.append(Removal((b.line, b.line), text, d.category, d.rule, d.reason, d.score))
+    return runs

@@ -1,0 +1,351 @@
+"""Stage 3: revise with context. Neighbours, position and the whole document decide here.
+
+jusText's second pass, with one function per structural signal so each is tested on its own:
+
+- `breadcrumbs`: an isolated line of short items between separators ("World | Asia | Defense").
+- `headlines`: the headline repeated (caption, alt text, og:title copy), and section labels
+  ("kickers") standing above an identified headline.
+- `related_blocks`: a related-links header takes the teasers after it (headline-like lines and
+  off-topic summaries) only while they look like teasers; it stops where the article resumes.
+- `sandwiches`: a short line between two newsletter or paywall lines belongs to the same box.
+- `lead_ins`: a tiny label right above a newsletter/paywall/promo box (its name) belongs to it.
+
+Every function takes the visible blocks and the decisions so far, and returns only new
+decisions; it never overrides an earlier one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from cleaner.config import CleanerConfig
+from cleaner.rules import RuleSet
+from cleaner.segment import WORD_RE, normalize
+from cleaner.topic import content_words, overlap, vocabulary
+from cleaner.types import Action, Block, Category, Decision, Shape, Stage, Strength
+
+Decisions = dict[int, Decision]
+
+TOP_REGION = 8  # non-blank lines at the top of a document where the headline stands
+HEADLINE_MIN_WORDS = 3
+HEADLINE_MAX_WORDS = 30
+NEAR_DUPLICATE = 0.8  # token Jaccard at which a line is a variant of the headline
+KICKER_MAX_WORDS = 3
+MAX_TEASERS = 40
+SANDWICH_MAX_RUN = 2
+BOX_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL})
+LEAD_IN_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL, Category.PROMO})
+LEAD_IN_MAX_WORDS = 5
+
+
+@dataclass
+class DocView:
+    """The visible blocks of one document plus lazily computed per-document features."""
+
+    blocks: Sequence[Block]
+    config: CleanerConfig
+    title: str | None = None
+    nonblank: list[int] = field(init=False)
+    _words: list[frozenset[str]] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.nonblank = [i for i, b in enumerate(self.blocks) if not b.blank]
+
+    def words(self, pos: int) -> frozenset[str]:
+        if self._words is None:
+            self._words = [content_words(b.text) if not b.blank else frozenset() for b in self.blocks]
+        return self._words[pos]
+
+    def vocabulary(self, decisions: Decisions) -> Counter[str]:
+        """Content-word line counts over the lines still kept."""
+        return vocabulary(self.words(p) for p in self.nonblank if self.blocks[p].index not in decisions)
+
+
+def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
+    """Run every context function in order; return the new decisions only."""
+    decisions = dict(annotations)
+    steps: list[Callable[[DocView, Decisions], Decisions]] = [
+        breadcrumbs,
+        headlines,
+        lambda v, d: related_blocks(v, d, rules),
+        sandwiches,
+        lead_ins,
+    ]
+    for step in steps:
+        for index, decision in step(view, decisions).items():
+            if decision.category is not None and not view.config.enabled(decision.category):
+                continue
+            decisions.setdefault(index, decision)
+    return {i: d for i, d in decisions.items() if i not in annotations}
+
+
+def _drop(rule: str, category: Category, reason: str, strength: Strength, score: float | None = None) -> Decision:
+    return Decision(Action.DROP, Stage.REVISE, rule, reason, category, strength, score)
+
+
+def _dropped(decisions: Decisions, block: Block) -> Decision | None:
+    d = decisions.get(block.index)
+    return d if d is not None and d.dropped else None
+
+
+# -- breadcrumbs -------------------------------------------------------------------------------
+
+_CRUMB_SPLIT = re.compile(r"\s+(?:/|>|::|-)\s+|\s*(?:\||»|›|•|·|→|►|▸)\s*")
+
+
+def crumb_parts(text: str) -> list[str]:
+    return [p for p in (part.strip() for part in _CRUMB_SPLIT.split(text.strip())) if p]
+
+
+def _is_crumb(text: str) -> bool:
+    stripped = text.strip()
+    if stripped.startswith("|") or stripped.endswith("|"):
+        return False  # a table row
+    parts = crumb_parts(stripped)
+    if len(parts) < 3:
+        return False
+    sizes = [len(WORD_RE.findall(p)) for p in parts]
+    if min(sizes) == 0:
+        return False
+    if max(sizes) <= 4 and sum(sizes) <= 16:
+        return True
+    return len(parts) >= 5 and max(sizes) <= 3  # a menu row
+
+
+def breadcrumbs(view: DocView, decisions: Decisions) -> Decisions:
+    """Isolated crumb lines. Runs of separated lines are tables, and are left alone."""
+    out: Decisions = {}
+    nb = view.nonblank
+    for k, pos in enumerate(nb):
+        block = view.blocks[pos]
+        if block.index in decisions or block.words > 20 or not _is_crumb(block.text):
+            continue
+        neighbours = [view.blocks[nb[j]] for j in (k - 1, k + 1) if 0 <= j < len(nb)]
+        if any(len(crumb_parts(n.text)) >= 3 for n in neighbours):
+            continue
+        out[block.index] = _drop(
+            "structure.breadcrumb",
+            Category.NAVIGATION,
+            "A row of short items between separators is a breadcrumb or menu, not a sentence.",
+            Strength.STRONG,
+        )
+    return out
+
+
+# -- headlines ---------------------------------------------------------------------------------
+
+_TITLE_SPLIT = re.compile(r"\s(?:\||-|:|·|/)\s")
+
+
+def _key(norm: str) -> str:
+    return " ".join(WORD_RE.findall(norm))
+
+
+def _variants(norm: str) -> frozenset[str]:
+    """The line's word key, plus its longest part when it carries a ' | Site' style suffix."""
+    keys = {_key(norm)}
+    parts = [p for p in _TITLE_SPLIT.split(norm) if len(WORD_RE.findall(p)) >= HEADLINE_MIN_WORDS]
+    if len(parts) > 1:
+        keys.add(_key(max(parts, key=len)))
+    return frozenset(k for k in keys if k)
+
+
+@dataclass
+class _Anchor:
+    variants: frozenset[str]
+    tokens: frozenset[str]
+    pos: int
+    pending: bool = False  # a given title whose first occurrence in the text is still to come
+    confirmed: bool = False  # repeated later, or matching the title: surely the headline
+
+    def matches(self, variants: frozenset[str], tokens: frozenset[str]) -> bool:
+        if self.variants & variants:
+            return True
+        if len(tokens) < 4 or len(self.tokens) < 4:
+            return False
+        return len(tokens & self.tokens) / len(tokens | self.tokens) >= NEAR_DUPLICATE
+
+
+def _headline_sized(block: Block) -> bool:
+    return HEADLINE_MIN_WORDS <= block.words <= HEADLINE_MAX_WORDS and not block.text.rstrip().endswith(".")
+
+
+def headlines(view: DocView, decisions: Decisions) -> Decisions:
+    """Repeats of the headline (first occurrence stays), then kickers above it."""
+    out: Decisions = {}
+    anchors: list[_Anchor] = []
+    if view.title and view.title.strip():
+        tnorm = normalize(view.title.strip())
+        anchors.append(_Anchor(_variants(tnorm), frozenset(_key(tnorm).split()), -1, pending=True))
+    for k, pos in enumerate(view.nonblank):
+        block = view.blocks[pos]
+        if block.index in decisions or not _headline_sized(block):
+            continue
+        variants = _variants(block.norm)
+        tokens = frozenset(_key(block.norm).split())
+        hit = next((a for a in anchors if a.matches(variants, tokens)), None)
+        if hit is None:
+            if k < TOP_REGION:
+                anchors.append(_Anchor(variants, tokens, pos))
+        elif hit.pending:
+            hit.pending, hit.confirmed, hit.pos = False, True, pos
+        else:
+            hit.confirmed = True
+            out[block.index] = _drop(
+                "structure.duplicate-headline",
+                Category.DUPLICATE_HEADLINE,
+                f"Repeats the headline on line {view.blocks[hit.pos].line} (caption, alt text or title copy).",
+                Strength.STRONG,
+            )
+    confirmed = [a for a in anchors if a.confirmed and a.pos >= 0]
+    if confirmed:
+        out.update(_kickers(view, decisions, min(a.pos for a in confirmed)))
+    return out
+
+
+def _kickers(view: DocView, decisions: Decisions, headline_pos: int) -> Decisions:
+    """Section labels above the headline, when nothing but labels and chrome stands there."""
+    before = [view.blocks[p] for p in view.nonblank if p < headline_pos]
+    labels = [b for b in before if b.index not in decisions]
+    if not labels or any(b.shape is not Shape.HEADLINE or b.words > KICKER_MAX_WORDS for b in labels):
+        return {}
+    reason = "A short section label above the headline (a kicker), not part of the article."
+    return {b.index: _drop("structure.kicker", Category.NAVIGATION, reason, Strength.WEAK) for b in labels}
+
+
+# -- related-links blocks ----------------------------------------------------------------------
+
+
+def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decisions:
+    """Extend each header (a rule with `header = true`) over the teasers that follow it."""
+    out: Decisions = {}
+    nb = view.nonblank
+    vocab: Counter[str] | None = None
+    for k, pos in enumerate(nb):
+        head = view.blocks[pos]
+        d = decisions.get(head.index)
+        if d is None or d.stage is not Stage.ANNOTATE or d.category is None:
+            continue
+        rule = rules.by_id.get(d.rule)
+        if rule is None or not rule.header:
+            continue
+        if vocab is None:
+            vocab = view.vocabulary(decisions)
+        taken = _teasers(view, decisions, out, nb[k + 1 :], vocab)
+        for p, kind in taken:
+            out[view.blocks[p].index] = _drop(
+                "context.teaser",
+                d.category,
+                f"A {kind} of another story, under the header on line {head.line}.",
+                Strength.WEAK,
+            )
+    return out
+
+
+def _teasers(
+    view: DocView, decisions: Decisions, out: Decisions, following: Sequence[int], vocab: Counter[str]
+) -> list[tuple[int, str]]:
+    cfg = view.config
+    taken: list[tuple[int, str]] = []
+    in_block: Counter[str] = Counter()
+
+    def on_topic(p: int) -> bool:
+        share = overlap(view.words(p), vocab, in_block + Counter(view.words(p)))
+        return share is None or share >= cfg.topic_overlap
+
+    stopped_at: int | None = None
+    for p in following:
+        block = view.blocks[p]
+        if block.index in decisions or block.index in out or len(taken) >= MAX_TEASERS:
+            break
+        last_kind = taken[-1][1] if taken else "header"
+        if block.shape is Shape.HEADLINE and block.words <= cfg.teaser_max_words:
+            taken.append((p, "headline"))
+        elif last_kind == "headline" and block.words <= cfg.summary_max_words and not on_topic(p):
+            taken.append((p, "summary"))
+        else:
+            stopped_at = p
+            break
+        in_block.update(view.words(p))
+    # The article resumed under a section heading: give the heading back.
+    if stopped_at is not None and taken and taken[-1][1] == "headline":
+        if view.blocks[stopped_at].shape is Shape.PROSE and on_topic(stopped_at):
+            last = taken[-1][0]
+            in_block.subtract(view.words(last))
+            if on_topic(last) or view.blocks[last].words <= 1:
+                taken.pop()
+    return taken
+
+
+# -- boxes: sandwiches and lead-ins ------------------------------------------------------------
+
+
+def sandwiches(view: DocView, decisions: Decisions) -> Decisions:
+    """Up to two short, off-topic lines between two lines of the same newsletter/paywall box."""
+    out: Decisions = {}
+    nb = view.nonblank
+    vocab: Counter[str] | None = None
+    k = 0
+    while k < len(nb):
+        left = _dropped(decisions, view.blocks[nb[k]])
+        if left is None or left.category not in BOX_CATEGORIES:
+            k += 1
+            continue
+        run: list[int] = []
+        j = k + 1
+        while j < len(nb) and view.blocks[nb[j]].index not in decisions and len(run) <= SANDWICH_MAX_RUN:
+            run.append(nb[j])
+            j += 1
+        right = _dropped(decisions, view.blocks[nb[j]]) if j < len(nb) else None
+        if run and len(run) <= SANDWICH_MAX_RUN and right is not None and right.category == left.category:
+            if vocab is None:
+                vocab = view.vocabulary(decisions)
+            if all(_box_text(view, p, vocab) for p in run):
+                category = left.category
+                assert category is not None
+                for p in run:
+                    out[view.blocks[p].index] = _drop(
+                        "context.sandwich",
+                        category,
+                        f"Stands between two {category.value} lines, inside the same box.",
+                        Strength.WEAK,
+                    )
+        k = max(j, k + 1)
+    return out
+
+
+def _box_text(view: DocView, pos: int, vocab: Counter[str]) -> bool:
+    block = view.blocks[pos]
+    if block.words > view.config.sandwich_max_words:
+        return False
+    words = view.words(pos)
+    share = overlap(words, vocab, Counter(words))
+    return share is None or share < view.config.box_topic_veto
+
+
+def lead_ins(view: DocView, decisions: Decisions) -> Decisions:
+    """A tiny label (a box's name) right above two or more lines of one box."""
+    out: Decisions = {}
+    nb = view.nonblank
+    for k in range(len(nb) - 2):
+        block = view.blocks[nb[k]]
+        if block.index in decisions or block.shape is not Shape.HEADLINE or block.words > LEAD_IN_MAX_WORDS:
+            continue
+        first = _dropped(decisions, view.blocks[nb[k + 1]])
+        second = _dropped(decisions, view.blocks[nb[k + 2]])
+        if first is None or second is None or first.category not in LEAD_IN_CATEGORIES:
+            continue
+        if first.strength is not Strength.STRONG or second.category != first.category:
+            continue
+        category = first.category
+        assert category is not None
+        out[block.index] = _drop(
+            "context.lead-in",
+            category,
+            f"A short label directly above a {category.value} box (its name or kicker).",
+            Strength.WEAK,
+        )
+    return out

@@ -1,0 +1,51 @@
+"""What a document is about: content words, so that off-topic teasers can be told from prose.
+
+Content words are `\\w+` tokens of three or more letters that are not function words of the
+major languages. The function-word lists are jusText's stoplists (jusText ships with
+trafilatura), read once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[^\W\d_]{3,}")
+_STOPLIST_LANGUAGES = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Union of the function-word lists of the major Latin-script languages (immutable)."""
+    import justext
+
+    words: set[str] = set()
+    for language in _STOPLIST_LANGUAGES:
+        words |= {w.lower() for w in justext.get_stoplist(language)}
+    return frozenset(words)
+
+
+def content_words(text: str) -> frozenset[str]:
+    stop = stopwords()
+    return frozenset(t for t in _TOKEN.findall(text.lower()) if t not in stop)
+
+
+def vocabulary(lines: Iterable[frozenset[str]]) -> Counter[str]:
+    """How many lines each content word occurs in."""
+    counts: Counter[str] = Counter()
+    for words in lines:
+        counts.update(words)
+    return counts
+
+
+def overlap(words: frozenset[str], vocab: Counter[str], exclude: Counter[str]) -> float | None:
+    """Share of `words` found elsewhere in the document (vocab minus `exclude`).
+
+    None when the line has too few content words to judge.
+    """
+    if len(words) < 3:
+        return None
+    shared = sum(1 for w in words if vocab[w] - exclude[w] > 0)
+    return shared / len(words)
