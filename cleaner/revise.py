@@ -147,9 +147,11 @@ def _key(norm: str) -> str:
 def _variants(norm: str) -> frozenset[str]:
     """The line's word key, plus its longest part when it carries a ' | Site' style suffix."""
     keys = {_key(norm)}
-    parts = [p for p in _TITLE_SPLIT.split(norm) if len(WORD_RE.findall(p)) >= HEADLINE_MIN_WORDS]
+    parts = _TITLE_SPLIT.split(norm)
     if len(parts) > 1:
-        keys.add(_key(max(parts, key=len)))
+        longest = max(parts, key=len)
+        if len(WORD_RE.findall(longest)) >= HEADLINE_MIN_WORDS:
+            keys.add(_key(longest))
     return frozenset(k for k in keys if k)
 
 

@@ -1,0 +1,129 @@
+"""The library contract: CleanResult's shape, line endings, blanks, config, errors."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner import Category, CleanerConfig, ConfigError
+from tests.conftest import SEEDS
+
+PROSE = (
+    "The council approved the new budget on Tuesday after a long debate about school funding, "
+    "road repairs and the cost of running the city's two public libraries."
+)
+PROSE2 = (
+    "Officials said the plan would be reviewed again in spring, when the first figures on tax "
+    "receipts are published and the mayor presents her report to residents."
+)
+
+
+def doc(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def test_removes_whole_lines_and_reports_spans() -> None:
+    text = doc("Skip to content", "", PROSE, "", "Get the newsletter", "", PROSE2)
+    result = cleaner.clean(text)
+    assert result.text == doc(PROSE, "", PROSE2)
+    assert [(r.lines, r.category) for r in result.removed] == [
+        ((1, 1), Category.NAVIGATION),
+        ((5, 5), Category.NEWSLETTER),
+    ]
+    for r in result.removed:
+        assert r.rule and r.reason and r.text == text.split("\n")[r.lines[0] - 1]
+
+
+def test_consecutive_lines_of_one_rule_form_one_span() -> None:
+    text = doc(PROSE, "", "Share this article", "Follow us on Instagram", "", PROSE2)
+    spans = [r.lines for r in cleaner.clean(text).removed]
+    assert spans == [(3, 3), (4, 4)]  # two rules, two spans
+    text = doc(PROSE, "", "Advertisement", "Advertisement", "", PROSE2)
+    assert [r.lines for r in cleaner.clean(text).removed] == [(3, 4)]
+
+
+def test_blank_runs_left_by_removals_collapse_but_authors_blanks_stay() -> None:
+    text = doc(PROSE, "", "Advertisement", "", PROSE2, "", "", PROSE)
+    assert cleaner.clean(text).text == doc(PROSE, "", PROSE2, "", "", PROSE)
+
+
+def test_no_leading_or_trailing_blank_lines_and_final_newline() -> None:
+    result = cleaner.clean("\n\nSkip to content\n\n" + PROSE + "\n\n\n")
+    assert result.text == PROSE + "\n"
+    assert cleaner.clean("").text == ""
+    assert cleaner.clean("\n\n  \n").text == ""
+    assert cleaner.clean(PROSE).text == PROSE + "\n"
+
+
+def test_crlf_line_endings_are_preserved() -> None:
+    text = "Skip to content\r\n\r\n" + PROSE + "\r\n\r\n" + PROSE2 + "\r\n"
+    result = cleaner.clean(text)
+    assert result.text == PROSE + "\r\n\r\n" + PROSE2 + "\r\n"
+    assert result.removed[0].text == "Skip to content"
+    assert cleaner.clean("Skip to content\r\n" + PROSE).text == PROSE + "\r\n"
+
+
+def test_kept_lines_are_unchanged_including_whitespace() -> None:
+    line = "   " + PROSE + "  "
+    assert cleaner.clean(doc(line)).text == doc(line)
+
+
+def test_disabled_category_is_kept() -> None:
+    text = doc(PROSE, "", "Read also:", "", "Another Story About Something Else", "", PROSE2)
+    assert "Read also:" not in cleaner.clean(text).text
+    kept = cleaner.clean(text, disabled={"related"})
+    assert kept.text == text
+    assert cleaner.clean(text, CleanerConfig(disabled=frozenset({Category.RELATED}))).text == text
+
+
+def test_disabled_rule_ids_and_prefixes() -> None:
+    text = doc("Skip to content", "", PROSE)
+    assert cleaner.clean(text, disabled_rules={"en.navigation.skip-link"}).text == text
+    assert cleaner.clean(text, disabled_rules={"en.navigation."}).text == text
+    assert cleaner.clean(text, disabled_rules={"en.legal."}).text == doc(PROSE)
+
+
+def test_config_is_immutable_and_validates() -> None:
+    config = CleanerConfig()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.guard = False  # type: ignore[misc]
+    with pytest.raises(ConfigError, match="unknown setting"):
+        cleaner.clean("x", no_such_setting=1)
+    with pytest.raises(ConfigError, match="unknown category"):
+        CleanerConfig(disabled=frozenset({"ads"}))  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="guard_keep_ratio"):
+        CleanerConfig(guard_keep_ratio=2.0)
+
+
+def test_config_from_toml(tmp_path: Path) -> None:
+    path = tmp_path / "cleaner.toml"
+    path.write_text('disabled = ["promo"]\nguard = false\n', encoding="utf-8")
+    config = CleanerConfig.from_toml(path)
+    assert config.disabled == frozenset({Category.PROMO}) and config.guard is False
+    path.write_text("disabled = [", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"cleaner\.toml"):
+        CleanerConfig.from_toml(path)
+
+
+def test_non_str_input_is_a_clear_error() -> None:
+    with pytest.raises(TypeError, match="decode bytes first"):
+        cleaner.clean(b"bytes")  # type: ignore[arg-type]
+
+
+def test_title_marks_repeats_but_keeps_first_occurrence() -> None:
+    title = "Council Approves Budget After Long Debate"
+    text = doc(title, "", PROSE, "", title, "", PROSE2, "", title + " | The Example Times")
+    result = cleaner.clean(text, title=title + " - The Example Times")
+    assert result.text == doc(title, "", PROSE, "", PROSE2)
+    assert {r.category for r in result.removed} == {Category.DUPLICATE_HEADLINE}
+
+
+def test_every_removal_has_category_rule_and_reason() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        for r in cleaner.clean(path.read_text(encoding="utf-8")).removed:
+            assert isinstance(r.category, Category)
+            assert r.rule and r.reason.endswith(".")
+            assert r.lines[0] <= r.lines[1]

@@ -1,0 +1,190 @@
+"""Unit tests of the context pass, one structural signal at a time (jusText leaves this untested)."""
+
+from __future__ import annotations
+
+from cleaner.annotate import annotate
+from cleaner.config import CleanerConfig
+from cleaner.pipeline import ruleset_for
+from cleaner.revise import (
+    DocView,
+    breadcrumbs,
+    crumb_parts,
+    headlines,
+    lead_ins,
+    related_blocks,
+    revise,
+    sandwiches,
+)
+from cleaner.segment import segment
+from cleaner.types import Category, Decision, Stage, Strength
+
+CONFIG = CleanerConfig()
+RULES = ruleset_for(CONFIG)
+
+ARTICLE = [
+    "The city council approved a new budget for public transport on Tuesday, after months of debate about fares.",
+    "Council members said the budget would pay for forty new buses and longer opening hours at the central station.",
+    "The transport budget also funds a study of a tram line, which council members have discussed for a decade.",
+]
+TEASERS = [
+    "Chef Reveals the Secret of Perfect Sourdough",
+    "Baking bread at home became a craze during lockdown, and bakers still argue about flour, water and patience.",
+    "Ten Beaches You Should Visit Before Summer Ends",
+    "From quiet coves to crowded promenades, these beaches offer sunshine, seafood and clear water all season.",
+]
+
+
+def view_of(*lines: str, title: str | None = None) -> tuple[DocView, dict[int, Decision]]:
+    blocks = segment("\n\n".join(lines))
+    return DocView(blocks, CONFIG, title), annotate(blocks, RULES)
+
+
+def lines_of(view: DocView, decisions: dict[int, Decision]) -> list[str]:
+    return [view.blocks[i].text for i in sorted(decisions)]
+
+
+# -- breadcrumbs
+
+
+def test_crumb_parts_split_on_common_separators() -> None:
+    assert crumb_parts("World | Asia | Defense") == ["World", "Asia", "Defense"]
+    assert crumb_parts("Home › News › Politics") == ["Home", "News", "Politics"]
+    assert crumb_parts("Britain and Japan sign defense deals – The Diplomat") == [
+        "Britain and Japan sign defense deals – The Diplomat"
+    ]
+
+
+def test_isolated_crumb_row_is_navigation() -> None:
+    view, ann = view_of("World | Asia | Defense", *ARTICLE)
+    out = breadcrumbs(view, ann)
+    assert lines_of(view, out) == ["World | Asia | Defense"]
+    assert next(iter(out.values())).category is Category.NAVIGATION
+
+
+def test_table_rows_and_title_suffixes_are_not_crumbs() -> None:
+    view, ann = view_of(*ARTICLE, "Year | Revenue | Profit", "2021 | 10 | 2", "2022 | 12 | 3", "Headline | Site Name")
+    assert breadcrumbs(view, ann) == {}
+
+
+# -- headlines
+
+
+def test_repeated_headline_goes_and_first_occurrence_stays() -> None:
+    head = "Council Approves Transport Budget After Months of Debate"
+    view, ann = view_of(head, ARTICLE[0], head, ARTICLE[1], head.upper(), ARTICLE[2])
+    out = headlines(view, ann)
+    assert sorted(out) == [4, 8]
+    assert all(d.category is Category.DUPLICATE_HEADLINE for d in out.values())
+
+
+def test_near_identical_headline_variant_goes_but_a_paraphrase_stays() -> None:
+    head = "Council approves the new transport budget after months of debate"
+    variant = "Council approves new transport budget after months of debate"
+    paraphrase = "After a long debate, councillors back spending on buses"
+    view, ann = view_of(head, ARTICLE[0], variant, paraphrase, ARTICLE[1])
+    assert lines_of(view, headlines(view, ann)) == [variant]
+
+
+def test_repeats_far_from_the_top_are_not_headlines() -> None:
+    sub = "What the new budget means for commuters"
+    view, ann = view_of(*ARTICLE, *ARTICLE, *ARTICLE, sub, ARTICLE[0], sub)
+    assert headlines(view, ann) == {}
+
+
+def test_title_suffix_variants_match() -> None:
+    view, ann = view_of(
+        "Council Approves Transport Budget", ARTICLE[0], "Council Approves Transport Budget | Daily Example"
+    )
+    assert sorted(headlines(view, ann)) == [4]
+
+
+def test_kicker_above_a_confirmed_headline_is_navigation() -> None:
+    head = "Council Approves Transport Budget After Months of Debate"
+    view, ann = view_of("City Hall", head, ARTICLE[0], head, ARTICLE[1])
+    out = headlines(view, ann)
+    assert out[0].category is Category.NAVIGATION and out[0].rule == "structure.kicker"
+    assert out[0].strength is Strength.WEAK
+
+
+def test_no_kicker_without_a_confirmed_headline() -> None:
+    view, ann = view_of("City Hall", "Council Approves Transport Budget After Months of Debate", *ARTICLE)
+    assert headlines(view, ann) == {}
+
+
+# -- related blocks
+
+
+def test_related_header_takes_headlines_and_off_topic_summaries() -> None:
+    view, ann = view_of(*ARTICLE, "Read more", *TEASERS)
+    out = related_blocks(view, ann, RULES)
+    assert lines_of(view, out) == TEASERS
+    assert all(d.category is Category.RELATED and d.rule == "context.teaser" for d in out.values())
+
+
+def test_related_block_stops_where_the_article_resumes() -> None:
+    resume = "Council members said the new buses would arrive next spring, and the station hours change in May."
+    view, ann = view_of(ARTICLE[0], ARTICLE[1], "You may like", resume, ARTICLE[2])
+    assert related_blocks(view, ann, RULES) == {}
+
+
+def test_related_block_gives_back_a_section_heading_before_on_topic_prose() -> None:
+    heading = "Council Budget for Buses"
+    resume = "The council budget for buses will grow again next year, council members said after the budget vote."
+    view, ann = view_of(*ARTICLE, "Related", TEASERS[0], heading, resume)
+    assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[0]]
+
+
+def test_on_topic_summary_is_not_taken() -> None:
+    on_topic = "Council members approved the transport budget for buses and the central station on Tuesday."
+    view, ann = view_of(*ARTICLE, "Related", TEASERS[0], on_topic)
+    assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[0]]
+
+
+# -- boxes
+
+
+def test_short_off_topic_line_between_two_newsletter_lines_joins_the_box() -> None:
+    pitch = "Catch up on the week's best stories and the ideas shaping the world."
+    view, ann = view_of(*ARTICLE, "Weekly Newsletter", pitch, "Get the newsletter", ARTICLE[0])
+    out = sandwiches(view, ann)
+    assert lines_of(view, out) == [pitch]
+    assert next(iter(out.values())).category is Category.NEWSLETTER
+
+
+def test_sandwich_needs_the_same_category_on_both_sides() -> None:
+    pitch = "Catch up on the week's best stories and the ideas shaping the world."
+    view, ann = view_of(*ARTICLE, "Weekly Newsletter", pitch, "Only $5 per month", ARTICLE[0])
+    assert sandwiches(view, ann) == {}
+
+
+def test_sandwich_spares_long_and_on_topic_lines() -> None:
+    view, ann = view_of(*ARTICLE, "Get the newsletter", ARTICLE[1], "Get the newsletter")
+    assert sandwiches(view, ann) == {}
+    long_line = " ".join(["words"] * 45)
+    view, ann = view_of(*ARTICLE, "Get the newsletter", long_line, "Get the newsletter")
+    assert sandwiches(view, ann) == {}
+
+
+def test_lead_in_label_above_a_box() -> None:
+    view, ann = view_of(*ARTICLE, "the daily letter", "Weekly Newsletter", "Get the newsletter", ARTICLE[2])
+    out = lead_ins(view, ann)
+    assert lines_of(view, out) == ["the daily letter"]
+
+
+def test_lead_in_needs_a_box_of_two_lines() -> None:
+    view, ann = view_of(*ARTICLE, "How it works", "Get the newsletter", ARTICLE[2])
+    assert lead_ins(view, ann) == {}
+
+
+def test_revise_returns_only_new_decisions_and_never_overrides() -> None:
+    view, ann = view_of("Skip to content", *ARTICLE, "Read more", *TEASERS)
+    out = revise(view, ann, RULES)
+    assert not set(out) & set(ann)
+    assert all(d.stage is Stage.REVISE for d in out.values())
+
+
+def test_revise_respects_disabled_categories() -> None:
+    config = CleanerConfig(disabled=frozenset({Category.RELATED}))
+    blocks = segment("\n\n".join([*ARTICLE, "Read more", *TEASERS]))
+    rules = ruleset_for(config)
+    assert revise(DocView(blocks, config), annotate(blocks, rules), rules) == {}
