@@ -85,9 +85,7 @@ class CleanerConfig:
         return category not in self.disabled
 
     def rule_enabled(self, rule_id: str) -> bool:
-        return not any(
-            rule_id == off or (off.endswith(".") and rule_id.startswith(off)) for off in self.disabled_rules
-        )
+        return not any(rule_id == off or (off.endswith(".") and rule_id.startswith(off)) for off in self.disabled_rules)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> CleanerConfig:

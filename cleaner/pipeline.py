@@ -16,26 +16,24 @@ def ruleset_for(config: CleanerConfig) -> RuleSet:
     return build_ruleset(config.rule_files, config.disabled, config.disabled_rules)
 
 
-def decide(blocks: list[Block], config: CleanerConfig, rules: RuleSet, title: str | None) -> dict[int, Decision]:
-    """One pass over the visible blocks: context-free annotations, then the context revision."""
-    annotations = annotate(blocks, rules)
-    revised = revise(DocView(blocks, config, title), annotations, rules)
-    return {**annotations, **revised}
-
-
 def run(text: str, config: CleanerConfig, title: str | None = None, url: str | None = None) -> CleanResult:
     rules = ruleset_for(config)
     blocks = segment(text)
-    decisions: dict[int, Decision] = {}
-    visible = blocks
-    # Passes until nothing more goes: what a second `clean` of the output would remove is
-    # removed now, so cleaning twice changes nothing.
+    # Context-free, so once: a later pass only sees lines no phrase rule claimed.
+    decisions: dict[int, Decision] = annotate(blocks, rules)
+    visible = [b for b in blocks if b.index not in decisions]
+    annotations = dict(decisions)
+    # Context passes until a pass over exactly what a second `clean` would see (the surviving
+    # lines, no annotations) removes nothing: so cleaning twice changes nothing. The first
+    # pass sees the annotated lines in place, because headers and boxes are context.
+    view: list[Block] = blocks
     for _ in range(config.max_passes):
-        new = {i: d for i, d in decide(visible, config, rules, title).items() if d.dropped}
-        if not new:
+        new = {i: d for i, d in revise(DocView(view, config, title), annotations, rules).items() if d.dropped}
+        if not new and not annotations:
             break
         decisions.update(new)
         visible = [b for b in visible if b.index not in new]
+        view, annotations = visible, {}
     final, restored = guard(blocks, decisions, config)
     by_index = {b.index: b for b in blocks}
     return CleanResult(

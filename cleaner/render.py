@@ -46,7 +46,9 @@ def removals(blocks: Sequence[Block], decisions: Decisions) -> list[Removal]:
         text = b.text.rstrip("\r")
         last = runs[-1] if runs else None
         if last is not None and last.lines[1] == b.line - 1 and last.rule == d.rule and last.category == d.category:
-            runs[-1] = Removal((last.lines[0], b.line), last.text + "\n" + text, d.category, d.rule, last.reason, d.score)
+            runs[-1] = Removal(
+                (last.lines[0], b.line), last.text + "\n" + text, d.category, d.rule, last.reason, d.score
+            )
         else:
             runs.append(Removal((b.line, b.line), text, d.category, d.rule, d.reason, d.score))
     return runs

@@ -29,12 +29,14 @@ from cleaner.types import Action, Block, Category, Decision, Shape, Stage, Stren
 
 Decisions = dict[int, Decision]
 
-TOP_REGION = 8  # non-blank lines at the top of a document where the headline stands
+HEADLINE_SEARCH = 3  # the headline is among the first visible lines of a document
+TOP_REGION = 8  # non-blank lines at the top of a document where breadcrumbs stand
 HEADLINE_MIN_WORDS = 3
 HEADLINE_MAX_WORDS = 30
 NEAR_DUPLICATE = 0.8  # token Jaccard at which a line is a variant of the headline
 KICKER_MAX_WORDS = 3
 MAX_TEASERS = 40
+REPEATED_HEADER = 3  # a "header" repeated this often is the button of a card grid, not a header
 SANDWICH_MAX_RUN = 2
 BOX_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL})
 LEAD_IN_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL, Category.PROMO})
@@ -78,6 +80,8 @@ def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
         for index, decision in step(view, decisions).items():
             if decision.category is not None and not view.config.enabled(decision.category):
                 continue
+            if not view.config.rule_enabled(decision.rule):
+                continue
             decisions.setdefault(index, decision)
     return {i: d for i, d in decisions.items() if i not in annotations}
 
@@ -93,7 +97,7 @@ def _dropped(decisions: Decisions, block: Block) -> Decision | None:
 
 # -- breadcrumbs -------------------------------------------------------------------------------
 
-_CRUMB_SPLIT = re.compile(r"\s+(?:/|>|::|-)\s+|\s*(?:\||»|›|•|·|→|►|▸)\s*")
+_CRUMB_SPLIT = re.compile(r"\s+(?:/|>)\s+|\s*(?:\||»|›|•|·|▸)\s*")
 
 
 def crumb_parts(text: str) -> list[str]:
@@ -116,10 +120,14 @@ def _is_crumb(text: str) -> bool:
 
 
 def breadcrumbs(view: DocView, decisions: Decisions) -> Decisions:
-    """Isolated crumb lines. Runs of separated lines are tables, and are left alone."""
+    """Isolated crumb lines near the top. Runs of separated lines are tables, left alone.
+
+    Only the top of the page is searched: further down, a line of short items between pipes is
+    as likely a heading ("Artist | Tour | Date") or a diagram as a trail.
+    """
     out: Decisions = {}
     nb = view.nonblank
-    for k, pos in enumerate(nb):
+    for k, pos in enumerate(nb[:TOP_REGION]):
         block = view.blocks[pos]
         if block.index in decisions or block.words > 20 or not _is_crumb(block.text):
             continue
@@ -159,15 +167,15 @@ def _variants(norm: str) -> frozenset[str]:
 class _Anchor:
     variants: frozenset[str]
     tokens: frozenset[str]
-    pos: int
-    pending: bool = False  # a given title whose first occurrence in the text is still to come
-    confirmed: bool = False  # repeated later, or matching the title: surely the headline
+    pos: int  # position of the kept first occurrence; -1 while a given title is not yet seen
 
     def matches(self, variants: frozenset[str], tokens: frozenset[str]) -> bool:
         if self.variants & variants:
             return True
         if len(tokens) < 4 or len(self.tokens) < 4:
             return False
+        if any(t.isdigit() for t in tokens ^ self.tokens):
+            return False  # rows of a schedule or table differ in their numbers only
         return len(tokens & self.tokens) / len(tokens | self.tokens) >= NEAR_DUPLICATE
 
 
@@ -175,36 +183,59 @@ def _headline_sized(block: Block) -> bool:
     return HEADLINE_MIN_WORDS <= block.words <= HEADLINE_MAX_WORDS and not block.text.rstrip().endswith(".")
 
 
+def _anchor_of(block: Block, pos: int) -> _Anchor:
+    return _Anchor(_variants(block.norm), frozenset(_key(block.norm).split()), pos)
+
+
 def headlines(view: DocView, decisions: Decisions) -> Decisions:
-    """Repeats of the headline (first occurrence stays), then kickers above it."""
+    """Repeats of the headline (its first occurrence stays), then kickers above it.
+
+    The headline is the given title, or else the first headline-sized line among the first
+    few visible lines. Only that one line is an anchor: repeated section headings further down
+    ("Pros & Cons", "Who is this for?") are structure, not copies of the headline. Apart from
+    that, a headline-sized line immediately repeated by the next line is a stutter (alt text
+    and caption of one image) and its copy goes.
+    """
     out: Decisions = {}
-    anchors: list[_Anchor] = []
+    visible = [p for p in view.nonblank if view.blocks[p].index not in decisions]
+    anchor: _Anchor | None = None
     if view.title and view.title.strip():
         tnorm = normalize(view.title.strip())
-        anchors.append(_Anchor(_variants(tnorm), frozenset(_key(tnorm).split()), -1, pending=True))
-    for k, pos in enumerate(view.nonblank):
+        anchor = _Anchor(_variants(tnorm), frozenset(_key(tnorm).split()), -1)
+    else:
+        first = next((p for p in visible[:HEADLINE_SEARCH] if _headline_sized(view.blocks[p])), None)
+        if first is not None:
+            anchor = _anchor_of(view.blocks[first], first)
+    repeated = False
+    previous: Block | None = None
+    for pos in visible:
         block = view.blocks[pos]
-        if block.index in decisions or not _headline_sized(block):
+        if not _headline_sized(block):
+            previous = None
             continue
         variants = _variants(block.norm)
         tokens = frozenset(_key(block.norm).split())
-        hit = next((a for a in anchors if a.matches(variants, tokens)), None)
-        if hit is None:
-            if k < TOP_REGION:
-                anchors.append(_Anchor(variants, tokens, pos))
-        elif hit.pending:
-            hit.pending, hit.confirmed, hit.pos = False, True, pos
-        else:
-            hit.confirmed = True
+        if anchor is not None and pos != anchor.pos and anchor.matches(variants, tokens):
+            if anchor.pos < 0:
+                anchor.pos = pos  # the title's first occurrence in the text stays
+            else:
+                repeated = True
+                out[block.index] = _drop(
+                    "structure.duplicate-headline",
+                    Category.DUPLICATE_HEADLINE,
+                    f"Repeats the headline on line {view.blocks[anchor.pos].line} (caption, alt text or title copy).",
+                    Strength.STRONG,
+                )
+        elif previous is not None and _key(previous.norm) == _key(block.norm):
             out[block.index] = _drop(
-                "structure.duplicate-headline",
+                "structure.repeated-line",
                 Category.DUPLICATE_HEADLINE,
-                f"Repeats the headline on line {view.blocks[hit.pos].line} (caption, alt text or title copy).",
+                f"Repeats line {previous.line} directly above it (alt text and caption of one image).",
                 Strength.STRONG,
             )
-    confirmed = [a for a in anchors if a.confirmed and a.pos >= 0]
-    if confirmed:
-        out.update(_kickers(view, decisions, min(a.pos for a in confirmed)))
+        previous = block
+    if anchor is not None and anchor.pos >= 0 and (repeated or view.title):
+        out.update(_kickers(view, decisions, anchor.pos))
     return out
 
 
@@ -226,14 +257,20 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
     out: Decisions = {}
     nb = view.nonblank
     vocab: Counter[str] | None = None
+    heads: dict[int, str] = {}
+    for pos in nb:
+        d = decisions.get(view.blocks[pos].index)
+        if d is not None and d.stage is Stage.ANNOTATE and d.category is not None:
+            rule = rules.by_id.get(d.rule)
+            if rule is not None and rule.header:
+                heads[pos] = view.blocks[pos].norm
+    repeats = Counter(heads.values())
     for k, pos in enumerate(nb):
+        if pos not in heads or repeats[heads[pos]] >= REPEATED_HEADER:
+            continue
         head = view.blocks[pos]
-        d = decisions.get(head.index)
-        if d is None or d.stage is not Stage.ANNOTATE or d.category is None:
-            continue
-        rule = rules.by_id.get(d.rule)
-        if rule is None or not rule.header:
-            continue
+        d = decisions[head.index]
+        assert d.category is not None
         if vocab is None:
             vocab = view.vocabulary(decisions)
         taken = _teasers(view, decisions, out, nb[k + 1 :], vocab)
@@ -273,12 +310,12 @@ def _teasers(
             break
         in_block.update(view.words(p))
     # The article resumed under a section heading: give the heading back.
-    if stopped_at is not None and taken and taken[-1][1] == "headline":
-        if view.blocks[stopped_at].shape is Shape.PROSE and on_topic(stopped_at):
-            last = taken[-1][0]
-            in_block.subtract(view.words(last))
-            if on_topic(last) or view.blocks[last].words <= 1:
-                taken.pop()
+    resumed = stopped_at is not None and view.blocks[stopped_at].shape is Shape.PROSE and on_topic(stopped_at)
+    if resumed and taken and taken[-1][1] == "headline":
+        last = taken[-1][0]
+        in_block.subtract(view.words(last))
+        if on_topic(last) or view.blocks[last].words <= 1:
+            taken.pop()
     return taken
 
 

@@ -22,8 +22,6 @@ _FOLD = str.maketrans(
         "\u201c": '"',
         "\u201d": '"',
         "\u201e": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
         "\u2013": "-",
         "\u2014": "-",
         "\u2212": "-",
@@ -40,8 +38,8 @@ _FOLD = str.maketrans(
 _SPACES = re.compile(r"\s+")
 # Bullets, arrows and decoration at the edges carry no wording. A trailing '?' is kept:
 # questions ("Already a subscriber?") are part of several phrase families.
-_LEAD = re.compile(r"^[\s\-*•·●▪►▶→>|#=~+:\"'_]+")
-_TRAIL = re.compile(r"[\s\-*•·●▪►▶→>|#=~+:;,.!…\"'_]+$")
+_LEAD = re.compile(r"^[\s\-*•·●▪►▶→>»›|#=~+:\"'_]+")
+_TRAIL = re.compile(r"[\s\-*•·●▪►▶→>»›«‹|#=~+:;,.!…\"'_]+$")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'\)\]]*$")
 
 PROSE_MIN_WORDS = 20  # a line this long is prose-shaped whatever its punctuation

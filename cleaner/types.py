@@ -8,10 +8,10 @@ look at any stage on its own. The output text is always rebuilt from blocks + fi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Category(str, Enum):
+class Category(StrEnum):
     """What kind of boilerplate a removed line is."""
 
     PAYWALL = "paywall"
@@ -27,12 +27,12 @@ class Category(str, Enum):
         return self.value
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     KEEP = "keep"
     DROP = "drop"
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """Which pipeline stage made a decision (the explanation vocabulary is closed)."""
 
     ANNOTATE = "annotate"  # context-free: phrase rules and line shape
@@ -40,14 +40,14 @@ class Stage(str, Enum):
     GUARD = "guard"  # over-removal guard restored the line
 
 
-class Strength(str, Enum):
+class Strength(StrEnum):
     """How sure a drop is. The over-removal guard only ever undoes WEAK drops."""
 
     STRONG = "strong"
     WEAK = "weak"
 
 
-class Shape(str, Enum):
+class Shape(StrEnum):
     """Context-free class of a line, from its form alone (jusText's first pass, typed)."""
 
     BLANK = "blank"

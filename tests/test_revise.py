@@ -115,10 +115,21 @@ def test_no_kicker_without_a_confirmed_headline() -> None:
 
 
 def test_related_header_takes_headlines_and_off_topic_summaries() -> None:
-    view, ann = view_of(*ARTICLE, "Read more", *TEASERS)
+    view, ann = view_of(*ARTICLE, "Read also:", *TEASERS)
     out = related_blocks(view, ann, RULES)
     assert lines_of(view, out) == TEASERS
     assert all(d.category is Category.RELATED and d.rule == "context.teaser" for d in out.values())
+
+
+def test_a_read_more_button_is_not_a_header() -> None:
+    view, ann = view_of(*ARTICLE, "Read more", *TEASERS)
+    assert lines_of(view, ann) == ["Read more"]
+    assert related_blocks(view, ann, RULES) == {}
+
+
+def test_a_header_repeated_on_every_card_is_a_button_not_a_header() -> None:
+    view, ann = view_of(*ARTICLE, "Read next", TEASERS[0], "Read next", TEASERS[2], "Read next", TEASERS[0])
+    assert related_blocks(view, ann, RULES) == {}
 
 
 def test_related_block_stops_where_the_article_resumes() -> None:
@@ -177,7 +188,7 @@ def test_lead_in_needs_a_box_of_two_lines() -> None:
 
 
 def test_revise_returns_only_new_decisions_and_never_overrides() -> None:
-    view, ann = view_of("Skip to content", *ARTICLE, "Read more", *TEASERS)
+    view, ann = view_of("Skip to content", *ARTICLE, "Read also", *TEASERS)
     out = revise(view, ann, RULES)
     assert not set(out) & set(ann)
     assert all(d.stage is Stage.REVISE for d in out.values())
