@@ -1,0 +1,412 @@
+"""The `cleaner` command line: flags become a CleanerConfig and a plan; `cleaner.io` does the work.
+
+Printing and exit codes live only here: 0 when everything was cleaned, 1 when some input
+failed (each failure is one line on stderr; the run goes on), 2 for usage errors. stdout
+carries only cleaned text (`clean -`) or explanations, so it can be piped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from cleaner import __version__
+from cleaner import io as cio
+from cleaner.api import clean as clean_text
+from cleaner.config import CleanerConfig, ConfigError
+from cleaner.rules import RuleError
+from cleaner.types import Category
+
+POLICY = (
+    "Inputs: .txt and .md are text, .html/.htm are pages (main text extracted first), .jsonl holds "
+    "one JSON record per line. Inside folders other files are skipped (or choose with --glob); a "
+    "file named on the command line is read as text whatever its extension.\n\n"
+    "Encoding: UTF-8 (a BOM is fine) or UTF-16 with a BOM; output keeps the input's encoding and "
+    "line endings. Files with NUL bytes ('binary file') or invalid UTF-8 ('not UTF-8 text') are "
+    "reported and skipped. HTML that is not UTF-8 is decoded by its own charset declaration. "
+    "JSONL must be UTF-8.\n\n"
+    "Output: OUTDIR/<path inside the folder> for folder arguments, OUTDIR/<name> for files. HTML "
+    "output is UTF-8 text named <name>.txt (page.html -> page.html.txt). JSONL output keeps every "
+    "record's other fields and the line numbering: blank and invalid lines are copied unchanged. "
+    "Writes are atomic. Nothing is written into an input folder, and no input is overwritten "
+    "unless --in-place.\n\n"
+    "Exit status: 0 all clean, 1 some input failed (one line each on stderr), 2 usage error."
+)
+
+app = typer.Typer(
+    name="cleaner",
+    help="Remove boilerplate lines (paywall, newsletter, related links, ...) from scraped web text, "
+    "keeping every article line unchanged and explaining each removal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CATEGORIES = ", ".join(c.value for c in Category)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", metavar="FILE", help="TOML settings (CleanerConfig keys, e.g. disabled, rule_files)."),
+]
+DisableOpt = Annotated[
+    list[Category] | None,
+    typer.Option(
+        "--disable",
+        metavar="CATEGORY",
+        case_sensitive=False,
+        help=f"Never remove this category; repeatable. One of: {CATEGORIES}.",
+    ),
+]
+RulesOpt = Annotated[
+    list[Path] | None, typer.Option("--rules", metavar="FILE", help="Extra phrase-rule TOML file; repeatable.")
+]
+FieldOpt = Annotated[str, typer.Option("--field", metavar="NAME", help="JSONL: the field holding the text.")]
+HtmlFieldOpt = Annotated[
+    str | None,
+    typer.Option("--html-field", metavar="NAME", help="JSONL: clean this HTML field when a record has no text field."),
+]
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Read '-' (stdin) as JSONL records.")]
+HtmlOpt = Annotated[bool, typer.Option("--html", help="Read '-' (stdin) as an HTML page.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+
+
+def _stderr() -> Console:
+    """A console on stderr: colours on a terminal, plain text otherwise. Never wraps lines."""
+    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Remove boilerplate lines from scraped web text, explaining every cut."""
+
+
+def build_config(config: Path | None, disable: list[Category] | None, rules: list[Path] | None) -> CleanerConfig:
+    """The run's settings: the --config file, then --disable and --rules on top.
+
+    The rule files are loaded here once, so that a broken one is a usage error up front rather
+    than the same error for every input.
+    """
+    try:
+        cfg = CleanerConfig.from_toml(config) if config else CleanerConfig()
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--config'") from None
+    cfg = cfg.replace(disabled=cfg.disabled | set(disable or ()), rule_files=cfg.rule_files + tuple(rules or ()))
+    try:
+        clean_text("", cfg)
+    except (RuleError, ConfigError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--rules'") from None
+    return cfg
+
+
+def _stdin_kind(jsonl: bool, html: bool) -> cio.Kind:
+    if jsonl and html:
+        raise typer.BadParameter("choose one of --jsonl and --html")
+    return cio.Kind.JSONL if jsonl else cio.Kind.HTML if html else cio.Kind.TEXT
+
+
+# -- summary -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """Totals for the closing lines on stderr."""
+
+    dry_run: bool
+    files: int = 0
+    skipped: int = 0
+    records: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    removals: int = 0
+    errors: int = 0
+    failed_files: int = 0
+    lines_removed: dict[str, int] = field(default_factory=dict)
+
+    def add(self, res: cio.FileResult) -> None:
+        self.files += 1
+        self.records += res.records
+        self.bytes_in += res.bytes_in
+        self.bytes_out += res.bytes_out
+        self.removals += res.removals
+        self.errors += res.error_count
+        self.failed_files += not res.ok
+        for category, lines in res.lines_removed.items():
+            self.lines_removed[category] = self.lines_removed.get(category, 0) + lines
+
+    def lines(self) -> list[str]:
+        files = f"{self.files} file{'s' if self.files != 1 else ''}"
+        extra = [f"{self.skipped} skipped"] if self.skipped else []
+        extra += [f"{self.records} records"] if self.records else []
+        head = f"cleaner: {files}" + (f" ({', '.join(extra)})" if extra else "")
+        head += f", {self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out"
+        head += " (dry run: nothing written)" if self.dry_run else ""
+        total = sum(self.lines_removed.values())
+        counts = [f"{c} {self.lines_removed[c]}" for c in cio.category_order() if c in self.lines_removed]
+        removed = f"cleaner: removed {total} lines ({self.removals} removals): {', '.join(counts)}" if total else ""
+        out = [head, removed or "cleaner: nothing removed"]
+        if self.errors:
+            out.append(f"cleaner: {self.errors} error{'s' if self.errors != 1 else ''} in {self.failed_files} input(s)")
+        return out
+
+
+def _print_problems(console: Console, res: cio.FileResult, debug: bool) -> None:
+    for message in res.errors:
+        console.print(Text(f"cleaner: error: {message}", style="red"))
+    if debug:
+        for tb in res.tracebacks:
+            console.print(Text(tb))
+
+
+def _print_summary(console: Console, summary: Summary) -> None:
+    for line in summary.lines():
+        console.print(Text(line, style="bold" if line.startswith("cleaner: removed") else ""))
+
+
+@contextlib.contextmanager
+def _progress(console: Console, total: int) -> Iterator[Callable[[], None]]:
+    """A transient progress bar on a terminal for runs of several files; a no-op otherwise."""
+    if not console.is_terminal or total < 2:
+        yield lambda: None
+        return
+    columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("clean", total=total)
+        yield lambda: bar.advance(task)
+
+
+@contextlib.contextmanager
+def _report_sink(report: Path | None) -> Iterator[Callable[[cio.FileResult], None]]:
+    """Report records go to a temp file that replaces `report` only when the run completes."""
+    if report is None:
+        yield lambda res: None
+        return
+    try:
+        writer = cio.AtomicWriter(report)
+    except cio.InputError as exc:
+        _stderr().print(Text(f"cleaner: error: report: {exc}", style="red"))
+        raise typer.Exit(1) from None
+
+    with writer as fh:
+
+        def write(res: cio.FileResult) -> None:
+            fh.write(cio.report_lines(res.report))
+
+        yield write
+
+
+# -- clean -------------------------------------------------------------------------------------
+
+
+@app.command(epilog=POLICY)
+def clean(
+    paths: Annotated[
+        list[str], typer.Argument(metavar="PATH", help="Files and folders to clean, or '-' for stdin -> stdout.")
+    ],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="OUTDIR", help="Write cleaned files under this folder.")
+    ] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Overwrite the input files instead.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report and summarise only; write no files.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE", help="Write one JSON line per removal (file, record, lines, ...)."),
+    ] = None,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Worker processes (0: one per CPU).")] = 1,
+    glob: Annotated[
+        list[str] | None,
+        typer.Option("--glob", metavar="PATTERN", help="Select files inside folders (e.g. '*.txt'); repeatable."),
+    ] = None,
+    field_name: FieldOpt = "text",
+    removals_field: Annotated[
+        str | None, typer.Option("--removals-field", metavar="NAME", help="JSONL: add each record's removals here.")
+    ] = None,
+    html_field: HtmlFieldOpt = None,
+    jsonl: JsonlOpt = False,
+    html: HtmlOpt = False,
+    config: ConfigOpt = None,
+    disable: DisableOpt = None,
+    rules: RulesOpt = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary; errors only.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Clean files, folders (mirrored under OUTDIR) or stdin."""
+    if removals_field is not None and removals_field == field_name:
+        raise typer.BadParameter("must differ from --field", param_hint="'--removals-field'")
+    options = cio.Options(
+        config=build_config(config, disable, rules),
+        field=field_name,
+        removals_field=removals_field,
+        html_field=html_field,
+        dry_run=dry_run,
+        collect=report is not None,
+    )
+    if "-" in paths:
+        _clean_stdin(paths, output, in_place, _stdin_kind(jsonl, html), options, report, quiet, debug)
+    plan = _plan(paths, output, in_place, dry_run, glob or [], report)
+    jobs = jobs or _cpu_count()
+    console = _stderr()
+    summary = Summary(dry_run=dry_run, skipped=plan.skipped, errors=len(plan.errors), failed_files=len(plan.errors))
+    for message in plan.errors:
+        console.print(Text(f"cleaner: error: {message}", style="red"))
+    with _internal_errors(debug), _report_sink(report) as sink, _progress(console, len(plan.tasks)) as advance:
+        for res in cio.run_tasks(plan.tasks, options, jobs):
+            _print_problems(console, res, debug)
+            sink(res)
+            summary.add(res)
+            advance()
+    if not quiet:
+        _print_summary(console, summary)
+    raise typer.Exit(1 if summary.errors else 0)
+
+
+def _cpu_count() -> int:
+    return os.cpu_count() or 1
+
+
+def _plan(
+    paths: list[str], output: Path | None, in_place: bool, dry_run: bool, globs: list[str], report: Path | None
+) -> cio.Plan:
+    """Check the destination flags, then let io plan the run; unsafe plans are usage errors."""
+    if output is not None and in_place:
+        raise typer.BadParameter("use either -o OUTDIR or --in-place, not both", param_hint="'-o' / '--in-place'")
+    if output is None and not in_place and not dry_run:
+        raise typer.BadParameter("say where the output goes: -o OUTDIR, or --in-place", param_hint="'-o'")
+    try:
+        plan = cio.plan_run(paths, outdir=output, in_place=in_place, globs=globs)
+        if report is not None:
+            cio.check_report_path(report, plan)
+    except cio.PlanError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'-o' / '--report'") from None
+    return plan
+
+
+def _clean_stdin(
+    paths: list[str],
+    output: Path | None,
+    in_place: bool,
+    kind: cio.Kind,
+    options: cio.Options,
+    report: Path | None,
+    quiet: bool,
+    debug: bool,
+) -> NoReturn:
+    """`cleaner clean -`: stdin to stdout, the summary and errors on stderr."""
+    if len(paths) > 1:
+        raise typer.BadParameter("'-' (stdin) cannot be combined with other paths", param_hint="PATH")
+    if output is not None or in_place:
+        raise typer.BadParameter("with '-' the output goes to stdout", param_hint="'-o' / '--in-place'")
+    console = _stderr()
+    with _internal_errors(debug), _report_sink(report) as sink:
+        res = cio.process_stream(sys.stdin.buffer.read(), kind, options)
+        if res.output is not None and not options.dry_run:
+            sys.stdout.buffer.write(res.output)
+            sys.stdout.buffer.flush()
+        _print_problems(console, res, debug)
+        sink(res)
+    summary = Summary(dry_run=options.dry_run)
+    summary.add(res)
+    if not quiet:
+        _print_summary(console, summary)
+    raise typer.Exit(0 if res.ok else 1)
+
+
+@contextlib.contextmanager
+def _internal_errors(debug: bool) -> Iterator[None]:
+    """A bug (or a dead worker) is one line and exit 1, unless --debug asks for the traceback."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        _stderr().print(Text(f"cleaner: internal error: {type(exc).__name__}: {exc} (--debug shows more)", style="red"))
+        raise typer.Exit(1) from None
+
+
+# -- explain -----------------------------------------------------------------------------------
+
+GUTTER = {cio.Mark.KEPT: "  ", cio.Mark.REMOVED: "- ", cio.Mark.RESTORED: "~ "}
+STYLE = {cio.Mark.KEPT: "", cio.Mark.REMOVED: "red", cio.Mark.RESTORED: "cyan"}
+
+
+@app.command(
+    epilog="Gutter: '  ' kept, '- ' removed, '~ ' kept by the over-removal guard. The first line of each "
+    "removed block ends with '  # category: reason \\[rule id]'. HTML shows the extracted text."
+)
+def explain(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The file to explain, or '-' for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the removals as JSON instead.")] = False,
+    field_name: FieldOpt = "text",
+    html_field: HtmlFieldOpt = None,
+    jsonl: JsonlOpt = False,
+    html: HtmlOpt = False,
+    config: ConfigOpt = None,
+    disable: DisableOpt = None,
+    rules: RulesOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Show a file's lines with the removed ones marked, and why each went."""
+    options = cio.Options(config=build_config(config, disable, rules), field=field_name, html_field=html_field)
+    if file == "-":
+        name, kind, data = cio.STDIN_NAME, _stdin_kind(jsonl, html), sys.stdin.buffer.read()
+    else:
+        name, kind = file, cio.kind_of(Path(file))
+        try:
+            data = cio.read_bytes(Path(file))
+        except cio.InputError as exc:
+            _stderr().print(Text(f"cleaner: error: {file}: {exc}", style="red"))
+            raise typer.Exit(1) from None
+    with _internal_errors(debug):
+        docs, res = cio.explain_source(data, kind, options, name)
+    if as_json:
+        typer.echo(json.dumps(cio.explain_json(docs), ensure_ascii=False, indent=2))
+    else:
+        _print_explained(docs)
+    _print_problems(_stderr(), res, debug)
+    raise typer.Exit(0 if res.ok else 1)
+
+
+def _print_explained(docs: list[cio.Explained]) -> None:
+    """Gutter-marked lines: rich colours on a terminal, exact plain text otherwise (tabs and all)."""
+    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
+    emit: Callable[[Text], None] = console.print if console.is_terminal else lambda t: typer.echo(t.plain)
+    for doc in docs:
+        if doc.record is not None:
+            emit(Text(f"== record on line {doc.record} ==", style="bold"))
+        for row in cio.explain_rows(doc.text, doc.result):
+            gutter = GUTTER[row.mark] if row.text or row.mark is not cio.Mark.KEPT else ""
+            line = Text(gutter + row.text, style=STYLE[row.mark])
+            if row.note:
+                line.append(f"  # {row.note}", style="yellow")
+            emit(line)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="cleaner")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,780 @@
+"""Files in, files out for the command line: discovery, decoding, atomic writes, JSONL records.
+
+Nothing here prints or exits. Every problem with one input becomes a message in that input's
+`FileResult` (the run goes on with the others), and arguments that cannot make a safe run raise
+`PlanError` (the CLI's usage error). That keeps the CLI a thin shell and lets `process_file`
+run unchanged in a worker process.
+
+Decoding policy (one place, `decode`): UTF-8, with or without a BOM; UTF-16 only with a BOM;
+anything else is refused ("not UTF-8 text"), and so is any file containing NUL bytes ("binary
+file"). Output keeps the input's encoding and BOM (and the library keeps its line endings).
+HTML is the exception: a page that is not UTF-8 goes to trafilatura as bytes, which honours its
+charset declaration; the extracted text is written as UTF-8. JSONL is UTF-8 only (as the format
+requires).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import fnmatch
+import io
+import json
+import multiprocessing
+import os
+import signal
+import stat
+import tempfile
+import traceback
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from cleaner.api import clean, clean_html
+from cleaner.config import CleanerConfig
+from cleaner.types import Category, CleanResult
+
+STDIN_NAME = "<stdin>"
+MAX_MESSAGES_PER_FILE = 20  # a binary file named .jsonl must not print a million lines
+_SNIFF_BYTES = 8192
+
+
+class Kind(StrEnum):
+    """How an input is read: plain text, an HTML page, or JSON Lines records."""
+
+    TEXT = "text"
+    HTML = "html"
+    JSONL = "jsonl"
+
+
+SUPPORTED: dict[str, Kind] = {
+    ".txt": Kind.TEXT,
+    ".md": Kind.TEXT,
+    ".html": Kind.HTML,
+    ".htm": Kind.HTML,
+    ".jsonl": Kind.JSONL,
+}
+
+
+def kind_of(path: Path | PurePosixPath) -> Kind:
+    """Kind by extension. Unsupported extensions read as text: only files the user named get here."""
+    return SUPPORTED.get(path.suffix.lower(), Kind.TEXT)
+
+
+def output_name(name: str, kind: Kind) -> str:
+    """The output's file name. HTML becomes plain text, so '.txt' is appended (page.html ->
+    page.html.txt): the source stays recognisable and never collides with a page.txt beside it."""
+    return name + ".txt" if kind is Kind.HTML else name
+
+
+class InputError(Exception):
+    """One input's problem, as one line of text; the run goes on with the other inputs."""
+
+
+class BinaryInput(InputError):
+    """The input holds NUL bytes: not text in any encoding we accept."""
+
+
+class PlanError(ValueError):
+    """The arguments cannot make a safe run (e.g. OUTDIR inside an input folder): a usage error."""
+
+
+def os_problem(exc: OSError) -> str:
+    """'permission denied' rather than '[Errno 13] Permission denied: ...' (the file is named already)."""
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]
+
+
+# -- decoding ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How the input was encoded, so that the output is written back the same way."""
+
+    codec: str
+    bom: bytes = b""
+
+
+UTF8 = Encoding("utf-8")
+_BOMS = (
+    Encoding("utf-8", codecs.BOM_UTF8),
+    Encoding("utf-16-le", codecs.BOM_UTF16_LE),
+    Encoding("utf-16-be", codecs.BOM_UTF16_BE),
+)
+
+
+def sniff_encoding(data: bytes) -> Encoding:
+    """UTF-8 unless a BOM says otherwise (UTF-16 without a BOM is not guessed at)."""
+    return next((enc for enc in _BOMS if data.startswith(enc.bom)), UTF8)
+
+
+def decode(data: bytes) -> tuple[str, Encoding]:
+    """Bytes to text under the documented policy; raises InputError naming the problem."""
+    enc = sniff_encoding(data)
+    if not enc.bom and b"\x00" in data:
+        raise BinaryInput("binary file (contains NUL bytes)")
+    try:
+        text = data[len(enc.bom) :].decode(enc.codec)
+    except UnicodeDecodeError as exc:
+        label = "UTF-8" if enc.codec == "utf-8" else "UTF-16"
+        bad = data[len(enc.bom) + exc.start]
+        raise InputError(f"not {label} text (invalid byte 0x{bad:02x} at offset {len(enc.bom) + exc.start})") from None
+    if "\x00" in text:
+        raise BinaryInput("binary file (contains NUL characters)")
+    return text, enc
+
+
+def encode(text: str, enc: Encoding) -> bytes:
+    """Text back to bytes in the input's encoding (an empty result is an empty file, no BOM)."""
+    return enc.bom + text.encode(enc.codec) if text else b""
+
+
+def html_source(data: bytes) -> str | bytes:
+    """What clean_html gets: text when the page decodes under the policy, else the raw bytes,
+    so that trafilatura can honour the page's own charset declaration."""
+    try:
+        return decode(data)[0]
+    except BinaryInput:
+        raise
+    except InputError:
+        return data
+
+
+def check_jsonl_head(head: bytes) -> None:
+    """Refuse a whole JSONL file up front when its first bytes show it is not UTF-8 text."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("not UTF-8 text (JSONL must be UTF-8, this is UTF-16)")
+    if b"\x00" in head:
+        raise BinaryInput("binary file (contains NUL bytes)")
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(os_problem(exc)) from None
+
+
+# -- planning: which files, written where -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input file and where its output goes (None: a dry run writes nothing)."""
+
+    src: Path
+    name: str  # as the user will recognise it: the argument, joined with the path inside it
+    kind: Kind
+    dest: Path | None
+
+
+@dataclass
+class Plan:
+    """The run, decided before any file is read, so that unsafe destinations stop it early."""
+
+    tasks: list[Task] = field(default_factory=list)
+    skipped: int = 0  # files in input folders that the selection left out
+    errors: list[str] = field(default_factory=list)  # paths that could not even be listed
+    roots: list[Path] = field(default_factory=list)  # resolved input folders: never written into
+    inputs: set[Path] = field(default_factory=set)  # resolved input files: never overwritten
+
+
+@dataclass(frozen=True)
+class _Entry:
+    src: Path
+    name: str
+    rel: PurePosixPath  # the output's path under OUTDIR, before output_name
+    kind: Kind
+
+
+def _selected(rel: PurePosixPath, globs: Sequence[str]) -> Kind | None:
+    """The kind of a file found inside a folder, or None when the selection leaves it out.
+
+    A --glob pattern is matched against the file name, or against the path inside the folder
+    when it contains '/'. Without --glob only supported extensions are taken.
+    """
+    if not globs:
+        return SUPPORTED.get(rel.suffix.lower())
+    for pattern in globs:
+        target = rel.as_posix() if "/" in pattern else rel.name
+        if fnmatch.fnmatchcase(target, pattern):
+            return kind_of(rel)
+    return None
+
+
+def _walk(root: Path, errors: list[str]) -> Iterator[Path]:
+    """Every file under root, in a stable order (sorted names, files before subfolders)."""
+
+    def onerror(exc: OSError) -> None:
+        errors.append(f"{exc.filename}: {os_problem(exc)}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        dirnames.sort()
+        for name in sorted(filenames):
+            yield Path(dirpath, name)
+
+
+def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_Entry]:
+    entries: list[_Entry] = []
+    for arg in paths:
+        path = Path(arg)
+        try:
+            is_dir = path.is_dir()
+            path.stat()
+        except OSError as exc:
+            plan.errors.append(f"{arg}: {os_problem(exc)}")
+            continue
+        if not is_dir:
+            entries.append(_Entry(path, arg, PurePosixPath(path.name), kind_of(path)))
+            continue
+        plan.roots.append(path.resolve())
+        for found in _walk(path, plan.errors):
+            rel = PurePosixPath(found.relative_to(path).as_posix())
+            kind = _selected(rel, globs)
+            if kind is None or not found.is_file():
+                plan.skipped += 1
+                continue
+            entries.append(_Entry(found, str(path / rel), rel, kind))
+    return entries
+
+
+def plan_run(
+    paths: Sequence[str],
+    *,
+    outdir: Path | None = None,
+    in_place: bool = False,
+    globs: Sequence[str] = (),
+) -> Plan:
+    """Find the inputs and their destinations; raise PlanError for anything that would write into
+    the input tree, overwrite an input (without --in-place) or write two inputs to one file."""
+    plan = Plan()
+    unique: list[_Entry] = []
+    for entry in _entries(paths, globs, plan):
+        resolved = entry.src.resolve()
+        if resolved not in plan.inputs:  # a file named twice (or inside a named folder) runs once
+            plan.inputs.add(resolved)
+            unique.append(entry)
+    if outdir is not None:
+        _check_outdir(outdir, plan.roots)
+    claimed: dict[Path, str] = {}
+    for entry in unique:
+        if in_place and entry.kind is Kind.HTML:
+            plan.errors.append(f"{entry.name}: HTML is not cleaned in place (the output is plain text); use -o OUTDIR")
+            continue
+        dest = entry.src if in_place else None
+        if outdir is not None:
+            dest = outdir / output_name(str(entry.rel), entry.kind)
+            _check_dest(entry.name, dest, plan, claimed)
+        plan.tasks.append(Task(entry.src, entry.name, entry.kind, dest))
+    return plan
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _check_outdir(outdir: Path, roots: Sequence[Path]) -> None:
+    out = outdir.resolve()
+    if out.exists() and not out.is_dir():
+        raise PlanError(f"output folder {outdir} exists and is not a folder")
+    for root in roots:
+        if _inside(out, root):
+            raise PlanError(f"output folder {outdir} is inside the input folder {root}; choose one outside it")
+
+
+def _check_dest(name: str, dest: Path, plan: Plan, claimed: dict[Path, str]) -> None:
+    resolved = dest.resolve()
+    if resolved in plan.inputs:
+        raise PlanError(f"{name}: output {dest} would overwrite an input file (use --in-place for that)")
+    for root in plan.roots:
+        if _inside(resolved, root):
+            raise PlanError(f"{name}: output {dest} would be written inside the input folder {root}")
+    if resolved in claimed:
+        raise PlanError(f"{claimed[resolved]} and {name} would both be written to {dest}")
+    claimed[resolved] = name
+
+
+def check_report_path(report: Path, plan: Plan) -> None:
+    """The report must not land in the input tree (a later run would read it as input) nor on an output."""
+    resolved = report.resolve()
+    if resolved.is_dir():
+        raise PlanError(f"report {report} is a folder")
+    if resolved in plan.inputs or any(_inside(resolved, root) for root in plan.roots):
+        raise PlanError(f"report {report} would be written into the input")
+    if any(task.dest is not None and task.dest.resolve() == resolved for task in plan.tasks):
+        raise PlanError(f"report {report} would overwrite an output file")
+
+
+# -- atomic writes -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(dest: Path) -> int:
+    """Keep an existing file's permissions (--in-place); new files get the usual umask mode."""
+    try:
+        return stat.S_IMODE(os.stat(dest).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+class AtomicWriter:
+    """Write to a temp file beside dest, fsync, then os.replace: an interrupted run leaves the old
+    file or none, never half a file. The temp name ('.name.XXXX.part') is never an input.
+
+    The temp file is created on construction, so "cannot write here" surfaces before any work.
+    """
+
+    def __init__(self, dest: Path):
+        self.dest = dest
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:100]}.", suffix=".part")
+        except OSError as exc:
+            raise InputError(f"cannot write {dest}: {os_problem(exc)}") from None
+        self.tmp = Path(tmp)
+        self.fh: IO[bytes] = os.fdopen(fd, "wb")
+
+    def __enter__(self) -> IO[bytes]:
+        return self.fh
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        try:
+            if exc_type is None:
+                self._commit()
+        finally:
+            if not self.fh.closed:
+                self.fh.close()
+            if exc_type is not None or self.tmp.exists():
+                with contextlib.suppress(OSError):
+                    os.unlink(self.tmp)
+
+    def _commit(self) -> None:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        os.chmod(self.tmp, _mode_for(self.dest))
+        os.replace(self.tmp, self.dest)
+        _fsync_dir(self.dest.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable; best effort (not every filesystem allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_atomic(dest: Path, data: bytes) -> None:
+    with AtomicWriter(dest) as fh:
+        fh.write(data)
+
+
+# -- cleaning ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a worker needs besides the file; small and picklable."""
+
+    config: CleanerConfig
+    field: str = "text"
+    removals_field: str | None = None
+    html_field: str | None = None
+    dry_run: bool = False
+    collect: bool = False  # keep one report record per removal (only when --report asks)
+
+
+@dataclass
+class FileResult:
+    """What one input produced: counts for the summary, report records, problems. No printing."""
+
+    name: str
+    bytes_in: int = 0
+    bytes_out: int = 0
+    documents: int = 0  # texts cleaned: one per text/HTML file, one per JSONL record
+    records: int = 0  # of which JSONL records
+    removals: int = 0
+    lines_removed: dict[str, int] = field(default_factory=dict)
+    report: list[dict[str, object]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "name: problem", at most MAX_MESSAGES_PER_FILE
+    error_count: int = 0
+    tracebacks: list[str] = field(default_factory=list)
+    output: bytes | None = None  # stdin only: what goes to stdout
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def fail(self, problem: str, tb: str | None = None) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_MESSAGES_PER_FILE:
+            self.errors.append(f"{self.name}: {problem}")
+            if tb:
+                self.tracebacks.append(tb)
+
+    def add(self, result: CleanResult, options: Options, record: int | None = None) -> None:
+        self.documents += 1
+        self.records += record is not None
+        self.removals += len(result.removed)
+        for category, lines in result.by_category().items():
+            self.lines_removed[category] = self.lines_removed.get(category, 0) + lines
+        if options.collect:
+            where: dict[str, object] = {"file": self.name} if record is None else {"file": self.name, "record": record}
+            self.report.extend({**where, **r.to_dict()} for r in result.removed)
+
+    def finish(self) -> None:
+        hidden = self.error_count - len(self.errors)
+        if hidden > 0:
+            self.errors.append(f"{self.name}: {hidden} more error(s) not shown")
+
+
+def _clean_text(data: bytes, options: Options, res: FileResult) -> bytes:
+    text, enc = decode(data)
+    result = clean(text, options.config)
+    res.add(result, options)
+    return encode(result.text, enc)
+
+
+def _clean_html(data: bytes, options: Options, res: FileResult) -> bytes:
+    result = clean_html(html_source(data), config=options.config)
+    res.add(result, options)
+    return result.text.encode("utf-8")
+
+
+# -- JSONL records -----------------------------------------------------------------------------
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number"}
+    if value is None:
+        return "null"
+    return next((label for t, label in names.items() if isinstance(value, t)), "a number")
+
+
+def parse_record(body: bytes) -> dict[str, Any]:
+    """One JSONL line (without its line ending) to a record; InputError says what is wrong."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text") from None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply") from None
+    if not isinstance(record, dict):
+        raise InputError(f"the record is {_json_type(record)}, not an object")
+    return record
+
+
+def record_source(record: dict[str, Any], options: Options) -> tuple[str, bool]:
+    """The text to clean and whether it is HTML: the text field, else (--html-field) the page."""
+    value = record.get(options.field)
+    if isinstance(value, str):
+        return value, False
+    page = record.get(options.html_field) if options.html_field else None
+    if value is None and isinstance(page, str):
+        return page, True
+    if value is not None:
+        raise InputError(f"field {options.field!r} is {_json_type(value)}, not a string")
+    if options.html_field and options.html_field in record:
+        raise InputError(f"field {options.html_field!r} is {_json_type(page)}, not a string")
+    also = f" and no {options.html_field!r} field" if options.html_field else ""
+    raise InputError(f"no {options.field!r} field{also}")
+
+
+def _str_field(record: dict[str, Any], name: str) -> str | None:
+    value = record.get(name)
+    return value if isinstance(value, str) else None
+
+
+def clean_record(record: dict[str, Any], options: Options) -> tuple[dict[str, Any], CleanResult]:
+    """The record with its text cleaned (and removals added); every other field as it was."""
+    source, is_html = record_source(record, options)
+    url = _str_field(record, "url")
+    if is_html:
+        result = clean_html(source, url=url, config=options.config)
+    else:
+        result = clean(source, options.config, title=_str_field(record, "title"), url=url)
+    out = dict(record)
+    out[options.field] = result.text
+    if options.removals_field:
+        out[options.removals_field] = [r.to_dict() for r in result.removed]
+    return out, result
+
+
+def dump_record(record: dict[str, Any]) -> bytes:
+    """Compact-ish UTF-8 JSON; falls back to ASCII escapes for lone surrogates (valid JSON input)."""
+    try:
+        return json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record).encode("ascii")
+
+
+def split_line(raw: bytes) -> tuple[bytes, bytes]:
+    """A line and its ending (b'\\r\\n', b'\\n' or b'' for a last line without one)."""
+    for ending in (b"\r\n", b"\n"):
+        if raw.endswith(ending):
+            return raw[: -len(ending)], ending
+    return raw, b""
+
+
+def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult) -> bytes:
+    """A cleaned record line. Blank and invalid lines are copied through unchanged, so output
+    line N is always input line N (the invalid ones are reported)."""
+    body, ending = split_line(raw)
+    bom = codecs.BOM_UTF8 if lineno == 1 and body.startswith(codecs.BOM_UTF8) else b""
+    body = body[len(bom) :]
+    if not body.strip():
+        return raw
+    try:
+        record, result = clean_record(parse_record(body), options)
+    except InputError as exc:
+        res.fail(f"line {lineno}: {exc}")
+        return raw
+    res.add(result, options, record=lineno)
+    return bom + dump_record(record) + ending
+
+
+def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | None, options: Options, res: FileResult) -> None:
+    """Stream records from `lines` to `out` (None: count only), one line at a time."""
+    for lineno, raw in enumerate(lines, 1):
+        line = _clean_jsonl_line(raw, lineno, options, res)
+        res.bytes_in += len(raw)
+        res.bytes_out += len(line)
+        if out is not None:
+            out.write(line)
+
+
+def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
+    try:
+        fh = task.src.open("rb")
+    except OSError as exc:
+        raise InputError(os_problem(exc)) from None
+    with fh:
+        check_jsonl_head(fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
+        if task.dest is None or options.dry_run:
+            clean_jsonl(fh, None, options, res)
+        else:
+            with AtomicWriter(task.dest) as out:
+                clean_jsonl(fh, out, options, res)
+
+
+def _process_document(task: Task, options: Options, res: FileResult) -> None:
+    data = read_bytes(task.src)
+    res.bytes_in = len(data)
+    out = _clean_html(data, options, res) if task.kind is Kind.HTML else _clean_text(data, options, res)
+    res.bytes_out = len(out)
+    if task.dest is None or options.dry_run:
+        return
+    if task.dest == task.src and out == data:
+        return  # in place and unchanged: leave the file (and its mtime) alone
+    write_atomic(task.dest, out)
+
+
+def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
+    """Run work(*args); turn any failure into a message on res, so one input never stops a run."""
+    try:
+        work(*args)
+    except InputError as exc:
+        res.fail(str(exc))
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        res.fail(f"{os_problem(exc)}{where}")
+    except Exception as exc:
+        res.fail(f"internal error: {type(exc).__name__}: {exc}", traceback.format_exc())
+    res.finish()
+    return res
+
+
+def process_file(task: Task, options: Options) -> FileResult:
+    """Clean one file and write its output atomically. The worker: never raises, never prints."""
+    res = FileResult(task.name)
+    work = _process_jsonl if task.kind is Kind.JSONL else _process_document
+    return _guarded(res, work, task, options, res)
+
+
+def process_stream(data: bytes, kind: Kind, options: Options, name: str = STDIN_NAME) -> FileResult:
+    """Clean stdin's bytes; the output bytes come back on `.output` for the caller to write."""
+    res = FileResult(name)
+
+    def work() -> None:
+        if kind is Kind.JSONL:
+            check_jsonl_head(data[:_SNIFF_BYTES])
+            out = io.BytesIO()
+            clean_jsonl(io.BytesIO(data), out, options, res)
+            res.output = out.getvalue()
+            return
+        res.bytes_in = len(data)
+        res.output = _clean_html(data, options, res) if kind is Kind.HTML else _clean_text(data, options, res)
+        res.bytes_out = len(res.output)
+
+    return _guarded(res, work)
+
+
+def _ignore_sigint() -> None:
+    """Workers ignore Ctrl-C: the parent stops handing out files and lets running writes finish."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_tasks(tasks: Sequence[Task], options: Options, jobs: int = 1) -> Iterator[FileResult]:
+    """Results in task order, whatever the number of worker processes.
+
+    Order is what makes `--jobs N` output and report identical to `--jobs 1`. At most a few
+    tasks per worker are in flight, so memory stays flat on huge runs. Workers come from a
+    fork server: forking a parent that runs a progress-bar thread is not safe.
+    """
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from (process_file(task, options) for task in tasks)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["cleaner.io"])
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_ignore_sigint)
+    try:
+        pending: deque[Future[FileResult]] = deque()
+        todo = iter(tasks)
+        for task in todo:
+            pending.append(pool.submit(process_file, task, options))
+            if len(pending) >= 4 * jobs:
+                break
+        while pending:
+            result = pending.popleft().result()
+            following = next(todo, None)
+            if following is not None:
+                pending.append(pool.submit(process_file, following, options))
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def report_lines(records: Iterable[dict[str, object]]) -> bytes:
+    """Report records as JSON Lines."""
+    return b"".join(dump_record(dict(r)) + b"\n" for r in records)
+
+
+# -- explain -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One cleaned document with the exact text the line numbers refer to."""
+
+    record: int | None  # JSONL line number, None for a whole file
+    text: str
+    result: CleanResult
+
+
+def _explain_one(source: str | bytes, is_html: bool, options: Options, title: str | None, url: str | None) -> Explained:
+    """Clean one document, keeping the input text (for HTML: the extracted text, as clean_html sees it)."""
+    if is_html:
+        from cleaner.html import extract
+
+        page = extract(source, url=url)
+        text, title, url = page.text, page.title, page.url or url
+    else:
+        assert isinstance(source, str)
+        text = source
+    return Explained(None, text, clean(text, options.config, title=title, url=url))
+
+
+def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tuple[list[Explained], FileResult]:
+    """Documents to explain from one input, and a FileResult carrying any problems."""
+    res = FileResult(name)
+    docs: list[Explained] = []
+
+    def work() -> None:
+        if kind is Kind.TEXT:
+            docs.append(_explain_one(decode(data)[0], False, options, None, None))
+        elif kind is Kind.HTML:
+            docs.append(_explain_one(html_source(data), True, options, None, None))
+        else:
+            check_jsonl_head(data[:_SNIFF_BYTES])
+            docs.extend(_explain_records(data, options, res))
+
+    _guarded(res, work)
+    return docs, res
+
+
+def _explain_records(data: bytes, options: Options, res: FileResult) -> Iterator[Explained]:
+    for lineno, raw in enumerate(io.BytesIO(data), 1):
+        body = split_line(raw)[0]
+        body = body[len(codecs.BOM_UTF8) :] if lineno == 1 and body.startswith(codecs.BOM_UTF8) else body
+        if not body.strip():
+            continue
+        try:
+            record = parse_record(body)
+            source, is_html = record_source(record, options)
+        except InputError as exc:
+            res.fail(f"line {lineno}: {exc}")
+            continue
+        doc = _explain_one(source, is_html, options, _str_field(record, "title"), _str_field(record, "url"))
+        yield Explained(lineno, doc.text, doc.result)
+
+
+class Mark(StrEnum):
+    KEPT = "kept"
+    REMOVED = "removed"
+    RESTORED = "restored"  # the over-removal guard undid a drop
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input line for `cleaner explain`: its fate and, on the first line of a run, why."""
+
+    mark: Mark
+    text: str
+    note: str | None = None
+
+
+def explain_rows(text: str, result: CleanResult) -> list[Row]:
+    """Every input line (numbered as the library numbers them), marked kept, removed or restored."""
+    lines = text.split("\n")
+    marks: dict[int, tuple[Mark, str]] = {}
+    for r in result.restored:
+        first = f"kept by the over-removal guard (would be {r.category.value}: {r.rule})"
+        _mark_span(marks, r.lines, Mark.RESTORED, first, "kept by the guard (continued)")
+    for r in result.removed:
+        first = f"{r.category.value}: {r.reason} [{r.rule}]"
+        _mark_span(marks, r.lines, Mark.REMOVED, first, f"{r.category.value} (continued)")
+    if len(lines) > 1 and lines[-1] == "" and len(lines) not in marks:
+        lines.pop()  # the empty "line" after the final newline is not shown
+    rows = []
+    for number, line in enumerate(lines, 1):
+        mark, note = marks.get(number, (Mark.KEPT, None))
+        rows.append(Row(mark, line.removesuffix("\r"), note))
+    return rows
+
+
+def _mark_span(marks: dict[int, tuple[Mark, str]], span: tuple[int, int], mark: Mark, first: str, rest: str) -> None:
+    for number in range(span[0], span[1] + 1):
+        marks[number] = (mark, first if number == span[0] else rest)
+
+
+def explain_json(docs: Iterable[Explained]) -> list[dict[str, object]]:
+    """The removals of `explain --json`, with the JSONL record's line number when there is one."""
+    out: list[dict[str, object]] = []
+    for doc in docs:
+        where: dict[str, object] = {} if doc.record is None else {"record": doc.record}
+        out.extend({**where, **r.to_dict()} for r in doc.result.removed)
+    return out
+
+
+def category_order() -> list[str]:
+    """Categories in their declared order, so that summaries read the same on every run."""
+    return [c.value for c in Category]

@@ -1,0 +1,89 @@
+"""cleaner.io on its own: the decoding policy, planning, atomic writes, explain rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import Category, CleanerConfig, CleanResult, Removal
+from cleaner import io as cio
+
+
+def test_decode_policy() -> None:
+    assert cio.decode(b"plain\n") == ("plain\n", cio.UTF8)
+    text, enc = cio.decode(b"\xef\xbb\xbfwith bom\n")
+    assert text == "with bom\n" and enc.bom == b"\xef\xbb\xbf"
+    text, enc = cio.decode(b"\xfe\xff" + "wide\n".encode("utf-16-be"))
+    assert text == "wide\n" and enc.codec == "utf-16-be"
+    assert cio.encode("wide\n", enc) == b"\xfe\xff" + "wide\n".encode("utf-16-be")
+    with pytest.raises(cio.BinaryInput, match="binary file"):
+        cio.decode(b"abc\x00def")
+    with pytest.raises(cio.InputError, match=r"not UTF-8 text \(invalid byte 0xe9 at offset 3\)"):
+        cio.decode(b"Caf\xe9")
+
+
+def test_html_source_falls_back_to_bytes_for_other_charsets() -> None:
+    page = '<meta charset="windows-1252"><p>Caf\xe9</p>'.encode("cp1252")
+    assert cio.html_source(page) == page
+    assert cio.html_source(b"<p>ok</p>") == "<p>ok</p>"
+    with pytest.raises(cio.BinaryInput):
+        cio.html_source(b"<p>\x00</p>")
+
+
+def test_output_names() -> None:
+    assert cio.output_name("page.html", cio.Kind.HTML) == "page.html.txt"
+    assert cio.output_name("sub/a.md", cio.Kind.TEXT) == "sub/a.md"
+    assert cio.kind_of(Path("X.HTM")) is cio.Kind.HTML
+    assert cio.kind_of(Path("notes.log")) is cio.Kind.TEXT
+
+
+def test_plan_runs_each_file_once_in_argument_order(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    for name in ("b.txt", "a.txt", "skip.json"):
+        (tmp_path / "d" / name).write_text("x\n")
+    plan = cio.plan_run([str(tmp_path / "d" / "b.txt"), str(tmp_path / "d")], outdir=tmp_path / "out")
+    assert [t.src.name for t in plan.tasks] == ["b.txt", "a.txt"]
+    assert plan.skipped == 1
+    assert plan.tasks[1].dest == tmp_path / "out" / "a.txt"
+
+
+def test_atomic_writer_keeps_the_old_file_when_interrupted(tmp_path: Path) -> None:
+    dest = tmp_path / "out.txt"
+    dest.write_bytes(b"old\n")
+    with pytest.raises(KeyboardInterrupt), cio.AtomicWriter(dest) as fh:
+        fh.write(b"half of the new")
+        raise KeyboardInterrupt
+    assert dest.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+    cio.write_atomic(dest, b"new\n")
+    assert dest.read_bytes() == b"new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_explain_rows_mark_removed_and_restored_lines() -> None:
+    text = "Menu\r\nKept line\r\nTeaser one\r\nTeaser two\r\n"
+    result = CleanResult(
+        text="Kept line\r\n",
+        removed=[Removal((1, 1), "Menu", Category.NAVIGATION, "en.navigation.menu", "Menu labels.")],
+        restored=[Removal((3, 4), "Teaser one\nTeaser two", Category.RELATED, "context.teaser", "Teasers.")],
+    )
+    rows = cio.explain_rows(text, result)
+    assert [(r.mark, r.text) for r in rows] == [
+        (cio.Mark.REMOVED, "Menu"),
+        (cio.Mark.KEPT, "Kept line"),
+        (cio.Mark.RESTORED, "Teaser one"),
+        (cio.Mark.RESTORED, "Teaser two"),
+    ]
+    assert rows[0].note == "navigation: Menu labels. [en.navigation.menu]"
+    assert rows[2].note is not None and "over-removal guard" in rows[2].note
+    assert rows[1].note is None
+
+
+def test_jsonl_errors_are_capped_per_file() -> None:
+    options = cio.Options(config=CleanerConfig())
+    res = cio.process_stream(b"nope\n" * 50, cio.Kind.JSONL, options)
+    assert res.error_count == 50
+    assert len(res.errors) == cio.MAX_MESSAGES_PER_FILE + 1
+    assert res.errors[-1].endswith("30 more error(s) not shown")
+    assert res.output == b"nope\n" * 50
