@@ -1,0 +1,61 @@
+"""HTML input through trafilatura: main text, title kept out of the text but used."""
+
+from __future__ import annotations
+
+import pytest
+
+import cleaner
+
+PARAGRAPHS = [
+    "The city council approved a new budget for public transport on Tuesday, after months of debate about fares "
+    "and the cost of running the old tram depot near the river.",
+    "Council members said the budget would pay for forty new buses and longer opening hours at the central "
+    "station, which commuters have asked for since the pandemic.",
+    "The transport budget also funds a study of a new tram line to the university, which the council has "
+    "discussed for a decade without reaching a decision.",
+]
+TITLE = "Council Approves Transport Budget After Months of Debate"
+
+
+def page(body_extra: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        f"<html><head><title>{TITLE}</title></head><body>"
+        f"<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav>"
+        f"<article><h1>{TITLE}</h1>{paragraphs}{body_extra}</article>"
+        "<footer>© 2024 Example Media. All rights reserved.</footer></body></html>"
+    )
+
+
+def test_clean_html_returns_the_article_and_the_title() -> None:
+    result = cleaner.clean_html(page(), url="https://example.org/news/budget")
+    assert result.title == TITLE
+    for paragraph in PARAGRAPHS:
+        assert paragraph in result.text
+    assert "All rights reserved" not in result.text
+    assert result.url == "https://example.org/news/budget"
+
+
+def test_clean_html_removes_boilerplate_inside_the_article() -> None:
+    extra = "<p>Get the newsletter</p><p>Share this article</p>"
+    result = cleaner.clean_html(page(extra).encode("utf-8"))
+    assert "Get the newsletter" not in result.text
+    assert "Share this article" not in result.text
+    assert {r.category.value for r in result.removed} >= {"newsletter", "promo"}
+
+
+def test_clean_html_uses_the_title_for_repeated_headlines() -> None:
+    extra = f"<p>{TITLE}</p>"
+    result = cleaner.clean_html(page(extra))
+    assert result.text.count(TITLE) <= 1
+
+
+@pytest.mark.parametrize("html", ["", "   ", b"", "<html></html>", "not html at all"])
+def test_clean_html_on_empty_or_odd_input_gives_text_not_an_error(html: str | bytes) -> None:
+    result = cleaner.clean_html(html)
+    assert isinstance(result.text, str)
+
+
+def test_clean_html_rejects_non_text_input() -> None:
+    with pytest.raises(TypeError, match="str or bytes"):
+        cleaner.clean_html(12)  # type: ignore[arg-type]
