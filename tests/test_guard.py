@@ -50,11 +50,11 @@ def test_guard_fires_end_to_end_on_a_page_that_is_all_teasers() -> None:
         [
             "Read also:",
             "Cats Rule the Night in Rural Barns",
-            "Farm cats sleep through most of the day and hunt at night, when mice leave the hay and the fields go quiet.",
+            "Farm cats sleep through most of the day and hunt at night, when mice leave the hay and fields go quiet.",
             "Freight Trains Grow Longer Every Year",
             "Railway companies now run freight trains more than three kilometres long across the prairie, saving fuel.",
             "Ten Islands Where Summer Never Ends",
-            "From quiet coves to crowded promenades, these islands offer sunshine, seafood and clear water all year round.",
+            "From quiet coves to crowded promenades, these islands offer sunshine, seafood and clear water all year.",
         ]
     )
     result = cleaner.clean(text)
