@@ -1,11 +1,11 @@
 """cleaner: turn scraped web text into the article and nothing else, explaining every cut.
 
-    >>> import cleaner
-    >>> result = cleaner.clean("Skip to content\\n\\nThe article text stays as it was.\\n")
-    >>> result.text
-    'The article text stays as it was.\\n'
-    >>> [(r.lines, r.category.value, r.rule) for r in result.removed]
-    [((1, 1), 'navigation', 'en.navigation.skip-link')]
+>>> import cleaner
+>>> result = cleaner.clean("Skip to content\\n\\nThe article text stays as it was.\\n")
+>>> result.text
+'The article text stays as it was.\\n'
+>>> [(r.lines, r.category.value, r.rule) for r in result.removed]
+[((1, 1), 'navigation', 'en.navigation.skip-link')]
 """
 
 from cleaner.api import clean, clean_html
