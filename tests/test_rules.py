@@ -1,0 +1,219 @@
+"""Every packaged phrase rule against its own examples, and the rule-file mechanism around them.
+
+A rule's `pos` examples must fire that rule; its `neg` examples are article prose that must fire
+no rule at all (of any language: one compiled set serves every document). Examples go through the
+same normalisation and word count as a line in `annotate`, so what is tested is what runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cleaner
+from cleaner import Category, CleanerConfig, RuleError
+from cleaner.rules import Rule, Scope, build_ruleset, load_rules, packaged_rule_files
+from cleaner.segment import WORD_RE, normalize
+
+RULES = load_rules()
+CASES = Path(__file__).resolve().parent / "cases"
+SCOPE_RANK = {Scope.LINE: 2, Scope.PREFIX: 1, Scope.SHORT: 0}  # ties go to the scope covering more of the line
+
+
+def features(example: str) -> tuple[str, int]:
+    """An example line as `annotate` sees it: normalised text and word count."""
+    stripped = example.strip()
+    return normalize(stripped), len(WORD_RE.findall(stripped))
+
+
+def firing(norm: str, words: int) -> list[Rule]:
+    """Every rule that fires on a line, checked one by one (no prefilter)."""
+    return [rule for rule in RULES if rule.matches(norm, words)]
+
+
+def example_params(kind: str) -> list[Any]:
+    return [
+        pytest.param(rule, text, id=f"{rule.id}[{i}]")
+        for rule in RULES
+        for i, text in enumerate(rule.pos if kind == "pos" else rule.neg)
+    ]
+
+
+def all_examples() -> list[str]:
+    """Every rule example, plus the prose of the negative case files (more lines the gate must not mislead)."""
+    texts = {text for rule in RULES for text in (*rule.pos, *rule.neg)}
+    for name in ("negatives.json", "known_failures.json"):
+        texts |= {case["text"] for case in json.loads((CASES / name).read_text(encoding="utf-8"))}
+    return sorted(texts)
+
+
+# -- each rule against its examples ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("rule", "text"), example_params("pos"))
+def test_positive_example_fires_its_rule(rule: Rule, text: str) -> None:
+    norm, words = features(text)
+    assert rule.matches(norm, words), f"{rule.id} does not fire on {norm!r} ({words} words)"
+
+
+@pytest.mark.parametrize(("rule", "text"), example_params("neg"))
+def test_negative_example_fires_no_rule(rule: Rule, text: str) -> None:
+    norm, words = features(text)
+    assert [r.id for r in firing(norm, words)] == [], f"prose {norm!r} is claimed"
+    assert build_ruleset().match(norm, words) is None
+
+
+@pytest.mark.parametrize("text", all_examples())
+def test_ruleset_match_agrees_with_rules_one_by_one(text: str) -> None:
+    """The compiled set (prefilters, literal gate) must find the best rule that a plain loop finds."""
+    norm, words = features(text)
+    hits = firing(norm, words)
+    expected = max(hits, key=lambda r: (r.priority, SCOPE_RANK[r.scope], -r.order)) if hits else None
+    got = build_ruleset().match(norm, words)
+    assert (got.id if got else None) == (expected.id if expected else None)
+
+
+# -- the rule files as data --------------------------------------------------------------------
+
+
+def test_rule_ids_are_unique() -> None:
+    ids = [rule.id for rule in RULES]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_rule_explains_itself_and_has_examples() -> None:
+    for rule in RULES:
+        assert rule.why and "\n" not in rule.why, rule.id
+        # The why is a removal's reason: one human sentence, ending with a full stop.
+        assert rule.why.endswith("."), rule.id
+        assert not re.search(r"[a-z)]\. [A-Z]", rule.why), f"{rule.id}: the why should be one sentence"
+        assert rule.pos, f"{rule.id} has no positive example"
+        assert rule.neg, f"{rule.id} has no negative example (prose it must not catch)"
+        assert not set(rule.pos) & set(rule.neg), rule.id
+
+
+def test_patterns_have_no_named_groups_or_backreferences() -> None:
+    """All patterns of a scope are OR-ed into one expression: names would clash, numbers shift."""
+    for rule in RULES:
+        assert re.compile(rule.pattern).groupindex == {}, rule.id
+        assert not re.search(r"\\[1-9]|\(\?P=", rule.pattern), rule.id
+
+
+def test_patterns_are_written_for_the_normalised_line() -> None:
+    """Lines are lower-cased before matching, so an upper-case letter in a pattern never matches."""
+    for rule in RULES:
+        bare = re.sub(r"\\.", "", rule.pattern)  # escapes such as \S and \W are not letters
+        assert bare == bare.lower(), f"{rule.id}: pattern has upper-case letters"
+
+
+def test_header_rules_are_whole_line_related_headers() -> None:
+    """The context pass extends a header over the teasers below it: only whole-line labels may do that."""
+    headers = [rule for rule in RULES if rule.header]
+    assert headers
+    for rule in headers:
+        assert rule.scope is Scope.LINE and rule.category is Category.RELATED, rule.id
+
+
+def test_each_packaged_file_declares_its_language() -> None:
+    files = packaged_rule_files()
+    assert {path.stem for path in files} >= {"en", "de", "fr", "es"}
+    for path in files:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert data.get("lang") == path.stem, path.name
+    assert {rule.lang for rule in RULES} == {path.stem for path in files}
+
+
+# -- user rule files ---------------------------------------------------------------------------
+
+USER_RULES = r"""
+lang = "house"
+
+[[rule]]
+name = "tip-line"
+category = "promo"
+scope = "line"
+pattern = '''got a (?:news )?tip\s?\?? (?:write to|e-?mail|contact) us(?: at .{1,60})?'''
+why = "The newsroom's tip-line plug closes every story on this site."
+pos = ["Got a tip? Email us at tips@example.org"]
+neg = ["Got a tip for the weekend? The market opens at eight, and the stalls stay until noon."]
+"""
+
+TIP = "Got a tip? Email us at tips@example.org"
+ARTICLE = (
+    "The city council voted on Tuesday to extend the tram line to the northern suburbs, ending a debate "
+    "that had divided the coalition for almost two years.",
+    "Engineers expect construction to begin next spring, and the first trams should run on the new tracks "
+    "before the end of 2027 if the budget holds.",
+)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_user_rule_file_is_loaded_and_used_by_clean(tmp_path: Path) -> None:
+    path = write(tmp_path, "house.toml", USER_RULES)
+    config = CleanerConfig(rule_files=(path,))
+    text = "\n\n".join([*ARTICLE, TIP]) + "\n"
+
+    assert TIP in cleaner.clean(text).text.split("\n")  # no packaged rule knows this plug
+    result = cleaner.clean(text, config)
+    assert TIP not in result.text
+    assert [(r.rule, r.category) for r in result.removed] == [("house.promo.tip-line", Category.PROMO)]
+    assert all(paragraph in result.text for paragraph in ARTICLE)
+
+    rule = build_ruleset(config.rule_files).by_id["house.promo.tip-line"]
+    assert rule.matches(*features(rule.pos[0]))
+    assert build_ruleset(config.rule_files).match(*features(rule.neg[0])) is None
+
+
+def test_config_file_names_rule_files_relative_to_itself(tmp_path: Path) -> None:
+    """What the CLI's `--config` reads: `rule_files` beside the config file."""
+    write(tmp_path, "house.toml", USER_RULES)
+    config = CleanerConfig.from_toml(write(tmp_path, "cleaner.toml", 'rule_files = ["house.toml"]\n'))
+    assert config.rule_files == (tmp_path / "house.toml",)
+    assert TIP not in cleaner.clean("\n\n".join([*ARTICLE, TIP]), config).text
+
+
+GOOD_RULE = USER_RULES.split("[[rule]]", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param('lang = "house"\n[[rule]\nname = "x"\n', "invalid TOML", id="toml-syntax"),
+        pytest.param(USER_RULES.replace('category = "promo"', 'category = "weather"'), "weather", id="category"),
+        pytest.param(re.sub(r'\nwhy = ".*"', "", USER_RULES), "why", id="no-why"),
+        pytest.param(re.sub(r"\npos = \[.*\]", "", USER_RULES), "positive example", id="no-pos"),
+        pytest.param(USER_RULES.replace("got a (?:news", "got a (?P<kind>news"), "named groups", id="named-group"),
+        pytest.param(USER_RULES.replace("got a (?:news )?", "got a (news"), "missing )", id="bad-regex"),
+        pytest.param(USER_RULES.replace('scope = "line"', 'scope = "page"'), "page", id="scope"),
+        pytest.param(USER_RULES.replace('name = "tip-line"', 'name = "Tip Line"'), "name", id="name"),
+        pytest.param(USER_RULES + "colour = 'red'\n", "unknown key", id="unknown-key"),
+        pytest.param(
+            'lang = "en"\n[[rule]]' + GOOD_RULE.replace('name = "tip-line"', 'name = "share"'),
+            "duplicate rule id 'en.promo.share'",
+            id="duplicate-id",
+        ),
+    ],
+)
+def test_malformed_rule_file_raises_rule_error(tmp_path: Path, content: str, message: str) -> None:
+    path = write(tmp_path, "broken.toml", content)
+    with pytest.raises(RuleError) as info:
+        cleaner.clean("Some article text.", CleanerConfig(rule_files=(path,)))
+    assert message in str(info.value)
+    if "duplicate" not in message:  # a clash is between two files; every other error names its file
+        assert str(path) in str(info.value)
+
+
+def test_missing_rule_file_raises_rule_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "absent.toml"
+    with pytest.raises(RuleError, match=re.escape(str(path))):
+        cleaner.clean("Some article text.", CleanerConfig(rule_files=(path,)))
