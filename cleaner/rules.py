@@ -14,14 +14,18 @@ is what keeps article prose safe: "Read also" as a whole line is a related-links
 - `short`:  the phrase occurs in a line of at most `max_words` words. Calls to action.
 
 Matching cost, measured on whole-page text: trying an alternation of all patterns at every
-position of every line costs ~40 µs a line. So each rule's pattern is analysed once for the
-literal strings any match must contain (`required_literals`), and all those literals go into
-one trie-shaped expression: the gate. Only `short` rules (searched anywhere in a line) are
-gated; `line` and `prefix` rules are anchored at the start and fail fast without one. A line
-through the gate meets only the rules whose own literals occur in it. Ungated rules are OR-ed,
-per scope, into one prefilter, and only lines that hit it are checked rule by rule, to name
-the rule and apply its word limit. The test suite checks that
-`RuleSet.match` agrees with checking every rule one by one on all examples.
+position of every line costs ~40 µs a line. Two analyses of each pattern, done once, avoid it:
+
+- `short` rules (searched anywhere in a line): the literal strings any match must contain
+  (`required_literals`) go into one trie-shaped expression. A line it does not hit (most lines)
+  is done after one call; for a line it hits, a zero-width variant names the literals present,
+  and only the rules owning them are tried.
+- `line` and `prefix` rules (anchored at the start): bucketed by the characters a match can
+  start with (`first_chars`), so a line meets only the alternation of its first character's
+  bucket; a hit there is checked rule by rule, to name the rule and apply its word limit.
+
+Rules with no selective literal or no definite first character go everywhere. The test suite
+checks that `RuleSet.match` agrees with checking every rule one by one on all examples.
 """
 
 from __future__ import annotations
@@ -89,34 +93,53 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-class _Group:
-    """Rules matched together: per scope, an OR-ed prefilter, then the rules one by one."""
+class _Anchored:
+    """Rules anchored at the line's start (`line`, `prefix`, and ungated `short` ones).
+
+    They are bucketed by the first character a match can start with, so a line meets only the
+    alternation of the rules that can start with its first character: the 70-odd whole-line
+    rules OR-ed together cost ~16 µs a line, a bucket a small fraction of that.
+    """
 
     def __init__(self, rules: Sequence[Rule]):
-        self.by_scope: dict[Scope, tuple[Rule, ...]] = {}
-        self.prefilter: dict[Scope, re.Pattern[str]] = {}
-        self.max_words: dict[Scope, int] = {}
+        self.rules = tuple(rules)
+        # (rule, branch, first characters) for every top-level branch of every pattern.
+        branches: list[tuple[Rule, str, frozenset[str] | None]] = []
+        for r in self.rules:
+            for b in top_level_branches(r.pattern):
+                branches.append((r, b, first_chars(b) if r.scope is not Scope.SHORT else None))
+        keys = sorted({ch for _, _, f in branches if f is not None for ch in f})
+        self._default = self._buckets([(r, b) for r, b, f in branches if f is None])
+        self._by_char = {ch: self._buckets([(r, b) for r, b, f in branches if f is None or ch in f]) for ch in keys}
+
+    @staticmethod
+    def _buckets(
+        branches: Sequence[tuple[Rule, str]],
+    ) -> tuple[tuple[Scope, re.Pattern[str], int, tuple[Rule, ...]], ...]:
+        out = []
         for scope in Scope:
-            members = tuple(r for r in rules if r.scope is scope)
-            if members:
-                self.by_scope[scope] = members
-                self.prefilter[scope] = re.compile("|".join(f"(?:{r.pattern})" for r in members))
-                self.max_words[scope] = max(r.max_words for r in members)
+            mine = [(r, b) for r, b in branches if r.scope is scope]
+            if mine:
+                prefilter = re.compile("|".join(f"(?:{b})" for _, b in mine))
+                members = tuple(dict.fromkeys(r for r, _ in mine))  # each rule once, in order
+                out.append((scope, prefilter, max(r.max_words for r in members), members))
+        return tuple(out)
 
     def match(self, norm: str, words: int, best: Rule | None) -> Rule | None:
-        for scope, prefilter in self.prefilter.items():
+        buckets = self._by_char.get(norm[:1], self._default)
+        for scope, prefilter, max_words, members in buckets:
             if scope is Scope.LINE:
                 if len(norm) > _LINE_SCOPE_MAX_CHARS or prefilter.fullmatch(norm) is None:
                     continue
-            elif words > self.max_words[scope]:
+            elif words > max_words:
                 continue
             elif scope is Scope.PREFIX:
                 if prefilter.match(norm) is None:
                     continue
             elif prefilter.search(norm) is None:
                 continue
-            for rule in self.by_scope[scope]:
-                if rule.matches(norm, words) and (best is None or _rank(rule) > _rank(best)):
+            for rule in members:
+                if (best is None or _rank(rule) > _rank(best)) and rule.matches(norm, words):
                     best = rule
         return best
 
@@ -127,20 +150,25 @@ class RuleSet:
     def __init__(self, rules: Sequence[Rule]):
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.by_id: dict[str, Rule] = {r.id: r for r in self.rules}
-        literals: set[str] = set()
-        gated: list[tuple[Rule, tuple[str, ...]]] = []
+        owners: dict[str, list[Rule]] = {}
         ungated: list[Rule] = []
         for rule in self.rules:
             required = required_literals(rule.pattern) if rule.scope is Scope.SHORT else None
             if required is None or not all(selective(lit) for lit in required):
                 ungated.append(rule)  # line and prefix rules are anchored: cheap without a gate
             else:
-                gated.append((rule, tuple(sorted(required))))
-                literals |= required
-        self._gate = re.compile(trie_pattern(literals)) if literals else None
-        self._gated = tuple(gated)
-        self._gated_max_words = max((r.max_words for r, _ in gated), default=0)
-        self._ungated = _Group(ungated)
+                for lit in required:
+                    owners.setdefault(lit, []).append(rule)
+        trie = trie_pattern(owners) if owners else None
+        self._gate = re.compile(trie) if trie else None
+        # At every position, the longest literal starting there (a zero-width lookahead).
+        self._find = re.compile(f"(?=({trie}))") if trie else None
+        # A literal found also means each literal that is a prefix of it is there.
+        self._rules_of: dict[str, tuple[Rule, ...]] = {
+            lit: tuple(r for i in range(1, len(lit) + 1) for r in owners.get(lit[:i], ())) for lit in owners
+        }
+        self._gated_max_words = max((r.max_words for rs in owners.values() for r in rs), default=0)
+        self._anchored = _Anchored(ungated)
         self.ungated_ids: tuple[str, ...] = tuple(r.id for r in ungated)
 
     def __len__(self) -> int:
@@ -151,12 +179,15 @@ class RuleSet:
 
         Best = highest priority, then the scope covering more of the line, then file order.
         """
-        best = self._ungated.match(norm, words, None)
-        if words <= self._gated_max_words and self._gate is not None and self._gate.search(norm) is not None:
-            # Only the rules whose own literals occur can match: `in` is far cheaper than a search.
-            for rule, required in self._gated:
-                if (best is None or _rank(rule) > _rank(best)) and any(lit in norm for lit in required):
-                    best = rule if rule.matches(norm, words) else best
+        best = self._anchored.match(norm, words, None)
+        if self._gate is None or self._find is None or words > self._gated_max_words:
+            return best
+        if self._gate.search(norm) is None:
+            return best
+        for found in {m.group(1) for m in self._find.finditer(norm)}:
+            for rule in self._rules_of[found]:
+                if (best is None or _rank(rule) > _rank(best)) and rule.matches(norm, words):
+                    best = rule
         return best
 
 
@@ -216,6 +247,89 @@ def _required(items: Any) -> set[str] | None:
 
 def _selectivity(literals: set[str]) -> tuple[bool, int, int]:
     return (all(selective(lit) for lit in literals), min(map(len, literals)), -len(literals))
+
+
+def top_level_branches(pattern: str) -> list[str]:
+    """The pattern split at its top-level '|' (outside groups, classes and escapes)."""
+    parts: list[str] = []
+    depth, escaped, start = 0, False, 0
+    class_from = -1  # index of the first character inside an open [...] class, or -1
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif class_from >= 0:
+            if ch == "^" and i == class_from:
+                class_from += 1
+            elif ch == "]" and i > class_from:  # a ']' first in the class is literal
+                class_from = -1
+        elif ch == "[":
+            class_from = i + 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of `pattern` can start with, or None if any (or unknown)."""
+    try:
+        found, nullable = _first(list(sre_parser.parse(pattern)))
+    except (re.error, RecursionError):
+        return None
+    return None if found is None or nullable else frozenset(found)
+
+
+def _first(items: list[Any]) -> tuple[set[str] | None, bool]:
+    """(possible first characters, whether the sequence can match the empty string)."""
+    c = sre_constants
+    out: set[str] = set()
+    found: set[str] | None
+    for op, arg in items:
+        if op is c.AT:
+            continue  # anchors and word boundaries are zero-width
+        if op is c.LITERAL:
+            found, nullable = {chr(arg)}, False
+        elif op is c.IN:
+            found, nullable = _first_of_class(arg), False
+        elif op is c.SUBPATTERN:
+            found, nullable = _first(list(arg[-1]))
+        elif op is c.BRANCH:
+            parts = [_first(list(b)) for b in arg[1]]
+            if any(f is None for f, _ in parts):
+                return None, False
+            found = set().union(*(f for f, _ in parts if f is not None))
+            nullable = any(n for _, n in parts)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            found, nullable = _first(list(arg[2]))
+            nullable = nullable or arg[0] == 0
+        else:
+            return None, False
+        if found is None:
+            return None, False
+        out |= found
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_of_class(items: Any) -> set[str] | None:
+    c = sre_constants
+    out: set[str] = set()
+    for op, arg in items:
+        if op is c.LITERAL:
+            out.add(chr(arg))
+        elif op is c.RANGE and arg[1] - arg[0] < 128:
+            out.update(chr(x) for x in range(arg[0], arg[1] + 1))
+        else:
+            return None  # negated classes, \w, \d, wide ranges: anything
+    return out
 
 
 def selective(literal: str) -> bool:
