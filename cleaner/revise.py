@@ -100,6 +100,9 @@ def _dropped(decisions: Decisions, block: Block) -> Decision | None:
 _CRUMB_SPLIT = re.compile(r"\s+(?:/|>)\s+|\s*(?:\||»|›|•|·|▸)\s*")
 
 
+_NOT_CRUMB = re.compile(r"[\d$=\[\]{}();<>\"]")
+
+
 def crumb_parts(text: str) -> list[str]:
     return [p for p in (part.strip() for part in _CRUMB_SPLIT.split(text.strip())) if p]
 
@@ -111,6 +114,8 @@ def _is_crumb(text: str) -> bool:
     parts = crumb_parts(stripped)
     if len(parts) < 3:
         return False
+    if any(_NOT_CRUMB.search(p) for p in parts):
+        return False  # crumbs are words: digits (dates, models) and code symbols say otherwise
     sizes = [len(WORD_RE.findall(p)) for p in parts]
     if min(sizes) == 0:
         return False
@@ -183,6 +188,17 @@ def _headline_sized(block: Block) -> bool:
     return HEADLINE_MIN_WORDS <= block.words <= HEADLINE_MAX_WORDS and not block.text.rstrip().endswith(".")
 
 
+def _stutter(previous: Block, block: Block) -> bool:
+    """The same heading-shaped line twice in a row: alt text and caption of one image.
+
+    Only heading-shaped lines (no sentence punctuation) count: two identical replies in a row
+    ("Thank you, this is helpful.") are two people saying the same thing.
+    """
+    return (
+        block.shape is Shape.HEADLINE and block.text.lstrip()[:1].isupper() and _key(previous.norm) == _key(block.norm)
+    )
+
+
 def _anchor_of(block: Block, pos: int) -> _Anchor:
     return _Anchor(_variants(block.norm), frozenset(_key(block.norm).split()), pos)
 
@@ -226,7 +242,7 @@ def headlines(view: DocView, decisions: Decisions) -> Decisions:
                     f"Repeats the headline on line {view.blocks[anchor.pos].line} (caption, alt text or title copy).",
                     Strength.STRONG,
                 )
-        elif previous is not None and _key(previous.norm) == _key(block.norm):
+        elif previous is not None and _stutter(previous, block):
             out[block.index] = _drop(
                 "structure.repeated-line",
                 Category.DUPLICATE_HEADLINE,

@@ -61,6 +61,23 @@ def test_isolated_crumb_row_is_navigation() -> None:
     assert next(iter(out.values())).category is Category.NAVIGATION
 
 
+def test_code_bylines_and_model_lists_are_not_crumbs() -> None:
+    for line in [
+        'if [ "$1" = "" ] || [ "$2" = "" ] || exit 1',
+        "Jane Doe | Senior Writer | July 2, 2025",
+        "Best overall / ANC earbuds - Soundcore P31i / R60i NC",
+    ]:
+        view, ann = view_of(line, *ARTICLE)
+        assert breadcrumbs(view, ann) == {}, line
+
+
+def test_a_stutter_is_a_heading_twice_in_a_row_not_a_repeated_reply() -> None:
+    view, ann = view_of(*ARTICLE, "A Portrait of the Old Harbour", "A Portrait of the Old Harbour", ARTICLE[1])
+    assert [d.rule for d in headlines(view, ann).values()] == ["structure.repeated-line"]
+    view, ann = view_of(*ARTICLE, "Have you considered IEMs?", "Have you considered IEMs?", ARTICLE[1])
+    assert headlines(view, ann) == {}
+
+
 def test_table_rows_and_title_suffixes_are_not_crumbs() -> None:
     view, ann = view_of(*ARTICLE, "Year | Revenue | Profit", "2021 | 10 | 2", "2022 | 12 | 3", "Headline | Site Name")
     assert breadcrumbs(view, ann) == {}
