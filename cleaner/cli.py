@@ -403,6 +403,16 @@ def _print_explained(docs: list[cio.Explained]) -> None:
             emit(line)
 
 
+def _register_eval() -> None:
+    """`cleaner eval`: the benchmark harness (cleaner.evaluation; its peers are the `eval` extra)."""
+    from cleaner.evaluation.cli import register
+
+    register(app)
+
+
+_register_eval()
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="cleaner")
