@@ -23,8 +23,8 @@ demo: $(VENV)/.installed
 
 ## make test: lint, type-check and run the test suite
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check cleaner tests
-	$(BIN)/ruff format --check cleaner tests
+	$(BIN)/ruff check cleaner tests bench
+	$(BIN)/ruff format --check cleaner tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 

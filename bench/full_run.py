@@ -41,9 +41,10 @@ def main() -> None:
     header = [
         f"# Benchmark run {stem}",
         "",
-        f"Data: {results[0].meta['dataset']['credit']}. Metric: WCXB word-multiset P/R/F1 (mean over pages with a",
-        "reference; see cleaner/evaluation/metrics.py); ΔF1 against the same input before cleaning (html: against",
-        "cleaner's own extraction without the cleaning step). Speed: the step under test only, one core per page.",
+        f"Data: {results[0].meta['dataset']['credit']}. Metric: WCXB word-multiset P/R/F1 (mean over all",
+        "pages, as the published WCXB figures; see cleaner/evaluation/metrics.py); ΔF1 against the same input",
+        "before cleaning (html: against cleaner's own extraction without the cleaning step).",
+        "Speed: the step under test only, one core per page.",
         "Cleaner sources: commit {git_commit} (uncommitted changes: {git_dirty}), "
         "sources sha256 {cleaner_sources_sha256}.".format(**results[0].meta["source"]),
         "",
