@@ -32,14 +32,14 @@ def available() -> bool:
 
 @cache
 def _filter() -> Any:
-    from datatrove.pipeline.filters import C4QualityFilter  # type: ignore[import-untyped]
+    from datatrove.pipeline.filters import C4QualityFilter
 
     return C4QualityFilter(min_num_sentences=-1)
 
 
 def c4_filter(text: str) -> str:
     """The text after the C4 line filter ('' when C4 would drop the whole document)."""
-    from datatrove.data import Document  # type: ignore[import-untyped]
+    from datatrove.data import Document
 
     doc = Document(text=text, id="eval")
     verdict = _filter().filter(doc)

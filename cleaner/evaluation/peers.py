@@ -84,7 +84,7 @@ def _html_text(html: bytes, url: str | None) -> str:
 
 def _readability(html: bytes, url: str | None) -> str:
     import html_text
-    from readability import Document  # type: ignore[import-untyped]
+    from readability import Document
 
     summary = Document(_decode(html), url=url).summary(html_partial=True)
     return str(html_text.extract_text(summary))
