@@ -36,6 +36,7 @@ HEADLINE_MAX_WORDS = 30
 NEAR_DUPLICATE = 0.8  # token Jaccard at which a line is a variant of the headline
 KICKER_MAX_WORDS = 3
 MAX_TEASERS = 40
+MIN_TOPIC_VOCABULARY = 12  # distinct content words outside a block needed to judge its topic
 REPEATED_HEADER = 3  # a "header" repeated this often is the button of a card grid, not a header
 SANDWICH_MAX_RUN = 2
 BOX_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL})
@@ -308,7 +309,11 @@ def _teasers(
     in_block: Counter[str] = Counter()
 
     def on_topic(p: int) -> bool:
-        share = overlap(view.words(p), vocab, in_block + Counter(view.words(p)))
+        # Too little text outside the block to say what the document is about: assume on topic.
+        exclude = in_block + Counter(view.words(p))
+        if sum(1 for w, n in vocab.items() if n > exclude[w]) < MIN_TOPIC_VOCABULARY:
+            return True
+        share = overlap(view.words(p), vocab, exclude)
         return share is None or share >= cfg.topic_overlap
 
     stopped_at: int | None = None
@@ -325,9 +330,13 @@ def _teasers(
             stopped_at = p
             break
         in_block.update(view.words(p))
+    # One teaser headline then prose: after an inline "Read also: <headline>" the prose is the
+    # article resuming. Only a run of two or more teasers makes a trailing summary a teaser.
+    if taken and taken[-1][1] == "summary" and sum(1 for _, kind in taken if kind == "headline") < 2:
+        stopped_at = taken.pop()[0]
     # The article resumed under a section heading: give the heading back.
     resumed = stopped_at is not None and view.blocks[stopped_at].shape is Shape.PROSE and on_topic(stopped_at)
-    if resumed and taken and taken[-1][1] == "headline":
+    if resumed and len(taken) >= 2 and taken[-1][1] == "headline":
         last = taken[-1][0]
         in_block.subtract(view.words(last))
         if on_topic(last) or view.blocks[last].words <= 1:

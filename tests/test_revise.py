@@ -131,8 +131,14 @@ def test_no_kicker_without_a_confirmed_headline() -> None:
 # -- related blocks
 
 
+MORE = [
+    "Opposition councillors argued that fares should fall before any new spending, and voted against the plan.",
+    "The mayor said ridership had recovered to its level before the pandemic and would keep growing next year.",
+]
+
+
 def test_related_header_takes_headlines_and_off_topic_summaries() -> None:
-    view, ann = view_of(*ARTICLE, "Read also:", *TEASERS)
+    view, ann = view_of(*ARTICLE, *MORE, "Read also:", *TEASERS)
     out = related_blocks(view, ann, RULES)
     assert lines_of(view, out) == TEASERS
     assert all(d.category is Category.RELATED and d.rule == "context.teaser" for d in out.values())
@@ -160,6 +166,15 @@ def test_related_block_gives_back_a_section_heading_before_on_topic_prose() -> N
     resume = "The council budget for buses will grow again next year, council members said after the budget vote."
     view, ann = view_of(*ARTICLE, "Related", TEASERS[0], heading, resume)
     assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[0]]
+
+
+def test_prose_after_a_single_teaser_is_the_article_resuming() -> None:
+    resume = (
+        "Council members said the money would pay for forty new buses and longer opening hours at the "
+        "central station, which commuters have asked for."
+    )
+    view, ann = view_of(ARTICLE[0], "Read also:", TEASERS[2], resume)
+    assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[2]]
 
 
 def test_on_topic_summary_is_not_taken() -> None:
