@@ -10,6 +10,7 @@
 
 from cleaner.api import clean, clean_html
 from cleaner.config import CleanerConfig, ConfigError
+from cleaner.records import RecordError, clean_records
 from cleaner.rules import RuleError
 from cleaner.types import Action, Block, Category, CleanResult, Decision, Removal, Shape, Stage, Strength
 
@@ -23,6 +24,7 @@ __all__ = [
     "CleanerConfig",
     "ConfigError",
     "Decision",
+    "RecordError",
     "Removal",
     "RuleError",
     "Shape",
@@ -31,4 +33,5 @@ __all__ = [
     "__version__",
     "clean",
     "clean_html",
+    "clean_records",
 ]

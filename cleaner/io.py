@@ -37,6 +37,7 @@ from typing import IO, Any
 
 from cleaner.api import clean, clean_html
 from cleaner.config import CleanerConfig
+from cleaner.records import RecordCleaner
 from cleaner.types import Category, CleanResult
 
 STDIN_NAME = "<stdin>"
@@ -504,18 +505,38 @@ def _str_field(record: dict[str, Any], name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def clean_record(record: dict[str, Any], options: Options) -> tuple[dict[str, Any], CleanResult]:
-    """The record with its text cleaned (and removals added); every other field as it was."""
-    source, is_html = record_source(record, options)
-    url = _str_field(record, "url")
-    if is_html:
-        result = clean_html(source, url=url, config=options.config)
-    else:
-        result = clean(source, options.config, title=_str_field(record, "title"), url=url)
-    out = dict(record)
-    out[options.field] = result.text
-    if options.removals_field:
-        out[options.removals_field] = [r.to_dict() for r in result.removed]
+class _Records(RecordCleaner):
+    """The library's record cleaner, cleaning through this module's `clean` and `clean_html`
+    (the names every CLI path uses, and the ones tests replace)."""
+
+    def clean_text(self, text: str, *, title: str | None, url: str | None) -> CleanResult:
+        return clean(text, self.config, title=title, url=url)
+
+    def clean_page(self, page: str | bytes, *, url: str | None) -> CleanResult:
+        return clean_html(page, url=url, config=self.config)
+
+
+def record_cleaner(options: Options) -> RecordCleaner:
+    """The `clean_records` step for the CLI's options: title and url from the "title" and "url" fields."""
+    return _Records(
+        field=options.field,
+        html_field=options.html_field,
+        removals_field=options.removals_field,
+        config=options.config,
+    )
+
+
+def clean_record(
+    record: dict[str, Any], options: Options, cleaner: RecordCleaner | None = None
+) -> tuple[dict[str, Any], CleanResult]:
+    """The record with its text cleaned (and removals added); every other field as it was.
+
+    Unlike `clean_records`, which passes such records through, a record without text to clean
+    is an InputError here: in a JSONL file it is a mistake the user should hear about.
+    """
+    record_source(record, options)  # raises InputError naming the missing or mistyped field
+    out, result = (cleaner or record_cleaner(options)).clean_record(record)
+    assert result is not None  # record_source accepted it, and both read the record the same way
     return out, result
 
 
@@ -535,7 +556,7 @@ def split_line(raw: bytes) -> tuple[bytes, bytes]:
     return raw, b""
 
 
-def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult) -> bytes:
+def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult, cleaner: RecordCleaner) -> bytes:
     """A cleaned record line. Blank and invalid lines are copied through unchanged, so output
     line N is always input line N (the invalid ones are reported)."""
     body, ending = split_line(raw)
@@ -544,7 +565,7 @@ def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult
     if not body.strip():
         return raw
     try:
-        record, result = clean_record(parse_record(body), options)
+        record, result = clean_record(parse_record(body), options, cleaner)
     except InputError as exc:
         res.fail(f"line {lineno}: {exc}")
         return raw
@@ -554,8 +575,9 @@ def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult
 
 def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | None, options: Options, res: FileResult) -> None:
     """Stream records from `lines` to `out` (None: count only), one line at a time."""
+    cleaner = record_cleaner(options)
     for lineno, raw in enumerate(lines, 1):
-        line = _clean_jsonl_line(raw, lineno, options, res)
+        line = _clean_jsonl_line(raw, lineno, options, res, cleaner)
         res.bytes_in += len(raw)
         res.bytes_out += len(line)
         if out is not None:

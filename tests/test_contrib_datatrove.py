@@ -1,0 +1,187 @@
+"""cleaner.contrib.datatrove: CleanerStep in a real LocalPipelineExecutor, and on its own."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from datatrove.data import Document
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
+
+import cleaner
+from cleaner.contrib.datatrove import CleanerStep
+
+P1 = (
+    "Scientists have described a new species of tree frog from the rainforest of Borneo, living high in "
+    "the canopy where few researchers have looked before."
+)
+P2 = (
+    "The frog, which is smaller than a fingernail, sings at night with a call that sounds like a dripping "
+    "tap, according to the team that spent three seasons recording it."
+)
+P3 = (
+    "The researchers now plan to survey the neighbouring valleys, where they expect to find related "
+    "species that have been isolated from each other for thousands of years."
+)
+DOC = f"Skip to content\n\n{P1}\n\nGet the newsletter\n\n{P2}\n\n{P3}\n\nShare this article\n"
+CLEAN = f"{P1}\n\n{P2}\n\n{P3}\n"
+HEADLINE = "Tiny frogs of Borneo sing at night"
+CAPTIONED = f"By Jane Smith and Tom Lee\n\n{P1}\n\n{HEADLINE}\n\n{P2}\n\n{HEADLINE}\n"
+RELATED = (
+    f"{P1}\n\n{P2}\n\nRead also:\n\nRare orchid found in a Scottish glen after fifty years\n\n"
+    "Why city bees are thriving while country bees decline\n"
+)
+
+RECORDS: list[dict[str, Any]] = [
+    {"id": "a", "text": DOC, "url": "https://example.org/a", "lang": "en"},
+    {"id": "b", "text": CAPTIONED, "title": HEADLINE},
+    {"id": "c", "text": RELATED},
+    {"id": "d", "text": f"{P1}\n"},
+    {"id": "e", "text": "Download our app\nShare this article\n"},
+]
+
+
+def write_input(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    (folder / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """JsonlReader -> CleanerStep -> JsonlWriter, run by datatrove's LocalPipelineExecutor."""
+    root = tmp_path_factory.mktemp("datatrove")
+    write_input(root / "in")
+    executor = LocalPipelineExecutor(
+        pipeline=[
+            JsonlReader(str(root / "in")),
+            CleanerStep(disabled={"related"}),
+            JsonlWriter(str(root / "out"), compression=None),
+        ],
+        tasks=1,
+        workers=1,
+        logging_dir=str(root / "logs"),
+    )
+    executor.run()
+    return root
+
+
+def output(root: Path) -> dict[str, dict[str, Any]]:
+    rows = [json.loads(line) for path in sorted((root / "out").glob("*.jsonl")) for line in path.open()]
+    return {row["id"]: row for row in rows}
+
+
+def test_executor_writes_cleaned_texts(executed: Path) -> None:
+    docs = output(executed)
+    assert sorted(docs) == ["a", "b", "c", "d", "e"]
+    assert docs["a"]["text"] == CLEAN
+    assert docs["b"]["text"] == f"By Jane Smith and Tom Lee\n\n{P1}\n\n{HEADLINE}\n\n{P2}\n"  # title from metadata
+    assert docs["c"]["text"] == RELATED  # related disabled for this run
+    assert docs["d"]["text"] == f"{P1}\n"
+    assert "text" not in docs["e"]  # nothing left: JsonlWriter leaves out empty values
+
+
+def test_executor_records_removals_in_metadata(executed: Path) -> None:
+    docs = output(executed)
+    meta = docs["a"]["metadata"]
+    assert meta["lang"] == "en" and meta["url"] == "https://example.org/a"  # the record's other fields
+    assert meta["cleaner_removed"] == [r.to_dict() for r in cleaner.clean(DOC).removed]
+    assert [(r["lines"], r["category"]) for r in meta["cleaner_removed"]] == [
+        ([1, 1], "navigation"),
+        ([5, 5], "newsletter"),
+        ([11, 11], "promo"),
+    ]
+    assert [r["category"] for r in docs["b"]["metadata"]["cleaner_removed"]] == ["duplicate-headline"]
+    assert docs["c"]["metadata"]["cleaner_removed"] == []
+    assert docs["d"]["metadata"]["cleaner_removed"] == []
+
+
+def test_executor_stats(executed: Path) -> None:
+    stats = json.loads((executed / "logs" / "stats.json").read_text())
+    (step,) = [s for s in stats if s["name"] == str(CleanerStep())]
+    # datatrove saves a metric updated once as a bare number, else as a dict with its total
+    totals = {k: v if isinstance(v, int) else v["total"] for k, v in step["stats"].items()}
+    counts = {k: v for k, v in totals.items() if k in ("total", "changed") or k.startswith("removed/")}
+    assert counts == {
+        "total": 5,
+        "changed": 3,
+        "removed/navigation": 1,
+        "removed/newsletter": 1,
+        "removed/promo": 3,
+        "removed/duplicate-headline": 1,
+    }
+
+
+def test_two_tasks_in_worker_processes(tmp_path: Path) -> None:
+    """The step crosses process boundaries (datatrove pickles the pipeline into its workers)."""
+    write_input(tmp_path / "in")
+    (tmp_path / "in" / "more.jsonl").write_text(json.dumps({"id": "f", "text": DOC}) + "\n")
+    LocalPipelineExecutor(
+        pipeline=[
+            JsonlReader(str(tmp_path / "in")),
+            CleanerStep(removals_key="cut", compact=True, drop_empty=True),
+            JsonlWriter(str(tmp_path / "out"), compression=None),
+        ],
+        tasks=2,
+        workers=2,
+        logging_dir=str(tmp_path / "logs"),
+    ).run()
+    docs = output(tmp_path)
+    assert sorted(docs) == ["a", "b", "c", "d", "f"]  # e is empty after cleaning: dropped
+    assert docs["f"]["text"] == CLEAN
+    assert docs["f"]["metadata"]["cut"][0] == {
+        "lines": [1, 1],
+        "category": "navigation",
+        "rule": "en.navigation.skip-link",
+        "score": None,
+    }
+    assert [r["category"] for r in docs["c"]["metadata"]["cut"]] == ["related"] * 3
+    assert docs["c"]["text"] == f"{P1}\n\n{P2}\n"
+
+
+# -- the step on its own ----------------------------------------------------------------------------
+
+
+def run_step(step: CleanerStep, docs: list[Document]) -> list[Document]:
+    return list(step.run(iter(docs)))
+
+
+def test_step_options() -> None:
+    doc = Document(text=DOC, id="1", metadata={"headline": "x"})
+    (out,) = run_step(CleanerStep(removals_key=None, disabled={"promo"}), [doc])
+    assert out is doc and doc.text == f"{P1}\n\n{P2}\n\n{P3}\n\nShare this article\n"
+    assert doc.metadata == {"headline": "x"}  # nothing recorded
+    config = cleaner.CleanerConfig(disabled=frozenset({cleaner.Category.NAVIGATION}))
+    titled = Document(text=CAPTIONED, id="2", metadata={"headline": HEADLINE, "title": "other"})
+    (out,) = run_step(CleanerStep(config, title_key="headline", compact=True), [titled])
+    assert out.metadata["cleaner_removed"] == [
+        {"lines": [9, 9], "category": "duplicate-headline", "rule": "structure.duplicate-headline", "score": None}
+    ]
+    assert run_step(CleanerStep(drop_empty=True), [Document(text="Share this article\n", id="3")]) == []
+    assert run_step(CleanerStep(), [Document(text="Share this article\n", id="4")])[0].text == ""
+
+
+def test_step_follows_datatrove_conventions() -> None:
+    from datatrove.pipeline.base import PipelineStep
+
+    step = CleanerStep()
+    assert isinstance(step, PipelineStep)
+    assert step.name and step.type
+    run_step(step, [Document(text=DOC, id="1"), Document(text=f"{P1}\n", id="2")])
+    assert step.stats["total"].total == 2 and step.stats["changed"].total == 1
+    assert step.stats["removed/promo"].total == 1
+    assert step.stats["doc_len"].total == len(CLEAN) + len(P1) + 1  # lengths of the cleaned texts
+    with pytest.raises(cleaner.ConfigError, match="unknown setting"):
+        CleanerStep(colour="blue")
+
+
+def test_missing_datatrove_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "datatrove.pipeline.base", None)
+    monkeypatch.delitem(sys.modules, "cleaner.contrib.datatrove")
+    with pytest.raises(ImportError, match=r"pip install cleaner\[datatrove\]"):
+        importlib.import_module("cleaner.contrib.datatrove")
