@@ -1,0 +1,146 @@
+"""Throughput benchmark: cleaner's speed on one core, side by side with its neighbours in a pipeline.
+
+    .venv/bin/python bench/throughput.py [DATA] [--pages 300] [--out bench/results]
+
+On a fixed input (the first N wcxb-dev pages by id; WCXB by Murrough Foley, CC-BY-4.0) it times,
+each step in its own fresh process so that peak memory (max RSS) is the step's own:
+
+- text mode, `cleaner.clean` on trafilatura's output and on the whole page as text (html_text):
+  MB/s and lines/s;
+- datatrove's C4 line filter on the same texts (what LLM-data pipelines run today);
+- html mode, `cleaner.clean_html`, and `trafilatura.extract` alone: pages/s.
+
+Peer texts come from the eval cache (.cache/eval/, filled on first use). Writes
+<out>/<date>-throughput.json and .md with the machine description, and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+DEFAULT_DATA = BENCH.parent.parent / "shared" / "data" / "wcxb-dev"
+STEPS = ("clean:trafilatura", "clean:html_text", "c4:trafilatura", "c4:html_text", "clean_html", "trafilatura")
+
+
+def _pages(data: Path, n: int) -> list[tuple[str, bytes, str | None]]:
+    ids = sorted(p.name.split(".")[0] for p in (data / "html").glob("*.html.gz"))[:n]
+    out = []
+    for pid in ids:
+        truth = json.loads((data / "ground-truth" / f"{pid}.json").read_text(encoding="utf-8"))
+        out.append((pid, gzip.decompress((data / "html" / f"{pid}.html.gz").read_bytes()), truth.get("url")))
+    return out
+
+
+def _run_step(step: str, data: Path, n: int) -> dict[str, float]:
+    """Time one step over the fixed input, in this process; return its figures."""
+    pages = _pages(data, n)
+    kind, _, peer = step.partition(":")
+    if kind in ("clean", "c4"):
+        from cleaner.evaluation.peers import peer_text
+
+        texts = [peer_text(peer, html, url) for _, html, url in pages]
+        if kind == "clean":
+            import cleaner
+
+            fn = cleaner.clean
+            cleaner.clean("warm up the compiled rules")
+        else:
+            from cleaner.evaluation.c4 import c4_filter
+
+            fn = c4_filter  # type: ignore[assignment]
+            c4_filter("Warm up the filter. It has two sentences.")
+        start = time.perf_counter()
+        for text in texts:
+            fn(text)
+        seconds = time.perf_counter() - start
+        mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+        lines = sum(t.count("\n") + 1 for t in texts)
+        return {"seconds": seconds, "mb": mb, "mb_per_s": mb / seconds, "lines_per_s": lines / seconds}
+    if kind == "clean_html":
+        import cleaner
+
+        call = lambda html, url: cleaner.clean_html(html, url=url)  # noqa: E731
+    else:
+        import trafilatura
+
+        call = lambda html, url: trafilatura.extract(html, url=url)  # noqa: E731
+    call(pages[0][1], pages[0][2])  # warm-up: imports and first-use setup
+    start = time.perf_counter()
+    for _, html, url in pages:
+        call(html, url)
+    seconds = time.perf_counter() - start
+    mb = sum(len(html) for _, html, _ in pages) / 1e6
+    return {"seconds": seconds, "mb": mb, "mb_per_s": mb / seconds, "pages_per_s": len(pages) / seconds}
+
+
+def _machine() -> dict[str, str]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": model or platform.processor(),
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA)
+    ap.add_argument("--pages", type=int, default=300)
+    ap.add_argument("--out", type=Path, default=BENCH / "results")
+    ap.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one step in this process
+    args = ap.parse_args()
+    if args.step:
+        figures = _run_step(args.step, args.data, args.pages)
+        figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(figures))
+        return
+    results: dict[str, dict[str, float]] = {}
+    for step in STEPS:
+        cmd = [sys.executable, __file__, str(args.data), "--pages", str(args.pages), "--step", step]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{step}: failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            continue
+        results[step] = json.loads(done.stdout.strip().splitlines()[-1])
+    stamp = dt.date.today().isoformat()
+    rows = ["| step | input | MB/s | lines/s | pages/s | peak RSS MB |", "|---|---|---:|---:|---:|---:|"]
+    for step, r in results.items():
+        kind, _, peer = step.partition(":")
+        lines = f"{r['lines_per_s']:,.0f}" if "lines_per_s" in r else ""
+        pages = f"{r['pages_per_s']:.1f}" if "pages_per_s" in r else ""
+        rows.append(f"| {kind} | {peer or 'html'} | {r['mb_per_s']:.2f} | {lines} | {pages} | {r['max_rss_mb']:.0f} |")
+    machine = _machine()
+    table = "\n".join(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    meta = {"date": stamp, "pages": args.pages, "data": str(args.data.name), "machine": machine}
+    (args.out / f"{stamp}-throughput.json").write_text(json.dumps({**meta, "results": results}, indent=2) + "\n")
+    (args.out / f"{stamp}-throughput.md").write_text(
+        f"# Throughput {stamp}\n\nFirst {args.pages} pages of {args.data.name} (WCXB by Murrough Foley, CC-BY-4.0), "
+        f"one core per step, each step in its own process. Machine: {machine['cpu']}, {machine['cores']} cores, "
+        f"Python {machine['python']}.\nMB/s counts the input of the step (text for clean/c4, HTML bytes for "
+        f"clean_html/trafilatura).\n\n{table}\n"
+    )
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
