@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,6 @@ class CleanerConfig:
     sandwich_max_words: int = 40
     box_topic_veto: float = 0.6
     max_passes: int = 4
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "disabled", frozenset(_categories(self.disabled)))
@@ -85,7 +84,7 @@ class CleanerConfig:
         return category not in self.disabled
 
     def rule_enabled(self, rule_id: str) -> bool:
-        return not any(rule_id == off or (off.endswith(".") and rule_id.startswith(off)) for off in self.disabled_rules)
+        return not rule_switched_off(rule_id, self.disabled_rules)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> CleanerConfig:
@@ -106,6 +105,11 @@ class CleanerConfig:
             return cls().replace(**data)
         except (ConfigError, TypeError, ValueError) as exc:
             raise ConfigError(f"{path}: {exc}") from exc
+
+
+def rule_switched_off(rule_id: str, disabled_rules: Iterable[str]) -> bool:
+    """Whether `rule_id` is named in `disabled_rules`, exactly or by a prefix ending in '.'."""
+    return any(rule_id == off or (off.endswith(".") and rule_id.startswith(off)) for off in disabled_rules)
 
 
 def _categories(values: Iterable[Category | str]) -> Iterable[Category]:

@@ -40,6 +40,7 @@ from importlib import import_module, resources
 from pathlib import Path
 from typing import Any
 
+from cleaner.config import rule_switched_off
 from cleaner.types import Category
 
 
@@ -486,7 +487,5 @@ def build_ruleset(
     cache holds only compiled package data and user rule files, never anything per document.
     """
 
-    def off(rule_id: str) -> bool:
-        return any(rule_id == d or (d.endswith(".") and rule_id.startswith(d)) for d in disabled_rules)
-
-    return RuleSet([r for r in load_rules(extra_files) if r.category not in disabled and not off(r.id)])
+    rules = load_rules(extra_files)
+    return RuleSet([r for r in rules if r.category not in disabled and not rule_switched_off(r.id, disabled_rules)])
