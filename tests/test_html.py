@@ -59,3 +59,20 @@ def test_clean_html_on_empty_or_odd_input_gives_text_not_an_error(html: str | by
 def test_clean_html_rejects_non_text_input() -> None:
     with pytest.raises(TypeError, match="str or bytes"):
         cleaner.clean_html(12)  # type: ignore[arg-type]
+
+
+def test_page_title_prefers_og_title_and_unescapes() -> None:
+    from cleaner.html import page_title
+
+    head = '<html><head><title>Site | Page</title><meta content="A &amp; B" property="og:title"></head>'
+    assert page_title(head) == "A & B"
+    assert page_title(b"<title>\n  Hello   world </title>") == "Hello world"
+    assert page_title("<p>no head</p>") is None
+
+
+def test_page_title_is_linear_on_hostile_heads() -> None:
+    from cleaner.html import page_title
+
+    # Many unterminated tags: a backtracking pattern took minutes on heads like these.
+    assert page_title('<meta name="x" content="' * 20_000) is None
+    assert page_title("<title>" * 50_000) is None
