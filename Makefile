@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck clean-out
+.PHONY: demo test lint typecheck clean-out fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,18 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check cleaner tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+## make fuzz SECONDS=60: run the atheris targets in fuzz/ for SECONDS each (crashes land in fuzz/crashes/)
+SECONDS ?= 60
+$(VENV)/.installed-fuzz: | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet atheris
+	touch $@
+
+fuzz: $(VENV)/.installed-fuzz
+	mkdir -p fuzz/crashes fuzz/corpus/clean fuzz/corpus/clean_html
+	cp fuzz/seeds/page.html fuzz/corpus/clean_html/seed-page.html
+	$(BIN)/python fuzz/fuzz_clean.py -max_total_time=$(SECONDS) -artifact_prefix=fuzz/crashes/clean- fuzz/corpus/clean
+	$(BIN)/python fuzz/fuzz_clean_html.py -max_total_time=$(SECONDS) -artifact_prefix=fuzz/crashes/clean_html- fuzz/corpus/clean_html
 
 clean-out:
 	rm -rf out

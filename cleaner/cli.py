@@ -41,6 +41,13 @@ POLICY = (
     "record's other fields and the line numbering: blank and invalid lines are copied unchanged. "
     "Writes are atomic. Nothing is written into an input folder, and no input is overwritten "
     "unless --in-place.\n\n"
+    "Resuming: a run into OUTDIR records each finished input in OUTDIR/.cleaner-manifest.jsonl "
+    "(its path, sha256 and a hash of the settings and version); a later run with the same settings "
+    "skips inputs that are unchanged and whose output is still there, so an interrupted run can "
+    "simply be started again. --force cleans everything again. --in-place keeps each changed "
+    "original as <name>.orig (an existing .orig is never overwritten) unless --no-backup. Temp files "
+    "('.<name>.XXXX.part') a killed run left in OUTDIR are removed; do not run two cleaners into "
+    "one OUTDIR at once.\n\n"
     "Exit status: 0 all clean, 1 some input failed (one line each on stderr), 2 usage error."
 )
 
@@ -141,10 +148,12 @@ class Summary:
     removals: int = 0
     errors: int = 0
     failed_files: int = 0
+    done: int = 0  # finished by an earlier run (the manifest), not cleaned again
     lines_removed: dict[str, int] = field(default_factory=dict)
 
     def add(self, res: cio.FileResult) -> None:
         self.files += 1
+        self.done += res.up_to_date
         self.records += res.records
         self.bytes_in += res.bytes_in
         self.bytes_out += res.bytes_out
@@ -157,6 +166,7 @@ class Summary:
     def lines(self) -> list[str]:
         files = f"{self.files} file{'s' if self.files != 1 else ''}"
         extra = [f"{self.skipped} skipped"] if self.skipped else []
+        extra += [f"{self.done} already done"] if self.done else []
         extra += [f"{self.records} records"] if self.records else []
         head = f"cleaner: {files}" + (f" ({', '.join(extra)})" if extra else "")
         head += f", {self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out"
@@ -247,10 +257,17 @@ def clean(
     config: ConfigOpt = None,
     disable: DisableOpt = None,
     rules: RulesOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Clean every input again, even those the OUTDIR manifest lists as done.")
+    ] = False,
+    no_backup: Annotated[bool, typer.Option("--no-backup", help="--in-place: keep no <name>.orig copy.")] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary; errors only.")] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Clean files, folders (mirrored under OUTDIR) or stdin."""
+    """Clean files, folders (mirrored under OUTDIR) or stdin.
+
+    An interrupted run into OUTDIR resumes: inputs already finished are skipped (see below).
+    """
     if removals_field is not None and removals_field == field_name:
         raise typer.BadParameter("must differ from --field", param_hint="'--removals-field'")
     options = cio.Options(
@@ -260,6 +277,7 @@ def clean(
         html_field=html_field,
         dry_run=dry_run,
         collect=report is not None,
+        backup=not no_backup,
     )
     if "-" in paths:
         _clean_stdin(paths, output, in_place, _stdin_kind(jsonl, html), options, report, quiet, debug)
@@ -269,15 +287,46 @@ def clean(
     summary = Summary(dry_run=dry_run, skipped=plan.skipped, errors=len(plan.errors), failed_files=len(plan.errors))
     for message in plan.errors:
         console.print(Text(f"cleaner: error: {message}", style="red"))
-    with _internal_errors(debug), _report_sink(report) as sink, _progress(console, len(plan.tasks)) as advance:
-        for res in cio.run_tasks(plan.tasks, options, jobs):
-            _print_problems(console, res, debug)
-            sink(res)
-            summary.add(res)
-            advance()
+    manifest = None
+    if output is not None and not dry_run:
+        manifest = cio.Manifest(output, cio.settings_hash(options, __version__))
+        if not force:
+            plan.tasks = manifest.resume(plan.tasks)
+        manifest.sweep(plan.tasks)  # temp files of a killed run
+    try:
+        with _internal_errors(debug), _report_sink(report) as sink, _progress(console, len(plan.tasks)) as advance:
+            for task, res in zip(plan.tasks, cio.run_tasks(plan.tasks, options, jobs), strict=True):
+                _print_problems(console, res, debug)
+                sink(res)
+                summary.add(res)
+                if manifest is not None and res.ok and not res.up_to_date:
+                    _record_done(console, manifest, task, res, summary)
+                advance()
+    except KeyboardInterrupt:
+        again = " (run the same command again to resume)" if manifest is not None else ""
+        console.print(
+            Text(f"cleaner: interrupted after {summary.files} of {len(plan.tasks)} files{again}", style="red")
+        )
+        raise typer.Exit(130) from None
     if not quiet:
         _print_summary(console, summary)
     raise typer.Exit(1 if summary.errors else 0)
+
+
+def _record_done(
+    console: Console, manifest: cio.Manifest, task: cio.Task, res: cio.FileResult, summary: Summary
+) -> None:
+    """Append the finished input to the manifest; a failure costs only the resume, so it is an
+    error line, not the end of the run."""
+    if task.dest is None or res.sha256 is None:
+        return
+    try:
+        manifest.add(task.dest, res.sha256)
+    except OSError as exc:
+        console.print(
+            Text(f"cleaner: error: {manifest.path}: cannot record progress: {cio.os_problem(exc)}", style="red")
+        )
+        summary.errors += 1
 
 
 def _cpu_count() -> int:

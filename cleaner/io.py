@@ -11,13 +11,19 @@ file"). Output keeps the input's encoding and BOM (and the library keeps its lin
 HTML is the exception: a page that is not UTF-8 goes to trafilatura as bytes, which honours its
 charset declaration; the extracted text is written as UTF-8. JSONL is UTF-8 only (as the format
 requires).
+
+Resuming: a run into OUTDIR appends one line per finished input to OUTDIR/.cleaner-manifest.jsonl
+(`Manifest`); a later run with the same settings skips inputs whose content is unchanged and whose
+output is still there. Write failures (disk full, permission) name the output: "cannot write ...".
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import fnmatch
+import hashlib
 import io
 import json
 import multiprocessing
@@ -173,6 +179,7 @@ class Task:
     name: str  # as the user will recognise it: the argument, joined with the path inside it
     kind: Kind
     dest: Path | None
+    done: str | None = None  # the input sha256 the manifest lists as finished into dest
 
 
 @dataclass
@@ -238,6 +245,12 @@ def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_En
         for found in _walk(path, plan.errors):
             rel = PurePosixPath(found.relative_to(path).as_posix())
             kind = _selected(rel, globs)
+            if kind is not None and found.is_symlink():
+                try:
+                    found.stat()
+                except OSError as exc:  # a link loop or a dangling link: say so, do not skip quietly
+                    plan.errors.append(f"{path / rel}: {os_problem(exc)}")
+                    continue
             if kind is None or not found.is_file():
                 plan.skipped += 1
                 continue
@@ -271,6 +284,8 @@ def plan_run(
         dest = entry.src if in_place else None
         if outdir is not None:
             dest = outdir / output_name(str(entry.rel), entry.kind)
+            if dest == outdir / MANIFEST_NAME:
+                raise PlanError(f"{entry.name}: output {dest} would overwrite the run's manifest")
             _check_dest(entry.name, dest, plan, claimed)
         plan.tasks.append(Task(entry.src, entry.name, entry.kind, dest))
     return plan
@@ -310,6 +325,8 @@ def check_report_path(report: Path, plan: Plan) -> None:
         raise PlanError(f"report {report} would be written into the input")
     if any(task.dest is not None and task.dest.resolve() == resolved for task in plan.tasks):
         raise PlanError(f"report {report} would overwrite an output file")
+    if resolved.name == MANIFEST_NAME:
+        raise PlanError(f"report {report} would overwrite a run's manifest")
 
 
 # -- atomic writes -----------------------------------------------------------------------------
@@ -347,8 +364,8 @@ class AtomicWriter:
         self.tmp = Path(tmp)
         self.fh: IO[bytes] = os.fdopen(fd, "wb")
 
-    def __enter__(self) -> IO[bytes]:
-        return self.fh
+    def __enter__(self) -> _Sink:
+        return _Sink(self.fh, self.dest)
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         try:
@@ -356,18 +373,37 @@ class AtomicWriter:
                 self._commit()
         finally:
             if not self.fh.closed:
-                self.fh.close()
+                with contextlib.suppress(OSError):  # the write error itself is already on its way
+                    self.fh.close()
             if exc_type is not None or self.tmp.exists():
                 with contextlib.suppress(OSError):
                     os.unlink(self.tmp)
 
     def _commit(self) -> None:
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-        os.chmod(self.tmp, _mode_for(self.dest))
-        os.replace(self.tmp, self.dest)
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            os.chmod(self.tmp, _mode_for(self.dest))
+            os.replace(self.tmp, self.dest)
+        except OSError as exc:
+            raise InputError(f"cannot write {self.dest}: {os_problem(exc)}") from None
         _fsync_dir(self.dest.parent)
+
+
+class _Sink:
+    """The writable end of an AtomicWriter: a failed write (disk full, ...) becomes an InputError
+    naming the destination, so it is not mistaken for a problem reading the input."""
+
+    def __init__(self, fh: IO[bytes], dest: Path):
+        self._fh = fh
+        self._dest = dest
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._fh.write(data)
+        except OSError as exc:
+            raise InputError(f"cannot write {self._dest}: {os_problem(exc)}") from None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -398,6 +434,7 @@ class Options:
     html_field: str | None = None
     dry_run: bool = False
     collect: bool = False  # keep one report record per removal (only when --report asks)
+    backup: bool = True  # --in-place: keep the original as <name>.orig (unless --no-backup)
 
 
 @dataclass
@@ -416,6 +453,9 @@ class FileResult:
     error_count: int = 0
     tracebacks: list[str] = field(default_factory=list)
     output: bytes | None = None  # stdin only: what goes to stdout
+    sha256: str | None = None  # the input's hash, once it was read
+    backup: bool = False  # in place: save <name>.orig before replacing the input
+    up_to_date: bool = False  # the manifest says this input was finished with these settings
 
     @property
     def ok(self) -> bool:
@@ -573,7 +613,7 @@ def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult
     return bom + dump_record(record) + ending
 
 
-def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | None, options: Options, res: FileResult) -> None:
+def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | _Sink | None, options: Options, res: FileResult) -> None:
     """Stream records from `lines` to `out` (None: count only), one line at a time."""
     cleaner = record_cleaner(options)
     for lineno, raw in enumerate(lines, 1):
@@ -594,6 +634,8 @@ def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
         if task.dest is None or options.dry_run:
             clean_jsonl(fh, None, options, res)
         else:
+            if res.backup:
+                make_backup(task.src)
             with AtomicWriter(task.dest) as out:
                 clean_jsonl(fh, out, options, res)
 
@@ -607,6 +649,8 @@ def _process_document(task: Task, options: Options, res: FileResult) -> None:
         return
     if task.dest == task.src and out == data:
         return  # in place and unchanged: leave the file (and its mtime) alone
+    if res.backup:
+        make_backup(task.src)
     write_atomic(task.dest, out)
 
 
@@ -626,10 +670,140 @@ def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
 
 
 def process_file(task: Task, options: Options) -> FileResult:
-    """Clean one file and write its output atomically. The worker: never raises, never prints."""
+    """Clean one file and write its output atomically. The worker: never raises, never prints.
+
+    An input the manifest lists as finished (same content, same settings, output still there)
+    is not cleaned again: its result comes back with `up_to_date` set.
+    """
     res = FileResult(task.name)
     work = _process_jsonl if task.kind is Kind.JSONL else _process_document
-    return _guarded(res, work, task, options, res)
+
+    def hashed() -> None:
+        res.sha256 = file_sha256(task.src)
+        if task.dest is not None and task.done == res.sha256 and task.dest.is_file():
+            res.up_to_date = True
+            return
+        if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
+            res.backup = True
+        work(task, options, res)
+
+    return _guarded(res, hashed)
+
+
+def file_sha256(path: Path) -> str:
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise InputError(os_problem(exc)) from None
+
+
+def backup_path(src: Path) -> Path:
+    return src.with_name(src.name + ".orig")
+
+
+def make_backup(src: Path) -> None:
+    """--in-place: copy the original to <name>.orig before it is replaced. An existing backup is
+    kept: it holds the oldest original, the one a user would want back."""
+    dest = backup_path(src)
+    if dest.exists():
+        return
+    try:
+        fh = src.open("rb")
+    except OSError as exc:
+        raise InputError(os_problem(exc)) from None
+    with fh, AtomicWriter(dest) as out:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            out.write(chunk)
+
+
+# -- the manifest: which inputs a run into OUTDIR has finished --------------------------------
+
+MANIFEST_NAME = ".cleaner-manifest.jsonl"
+
+
+def settings_hash(options: Options, version: str) -> str:
+    """What decides an output besides its input: the version and every cleaning setting (and the
+    contents of the rule files)."""
+    cfg = options.config
+    fields: dict[str, object] = {}
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        fields[f.name] = sorted(map(str, value)) if isinstance(value, frozenset) else value
+    rules = []
+    for path in cfg.rule_files:
+        try:
+            rules.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        except OSError:
+            rules.append("unreadable")
+    blob = json.dumps(
+        [version, fields, rules, options.field, options.removals_field, options.html_field],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+class Manifest:
+    """OUTDIR/.cleaner-manifest.jsonl: one line per finished input (its output's path under
+    OUTDIR, the input's sha256, the settings hash), appended and fsynced as each one finishes,
+    so that a run killed part way resumes where it stopped."""
+
+    def __init__(self, outdir: Path, settings: str):
+        self.path = outdir / MANIFEST_NAME
+        self.outdir = outdir
+        self.settings = settings
+
+    def finished(self) -> dict[Path, str]:
+        """dest -> input sha256 of the entries made with these settings. A torn last line (a kill
+        during the append) or any unreadable line is ignored: that input is simply redone."""
+        done: dict[Path, str] = {}
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return done
+        for line in data.splitlines():
+            try:
+                entry = json.loads(line)
+                if entry["settings"] == self.settings:
+                    done[self.outdir / entry["path"]] = str(entry["sha256"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        return done
+
+    def resume(self, tasks: Sequence[Task]) -> list[Task]:
+        """The tasks, each carrying what the manifest says was finished into its destination."""
+        done = self.finished()
+        return [dataclasses.replace(t, done=done.get(t.dest)) if t.dest in done else t for t in tasks]
+
+    def sweep(self, tasks: Sequence[Task]) -> int:
+        """Remove the temp files ('.name.XXXX.part') a killed run left beside this run's outputs;
+        only names an AtomicWriter for one of `tasks` would make. How many went."""
+        prefixes: dict[Path, set[str]] = {}
+        for task in tasks:
+            if task.dest is not None:
+                prefixes.setdefault(task.dest.parent, set()).add(f".{task.dest.name[:100]}.")
+        removed = 0
+        for folder, names in prefixes.items():
+            with contextlib.suppress(OSError), os.scandir(folder) as found:
+                for entry in found:
+                    stale = entry.name.endswith(".part") and entry.is_file(follow_symlinks=False)
+                    if stale and any(entry.name.startswith(n) for n in names):
+                        with contextlib.suppress(OSError):
+                            os.unlink(entry.path)
+                            removed += 1
+        return removed
+
+    def add(self, dest: Path, sha256: str) -> None:
+        rel = dest.relative_to(self.outdir).as_posix()
+        line = json.dumps({"path": rel, "sha256": sha256, "settings": self.settings}) + "\n"
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, line.encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def process_stream(data: bytes, kind: Kind, options: Options, name: str = STDIN_NAME) -> FileResult:

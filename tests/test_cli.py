@@ -38,6 +38,7 @@ PAGE = (
 )
 
 runner = CliRunner()
+MANIFEST = cio.MANIFEST_NAME  # the resume manifest every run into OUTDIR keeps
 
 
 def run(*args: str | Path, input: bytes | str | None = None) -> Result:
@@ -101,7 +102,7 @@ def test_folder_is_mirrored_and_unsupported_files_skipped(tree: Path, tmp_path: 
     out = tmp_path / "out"
     result = run("clean", tree, "-o", out)
     assert result.exit_code == 0, result.stderr
-    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != MANIFEST)
     assert written == ["a.txt", "data.jsonl", "sub/b.md", "sub/page.html.txt"]
     assert "1 skipped" in result.stderr
     assert "4 files" in result.stderr
@@ -204,7 +205,7 @@ def test_glob_selects_files_inside_folders(tree: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("clean", tree, "-o", out, "--glob", "*.md")
     assert result.exit_code == 0
-    assert [p.name for p in out.rglob("*") if p.is_file()] == ["b.md"]
+    assert [p.name for p in out.rglob("*") if p.is_file() and p.name != MANIFEST] == ["b.md"]
     assert "4 skipped" in result.stderr
 
 
@@ -222,7 +223,7 @@ def test_seed_demo_run(tmp_path: Path) -> None:
     result = run("clean", SEEDS, "-o", out, "--report", out / "removed.jsonl")
     assert result.exit_code == 0, result.stderr
     seeds = sorted(p.name for p in SEEDS.glob("*.txt"))
-    assert sorted(p.name for p in out.iterdir()) == sorted([*seeds, "removed.jsonl"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*seeds, "removed.jsonl", MANIFEST])
     assert f"{len(seeds)} files (1 skipped)" in result.stderr
     assert "removed" in result.stderr
     for name in seeds:
@@ -368,7 +369,7 @@ def test_jobs_two_is_byte_identical_to_one(tmp_path: Path) -> None:
         result = run("clean", src, "-o", out, "--jobs", jobs, "--report", tmp_path / f"r{jobs}.jsonl")
         assert result.exit_code == 0, result.stderr
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))})
-    assert outs[0] == outs[1] and len(outs[0]) == 11
+    assert outs[0] == outs[1] and len(outs[0]) == 12  # 11 outputs and the manifest
     assert (tmp_path / "r1.jsonl").read_bytes() == (tmp_path / "r2.jsonl").read_bytes()
 
 
@@ -454,7 +455,7 @@ def test_permission_denied_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
     result = run("clean", tmp_path / "locked.txt", tmp_path / "open.txt", "-o", out)
     assert result.exit_code == 1
     assert "locked.txt: permission denied" in flat(result.stderr)
-    assert [p.name for p in out.iterdir()] == ["open.txt"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(["open.txt", MANIFEST])
 
 
 def test_internal_error_is_one_line_unless_debug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,209 @@
+"""Interrupted runs: killed part way (SIGINT, SIGKILL) and started again, a run completes; no output
+is ever partial; finished inputs are skipped through the OUTDIR manifest (--force redoes them);
+the input tree is never modified; --in-place keeps <name>.orig unless --no-backup."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from cleaner import io as cio
+from cleaner.cli import app
+
+P1 = (
+    "Scientists have described a new species of tree frog from the rainforest of Borneo, living high in "
+    "the canopy where few researchers have looked before."
+)
+P2 = (
+    "The frog, which is smaller than a fingernail, sings at night with a call that sounds like a dripping "
+    "tap, according to the team that spent three seasons recording it."
+)
+FILES = 300
+MANIFEST = cio.MANIFEST_NAME
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> Result:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def doc(i: int) -> str:
+    body = "\n\n".join(f"{P1} Report {i}, part {k}.\n\n{P2}" for k in range(6))
+    return f"Skip to content\n\n{body}\n\nShare this article\n"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """A folder of a few hundred small files and the output a complete run gives for each."""
+    base = tmp_path_factory.mktemp("corpus")
+    src = base / "in"
+    for i in range(FILES):
+        sub = src / f"d{i % 3}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"{i:03d}.txt").write_text(doc(i))
+    ref = base / "ref"
+    assert run("clean", src, "-o", ref).exit_code == 0
+    expected = {k: (ref / k).read_bytes() for k in snapshot(ref) if k != MANIFEST}
+    assert len(expected) == FILES
+    return src, expected
+
+
+def outputs(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*.txt") if p.is_file()]
+
+
+def kill_part_way(src: Path, out: Path, sig: int) -> int:
+    """Start a real CLI run, let some outputs appear, then send `sig`; the run's exit status."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while len(outputs(out)) < 20 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert b"Traceback" not in err
+    if sig == signal.SIGINT:
+        assert b"cleaner: interrupted after" in err and b"run the same command again to resume" in err
+    return proc.returncode
+
+
+def check_outputs_whole(out: Path, expected: dict[str, bytes]) -> None:
+    for path in outputs(out):
+        assert path.read_bytes() == expected[path.relative_to(out).as_posix()], path
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_killed_run_resumes_and_completes(corpus: tuple[Path, dict[str, bytes]], tmp_path: Path, sig: int) -> None:
+    src, expected = corpus
+    before = snapshot(src)
+    out = tmp_path / "out"
+    status = kill_part_way(src, out, sig)
+    assert status != 0, "the run finished before it could be interrupted"
+    done = outputs(out)
+    assert 0 < len(done) < FILES
+    check_outputs_whole(out, expected)  # every output there is complete, never partial
+    manifest = (out / MANIFEST).read_text().splitlines() if (out / MANIFEST).exists() else []
+    recorded = {json.loads(line)["path"] for line in manifest if line.endswith("}")}
+    assert recorded <= {p.relative_to(out).as_posix() for p in done}  # recorded only once written
+
+    stale = out / "d0" / ".000.txt.k2j4.part"  # as a SIGKILL during a write leaves it
+    stale.write_bytes(b"half a fi")
+    keep = out / "d0" / ".notes.part"  # not a temp name this run would make: left alone
+    keep.write_bytes(b"x")
+    result = run("clean", src, "-o", out)
+    assert not stale.exists() and keep.read_bytes() == b"x"
+    keep.unlink()
+    assert result.exit_code == 0, result.stderr
+    assert f"({len(recorded)} already done)" in result.stderr or not recorded
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in outputs(out)} == expected
+    assert snapshot(src) == before  # the input tree is never modified
+    assert not list(out.rglob("*.part"))  # Ctrl-C: the writer removed it; SIGKILL: the re-run did
+    if sig == signal.SIGINT:
+        assert status == 130
+
+
+def test_rerun_skips_finished_and_force_redoes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(doc(i))
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out).exit_code == 0
+    assert len((out / MANIFEST).read_text().splitlines()) == 3
+
+    cleaned: list[str] = []
+    real = cio.clean
+
+    def spy(text: str, *args: object, **kwargs: object) -> object:
+        cleaned.append(text)
+        return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cio, "clean", spy)
+    (src / "1.txt").write_text(doc(41))  # changed since: redone
+    (out / "2.txt").unlink()  # output gone: redone
+    result = run("clean", src, "-o", out)
+    assert result.exit_code == 0
+    assert "(1 already done)" in result.stderr
+    assert sorted(cleaned) == sorted([doc(41), doc(2)])
+
+    cleaned.clear()
+    result = run("clean", src, "-o", out, "--force")
+    assert "already done" not in result.stderr
+    assert len(cleaned) == 3
+
+    cleaned.clear()
+    run("clean", src, "-o", out, "--disable", "promo")  # other settings: nothing counts as done
+    assert len(cleaned) == 3
+
+
+def test_torn_manifest_line_is_ignored(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(doc(1))
+    (src / "b.txt").write_text(doc(2))
+    out = tmp_path / "out"
+    run("clean", src, "-o", out)
+    manifest = out / MANIFEST
+    lines = manifest.read_bytes().splitlines(keepends=True)
+    manifest.write_bytes(lines[0] + lines[1][:20])  # as a kill during the append would leave it
+    result = run("clean", src, "-o", out)
+    assert result.exit_code == 0
+    assert "(1 already done)" in result.stderr
+
+
+def test_in_place_keeps_a_backup_unless_no_backup(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(doc(1))
+    b.write_text(doc(2))
+    assert run("clean", a, "--in-place").exit_code == 0
+    assert (tmp_path / "a.txt.orig").read_text() == doc(1)
+    assert a.read_text() != doc(1)
+    a.write_text(doc(3))
+    run("clean", a, "--in-place")
+    assert (tmp_path / "a.txt.orig").read_text() == doc(1)  # the oldest original is kept
+    assert run("clean", b, "--in-place", "--no-backup").exit_code == 0
+    assert not (tmp_path / "b.txt.orig").exists()
+    assert b.read_text() != doc(2)
+
+
+def test_in_place_unchanged_file_gets_no_backup(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text(f"{P1}\n")
+    run("clean", a, "--in-place")
+    assert not (tmp_path / "a.txt.orig").exists()
+
+
+def test_help_documents_resume_force_and_backup() -> None:
+    text = " ".join(run("clean", "--help").stdout.split())
+    for phrase in ("--force", "--no-backup", ".cleaner-manifest.jsonl", ".orig"):
+        assert phrase in text
+
+
+def test_manifest_in_outdir_is_not_a_plan_collision(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / MANIFEST).write_text("{}\n")
+    result = run("clean", src, "-o", tmp_path / "out", "--glob", "*.jsonl")
+    assert result.exit_code == 2
+    assert "manifest" in result.stderr
+    assert os.listdir(src) == [MANIFEST]
