@@ -37,18 +37,26 @@ def render(blocks: Sequence[Block], decisions: Decisions) -> str:
 
 
 def removals(blocks: Sequence[Block], decisions: Decisions) -> list[Removal]:
-    """Dropped lines grouped into runs of consecutive lines removed by the same rule."""
-    runs: list[Removal] = []
+    """Dropped lines grouped into runs of consecutive lines removed by the same rule.
+
+    A run's lines are collected in a list and joined once: growing one string line by line is
+    quadratic, and a run can be 200,000 lines long.
+    """
+    runs: list[tuple[Block, Decision, list[str]]] = []  # first block, its decision, the run's lines
+    last_line = -2
     for b in blocks:
         d = decisions.get(b.index)
         if d is None or not d.dropped or d.category is None:
             continue
         text = b.text.rstrip("\r")
-        last = runs[-1] if runs else None
-        if last is not None and last.lines[1] == b.line - 1 and last.rule == d.rule and last.category == d.category:
-            runs[-1] = Removal(
-                (last.lines[0], b.line), last.text + "\n" + text, d.category, d.rule, last.reason, d.score
-            )
+        if runs and last_line == b.line - 1 and runs[-1][1].rule == d.rule and runs[-1][1].category == d.category:
+            runs[-1][2].append(text)
         else:
-            runs.append(Removal((b.line, b.line), text, d.category, d.rule, d.reason, d.score))
-    return runs
+            runs.append((b, d, [text]))
+        last_line = b.line
+    out = []
+    for first, d, lines in runs:
+        assert d.category is not None
+        span = (first.line, first.line + len(lines) - 1)
+        out.append(Removal(span, "\n".join(lines), d.category, d.rule, d.reason, d.score))
+    return out
