@@ -16,19 +16,8 @@ from datatrove.pipeline.writers import JsonlWriter
 
 import cleaner
 from cleaner.contrib.datatrove import CleanerStep
+from tests.samples import P1, P2, P3
 
-P1 = (
-    "Scientists have described a new species of tree frog from the rainforest of Borneo, living high in "
-    "the canopy where few researchers have looked before."
-)
-P2 = (
-    "The frog, which is smaller than a fingernail, sings at night with a call that sounds like a dripping "
-    "tap, according to the team that spent three seasons recording it."
-)
-P3 = (
-    "The researchers now plan to survey the neighbouring valleys, where they expect to find related "
-    "species that have been isolated from each other for thousands of years."
-)
 DOC = f"Skip to content\n\n{P1}\n\nGet the newsletter\n\n{P2}\n\n{P3}\n\nShare this article\n"
 CLEAN = f"{P1}\n\n{P2}\n\n{P3}\n"
 HEADLINE = "Tiny frogs of Borneo sing at night"

@@ -26,22 +26,11 @@ import cleaner
 from cleaner.config import ConfigError
 from cleaner.contrib.scrapy import CleanerPipeline
 from tests.conftest import ROOT
+from tests.samples import P1, P2, P3
 
 FIXTURES = ROOT / "tests" / "fixtures_integrations"
 SITE = FIXTURES / "site"
 
-P1 = (
-    "Scientists have described a new species of tree frog from the rainforest of Borneo, living high in "
-    "the canopy where few researchers have looked before."
-)
-P2 = (
-    "The frog, which is smaller than a fingernail, sings at night with a call that sounds like a dripping "
-    "tap, according to the team that spent three seasons recording it."
-)
-P3 = (
-    "The researchers now plan to survey the neighbouring valleys, where they expect to find related "
-    "species that have been isolated from each other for thousands of years."
-)
 DOC = f"Skip to content\n\n{P1}\n\nGet the newsletter\n\n{P2}\n\n{P3}\n\nShare this article\n"
 CLEAN = f"{P1}\n\n{P2}\n\n{P3}\n"
 FROGS = "Tiny frogs of Borneo sing at night"

@@ -18,15 +18,8 @@ from typer.testing import CliRunner, Result
 
 from cleaner import io as cio
 from cleaner.cli import app
+from tests.samples import P1, P2
 
-P1 = (
-    "Scientists have described a new species of tree frog from the rainforest of Borneo, living high in "
-    "the canopy where few researchers have looked before."
-)
-P2 = (
-    "The frog, which is smaller than a fingernail, sings at night with a call that sounds like a dripping "
-    "tap, according to the team that spent three seasons recording it."
-)
 FILES = 300
 MANIFEST = cio.MANIFEST_NAME
 runner = CliRunner()
