@@ -35,12 +35,13 @@ _FOLD = str.maketrans(
         "\ufeff": "",
     }
 )
-_SPACES = re.compile(r"\s+")
 # Bullets, arrows and decoration at the edges carry no wording. A trailing '?' is kept:
-# questions ("Already a subscriber?") are part of several phrase families.
-_LEAD = re.compile(r"^[\s\-*•·●▪►▶→>»›|#=~+:\"'_]+")
-_TRAIL = re.compile(r"[\s\-*•·●▪►▶→>»›«‹|#=~+:;,.!…\"'_]+$")
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'\)\]]*$")
+# questions ("Already a subscriber?") are part of several phrase families. Stripped with
+# str.lstrip/rstrip: a regex anchored at the end is tried at every position of the line.
+_LEAD = " -*•·●▪►▶→>»›|#=~+:\"'_"
+_TRAIL = " -*•·●▪►▶→>»›«‹|#=~+:;,.!…\"'_"
+_CLOSERS = "\"')]"
+_SENTENCE_MARKS = ".!?…:;"
 
 PROSE_MIN_WORDS = 20  # a line this long is prose-shaped whatever its punctuation
 SENTENCE_MIN_WORDS = 10  # ... or this long and ending like a sentence
@@ -49,15 +50,15 @@ HEADLINE_MAX_WORDS = 20
 
 def normalize(line: str) -> str:
     """Lower-case, fold quotes/dashes/spaces, collapse whitespace, trim decoration."""
-    s = _SPACES.sub(" ", line.translate(_FOLD).lower())
-    s = _LEAD.sub("", s)
-    return _TRAIL.sub("", s)
+    # split() and \s agree on what whitespace is (str.isspace); joining collapses every run.
+    return " ".join(line.translate(_FOLD).lower().split()).lstrip(_LEAD).rstrip(_TRAIL)
 
 
 def shape_of(stripped: str, words: int) -> Shape:
     if not stripped:
         return Shape.BLANK
-    ends_sentence = _SENTENCE_END.search(stripped) is not None
+    body = stripped.rstrip(_CLOSERS)  # sentence punctuation, then any closing quotes/brackets
+    ends_sentence = bool(body) and body[-1] in _SENTENCE_MARKS
     if words >= PROSE_MIN_WORDS or (words >= SENTENCE_MIN_WORDS and ends_sentence):
         return Shape.PROSE
     if words and words <= HEADLINE_MAX_WORDS and not ends_sentence:

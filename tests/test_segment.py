@@ -1,0 +1,59 @@
+"""Segmentation features against their reference definitions (regexes), on arbitrary text."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.segment import _FOLD, normalize, segment, shape_of
+from cleaner.types import Shape
+
+# The reference definitions the fast string methods must equal.
+_REF_SPACES = re.compile(r"\s+")
+_REF_LEAD = re.compile(r"^[\s\-*•·●▪►▶→>»›|#=~+:\"'_]+")
+_REF_TRAIL = re.compile(r"[\s\-*•·●▪►▶→>»›«‹|#=~+:;,.!…\"'_]+$")
+_REF_SENTENCE_END = re.compile(r"[.!?…:;][\"'\)\]]*$")
+
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list(" \t\u00a0\u2009\u200b-*•·>»›«|#=~+:;,.!?…\"'_)]([ab1É")),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=40,
+)
+
+
+def reference_normalize(line: str) -> str:
+    s = _REF_SPACES.sub(" ", line.translate(_FOLD).lower())
+    return _REF_TRAIL.sub("", _REF_LEAD.sub("", s))
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_normalize_equals_its_regex_definition(line: str) -> None:
+    assert normalize(line) == reference_normalize(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_sentence_end_equals_its_regex_definition(text: str) -> None:
+    stripped = text.strip()
+    words = 12  # in the band where the sentence ending decides PROSE vs HEADLINE
+    expected = _REF_SENTENCE_END.search(stripped) is not None
+    shape = shape_of(stripped, words)
+    if stripped:
+        assert (shape is Shape.PROSE) == expected
+
+
+def test_normalize_examples() -> None:
+    assert normalize("  » Read  also:  ") == "read also"
+    assert normalize("Already a subscriber?") == "already a subscriber?"
+    assert normalize("“Quoted” – dash") == 'quoted" - dash'  # a leading quote is decoration
+
+
+def test_segment_numbers_lines_like_split_and_keeps_crlf_out_of_features() -> None:
+    blocks = segment("a\r\n\r\nSkip to content\r\n")
+    assert [b.line for b in blocks] == [1, 2, 3, 4]
+    assert blocks[0].text == "a\r" and blocks[1].blank and blocks[2].norm == "skip to content"
