@@ -42,12 +42,15 @@ POLICY = (
     "Writes are atomic. Nothing is written into an input folder, and no input is overwritten "
     "unless --in-place.\n\n"
     "Resuming: a run into OUTDIR records each finished input in OUTDIR/.cleaner-manifest.jsonl "
-    "(its path, sha256 and a hash of the settings and version); a later run with the same settings "
-    "skips inputs that are unchanged and whose output is still there, so an interrupted run can "
-    "simply be started again. --force cleans everything again. --in-place keeps each changed "
-    "original as <name>.orig (an existing .orig is never overwritten) unless --no-backup. Temp files "
-    "('.<name>.XXXX.part') a killed run left in OUTDIR are removed; do not run two cleaners into "
-    "one OUTDIR at once.\n\n"
+    "(its path, sha256, size, mtime and a hash of the settings and version); a later run with the "
+    "same settings skips inputs that are unchanged and whose output is still there, so an "
+    "interrupted run can simply be started again. An input with the recorded size and mtime is "
+    "not read again; any other is hashed. --force cleans everything again. --in-place keeps each "
+    "changed original as <name>.orig (an existing .orig is never overwritten) unless --no-backup. "
+    "Temp files ('.<name>.XXXX.part') a killed run left in OUTDIR are removed; do not run two "
+    "cleaners into one OUTDIR at once.\n\n"
+    "Warnings (one line each on stderr, exit status unchanged) flag an input that was cleaned but "
+    "whose output may lack text, e.g. an HTML page nested deeper than the parser can follow.\n\n"
     "Exit status: 0 all clean, 1 some input failed (one line each on stderr), 2 usage error."
 )
 
@@ -149,6 +152,7 @@ class Summary:
     errors: int = 0
     failed_files: int = 0
     done: int = 0  # finished by an earlier run (the manifest), not cleaned again
+    warned_files: int = 0
     lines_removed: dict[str, int] = field(default_factory=dict)
 
     def add(self, res: cio.FileResult) -> None:
@@ -160,6 +164,7 @@ class Summary:
         self.removals += res.removals
         self.errors += res.error_count
         self.failed_files += not res.ok
+        self.warned_files += bool(res.warnings)
         for category, lines in res.lines_removed.items():
             self.lines_removed[category] = self.lines_removed.get(category, 0) + lines
 
@@ -175,12 +180,16 @@ class Summary:
         counts = [f"{c} {self.lines_removed[c]}" for c in cio.category_order() if c in self.lines_removed]
         removed = f"cleaner: removed {total} lines ({self.removals} removals): {', '.join(counts)}" if total else ""
         out = [head, removed or "cleaner: nothing removed"]
+        if self.warned_files:
+            out.append(f"cleaner: warnings for {self.warned_files} input(s), see above")
         if self.errors:
             out.append(f"cleaner: {self.errors} error{'s' if self.errors != 1 else ''} in {self.failed_files} input(s)")
         return out
 
 
 def _print_problems(console: Console, res: cio.FileResult, debug: bool) -> None:
+    for message in res.warnings:
+        console.print(Text(f"cleaner: warning: {message}", style="yellow"))
     for message in res.errors:
         console.print(Text(f"cleaner: error: {message}", style="red"))
     if debug:
@@ -206,10 +215,10 @@ def _progress(console: Console, total: int) -> Iterator[Callable[[], None]]:
 
 
 @contextlib.contextmanager
-def _report_sink(report: Path | None) -> Iterator[Callable[[cio.FileResult], None]]:
+def _report_sink(report: Path | None) -> Iterator[Callable[[list[dict[str, object]]], None]]:
     """Report records go to a temp file that replaces `report` only when the run completes."""
     if report is None:
-        yield lambda res: None
+        yield lambda records: None
         return
     try:
         writer = cio.AtomicWriter(report)
@@ -219,10 +228,16 @@ def _report_sink(report: Path | None) -> Iterator[Callable[[cio.FileResult], Non
 
     with writer as fh:
 
-        def write(res: cio.FileResult) -> None:
-            fh.write(cio.report_lines(res.report))
+        def write(records: list[dict[str, object]]) -> None:
+            fh.write(cio.report_lines(records))
 
         yield write
+
+
+def _report_records(res: cio.FileResult) -> list[dict[str, object]]:
+    """An input's removals, then its status line when it was skipped or failed."""
+    status = res.status()
+    return res.report if status is None else [*res.report, status]
 
 
 # -- clean -------------------------------------------------------------------------------------
@@ -240,7 +255,13 @@ def clean(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report and summarise only; write no files.")] = False,
     report: Annotated[
         Path | None,
-        typer.Option("--report", metavar="FILE", help="Write one JSON line per removal (file, record, lines, ...)."),
+        typer.Option(
+            "--report",
+            metavar="FILE",
+            help="Write one JSON line per removal (file, record, lines, category, rule, reason, score, text), and "
+            "one {file, status} line per input skipped as done in an earlier run (status 'skipped: done in an "
+            "earlier run') or failed (status 'failed: <the problems>').",
+        ),
     ] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Worker processes (0: one per CPU).")] = 1,
     glob: Annotated[
@@ -285,8 +306,8 @@ def clean(
     jobs = jobs or _cpu_count()
     console = _stderr()
     summary = Summary(dry_run=dry_run, skipped=plan.skipped, errors=len(plan.errors), failed_files=len(plan.errors))
-    for message in plan.errors:
-        console.print(Text(f"cleaner: error: {message}", style="red"))
+    for problem in plan.errors:
+        console.print(Text(f"cleaner: error: {problem}", style="red"))
     manifest = None
     if output is not None and not dry_run:
         manifest = cio.Manifest(output, cio.settings_hash(options, __version__))
@@ -295,11 +316,12 @@ def clean(
         manifest.sweep(plan.tasks)  # temp files of a killed run
     try:
         with _internal_errors(debug), _report_sink(report) as sink, _progress(console, len(plan.tasks)) as advance:
+            sink([cio.unlisted_status(problem) for problem in plan.errors])
             for task, res in zip(plan.tasks, cio.run_tasks(plan.tasks, options, jobs), strict=True):
                 _print_problems(console, res, debug)
-                sink(res)
+                sink(_report_records(res))
                 summary.add(res)
-                if manifest is not None and res.ok and not res.up_to_date:
+                if manifest is not None and res.ok and res.record:
                     _record_done(console, manifest, task, res, summary)
                 advance()
     except KeyboardInterrupt:
@@ -321,7 +343,7 @@ def _record_done(
     if task.dest is None or res.sha256 is None:
         return
     try:
-        manifest.add(task.dest, res.sha256)
+        manifest.add(task.dest, res.sha256, res.stamp)
     except OSError as exc:
         console.print(
             Text(f"cleaner: error: {manifest.path}: cannot record progress: {cio.os_problem(exc)}", style="red")
@@ -372,7 +394,7 @@ def _clean_stdin(
             sys.stdout.buffer.write(res.output)
             sys.stdout.buffer.flush()
         _print_problems(console, res, debug)
-        sink(res)
+        sink(_report_records(res))
     summary = Summary(dry_run=options.dry_run)
     summary.add(res)
     if not quiet:

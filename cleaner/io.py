@@ -1,9 +1,10 @@
 """Files in, files out for the command line: discovery, decoding, atomic writes, JSONL records.
 
 Nothing here prints or exits. Every problem with one input becomes a message in that input's
-`FileResult` (the run goes on with the others), and arguments that cannot make a safe run raise
-`PlanError` (the CLI's usage error). That keeps the CLI a thin shell and lets `process_file`
-run unchanged in a worker process.
+`FileResult` (the run goes on with the others), an input that was cleaned but may have lost text
+on the way (an HTML page nested too deep to parse) gets a warning there, and arguments that cannot
+make a safe run raise `PlanError` (the CLI's usage error). That keeps the CLI a thin shell and
+lets `process_file` run unchanged in a worker process.
 
 Decoding policy (one place, `decode`): UTF-8, with or without a BOM; UTF-16 only with a BOM;
 anything else is refused ("not UTF-8 text"), and so is any file containing NUL bytes ("binary
@@ -14,7 +15,8 @@ requires).
 
 Resuming: a run into OUTDIR appends one line per finished input to OUTDIR/.cleaner-manifest.jsonl
 (`Manifest`); a later run with the same settings skips inputs whose content is unchanged and whose
-output is still there. Write failures (disk full, permission) name the output: "cannot write ...".
+output is still there: an input with the recorded size and mtime is not read at all, any other is
+hashed. Write failures (disk full, permission) name the output: "cannot write ...".
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import os
 import signal
 import stat
 import tempfile
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from cleaner.api import clean, clean_html
+from cleaner.api import clean
 from cleaner.config import CleanerConfig
 from cleaner.records import RecordCleaner
 from cleaner.types import Category, CleanResult
@@ -172,6 +175,23 @@ def read_bytes(path: Path) -> bytes:
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """An input's size and modification time. The manifest records it with the input's hash, so
+    that a resumed run can tell an unchanged input without reading it."""
+
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What the manifest lists as finished into a destination."""
+
+    sha256: str
+    stamp: Stamp | None = None  # None: not recorded (an older manifest, or a file too new to trust)
+
+
+@dataclass(frozen=True)
 class Task:
     """One input file and where its output goes (None: a dry run writes nothing)."""
 
@@ -179,7 +199,18 @@ class Task:
     name: str  # as the user will recognise it: the argument, joined with the path inside it
     kind: Kind
     dest: Path | None
-    done: str | None = None  # the input sha256 the manifest lists as finished into dest
+    done: Finished | None = None  # what the manifest lists as finished into dest
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """A path the plan could not take in (missing, unreadable folder, link loop, ...)."""
+
+    name: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.problem}"
 
 
 @dataclass
@@ -188,7 +219,7 @@ class Plan:
 
     tasks: list[Task] = field(default_factory=list)
     skipped: int = 0  # files in input folders that the selection left out
-    errors: list[str] = field(default_factory=list)  # paths that could not even be listed
+    errors: list[Unlisted] = field(default_factory=list)  # paths that could not even be listed
     roots: list[Path] = field(default_factory=list)  # resolved input folders: never written into
     inputs: set[Path] = field(default_factory=set)  # resolved input files: never overwritten
 
@@ -216,11 +247,11 @@ def _selected(rel: PurePosixPath, globs: Sequence[str]) -> Kind | None:
     return None
 
 
-def _walk(root: Path, errors: list[str]) -> Iterator[Path]:
+def _walk(root: Path, errors: list[Unlisted]) -> Iterator[Path]:
     """Every file under root, in a stable order (sorted names, files before subfolders)."""
 
     def onerror(exc: OSError) -> None:
-        errors.append(f"{exc.filename}: {os_problem(exc)}")
+        errors.append(Unlisted(str(exc.filename), os_problem(exc)))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
         dirnames.sort()
@@ -236,7 +267,7 @@ def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_En
             is_dir = path.is_dir()
             path.stat()
         except OSError as exc:
-            plan.errors.append(f"{arg}: {os_problem(exc)}")
+            plan.errors.append(Unlisted(arg, os_problem(exc)))
             continue
         if not is_dir:
             entries.append(_Entry(path, arg, PurePosixPath(path.name), kind_of(path)))
@@ -249,7 +280,7 @@ def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_En
                 try:
                     found.stat()
                 except OSError as exc:  # a link loop or a dangling link: say so, do not skip quietly
-                    plan.errors.append(f"{path / rel}: {os_problem(exc)}")
+                    plan.errors.append(Unlisted(str(path / rel), os_problem(exc)))
                     continue
             if kind is None or not found.is_file():
                 plan.skipped += 1
@@ -279,7 +310,8 @@ def plan_run(
     claimed: dict[Path, str] = {}
     for entry in unique:
         if in_place and entry.kind is Kind.HTML:
-            plan.errors.append(f"{entry.name}: HTML is not cleaned in place (the output is plain text); use -o OUTDIR")
+            problem = "HTML is not cleaned in place (the output is plain text); use -o OUTDIR"
+            plan.errors.append(Unlisted(entry.name, problem))
             continue
         dest = entry.src if in_place else None
         if outdir is not None:
@@ -437,6 +469,9 @@ class Options:
     backup: bool = True  # --in-place: keep the original as <name>.orig (unless --no-backup)
 
 
+SKIPPED_DONE = "skipped: done in an earlier run"  # the report's status for an input the manifest lists
+
+
 @dataclass
 class FileResult:
     """What one input produced: counts for the summary, report records, problems. No printing."""
@@ -452,8 +487,11 @@ class FileResult:
     errors: list[str] = field(default_factory=list)  # "name: problem", at most MAX_MESSAGES_PER_FILE
     error_count: int = 0
     tracebacks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "name: ...": cleaned, but the user should look
     output: bytes | None = None  # stdin only: what goes to stdout
-    sha256: str | None = None  # the input's hash, once it was read
+    sha256: str | None = None  # the hash of the input as it was read
+    stamp: Stamp | None = None  # the input's size and mtime before the read, when settled enough to trust
+    record: bool = False  # the manifest should get a line for this input (if it is ok)
     backup: bool = False  # in place: save <name>.orig before replacing the input
     up_to_date: bool = False  # the manifest says this input was finished with these settings
 
@@ -470,6 +508,8 @@ class FileResult:
 
     def add(self, result: CleanResult, options: Options, record: int | None = None) -> None:
         self.documents += 1
+        at = self.name if record is None else f"{self.name}: line {record}"
+        self.warnings.extend(f"{at}: {w}" for w in result.warnings[: MAX_MESSAGES_PER_FILE - len(self.warnings)])
         self.records += record is not None
         self.removals += len(result.removed)
         for category, lines in result.by_category().items():
@@ -483,6 +523,21 @@ class FileResult:
         if hidden > 0:
             self.errors.append(f"{self.name}: {hidden} more error(s) not shown")
 
+    def status(self) -> dict[str, object] | None:
+        """The report line for an input that has no removals to account for it: skipped because
+        an earlier run finished it, or failed (with every problem shown on stderr)."""
+        if self.up_to_date:
+            return {"file": self.name, "status": SKIPPED_DONE}
+        if not self.ok:
+            prefix = f"{self.name}: "
+            return {"file": self.name, "status": "failed: " + "; ".join(e.removeprefix(prefix) for e in self.errors)}
+        return None
+
+
+def unlisted_status(problem: Unlisted) -> dict[str, object]:
+    """The report line for a path the plan could not take in."""
+    return {"file": problem.name, "status": f"failed: {problem.problem}"}
+
 
 def _clean_text(data: bytes, options: Options, res: FileResult) -> bytes:
     text, enc = decode(data)
@@ -491,8 +546,18 @@ def _clean_text(data: bytes, options: Options, res: FileResult) -> bytes:
     return encode(result.text, enc)
 
 
+def clean_page(page: str | bytes, config: CleanerConfig | None, url: str | None = None) -> CleanResult:
+    """`cleaner.clean_html`, with the extraction's warnings (a page nested too deep to parse, an
+    empty extraction from a page with text) on the result, for the CLI to show."""
+    from cleaner.html import extract
+
+    extracted = extract(page, url=url)
+    result = clean(extracted.text, config, title=extracted.title, url=extracted.url or url)
+    return dataclasses.replace(result, warnings=extracted.warnings) if extracted.warnings else result
+
+
 def _clean_html(data: bytes, options: Options, res: FileResult) -> bytes:
-    result = clean_html(html_source(data), config=options.config)
+    result = clean_page(html_source(data), options.config)
     res.add(result, options)
     return result.text.encode("utf-8")
 
@@ -546,14 +611,14 @@ def _str_field(record: dict[str, Any], name: str) -> str | None:
 
 
 class _Records(RecordCleaner):
-    """The library's record cleaner, cleaning through this module's `clean` and `clean_html`
+    """The library's record cleaner, cleaning through this module's `clean` and `clean_page`
     (the names every CLI path uses, and the ones tests replace)."""
 
     def clean_text(self, text: str, *, title: str | None, url: str | None) -> CleanResult:
         return clean(text, self.config, title=title, url=url)
 
     def clean_page(self, page: str | bytes, *, url: str | None) -> CleanResult:
-        return clean_html(page, url=url, config=self.config)
+        return clean_page(page, self.config, url=url)
 
 
 def record_cleaner(options: Options) -> RecordCleaner:
@@ -624,6 +689,16 @@ def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | _Sink | None, options: 
             out.write(line)
 
 
+def _hashing(lines: Iterable[bytes], res: FileResult) -> Iterator[bytes]:
+    """The lines, hashed on the way: res.sha256 is set once the last one has gone through, so a
+    JSONL file is read once, and the hash is that of what was cleaned."""
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line)
+        yield line
+    res.sha256 = digest.hexdigest()
+
+
 def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
     try:
         fh = task.src.open("rb")
@@ -632,16 +707,17 @@ def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
     with fh:
         check_jsonl_head(fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
         if task.dest is None or options.dry_run:
-            clean_jsonl(fh, None, options, res)
+            clean_jsonl(_hashing(fh, res), None, options, res)
         else:
             if res.backup:
                 make_backup(task.src)
             with AtomicWriter(task.dest) as out:
-                clean_jsonl(fh, out, options, res)
+                clean_jsonl(_hashing(fh, res), out, options, res)
 
 
 def _process_document(task: Task, options: Options, res: FileResult) -> None:
     data = read_bytes(task.src)
+    res.sha256 = hashlib.sha256(data).hexdigest()
     res.bytes_in = len(data)
     out = _clean_html(data, options, res) if task.kind is Kind.HTML else _clean_text(data, options, res)
     res.bytes_out = len(out)
@@ -672,22 +748,49 @@ def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
 def process_file(task: Task, options: Options) -> FileResult:
     """Clean one file and write its output atomically. The worker: never raises, never prints.
 
-    An input the manifest lists as finished (same content, same settings, output still there)
-    is not cleaned again: its result comes back with `up_to_date` set.
+    An input the manifest lists as finished (same settings, output still there, and the same
+    size and mtime, or else the same content) is not cleaned again: its result comes back with
+    `up_to_date` set. Same size and mtime: the input is not even read.
     """
     res = FileResult(task.name)
     work = _process_jsonl if task.kind is Kind.JSONL else _process_document
 
-    def hashed() -> None:
-        res.sha256 = file_sha256(task.src)
-        if task.dest is not None and task.done == res.sha256 and task.dest.is_file():
-            res.up_to_date = True
-            return
+    def resumed() -> None:
+        stamp = input_stamp(task.src)  # before the read: a write during it shows on the next run
+        res.stamp = stamp if _settled(stamp) else None
+        done = task.done
+        if done is not None and task.dest is not None and task.dest.is_file():
+            if done.stamp == stamp:
+                res.sha256, res.up_to_date = done.sha256, True
+                return
+            sha256 = file_sha256(task.src)
+            if sha256 == done.sha256:  # touched, or copied, but the same content: record the new stamp
+                res.sha256, res.up_to_date, res.record = sha256, True, res.stamp is not None
+                return
         if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
             res.backup = True
         work(task, options, res)
+        res.record = res.sha256 is not None
 
-    return _guarded(res, hashed)
+    return _guarded(res, resumed)
+
+
+# A file modified less than this long before it was read may change again without its mtime
+# changing (coarse timestamps: 2 s on FAT, 1 s on some network filesystems), so its stamp is not
+# recorded and the next run compares hashes instead (git's "racily clean" entries).
+_SETTLE_NS = 2_000_000_000
+
+
+def input_stamp(path: Path) -> Stamp:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputError(os_problem(exc)) from None
+    return Stamp(st.st_size, st.st_mtime_ns)
+
+
+def _settled(stamp: Stamp) -> bool:
+    return time.time_ns() - stamp.mtime_ns >= _SETTLE_NS
 
 
 def file_sha256(path: Path) -> str:
@@ -746,18 +849,21 @@ def settings_hash(options: Options, version: str) -> str:
 
 class Manifest:
     """OUTDIR/.cleaner-manifest.jsonl: one line per finished input (its output's path under
-    OUTDIR, the input's sha256, the settings hash), appended and fsynced as each one finishes,
-    so that a run killed part way resumes where it stopped."""
+    OUTDIR, the input's sha256, size and mtime_ns, the settings hash), appended and fsynced as
+    each one finishes, so that a run killed part way resumes where it stopped. The last line for
+    a path counts. Lines without size and mtime_ns (older runs) are read too: their inputs are
+    hashed to tell whether they changed."""
 
     def __init__(self, outdir: Path, settings: str):
         self.path = outdir / MANIFEST_NAME
         self.outdir = outdir
         self.settings = settings
 
-    def finished(self) -> dict[Path, str]:
-        """dest -> input sha256 of the entries made with these settings. A torn last line (a kill
-        during the append) or any unreadable line is ignored: that input is simply redone."""
-        done: dict[Path, str] = {}
+    def finished(self) -> dict[Path, Finished]:
+        """dest -> what was finished into it, for the entries made with these settings. A torn
+        last line (a kill during the append) or any unreadable line is ignored: that input is
+        simply redone."""
+        done: dict[Path, Finished] = {}
         try:
             data = self.path.read_bytes()
         except OSError:
@@ -766,8 +872,8 @@ class Manifest:
             try:
                 entry = json.loads(line)
                 if entry["settings"] == self.settings:
-                    done[self.outdir / entry["path"]] = str(entry["sha256"])
-            except (ValueError, KeyError, TypeError):
+                    done[self.outdir / entry["path"]] = Finished(str(entry["sha256"]), _stamp_in(entry))
+            except (ValueError, KeyError, TypeError, AttributeError):
                 continue
         return done
 
@@ -794,9 +900,12 @@ class Manifest:
                             removed += 1
         return removed
 
-    def add(self, dest: Path, sha256: str) -> None:
+    def add(self, dest: Path, sha256: str, stamp: Stamp | None = None) -> None:
         rel = dest.relative_to(self.outdir).as_posix()
-        line = json.dumps({"path": rel, "sha256": sha256, "settings": self.settings}) + "\n"
+        entry: dict[str, object] = {"path": rel, "sha256": sha256, "settings": self.settings}
+        if stamp is not None:
+            entry.update(size=stamp.size, mtime_ns=stamp.mtime_ns)
+        line = json.dumps(entry) + "\n"
         self.outdir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         try:
@@ -804,6 +913,13 @@ class Manifest:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _stamp_in(entry: dict[str, Any]) -> Stamp | None:
+    size, mtime_ns = entry.get("size"), entry.get("mtime_ns")
+    if type(size) is int and type(mtime_ns) is int:
+        return Stamp(size, mtime_ns)
+    return None
 
 
 def process_stream(data: bytes, kind: Kind, options: Options, name: str = STDIN_NAME) -> FileResult:
@@ -878,15 +994,17 @@ class Explained:
 
 def _explain_one(source: str | bytes, is_html: bool, options: Options, title: str | None, url: str | None) -> Explained:
     """Clean one document, keeping the input text (for HTML: the extracted text, as clean_html sees it)."""
+    warnings: tuple[str, ...] = ()
     if is_html:
         from cleaner.html import extract
 
         page = extract(source, url=url)
-        text, title, url = page.text, page.title, page.url or url
+        text, title, url, warnings = page.text, page.title, page.url or url, page.warnings
     else:
         assert isinstance(source, str)
         text = source
-    return Explained(None, text, clean(text, options.config, title=title, url=url))
+    result = clean(text, options.config, title=title, url=url)
+    return Explained(None, text, dataclasses.replace(result, warnings=warnings) if warnings else result)
 
 
 def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tuple[list[Explained], FileResult]:
@@ -902,6 +1020,9 @@ def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tupl
         else:
             check_jsonl_head(data[:_SNIFF_BYTES])
             docs.extend(_explain_records(data, options, res))
+        for doc in docs:
+            where = res.name if doc.record is None else f"{res.name}: line {doc.record}"
+            res.warnings.extend(f"{where}: {w}" for w in doc.result.warnings)
 
     _guarded(res, work)
     return docs, res

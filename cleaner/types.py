@@ -126,6 +126,7 @@ class CleanResult:
     title: str | None = None
     url: str | None = None
     lines_in: int = 0
+    warnings: tuple[str, ...] = ()
 
     @property
     def lines_removed(self) -> int:

@@ -278,6 +278,51 @@ def test_report_has_one_record_per_removal(tree: Path, tmp_path: Path) -> None:
     assert files == sorted(files, key=in_order.index)  # and each file's records together
 
 
+def test_report_accounts_for_skipped_and_failed_inputs(tree: Path, tmp_path: Path) -> None:
+    """Removals keep their shape; an input skipped as done, or failed, gets one {file, status} line."""
+    (tree / "bad.txt").write_bytes(b"\x00binary")
+    (tree / "data.jsonl").write_text(record(text=DOC) + "\n{not json\n")  # one record cleaned, one line bad
+    out = tmp_path / "out"
+    report = tmp_path / "removed.jsonl"
+    result = run("clean", tmp_path / "missing", tree, "-o", out, "--report", report)
+    assert result.exit_code == 1
+    rows = read_report(report)
+    status = {r["file"]: r["status"] for r in rows if "status" in r}
+    assert status == {
+        str(tmp_path / "missing"): "failed: no such file or directory",
+        str(tree / "bad.txt"): "failed: binary file (contains NUL bytes)",
+        str(tree / "data.jsonl"): "failed: line 2: invalid JSON: Expecting property name enclosed in double quotes "
+        "(column 2)",
+    }
+    assert all(set(r) == {"file", "status"} for r in rows if "status" in r)
+    removals = [r for r in rows if "status" not in r]
+    assert {r["file"] for r in removals} == {
+        str(tree / n) for n in ("a.txt", "data.jsonl", "sub/b.md", "sub/page.html")
+    }
+    assert all({"file", "lines", "category", "rule", "reason", "text"} <= set(r) for r in removals)
+
+    run("clean", tree, "-o", out, "--report", report)
+    rows = read_report(report)
+    skipped = [r["file"] for r in rows if r.get("status") == "skipped: done in an earlier run"]
+    assert skipped == [str(tree / n) for n in ("a.txt", "sub/b.md", "sub/page.html")]  # done: no removals again
+    assert [r["status"] for r in rows if r["file"] == str(tree / "bad.txt")] == [
+        "failed: binary file (contains NUL bytes)"
+    ]
+    assert len(rows) == len(skipped) + 2 + sum(r["file"] == str(tree / "data.jsonl") for r in removals)
+
+
+def test_report_help_documents_the_status_lines() -> None:
+    text = flat(run("clean", "--help").stdout)
+    assert "{file, status}" in text and "skipped: done in an earlier run" in text
+
+
+def test_stdin_failure_gets_a_status_line(tmp_path: Path) -> None:
+    report = tmp_path / "r.jsonl"
+    result = run("clean", "-", "--report", report, input=b"\x00\x01")
+    assert result.exit_code == 1
+    assert read_report(report) == [{"file": "<stdin>", "status": "failed: binary file (contains NUL bytes)"}]
+
+
 def test_dry_run_writes_nothing_but_the_report(tree: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = tmp_path / "r" / "removed.jsonl"
@@ -352,6 +397,8 @@ def test_jobs_two_is_byte_identical_to_one(tmp_path: Path) -> None:
     for i, seed in enumerate(sorted(SEEDS.glob("*.txt")) * 2):
         (src / f"{i:02d}.txt").write_bytes(seed.read_bytes())
     (src / "recs.jsonl").write_text(record(text=DOC) + "\n" + record(text=P2) + "\n")
+    for path in src.iterdir():  # old enough that both runs record each input's size and mtime
+        os.utime(path, ns=(10**18, 10**18))
     outs = []
     for jobs in ("1", "2"):
         out = tmp_path / f"out{jobs}"
@@ -593,3 +640,26 @@ def test_explain_missing_file() -> None:
     result = run("explain", "no/such/file.txt")
     assert result.exit_code == 1
     assert "file.txt: no such file or directory" in flat(result.stderr)
+
+
+# -- warnings ----------------------------------------------------------------------------------
+
+DEEP_PAGE = "<html><body>" + "<div>" * 300 + f"<p>{P1}</p>" + "</div>" * 300 + "</body></html>"
+
+
+def test_html_record_nested_too_deep_is_a_warning_naming_file_and_line(tmp_path: Path) -> None:
+    src = tmp_path / "r.jsonl"
+    src.write_text(record(page=PAGE) + "\n" + record(page=DEEP_PAGE) + "\n")
+    result = run("clean", src, "-o", tmp_path / "out", "--field", "body", "--html-field", "page")
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warnings[0].startswith(f"cleaner: warning: {src}: line 2: the page nests elements 256 levels deep")
+    assert warnings[1:] == ["cleaner: warnings for 1 input(s), see above"]
+
+
+def test_explain_shows_the_warning_too(tmp_path: Path) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text(DEEP_PAGE)
+    result = run("explain", page)
+    assert result.exit_code == 0
+    assert f"cleaner: warning: {page}: the page nests elements" in result.stderr

@@ -76,3 +76,58 @@ def test_page_title_is_linear_on_hostile_heads() -> None:
     # Many unterminated tags: a backtracking pattern took minutes on heads like these.
     assert page_title('<meta name="x" content="' * 20_000) is None
     assert page_title("<title>" * 50_000) is None
+
+
+# -- warnings: text the page has that the extraction lost ---------------------------------------
+
+
+def nested(depth: int, inner: str) -> str:
+    return "<html><body>" + "<div>" * depth + inner + "</div>" * depth + "</body></html>"
+
+
+def test_page_nested_beyond_the_parser_limit_warns() -> None:
+    from cleaner.html import PARSER_MAX_DEPTH, extract
+
+    deep = extract(nested(300, f"<p>{PARAGRAPHS[0]}</p>"))
+    assert deep.text == ""
+    assert len(deep.warnings) == 1
+    assert f"{PARSER_MAX_DEPTH} levels deep" in deep.warnings[0] and "lost" in deep.warnings[0]
+    shallow = extract(nested(100, f"<p>{PARAGRAPHS[0]}</p>"))
+    assert PARAGRAPHS[0] in shallow.text
+    assert shallow.warnings == ()
+
+
+def test_empty_extraction_from_a_page_with_text_warns() -> None:
+    from cleaner.html import extract
+
+    aside = "<html><body><aside>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</aside></body></html>"
+    found = extract(aside)
+    assert found.text == ""
+    assert len(found.warnings) == 1 and "no main text found" in found.warnings[0]
+    assert extract("<html><body><aside><p>Menu</p></aside></body></html>").warnings == ()  # too little to say
+
+
+@pytest.mark.parametrize("html", ["", "   ", b"", "<html></html>", "not html at all"])
+def test_no_warnings_for_pages_without_text(html: str | bytes) -> None:
+    from cleaner.html import extract
+
+    assert extract(html).warnings == ()
+
+
+def test_normal_pages_have_no_warnings_and_the_text_bare_extraction_gives() -> None:
+    """extract parses once with trafilatura's load_html and hands it the tree: the text must be
+    exactly what bare_extraction makes from the page itself (checked over all 1,497 wcxb-dev pages
+    when this was written; these are the shapes: str, UTF-8 bytes, bytes in a declared charset)."""
+    import trafilatura
+
+    from cleaner.html import extract
+
+    latin = f'<html><head><meta charset="iso-8859-1"></head><body><article><p>{PARAGRAPHS[0]} Café.</p></article>'
+    pages: list[str | bytes] = [page(), page("<p>Share this article</p>").encode(), latin.encode("latin-1")]
+    for html in pages:
+        doc = trafilatura.bare_extraction(
+            html, include_comments=False, include_tables=True, with_metadata=False, output_format="python"
+        )
+        extracted = extract(html)
+        assert extracted.text == doc.text
+        assert extracted.warnings == ()

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -200,3 +201,109 @@ def test_manifest_in_outdir_is_not_a_plan_collision(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "manifest" in result.stderr
     assert os.listdir(src) == [MANIFEST]
+
+
+# -- resuming without reading: size and mtime ---------------------------------------------------
+
+HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
+
+
+def settled(path: Path, offset_ns: int = 0) -> None:
+    """Give the file an mtime well in the past: a file modified just before it is read gets no
+    size-and-mtime stamp (its mtime may not change on a quick rewrite), only its hash."""
+    os.utime(path, ns=(HOUR_AGO_NS + offset_ns, HOUR_AGO_NS + offset_ns))
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the inputs (under an 'in' folder) opened for reading: Path.read_bytes, the
+    hashing and the JSONL reader all go through Path.open."""
+    seen: list[str] = []
+    real = Path.open
+
+    def spy(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.parent.name == "in":
+            seen.append(self.name)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", spy)
+    return seen
+
+
+def manifest_entries(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / MANIFEST).read_text().splitlines()]
+
+
+def test_rerun_does_not_read_finished_inputs(tmp_path: Path, opened: list[str]) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(doc(i))
+    (src / "r.jsonl").write_text(json.dumps({"text": doc(7)}) + "\n")
+    for path in src.iterdir():
+        settled(path)
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out).exit_code == 0
+    entries = manifest_entries(out)
+    assert {e["path"] for e in entries} == {"0.txt", "1.txt", "2.txt", "r.jsonl"}
+    for e in entries:
+        st = (src / e["path"]).stat()
+        assert (e["size"], e["mtime_ns"]) == (st.st_size, st.st_mtime_ns)
+        assert e["sha256"] == hashlib.sha256((src / e["path"]).read_bytes()).hexdigest()  # JSONL: hashed as read
+
+    opened.clear()
+    result = run("clean", src, "-o", out)
+    assert result.exit_code == 0
+    assert "(4 already done)" in result.stderr
+    assert opened == []  # nothing read, nothing hashed
+
+    settled(src / "1.txt", offset_ns=10**9)  # touched: hashed, the same, not cleaned
+    (src / "2.txt").write_text(doc(2).replace("Report 2", "Report X"))  # same size, new content
+    settled(src / "2.txt", offset_ns=2 * 10**9)
+    opened.clear()
+    result = run("clean", src, "-o", out)
+    assert result.exit_code == 0
+    assert "(3 already done)" in result.stderr
+    assert sorted(opened) == ["1.txt", "2.txt", "2.txt"]  # 1: hashed; 2: hashed, then cleaned
+    assert "Report X" in (out / "2.txt").read_text()
+
+    opened.clear()
+    result = run("clean", src, "-o", out)
+    assert "(4 already done)" in result.stderr
+    assert opened == []  # the touched file's new stamp was recorded
+
+    result = run("clean", src, "-o", out, "--force")
+    assert "already done" not in result.stderr
+    assert sorted(set(opened)) == ["0.txt", "1.txt", "2.txt", "r.jsonl"]
+
+
+def test_manifest_lines_without_size_and_mtime_still_count(tmp_path: Path, opened: list[str]) -> None:
+    """A manifest written before stamps were recorded: its inputs are hashed, not cleaned again."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(2):
+        (src / f"{i}.txt").write_text(doc(i))
+        settled(src / f"{i}.txt")
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out).exit_code == 0
+    old = [{k: v for k, v in e.items() if k not in ("size", "mtime_ns")} for e in manifest_entries(out)]
+    (out / MANIFEST).write_text("".join(json.dumps(e) + "\n" for e in old))
+    opened.clear()
+    result = run("clean", src, "-o", out)
+    assert "(2 already done)" in result.stderr
+    assert sorted(opened) == ["0.txt", "1.txt"]  # hashed only
+    assert all("size" in e for e in manifest_entries(out)[2:])
+    opened.clear()
+    run("clean", src, "-o", out)
+    assert opened == []
+
+
+def test_a_file_modified_just_before_the_run_gets_no_stamp(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "new.txt").write_text(doc(1))  # mtime: now
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out).exit_code == 0
+    (entry,) = manifest_entries(out)
+    assert "size" not in entry and "mtime_ns" not in entry
+    assert run("clean", src, "-o", out).stderr.count("(1 already done)") == 1  # by its hash

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+import cleaner
 from cleaner import Category, CleanerConfig, CleanResult, Removal
 from cleaner import io as cio
+from tests.samples import P1
 
 
 def test_decode_policy() -> None:
@@ -87,3 +89,37 @@ def test_jsonl_errors_are_capped_per_file() -> None:
     assert len(res.errors) == cio.MAX_MESSAGES_PER_FILE + 1
     assert res.errors[-1].endswith("30 more error(s) not shown")
     assert res.output == b"nope\n" * 50
+
+
+def test_clean_page_is_clean_html_with_the_extraction_warnings() -> None:
+    page = f"<html><head><title>T</title></head><body><article><p>{P1}</p><p>Share this article</p></article>"
+    assert cio.clean_page(page, None) == cleaner.clean_html(page)
+    deep = "<html><body>" + "<div>" * 300 + f"<p>{P1}</p>" + "</div>" * 300 + "</body></html>"
+    result = cio.clean_page(deep, CleanerConfig())
+    assert result.text == "" and len(result.warnings) == 1
+
+
+def test_status_line_only_for_skipped_and_failed_inputs() -> None:
+    res = cio.FileResult("a.txt")
+    assert res.status() is None
+    res.up_to_date = True
+    assert res.status() == {"file": "a.txt", "status": "skipped: done in an earlier run"}
+    res = cio.FileResult("b.jsonl")
+    res.fail("line 2: invalid JSON")
+    res.fail("line 5: no 'text' field")
+    assert res.status() == {"file": "b.jsonl", "status": "failed: line 2: invalid JSON; line 5: no 'text' field"}
+
+
+def test_manifest_reads_old_new_and_torn_lines(tmp_path: Path) -> None:
+    manifest = cio.Manifest(tmp_path, "s1")
+    manifest.add(tmp_path / "new.txt", "aa", cio.Stamp(10, 123))
+    with manifest.path.open("a") as fh:
+        fh.write('{"path": "old.txt", "sha256": "bb", "settings": "s1"}\n')  # before stamps were recorded
+        fh.write('{"path": "other.txt", "sha256": "cc", "settings": "s2"}\n')  # other settings
+        fh.write('{"path": "bad.txt", "sha256": "dd", "settings": "s1", "size": "10", "mtime_ns": 1}\n')
+        fh.write('{"path": "torn.txt", "sha')
+    assert manifest.finished() == {
+        tmp_path / "new.txt": cio.Finished("aa", cio.Stamp(10, 123)),
+        tmp_path / "old.txt": cio.Finished("bb"),
+        tmp_path / "bad.txt": cio.Finished("dd"),  # a stamp that is not two integers: hashed instead
+    }
