@@ -1,0 +1,1 @@
+"""Learning from labelled pages: line labels, mined phrase candidates, the line model."""
