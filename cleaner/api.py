@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from cleaner.config import CleanerConfig, resolve
@@ -38,9 +39,13 @@ def clean_html(
 
     The page title is used to spot repeated headlines and is returned as `.title`, but it is
     not part of `.text`. Comments are left out of the extraction (they are not the article).
+    Text the extraction lost (a page nested deeper than the HTML parser's limit, no main text
+    found on a page that has text) is named in `.warnings`: an empty `.text` is not always an
+    empty page.
     """
     from cleaner.html import extract
 
     cfg = resolve(config, overrides)
     page = extract(html, url=url)
-    return run(page.text, cfg, title=page.title, url=page.url or url)
+    result = run(page.text, cfg, title=page.title, url=page.url or url)
+    return dataclasses.replace(result, warnings=page.warnings)

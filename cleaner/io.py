@@ -44,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from cleaner.api import clean
+from cleaner.api import clean, clean_html
 from cleaner.config import CleanerConfig
 from cleaner.records import RecordCleaner
 from cleaner.types import Category, CleanResult
@@ -547,13 +547,9 @@ def _clean_text(data: bytes, options: Options, res: FileResult) -> bytes:
 
 
 def clean_page(page: str | bytes, config: CleanerConfig | None, url: str | None = None) -> CleanResult:
-    """`cleaner.clean_html`, with the extraction's warnings (a page nested too deep to parse, an
-    empty extraction from a page with text) on the result, for the CLI to show."""
-    from cleaner.html import extract
-
-    extracted = extract(page, url=url)
-    result = clean(extracted.text, config, title=extracted.title, url=extracted.url or url)
-    return dataclasses.replace(result, warnings=extracted.warnings) if extracted.warnings else result
+    """`cleaner.clean_html` (its result carries the extraction's warnings, for the CLI to show),
+    under the name every CLI path uses and tests replace."""
+    return clean_html(page, url=url, config=config)
 
 
 def _clean_html(data: bytes, options: Options, res: FileResult) -> bytes:

@@ -97,6 +97,14 @@ def test_page_nested_beyond_the_parser_limit_warns() -> None:
     assert shallow.warnings == ()
 
 
+def test_clean_html_returns_the_extraction_warnings() -> None:
+    """An empty `.text` from a page cut at the parser's nesting limit comes with a warning."""
+    deep = cleaner.clean_html(nested(300, f"<p>{PARAGRAPHS[0]}</p>"))
+    assert deep.text == ""
+    assert len(deep.warnings) == 1 and "levels deep" in deep.warnings[0]
+    assert cleaner.clean_html(page()).warnings == ()
+
+
 def test_empty_extraction_from_a_page_with_text_warns() -> None:
     from cleaner.html import extract
 

@@ -94,6 +94,10 @@ def test_jsonl_errors_are_capped_per_file() -> None:
 def test_clean_page_is_clean_html_with_the_extraction_warnings() -> None:
     page = f"<html><head><title>T</title></head><body><article><p>{P1}</p><p>Share this article</p></article>"
     assert cio.clean_page(page, None) == cleaner.clean_html(page)
+    disabled = CleanerConfig(disabled=frozenset({Category.PROMO}))
+    assert cio.clean_page(page, disabled, url="https://example.org/a") == cleaner.clean_html(
+        page, url="https://example.org/a", config=disabled
+    )
     deep = "<html><body>" + "<div>" * 300 + f"<p>{P1}</p>" + "</div>" * 300 + "</body></html>"
     result = cio.clean_page(deep, CleanerConfig())
     assert result.text == "" and len(result.warnings) == 1

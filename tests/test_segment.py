@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import tracemalloc
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.segment import _FOLD, normalize, segment, shape_of
+from cleaner import segment as segment_module
+from cleaner.segment import _FOLD, WORD_RE, normalize, segment, shape_of
 from cleaner.types import Shape
 
 # The reference definitions the fast string methods must equal.
@@ -57,3 +60,36 @@ def test_segment_numbers_lines_like_split_and_keeps_crlf_out_of_features() -> No
     blocks = segment("a\r\n\r\nSkip to content\r\n")
     assert [b.line for b in blocks] == [1, 2, 3, 4]
     assert blocks[0].text == "a\r" and blocks[1].blank and blocks[2].norm == "skip to content"
+
+
+# -- long lines: worked through in pieces, to the same result ----------------------------------
+
+LONG_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from(list(" \t\u00a0\u200b,.-ab1ÉΣσ_")), st.characters(codec="utf-8")),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LONG_TEXT, st.integers(min_value=1, max_value=8))
+def test_long_lines_get_the_features_short_lines_get(line: str, piece: int) -> None:
+    short = segment_module.make_block(0, line)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(segment_module, "LONG_LINE", piece)  # every line here is "long": cut in pieces
+        long = segment_module.make_block(0, line)
+    assert long == short
+    assert long.words == len(WORD_RE.findall(line.strip()))
+    assert long.norm == reference_normalize(line.strip())
+
+
+def test_a_long_line_is_not_held_as_a_list_of_words() -> None:
+    """20 million words on a 100 MB line made 1.3 GB of word strings (tests/test_hostile.py)."""
+    line = "word " * 200_000
+    tracemalloc.start()
+    try:
+        block = segment_module.make_block(0, line)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert block.words == 200_000 and block.norm == line.strip()
+    assert peak < 8 * len(line)  # measured: 4.3x the line (a list of its words: 14x)
