@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck clean-out fuzz
+.PHONY: demo test lint typecheck clean-out fuzz model model-check model-cv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,19 @@ fuzz: $(VENV)/.installed-fuzz
 	cp fuzz/seeds/page.html fuzz/corpus/clean_html/seed-page.html
 	$(BIN)/python fuzz/fuzz_clean.py -max_total_time=$(SECONDS) -artifact_prefix=fuzz/crashes/clean- fuzz/corpus/clean
 	$(BIN)/python fuzz/fuzz_clean_html.py -max_total_time=$(SECONDS) -artifact_prefix=fuzz/crashes/clean_html- fuzz/corpus/clean_html
+
+## make model: retrain the packaged line model on wcxb-dev (DATA=...), then make model-check compares
+## a fresh training run with the packaged file byte for byte; make model-cv cross-validates it.
+DATA ?= ../shared/data/wcxb-dev
+model: $(VENV)/.installed-dev
+	$(BIN)/cleaner train --data $(DATA) --out cleaner/data/line_model.json --jobs 2
+
+model-check: $(VENV)/.installed-dev
+	$(BIN)/cleaner train --data $(DATA) --out .cache/line_model.check.json --jobs 2
+	cmp .cache/line_model.check.json cleaner/data/line_model.json && echo "model-check: identical"
+
+model-cv: $(VENV)/.installed-dev
+	$(BIN)/python bench/cv_model.py $(DATA) --jobs 2 --out bench/results/cv_model.json
 
 clean-out:
 	rm -rf out
