@@ -48,4 +48,4 @@ def clean_html(
     cfg = resolve(config, overrides)
     page = extract(html, url=url)
     result = run(page.text, cfg, title=page.title, url=page.url or url)
-    return dataclasses.replace(result, warnings=page.warnings)
+    return dataclasses.replace(result, warnings=page.warnings + result.warnings)

@@ -25,6 +25,8 @@ from cleaner import __version__
 from cleaner import io as cio
 from cleaner.api import clean as clean_text
 from cleaner.config import CleanerConfig, ConfigError
+from cleaner.model import ModelError
+from cleaner.model import load as load_model
 from cleaner.rules import RuleError
 from cleaner.types import Category
 
@@ -89,6 +91,14 @@ HtmlFieldOpt = Annotated[
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Read '-' (stdin) as JSONL records.")]
 HtmlOpt = Annotated[bool, typer.Option("--html", help="Read '-' (stdin) as an HTML page.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        metavar="FILE|builtin|off",
+        help="The learned line model: 'builtin' (default), 'off' (rules only), or a file from `cleaner train`.",
+    ),
+]
 
 
 def _stderr() -> Console:
@@ -111,17 +121,25 @@ def _root(
     """Remove boilerplate lines from scraped web text, explaining every cut."""
 
 
-def build_config(config: Path | None, disable: list[Category] | None, rules: list[Path] | None) -> CleanerConfig:
-    """The run's settings: the --config file, then --disable and --rules on top.
+def build_config(
+    config: Path | None, disable: list[Category] | None, rules: list[Path] | None, model: str | None = None
+) -> CleanerConfig:
+    """The run's settings: the --config file, then --disable, --rules and --model on top.
 
-    The rule files are loaded here once, so that a broken one is a usage error up front rather
-    than the same error for every input.
+    The rule files and the model are loaded here once, so that a broken one is a usage error up
+    front rather than the same error for every input.
     """
     try:
         cfg = CleanerConfig.from_toml(config) if config else CleanerConfig()
     except ConfigError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--config'") from None
     cfg = cfg.replace(disabled=cfg.disabled | set(disable or ()), rule_files=cfg.rule_files + tuple(rules or ()))
+    if model is not None:
+        cfg = cfg.replace(model=model)
+    try:
+        load_model(cfg.model)
+    except ModelError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--model'") from None
     try:
         clean_text("", cfg)
     except (RuleError, ConfigError) as exc:
@@ -278,6 +296,7 @@ def clean(
     config: ConfigOpt = None,
     disable: DisableOpt = None,
     rules: RulesOpt = None,
+    model: ModelOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Clean every input again, even those the OUTDIR manifest lists as done.")
     ] = False,
@@ -292,7 +311,7 @@ def clean(
     if removals_field is not None and removals_field == field_name:
         raise typer.BadParameter("must differ from --field", param_hint="'--removals-field'")
     options = cio.Options(
-        config=build_config(config, disable, rules),
+        config=build_config(config, disable, rules, model),
         field=field_name,
         removals_field=removals_field,
         html_field=html_field,
@@ -436,10 +455,11 @@ def explain(
     config: ConfigOpt = None,
     disable: DisableOpt = None,
     rules: RulesOpt = None,
+    model: ModelOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Show a file's lines with the removed ones marked, and why each went."""
-    options = cio.Options(config=build_config(config, disable, rules), field=field_name, html_field=html_field)
+    options = cio.Options(config=build_config(config, disable, rules, model), field=field_name, html_field=html_field)
     if file == "-":
         name, kind, data = cio.STDIN_NAME, _stdin_kind(jsonl, html), sys.stdin.buffer.read()
     else:
@@ -482,6 +502,16 @@ def _register_eval() -> None:
 
 
 _register_eval()
+
+
+def _register_learn() -> None:
+    """`cleaner train` and `cleaner mine`: learning from labelled pages (cleaner.learn)."""
+    from cleaner.learn.cli import register
+
+    register(app)
+
+
+_register_learn()
 
 
 def main() -> None:

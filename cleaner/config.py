@@ -43,6 +43,13 @@ class CleanerConfig:
             structure is strong evidence already, so only clearly on-topic lines are spared).
         max_passes: passes over the surviving lines until nothing more is removed; what makes
             `clean(clean(t).text) == clean(t)` hold by construction.
+        model: the learned line model: "builtin" (the packaged one), "off" (rules only), or
+            the path of a model file written by `cleaner train`.
+        model_threshold: override the model file's decision thresholds (probability of
+            boilerplate at or above which the model drops a line); None keeps the file's.
+        model_max_lines: a document of more lines than this is cleaned by the rules alone (with a
+            warning on the result): it is not an article, and the model's features for a million
+            lines would cost gigabytes.
     """
 
     disabled: frozenset[Category] = frozenset()
@@ -56,7 +63,10 @@ class CleanerConfig:
     topic_overlap: float = 0.4
     sandwich_max_words: int = 40
     box_topic_veto: float = 0.6
-    max_passes: int = 4
+    max_passes: int = 8
+    model: str = "builtin"
+    model_threshold: float | None = None
+    model_max_lines: int = 50_000
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "disabled", frozenset(_categories(self.disabled)))
@@ -67,6 +77,9 @@ class CleanerConfig:
         for name in ("topic_overlap", "box_topic_veto"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name} must be within 0..1, got {getattr(self, name)}")
+        object.__setattr__(self, "model", str(self.model))
+        if self.model_threshold is not None and not 0.0 < self.model_threshold < 1.0:
+            raise ConfigError(f"model_threshold must lie strictly between 0 and 1, got {self.model_threshold}")
         if self.max_passes < 1:
             raise ConfigError(f"max_passes must be at least 1, got {self.max_passes}")
 
@@ -101,6 +114,8 @@ class CleanerConfig:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
         if "rule_files" in data:
             data["rule_files"] = tuple(path.parent / p for p in data["rule_files"])
+        if data.get("model") not in (None, "builtin", "off"):
+            data["model"] = str(path.parent / data["model"])
         try:
             return cls().replace(**data)
         except (ConfigError, TypeError, ValueError) as exc:

@@ -1,19 +1,42 @@
-"""The pipeline, visible in one function: segment -> annotate -> revise -> guard -> render."""
+"""The pipeline, visible in one function: segment -> annotate -> (revise -> model)* -> guard -> render."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
+from cleaner.learn.features import self_features
+from cleaner.model import DocState, LineModel, decide
+from cleaner.model import load as load_model
 from cleaner.render import removals, render
 from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment
 from cleaner.types import Block, CleanResult, Decision
 
+Decisions = dict[int, Decision]
+
 
 def ruleset_for(config: CleanerConfig) -> RuleSet:
     return build_ruleset(config.rule_files, config.disabled, config.disabled_rules)
+
+
+def _model_drops(
+    model: LineModel,
+    view: list[Block],
+    rows: dict[int, np.ndarray],
+    dropped: Decisions,
+    config: CleanerConfig,
+    title: str | None,
+    state: DocState,
+) -> Decisions:
+    """The model's drops in one pass, less those in a category or rule the user switched off."""
+    found = decide(model, view, rows, dropped, config.model_threshold, title, state)
+    if not config.rule_enabled(model.rule_id):
+        return {}
+    return {i: d for i, d in found.items() if d.category is not None and config.enabled(d.category)}
 
 
 def run(text: str, config: CleanerConfig, title: str | None = None, url: str | None = None) -> CleanResult:
@@ -27,8 +50,27 @@ def run(text: str, config: CleanerConfig, title: str | None = None, url: str | N
     # lines, no annotations) removes nothing: so cleaning twice changes nothing. The first
     # pass sees the annotated lines in place, because headers and boxes are context.
     view: list[Block] = blocks
+    model = load_model(config.model)
+    warnings: tuple[str, ...] = ()
+    if model is not None and len(blocks) > config.model_max_lines:
+        warnings = (
+            f"{len(blocks):,} lines is more than the line model reads (model_max_lines "
+            f"{config.model_max_lines:,}): cleaned by the rules alone",
+        )
+        model = None
+    rows = self_features(blocks, model.vocabulary) if model is not None else {}
+    # Lines a switched-off rule or category would have taken are the user's to keep: the model
+    # must not take them under another name.
+    protected: frozenset[int] = frozenset()
+    if model is not None and (config.disabled or config.disabled_rules):
+        everything = annotate(blocks, build_ruleset(config.rule_files, frozenset(), frozenset()))
+        protected = frozenset(i for i, d in everything.items() if d.dropped and i not in decisions)
+    state = DocState()
     for _ in range(config.max_passes):
         new = {i: d for i, d in revise(DocView(view, config, title), annotations, rules).items() if d.dropped}
+        if model is not None:
+            found = _model_drops(model, view, rows, {**annotations, **new}, config, title, state)
+            new.update((i, d) for i, d in found.items() if i not in protected)
         if not new and not annotations:
             break
         decisions.update(new)
@@ -44,4 +86,5 @@ def run(text: str, config: CleanerConfig, title: str | None = None, url: str | N
         title=title,
         url=url,
         lines_in=len(blocks),
+        warnings=warnings,
     )

@@ -37,6 +37,7 @@ class Stage(StrEnum):
 
     ANNOTATE = "annotate"  # context-free: phrase rules and line shape
     REVISE = "revise"  # context: neighbours, position, document structure
+    MODEL = "model"  # the learned line model (cleaner.model)
     GUARD = "guard"  # over-removal guard restored the line
 
 

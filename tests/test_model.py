@@ -1,0 +1,196 @@
+"""The learned line model: file format, numpy inference, explanations, pipeline integration."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from cleaner import clean
+from cleaner.learn.features import DOC_NAMES, FEATURE_NAMES, Vocabulary, doc_features, self_features
+from cleaner.model import FORMAT, LineModel, ModelError, from_dict, load, top_signals
+from cleaner.segment import segment
+from cleaner.types import Stage, Strength
+from tests.samples import P1, P2, P3
+
+ARTICLE = "\n\n".join((P1, P2, P3))
+lgb = pytest.importorskip("lightgbm", reason="lightgbm is in the dev extra; install with pip install -e '.[dev]'")
+
+from cleaner.learn.train import TrainConfig, _flatten, _params, dumps  # noqa: E402
+
+
+def _synthetic(trees: int = 30) -> tuple[Any, np.ndarray]:
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(3000, len(FEATURE_NAMES)))
+    x[:, 5] = rng.integers(0, 4, len(x))
+    y = ((x[:, 0] - 0.7 * x[:, 5] + rng.normal(size=len(x))) > 0).astype(float)
+    booster = lgb.train(_params(TrainConfig()), lgb.Dataset(x, label=y), num_boost_round=trees)
+    return booster, x
+
+
+def _model_dict(booster: Any, threshold: float = 0.5) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": "test",
+        "features": list(FEATURE_NAMES),
+        "kind_features": list(DOC_NAMES),
+        "kind_trees": _leaf(-5.0),
+        "threshold": threshold,
+        "extract_threshold": threshold,
+        "page_cap": 1.0,
+        "extract_cap": 1.0,
+        "page_like_at": 0.5,
+        "card": {},
+        "vocabulary": {"subscribe": 3.0, "the": -0.5},
+        "trees": _flatten(booster.dump_model()),
+    }
+
+
+def _leaf(value: float) -> dict[str, list[Any]]:
+    """An ensemble of one tree that is one leaf: every row scores `value`."""
+    return {"roots": [0], "feature": [-1], "threshold": [0.0], "left": [-1], "right": [-1], "value": [value]}
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> tuple[LineModel, Any, np.ndarray]:
+    booster, x = _synthetic()
+    return from_dict(json.loads(dumps(_model_dict(booster))), "synthetic"), booster, x
+
+
+def test_numpy_inference_equals_lightgbm(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    model, booster, x = synthetic
+    assert np.allclose(model.raw(x), booster.predict(x, raw_score=True), rtol=0, atol=1e-9)
+    assert np.allclose(model.score(x), booster.predict(x), rtol=0, atol=1e-9)
+
+
+def test_contributions_add_up_to_the_score(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    model, _, x = synthetic
+    contrib = model.contributions(x[:200])
+    assert contrib.shape == (200, len(FEATURE_NAMES))
+    roots = model.trees.value[model.trees.roots].sum()
+    assert np.allclose(contrib.sum(axis=1) + roots, model.raw(x[:200]), atol=1e-9)
+    # The synthetic target depends on features 0 and 5 only: they carry the explanation.
+    top = np.abs(contrib).sum(axis=0).argsort()[::-1][:2]
+    assert set(top) == {0, 5}
+
+
+def test_empty_input_scores_nothing(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    model, _, _ = synthetic
+    assert model.score(np.zeros((0, len(FEATURE_NAMES)))).shape == (0,)
+
+
+def test_scoring_in_chunks_changes_nothing(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    import cleaner.model
+
+    model, _, x = synthetic
+    whole = model.raw(x)
+    saved = cleaner.model.CHUNK
+    try:
+        cleaner.model.CHUNK = 7
+        assert np.array_equal(model.raw(x), whole)
+        roots = model.trees.value[model.trees.roots].sum()
+        assert np.allclose(model.contributions(x).sum(axis=1) + roots, whole, atol=1e-9)
+    finally:
+        cleaner.model.CHUNK = saved
+
+
+def test_page_like_comes_from_the_kind_trees(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    _, booster, _ = synthetic
+    blocks = segment("Home\nNews\nSport\n\n" + ARTICLE)
+    doc = doc_features(blocks, self_features(blocks, Vocabulary({})), {})
+    assert doc.shape == (len(DOC_NAMES),) and np.isfinite(doc).all()
+    page = from_dict({**_model_dict(booster), "kind_trees": _leaf(5.0)}, "page")
+    extract = from_dict({**_model_dict(booster), "kind_trees": _leaf(-5.0)}, "extract")
+    assert (page.page_like(doc), extract.page_like(doc)) == (1.0, 0.0)
+
+
+def test_top_signals_name_positive_contributions_only() -> None:
+    names = ("words_log", "vocab_mean", "vocab_min", "url")
+    assert top_signals(names, np.array([-1.0, 0.5, 0.4, 0.2])) == ["its words (learned vocabulary)", "a URL or e-mail"]
+    assert top_signals(names, np.array([-1.0, -0.5, -0.4, 0.0])) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(format="something/2"), "not a cleaner line model"),
+        (lambda d: d.update(features=d["features"][:-1]), "other features"),
+        (lambda d: d.update(threshold=1.5), "threshold"),
+        (lambda d: d["trees"].update(left=d["trees"]["left"][:-1]), "node arrays disagree"),
+        (lambda d: d.update(kind_features=["x"]), "other features"),
+        (lambda d: d.update(kind_trees={"roots": [3], **_leaf(0.0)} | {"roots": [3]}), "out of range"),
+        (lambda d: d["trees"].update(left=[10**6 if v >= 0 else v for v in d["trees"]["left"]]), "out of range"),
+        (lambda d: d.pop("trees"), "malformed model file"),
+    ],
+)
+def test_malformed_model_files_are_named_errors(
+    synthetic: tuple[LineModel, Any, np.ndarray], change: Any, message: str
+) -> None:
+    _, booster, _ = synthetic
+    data = copy.deepcopy(_model_dict(booster))
+    change(data)
+    with pytest.raises(ModelError, match=message) as err:
+        from_dict(data, "broken.json")
+    assert "broken.json" in str(err.value)
+
+
+def test_load_names_the_file(tmp_path: Path) -> None:
+    assert load("off") is None
+    with pytest.raises(ModelError, match=r"missing\.json: cannot read"):
+        load(str(tmp_path / "missing.json"))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"bad\.json: not a model file"):
+        load(str(bad))
+
+
+def test_vocabulary_stats() -> None:
+    vocab = Vocabulary({"subscribe": 3.0, "the": -1.0})
+    mean, low, high, first, known = vocab.stats("Subscribe to the newsletter")
+    assert (mean, low, high, first, known) == (1.0, -1.0, 3.0, 3.0, 0.5)
+    assert vocab.stats("...") == (0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def _always_drop_model(tmp_path: Path, booster: Any) -> Path:
+    """A model whose threshold is so low that it drops every line it scores."""
+    path = tmp_path / "eager.json"
+    path.write_text(dumps(_model_dict(booster, threshold=1e-9)), encoding="utf-8")
+    return path
+
+
+def test_model_drops_are_explained_weak_and_respect_switches(
+    tmp_path: Path, synthetic: tuple[LineModel, Any, np.ndarray]
+) -> None:
+    _, booster, _ = synthetic
+    path = str(_always_drop_model(tmp_path, booster))
+    text = "Top stories\n\n" + ARTICLE + "\n\nMore from us"
+    res = clean(text, model=path, guard=False)
+    model_cuts = [r for r in res.removed if r.rule == "model:test"]
+    assert model_cuts, res.removed
+    for r in model_cuts:
+        assert r.reason.startswith("line model: boilerplate with probability")
+        assert r.score is not None and 0 < r.score <= 1
+    # Model drops are weak: the over-removal guard may give the article back.
+    guarded = clean(text, model=path)
+    assert guarded.guard_fired and P1 in guarded.text
+    # Switching the rule id off, or the model, leaves the rules' result.
+    rules_only = clean(text, model="off")
+    assert clean(text, model=path, guard=False, disabled_rules={"model:test"}).text == rules_only.text
+    assert all(r.rule != "model:test" for r in rules_only.removed)
+
+
+def test_model_decisions_carry_the_model_stage(tmp_path: Path, synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    from cleaner.model import decide
+
+    model, _, _ = synthetic
+    eager = from_dict({**_model_dict(synthetic[1]), "threshold": 1e-9}, "eager")
+    blocks = segment("Menu\nHome\n\n" + ARTICLE)
+    found = decide(eager, blocks, self_features(blocks, eager.vocabulary), {})
+    assert found and {d.stage for d in found.values()} == {Stage.MODEL}
+    assert {d.strength for d in found.values()} == {Strength.WEAK}
+    assert all(d.category is not None for d in found.values())
+    assert model.rule_id == "model:test"
