@@ -21,7 +21,7 @@ def _splits(trees: Mapping[str, list[Any]], names: Sequence[str]) -> Counter[str
     return Counter(names[f] for f in trees["feature"] if f >= 0)
 
 
-def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
+def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str = "") -> str:
     c = model["card"]
     data, trainer = c["data"], c["trainer"]
     vocab: dict[str, float] = model["vocabulary"]
@@ -43,8 +43,13 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
         "time with numpy (`cleaner/model.py`). A second, small ensemble "
         f"({len(model['kind_trees']['roots'])} trees) decides whether a whole text looks like the page as "
         "text (menus and all) or like an extractor's output; the line trees take that as a feature. "
-        f"Lines at or above probability {model['threshold']} are dropped (weak drops: the over-removal guard "
-        "may restore them); the phrase and context rules stay in charge of everything they match.",
+        f"A text counts as page-like from a probability of {model['page_like_at']}; its lines are dropped at or "
+        f"above probability {model['threshold']}, an extractor's output's at or above "
+        f"{model['extract_threshold']}, and the model abstains on a document where its drops would take more "
+        f"than {model['page_cap']:.0%} (page-like) or {model['extract_cap']:.0%} (extract) of the words the "
+        "rules left. Its drops are weak (the over-removal guard may restore them); the phrase and context "
+        "rules stay in charge of everything they match. Off by default for now (`--model builtin` switches "
+        "it on): see the README.",
         "",
         "## Data",
         "",
@@ -82,6 +87,7 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
         "model trained on the other folds' domains cleans the held-out pages; every page is scored once, "
         "WCXB word F1 averaged per page.",
         "",
+        *([remark, ""] if remark else []),
         "| input text | page type | pages | as is | rules only | rules + model |",
         "|---|---|---:|---:|---:|---:|",
     ]
@@ -110,10 +116,11 @@ def main() -> int:
     ap.add_argument("model", type=Path)
     ap.add_argument("cv", type=Path)
     ap.add_argument("--date", required=True)
+    ap.add_argument("--remark", default="", help="a sentence printed above the metrics table")
     args = ap.parse_args()
     model = json.loads(args.model.read_text(encoding="utf-8"))
     cv = json.loads(args.cv.read_text(encoding="utf-8"))
-    print(card(model, cv, args.date), end="")
+    print(card(model, cv, args.date, args.remark), end="")
     return 0
 
 

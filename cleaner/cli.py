@@ -96,7 +96,8 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         metavar="FILE|builtin|off",
-        help="The learned line model: 'builtin' (default), 'off' (rules only), or a file from `cleaner train`.",
+        help="The learned line model: 'off' (default: rules only), 'builtin' (the packaged model; strongest on "
+        "whole-page text), or a file from `cleaner train`.",
     ),
 ]
 

@@ -194,3 +194,14 @@ def test_model_decisions_carry_the_model_stage(tmp_path: Path, synthetic: tuple[
     assert {d.strength for d in found.values()} == {Strength.WEAK}
     assert all(d.category is not None for d in found.values())
     assert model.rule_id == "model:test"
+
+
+def test_builtin_model_keeps_the_seeds_as_the_rules_do(seeds_dir: Path) -> None:
+    """The seeds stay 100 %: on them the packaged model removes nothing the rules keep."""
+    model = load("builtin")
+    assert model is not None, "cleaner/data/line_model.json is missing: run `make model`"
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        with_model = clean(text, model="builtin")
+        assert with_model.text == clean(text, model="off").text, path.name
+        assert clean(with_model.text, model="builtin").text == with_model.text, path.name

@@ -101,3 +101,17 @@ def test_any_str_is_accepted(text: str) -> None:
     result = cleaner.clean(text)
     assert isinstance(result.text, str)
     assert cleaner.clean(result.text).text == result.text
+
+
+# -- the same properties with the learned line model on ------------------------------------------
+
+
+@FAST
+@given(documents())
+def test_with_the_model_output_is_a_subsequence_and_stable(text: str) -> None:
+    once = cleaner.clean(text, model="builtin")
+    out_lines = [line.rstrip("\r") for line in once.text.split("\n")[:-1]] if once.text else []
+    assert _is_subsequence(out_lines, [line.rstrip("\r") for line in text.split("\n")])
+    assert cleaner.clean(once.text, model="builtin").text == once.text
+    again = cleaner.clean(text, model="builtin")
+    assert again.text == once.text and again.removed == once.removed

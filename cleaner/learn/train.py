@@ -55,7 +55,7 @@ class TrainConfig:
     extract_threshold: float = 0.8  # extractors' outputs
     page_cap: float = 0.9
     extract_cap: float = 0.3
-    page_like_at: float = 0.99
+    page_like_at: float = 0.8
     seed: int = 20261130
     extra: Mapping[str, Any] = field(default_factory=dict)
 
