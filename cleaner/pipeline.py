@@ -10,13 +10,14 @@ from cleaner.guard import guard
 from cleaner.learn.features import self_features
 from cleaner.model import DocState, LineModel, decide
 from cleaner.model import load as load_model
-from cleaner.render import removals, render
+from cleaner.render import emitted, removals, render
 from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment
 from cleaner.types import Block, CleanResult, Decision
 
 Decisions = dict[int, Decision]
+SETTLE_ROUNDS = 4
 
 
 def ruleset_for(config: CleanerConfig) -> RuleSet:
@@ -40,8 +41,57 @@ def _model_drops(
 
 
 def run(text: str, config: CleanerConfig, title: str | None = None, url: str | None = None) -> CleanResult:
-    rules = ruleset_for(config)
     blocks = segment(text)
+    final, decisions, restored, warnings = _decide(blocks, config, title)
+    if load_model(config.model) is not None and not warnings:
+        final, restored = _settle(blocks, final, decisions, restored, config, title)
+    by_index = {b.index: b for b in blocks}
+    return CleanResult(
+        text=render(blocks, final),
+        removed=removals(blocks, final),
+        guard_fired=bool(restored),
+        restored=removals([by_index[i] for i in restored], decisions),
+        title=title,
+        url=url,
+        lines_in=len(blocks),
+        warnings=warnings,
+    )
+
+
+def _settle(
+    blocks: list[Block],
+    final: Decisions,
+    decisions: Decisions,
+    restored: list[int],
+    config: CleanerConfig,
+    title: str | None,
+) -> tuple[Decisions, list[int]]:
+    """With the model on, clean the output again until a round removes nothing (at most
+    SETTLE_ROUNDS), carrying each round's drops back to the input's lines: the model's caps and
+    its page-or-extract decision start afresh on a shorter text, so this, not the passes alone,
+    is what makes cleaning twice change nothing. `decisions` gains the later rounds' drops (for
+    the guard's account of what it restored)."""
+    final = dict(final)
+    restored = list(restored)
+    for _ in range(SETTLE_ROUNDS):
+        order = emitted(blocks, final)
+        again = segment(render(blocks, final))
+        round_final, round_decisions, round_restored, _ = _decide(again, config, title)
+        new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
+        decisions.update({order[i]: d for i, d in round_decisions.items() if i < len(order)})
+        restored += [order[i] for i in round_restored if i < len(order)]
+        if not new:
+            break
+        final.update(new)
+    return final, sorted(i for i in set(restored) if not ((d := final.get(i)) is not None and d.dropped))
+
+
+def _decide(
+    blocks: list[Block], config: CleanerConfig, title: str | None
+) -> tuple[Decisions, Decisions, list[int], tuple[str, ...]]:
+    """One cleaning of `blocks`: (final decisions, decisions before the guard, the indices the
+    guard restored, warnings)."""
+    rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
     decisions: dict[int, Decision] = annotate(blocks, rules)
     visible = [b for b in blocks if b.index not in decisions]
@@ -77,14 +127,4 @@ def run(text: str, config: CleanerConfig, title: str | None = None, url: str | N
         visible = [b for b in visible if b.index not in new]
         view, annotations = visible, {}
     final, restored = guard(blocks, decisions, config)
-    by_index = {b.index: b for b in blocks}
-    return CleanResult(
-        text=render(blocks, final),
-        removed=removals(blocks, final),
-        guard_fired=bool(restored),
-        restored=removals([by_index[i] for i in restored], decisions),
-        title=title,
-        url=url,
-        lines_in=len(blocks),
-        warnings=warnings,
-    )
+    return final, decisions, restored, warnings

@@ -14,23 +14,32 @@ from cleaner.types import Block, Decision, Removal
 Decisions = dict[int, Decision]
 
 
-def render(blocks: Sequence[Block], decisions: Decisions) -> str:
-    out: list[str] = []
-    gap: list[str] = []  # blank lines since the last kept non-blank line
+def emitted(blocks: Sequence[Block], decisions: Decisions) -> list[int]:
+    """The indices of the blocks `render` writes, in order: line j of the output is block
+    `emitted(...)[j]` of the input."""
+    out: list[int] = []
+    gap: list[int] = []  # blank lines since the last kept non-blank line
     gap_removed = False
     for b in blocks:
         d = decisions.get(b.index)
         if d is not None and d.dropped:
             gap_removed = True
         elif b.blank:
-            gap.append(b.text)
+            gap.append(b.index)
         else:
             if out and gap:
                 out.extend(gap[:1] if gap_removed else gap)
-            out.append(b.text)
+            out.append(b.index)
             gap, gap_removed = [], False
-    if not out:
+    return out
+
+
+def render(blocks: Sequence[Block], decisions: Decisions) -> str:
+    order = emitted(blocks, decisions)
+    if not order:
         return ""
+    by_index = {b.index: b for b in blocks}
+    out = [by_index[i].text for i in order]
     crlf = any(b.text.endswith("\r") for b in blocks[:-1])
     ending = "\n" if out[-1].endswith("\r") or not crlf else "\r\n"
     return "\n".join(out) + ending
