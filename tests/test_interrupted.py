@@ -22,7 +22,7 @@ from cleaner import io as cio
 from cleaner.cli import app
 from tests.samples import P1, P2
 
-FILES = 300
+FILES = 1200  # enough that a run outlasts the watcher on a fast (tmpfs) disk
 MANIFEST = cio.MANIFEST_NAME
 runner = CliRunner()
 
