@@ -64,6 +64,10 @@ def outputs(out: Path) -> list[Path]:
     return [p for p in out.rglob("*.txt") if p.is_file()]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def kill_part_way(src: Path, out: Path, sig: int, attempts: int = 3) -> int:
     """Start a real CLI run, let some outputs appear, then send `sig`; the run's exit status.
 
@@ -74,6 +78,9 @@ def kill_part_way(src: Path, out: Path, sig: int, attempts: int = 3) -> int:
             [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            # A child inherits an ignored SIGINT (some earlier test in the same pytest process can
+            # leave it so), and Python then never turns SIGINT into KeyboardInterrupt.
+            preexec_fn=_default_sigint,
         )
         deadline = time.monotonic() + 30
         while len(outputs(out)) < 20 and time.monotonic() < deadline and proc.poll() is None:
