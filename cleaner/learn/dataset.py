@@ -14,12 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.learn.features import Vocabulary, local_features
 from cleaner.learn.labels import Label, Truth, label_line
+from cleaner.learn.mine import domain_of
 from cleaner.pipeline import ruleset_for
 from cleaner.revise import DocView, revise
 from cleaner.segment import segment
@@ -33,12 +33,6 @@ VOCAB_MIN_DOMAINS = 5  # a token seen on fewer web domains says more about a sit
 VOCAB_MIN_LINES = 10
 VOCAB_SMOOTHING = 1.0
 VOCAB_CLIP = 6.0
-
-
-def domain_of(url: str | None, fallback: str) -> str:
-    host = (urlsplit(url).hostname or "") if url else ""
-    host = host.lower().removeprefix("www.")
-    return host or fallback
 
 
 @dataclass
@@ -145,7 +139,7 @@ def load_docs(
 
     def jobs_iter() -> Iterator[tuple[str, str, str, str, str, str]]:
         for page in load_pages(data, ids=ids):
-            domain = domain_of(page.url, page.id)
+            domain = domain_of(page.url) or page.id  # the page id stands for a page without a URL
             for source in sources:
                 text = peer_text(source, page.html_bytes, page.url, DEFAULT_CACHE)
                 yield page.id, domain, source, page.page_type, text, page.truth_text
