@@ -28,6 +28,7 @@ from cleaner.config import CleanerConfig, ConfigError
 from cleaner.model import ModelError
 from cleaner.model import load as load_model
 from cleaner.rules import RuleError
+from cleaner.sites import MIN_DOCS, MIN_SHARE
 from cleaner.types import Category
 
 POLICY = (
@@ -100,6 +101,15 @@ ModelOpt = Annotated[
         "whole-page text), or a file from `cleaner train`.",
     ),
 ]
+SitesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--sites",
+        metavar="FILE",
+        help="Site templates from `cleaner learn-sites`: drop those lines from their site's pages (a file's site "
+        "is its folder's name, a JSONL record's the host of its url field).",
+    ),
+]
 
 
 def _stderr() -> Console:
@@ -123,7 +133,11 @@ def _root(
 
 
 def build_config(
-    config: Path | None, disable: list[Category] | None, rules: list[Path] | None, model: str | None = None
+    config: Path | None,
+    disable: list[Category] | None,
+    rules: list[Path] | None,
+    model: str | None = None,
+    sites: Path | None = None,
 ) -> CleanerConfig:
     """The run's settings: the --config file, then --disable, --rules and --model on top.
 
@@ -137,6 +151,11 @@ def build_config(
     cfg = cfg.replace(disabled=cfg.disabled | set(disable or ()), rule_files=cfg.rule_files + tuple(rules or ()))
     if model is not None:
         cfg = cfg.replace(model=model)
+    if sites is not None:
+        try:
+            cfg = cfg.replace(sites=sites)  # loaded (and checked) here, once
+        except ConfigError as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--sites'") from None
     try:
         load_model(cfg.model)
     except ModelError as exc:
@@ -283,6 +302,15 @@ def clean(
         ),
     ] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Worker processes (0: one per CPU).")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Clean on a Dask cluster: its scheduler (tcp://host:8786), or 'local' to start one here. The "
+            "workers must see the same paths; the output is the same. Needs pip install 'cleaner[dask]'.",
+        ),
+    ] = None,
     glob: Annotated[
         list[str] | None,
         typer.Option("--glob", metavar="PATTERN", help="Select files inside folders (e.g. '*.txt'); repeatable."),
@@ -298,6 +326,7 @@ def clean(
     disable: DisableOpt = None,
     rules: RulesOpt = None,
     model: ModelOpt = None,
+    sites: SitesOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Clean every input again, even those the OUTDIR manifest lists as done.")
     ] = False,
@@ -312,7 +341,7 @@ def clean(
     if removals_field is not None and removals_field == field_name:
         raise typer.BadParameter("must differ from --field", param_hint="'--removals-field'")
     options = cio.Options(
-        config=build_config(config, disable, rules, model),
+        config=build_config(config, disable, rules, model, sites),
         field=field_name,
         removals_field=removals_field,
         html_field=html_field,
@@ -320,6 +349,8 @@ def clean(
         collect=report is not None,
         backup=not no_backup,
     )
+    if scheduler is not None:
+        _check_scheduler(paths, jobs)
     if "-" in paths:
         _clean_stdin(paths, output, in_place, _stdin_kind(jsonl, html), options, report, quiet, debug)
     plan = _plan(paths, output, in_place, dry_run, glob or [], report)
@@ -335,9 +366,14 @@ def clean(
             plan.tasks = manifest.resume(plan.tasks)
         manifest.sweep(plan.tasks)  # temp files of a killed run
     try:
-        with _internal_errors(debug), _report_sink(report) as sink, _progress(console, len(plan.tasks)) as advance:
+        with (
+            _internal_errors(debug),
+            _report_sink(report) as sink,
+            _runner(scheduler) as run_tasks,
+            _progress(console, len(plan.tasks)) as advance,
+        ):
             sink([cio.unlisted_status(problem) for problem in plan.errors])
-            for task, res in zip(plan.tasks, cio.run_tasks(plan.tasks, options, jobs), strict=True):
+            for task, res in zip(plan.tasks, run_tasks(plan.tasks, options, jobs), strict=True):
                 _print_problems(console, res, debug)
                 sink(_report_records(res))
                 summary.add(res)
@@ -373,6 +409,39 @@ def _record_done(
 
 def _cpu_count() -> int:
     return os.cpu_count() or 1
+
+
+Runner = Callable[[list[cio.Task], cio.Options, int], Iterator[cio.FileResult]]
+
+
+def _check_scheduler(paths: list[str], jobs: int) -> None:
+    """--scheduler: usage errors up front, the missing extra among them."""
+    if "-" in paths:
+        raise typer.BadParameter("stdin ('-') is cleaned here, not on a cluster", param_hint="'--scheduler'")
+    if jobs != 1:
+        raise typer.BadParameter("choose one of --jobs and --scheduler", param_hint="'--scheduler'")
+    try:
+        import cleaner.dask  # noqa: F401
+    except ImportError:
+        needs = "needs the dask extra: pip install 'cleaner[dask]'"
+        raise typer.BadParameter(needs, param_hint="'--scheduler'") from None
+
+
+@contextlib.contextmanager
+def _runner(scheduler: str | None) -> Iterator[Runner]:
+    """How the files get cleaned: here, in --jobs worker processes, or on a Dask cluster
+    (cleaner.dask: the same worker function, so the same bytes)."""
+    if scheduler is None:
+        yield cio.run_tasks
+        return
+    from cleaner import dask as cdask
+
+    try:
+        with cdask.connect(scheduler) as client:
+            yield lambda tasks, options, jobs: cdask.run_tasks(tasks, options, client)
+    except cdask.SchedulerError as exc:
+        _stderr().print(Text(f"cleaner: error: {exc}", style="red"))
+        raise typer.Exit(1) from None
 
 
 def _plan(
@@ -457,14 +526,18 @@ def explain(
     disable: DisableOpt = None,
     rules: RulesOpt = None,
     model: ModelOpt = None,
+    sites: SitesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Show a file's lines with the removed ones marked, and why each went."""
-    options = cio.Options(config=build_config(config, disable, rules, model), field=field_name, html_field=html_field)
+    options = cio.Options(
+        config=build_config(config, disable, rules, model, sites), field=field_name, html_field=html_field
+    )
     if file == "-":
         name, kind, data = cio.STDIN_NAME, _stdin_kind(jsonl, html), sys.stdin.buffer.read()
     else:
         name, kind = file, cio.kind_of(Path(file))
+        options = options if kind is cio.Kind.JSONL else cio.site_options(options, Path(file))
         try:
             data = cio.read_bytes(Path(file))
         except cio.InputError as exc:
@@ -493,6 +566,76 @@ def _print_explained(docs: list[cio.Explained]) -> None:
             if row.note:
                 line.append(f"  # {row.note}", style="yellow")
             emit(line)
+
+
+# -- learn-sites -------------------------------------------------------------------------------
+
+
+@app.command(
+    "learn-sites",
+    epilog="Hosts: a JSONL record's is the host of its url field (records without one are left out); a text or "
+    "HTML file's is the name of the folder holding it (one folder per site, e.g. pages/example.com/a.html). HTML "
+    "is counted on its extracted text, as `clean` sees it. `cleaner clean --sites FILE` applies the result.",
+)
+def learn_sites_command(
+    paths: Annotated[list[str], typer.Argument(metavar="INPUT", help="Files and folders (.txt, .md, .html, .jsonl).")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="Write the site templates here.")],
+    min_docs: Annotated[
+        int, typer.Option("--min-docs", min=1, help="Keep a line seen on at least this many pages of its site.")
+    ] = MIN_DOCS,
+    min_share: Annotated[
+        float, typer.Option("--min-share", min=0.0, max=1.0, help="... and on at least this share of them.")
+    ] = MIN_SHARE,
+    url_field: Annotated[str, typer.Option("--url-field", metavar="NAME", help="JSONL: the field holding the url.")] = (
+        "url"
+    ),
+    field_name: FieldOpt = "text",
+    glob: Annotated[
+        list[str] | None,
+        typer.Option("--glob", metavar="PATTERN", help="Select files inside folders (e.g. '*.html'); repeatable."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No summary; errors only.")] = False,
+) -> None:
+    """Learn per-site templates: lines that recur on many pages of one site (menus, footers, boxes)."""
+    from cleaner import sites as csites
+
+    if min_share <= 0.0:
+        raise typer.BadParameter("must be above 0", param_hint="'--min-share'")
+    console = _stderr()
+    try:
+        plan = cio.plan_run(paths, globs=glob or [])
+    except cio.PlanError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    problems = [str(p) for p in plan.errors]
+    counts = csites.SiteCounts()
+    without_host = 0
+    for task in plan.tasks:
+        try:
+            for host, text in cio.site_documents(task, field_name, url_field, problems):
+                if host is None:
+                    without_host += 1
+                else:
+                    counts.add(host, text)
+        except cio.InputError as exc:
+            problems.append(f"{task.name}: {exc}")
+    for problem in problems:
+        console.print(Text(f"cleaner: error: {problem}", style="red"))
+    rules = csites.learn_sites(counts, min_docs=min_docs, min_share=min_share)
+    try:
+        cio.write_atomic(output, rules.dumps().encode("utf-8"))
+    except (OSError, cio.InputError) as exc:
+        console.print(Text(f"cleaner: error: {output}: cannot write: {exc}", style="red"))
+        raise typer.Exit(1) from None
+    if not quiet:
+        docs = sum(counts.docs(h) for h in counts.hosts())
+        skipped = f", {without_host} without a host left out" if without_host else ""
+        console.print(
+            Text(
+                f"cleaner: {docs} documents of {len(counts.hosts())} sites{skipped}; "
+                f"{len(rules)} template lines for {len(rules.hosts)} sites written to {output}"
+            )
+        )
+    raise typer.Exit(1 if problems else 0)
 
 
 def _register_eval() -> None:

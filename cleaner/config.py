@@ -11,9 +11,12 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleaner.types import Category
+
+if TYPE_CHECKING:
+    from cleaner.sites import SiteRules
 
 
 class ConfigError(ValueError):
@@ -51,6 +54,11 @@ class CleanerConfig:
         model_max_lines: a document of more lines than this is cleaned by the rules alone (with a
             warning on the result): it is not an article, and the model's features for a million
             lines would cost gigabytes.
+        sites: per-site templates (`cleaner.sites.SiteRules`, or the path of a file written by
+            `cleaner learn-sites`, loaded here): lines of a site's template are dropped from that
+            site's pages. None (the default): no site templates.
+        site_host: the host whose template applies when the document's url names none (the CLI
+            sets it per file from the folder's name); a url's host always takes precedence.
     """
 
     disabled: frozenset[Category] = frozenset()
@@ -68,6 +76,8 @@ class CleanerConfig:
     model: str = "off"
     model_threshold: float | None = None
     model_max_lines: int = 50_000
+    sites: SiteRules | None = None
+    site_host: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "disabled", frozenset(_categories(self.disabled)))
@@ -83,6 +93,11 @@ class CleanerConfig:
             raise ConfigError(f"model_threshold must lie strictly between 0 and 1, got {self.model_threshold}")
         if self.max_passes < 1:
             raise ConfigError(f"max_passes must be at least 1, got {self.max_passes}")
+        if self.sites is not None or self.site_host is not None:
+            from cleaner.sites import host_name, rules_of
+
+            object.__setattr__(self, "sites", None if self.sites is None else rules_of(self.sites))
+            object.__setattr__(self, "site_host", host_name(str(self.site_host)) if self.site_host else None)
 
     def replace(self, **overrides: Any) -> CleanerConfig:
         """A copy with some fields changed; unknown names are an error, not silently ignored."""
@@ -115,6 +130,8 @@ class CleanerConfig:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
         if "rule_files" in data:
             data["rule_files"] = tuple(path.parent / p for p in data["rule_files"])
+        if isinstance(data.get("sites"), str):
+            data["sites"] = path.parent / data["sites"]
         if data.get("model") not in (None, "builtin", "off"):
             data["model"] = str(path.parent / data["model"])
         try:

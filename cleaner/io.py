@@ -712,6 +712,7 @@ def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
 
 
 def _process_document(task: Task, options: Options, res: FileResult) -> None:
+    options = site_options(options, task.src)  # site templates: a file's host is its folder's name
     data = read_bytes(task.src)
     res.sha256 = hashlib.sha256(data).hexdigest()
     res.bytes_in = len(data)
@@ -1091,3 +1092,55 @@ def explain_json(docs: Iterable[Explained]) -> list[dict[str, object]]:
 def category_order() -> list[str]:
     """Categories in their declared order, so that summaries read the same on every run."""
     return [c.value for c in Category]
+
+
+# -- site templates (cleaner.sites) --------------------------------------------------------------
+
+
+def site_options(options: Options, src: Path) -> Options:
+    """With site templates on, a text or HTML file's host is the name of its folder (a directory
+    per site); the url of a page, when one is given, still takes precedence."""
+    if options.config.sites is None:
+        return options
+    from cleaner.sites import host_of_folder
+
+    return dataclasses.replace(options, config=options.config.replace(site_host=host_of_folder(src)))
+
+
+def site_documents(task: Task, field: str, url_field: str, problems: list[str]) -> Iterator[tuple[str | None, str]]:
+    """(host, text) of each document of one input, as `cleaner clean --sites` will see it: a text
+    file's decoded text, an HTML page's extracted text (both with the folder's name as host), a
+    JSONL record's `field` with the host of its `url_field`. A file that cannot be read raises
+    InputError; a bad JSONL line is one message in `problems` and is skipped."""
+    from cleaner.sites import host_of, host_of_folder
+
+    if task.kind is not Kind.JSONL:
+        data = read_bytes(task.src)
+        if task.kind is Kind.HTML:
+            from cleaner.html import extract
+
+            yield host_of_folder(task.src), extract(html_source(data)).text
+        else:
+            yield host_of_folder(task.src), decode(data)[0]
+        return
+    try:
+        fh = task.src.open("rb")
+    except OSError as exc:
+        raise InputError(os_problem(exc)) from None
+    with fh:
+        check_jsonl_head(fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
+        for lineno, raw in enumerate(fh, 1):
+            body = split_line(raw)[0]
+            body = body[len(codecs.BOM_UTF8) :] if lineno == 1 and body.startswith(codecs.BOM_UTF8) else body
+            if not body.strip():
+                continue
+            try:
+                record = parse_record(body)
+            except InputError as exc:
+                problems.append(f"{task.name}: line {lineno}: {exc}")
+                continue
+            text = record.get(field)
+            if not isinstance(text, str):
+                problems.append(f"{task.name}: line {lineno}: no {field!r} text field")
+                continue
+            yield host_of(_str_field(record, url_field)), text

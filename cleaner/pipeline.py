@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cleaner import sites
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
@@ -42,6 +43,7 @@ def _model_drops(
 
 def run(text: str, config: CleanerConfig, title: str | None = None, url: str | None = None) -> CleanResult:
     blocks = segment(text)
+    config = sites.for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     final, decisions, restored, warnings = _decide(blocks, config, title)
     if load_model(config.model) is not None and not warnings:
         final, restored = _settle(blocks, final, decisions, restored, config, title)
@@ -94,6 +96,7 @@ def _decide(
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
     decisions: dict[int, Decision] = annotate(blocks, rules)
+    decisions = {**sites.template_drops(blocks, config), **decisions}  # site templates: context-free too
     visible = [b for b in blocks if b.index not in decisions]
     annotations = dict(decisions)
     # Context passes until a pass over exactly what a second `clean` would see (the surviving

@@ -1,0 +1,719 @@
+"""Clean corpora on a Dask cluster: the command line's own per-file work, spread over the workers.
+
+Files (`clean_files`, and `cleaner clean --scheduler`): the run is planned exactly as the CLI plans
+it (`cleaner.io.plan_run`: the same inputs, destinations and refusals), each worker runs the CLI's
+worker, `cleaner.io.process_file`, on a share of the files, and the results come back in the
+order of the plan. So the output files are byte for byte those of `cleaner clean IN -o OUT`, and
+the manifest (resuming) and the report are kept here, on the client, as the CLI keeps them. A bad
+input is one failed `FileResult`, never the end of the run; files whose share was lost with a
+worker fail as such (they are not recorded as done, so the next run retries them).
+
+The client and the workers must see the inputs and OUTDIR at the same paths (one machine, or a
+shared filesystem): paths are made absolute before they are shipped, and the workers write the
+outputs.
+
+Frames: `clean_dataframe` cleans a text column of a Dask (or pandas) DataFrame partition by
+partition with the one-record step of JSONL mode (`cleaner.records.RecordCleaner`);
+`clean_parquet` does the same file by file, Parquet to Parquet, row groups streamed and every other
+column written back as read, with the per-file error handling of `clean_files`.
+
+Sites: `learn_sites_distributed` counts (host, text) pairs per partition and merges the counts
+(`SiteCounts.merge` is order-independent), so the rules are those `learn_sites` learns locally.
+
+Dask is imported when this module is: it is the `dask` extra, and nothing else imports it eagerly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import glob
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+try:
+    import dask
+    import dask.bag
+    import distributed
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(f"cleaner.dask needs the dask extra: pip install 'cleaner[dask]' ({exc})") from exc
+
+from cleaner import __version__
+from cleaner import io as cio
+from cleaner.config import CleanerConfig
+from cleaner.records import RecordCleaner
+from cleaner.types import CleanResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cleaner.sites import SiteCounts, SiteRules
+
+LOCAL = "local"  # the scheduler address that starts a LocalCluster on this machine
+MAX_PARTITION_FILES = 64  # files per task: small enough to balance, large enough to amortise the overhead
+
+
+class SchedulerError(RuntimeError):
+    """The cluster cannot be reached, or its workers cannot run this cleaner (missing, another version)."""
+
+
+# -- the cluster -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def connect(address: str, *, timeout: float | None = None) -> Iterator[distributed.Client]:
+    """A client for the scheduler at `address` ("tcp://host:8786"), or, for "local", for a
+    LocalCluster started here (one single-threaded worker process per CPU) and closed on exit.
+
+    The workers are checked to run this version of cleaner. `timeout` (seconds) defaults to
+    Dask's "distributed.comm.timeouts.connect" setting. Raises SchedulerError.
+    """
+    cluster = None
+    try:
+        if address == LOCAL:
+            workers = os.cpu_count() or 1
+            cluster = distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = distributed.Client(cluster)
+        else:
+            wait = dask.config.get("distributed.comm.timeouts.connect") if timeout is None else timeout
+            client = distributed.Client(address, timeout=wait)
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        check_workers(client)
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _worker_version() -> str:
+    from cleaner import __version__ as version
+
+    return version
+
+
+def check_workers(client: distributed.Client) -> None:
+    """Raise SchedulerError unless every worker imports this version of cleaner: a worker with
+    another version (or none) would write other bytes than the local command line."""
+    try:
+        versions: dict[str, str] = client.run(_worker_version)
+    except Exception as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+        raise SchedulerError(
+            f"the Dask workers cannot run cleaner ({problem}); install cleaner {__version__} there"
+        ) from None
+    wrong = sorted(address for address, version in versions.items() if version != __version__)
+    if wrong:
+        raise SchedulerError(
+            f"Dask worker(s) {', '.join(wrong)} run cleaner {versions[wrong[0]]}, this is {__version__}: "
+            "install the same version everywhere"
+        )
+
+
+@contextlib.contextmanager
+def _client_for(client: distributed.Client | None) -> Iterator[distributed.Client]:
+    """The given client, else the default one (a `Client(...)` made earlier), else a LocalCluster."""
+    if client is not None:
+        yield client
+        return
+    try:
+        yield distributed.default_client()
+    except ValueError:  # no client yet
+        with connect(LOCAL) as local:
+            yield local
+
+
+# -- running tasks -------------------------------------------------------------------------------
+
+
+def _portable_task(task: cio.Task) -> cio.Task:
+    """The task with absolute paths: a worker's working folder is not the client's."""
+    dest = None if task.dest is None else task.dest.absolute()
+    return dataclasses.replace(task, src=task.src.absolute(), dest=dest)
+
+
+def portable_config(config: CleanerConfig) -> CleanerConfig:
+    """The config with absolute rule and model paths, for workers in another working folder."""
+    model = config.model if config.model in ("off", "builtin") else str(Path(config.model).absolute())
+    return config.replace(rule_files=tuple(p.absolute() for p in config.rule_files), model=model)
+
+
+def _partition_size(tasks: int, slots: int) -> int:
+    """About four tasks per worker thread, at most MAX_PARTITION_FILES files each."""
+    return max(1, min(MAX_PARTITION_FILES, math.ceil(tasks / (4 * max(1, slots)))))
+
+
+def _lost(tasks: Iterable[cio.Task], exc: BaseException) -> list[cio.FileResult]:
+    """Failed results for files whose share of the run was lost (a worker died, or was killed)."""
+    out = []
+    for task in tasks:
+        res = cio.FileResult(task.name)
+        res.fail(f"internal error: lost on the Dask cluster: {type(exc).__name__}: {exc}")
+        res.finish()
+        out.append(res)
+    return out
+
+
+def _run(
+    tasks: Sequence[cio.Task],
+    work: Callable[[list[cio.Task]], list[cio.FileResult]],
+    client: distributed.Client,
+    partition_files: int | None,
+) -> Iterator[cio.FileResult]:
+    """`work` over shares of `tasks` on the cluster; the results in task order, each share's as
+    soon as it and those before it are done."""
+    if not tasks:
+        return
+    slots = sum(client.nthreads().values())
+    size = partition_files or _partition_size(len(tasks), slots)
+    bag = dask.bag.from_sequence([_portable_task(t) for t in tasks], partition_size=size)
+    parts = bag.map_partitions(work).to_delayed()
+    futures: list[Any] = client.compute(parts)
+    try:
+        for index, future in enumerate(futures):
+            try:
+                results: list[cio.FileResult] = future.result()
+            except Exception as exc:
+                results = _lost(tasks[index * size : (index + 1) * size], exc)
+            futures[index] = None  # let the cluster forget it
+            yield from results
+    finally:
+        pending = [f for f in futures if f is not None]
+        if pending:
+            client.cancel(pending)
+
+
+def _clean_share(options: cio.Options, tasks: Iterable[cio.Task]) -> list[cio.FileResult]:
+    return [cio.process_file(task, options) for task in tasks]
+
+
+def run_tasks(
+    tasks: Sequence[cio.Task],
+    options: cio.Options,
+    client: distributed.Client | None = None,
+    *,
+    partition_files: int | None = None,
+) -> Iterator[cio.FileResult]:
+    """`cleaner.io.run_tasks` on a Dask cluster: `process_file` for each task, results in task order.
+
+    Without a client: the default client if there is one, else a LocalCluster for this run.
+    """
+    shipped = dataclasses.replace(options, config=portable_config(options.config))
+    with _client_for(client) as active:
+        yield from _run(tasks, functools.partial(_clean_share, shipped), active, partition_files)
+
+
+# -- files -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class FilesRun:
+    """What a run did: one FileResult per planned input, in plan order (their report records
+    went to the report file and are not kept here), and the paths the plan could not take in."""
+
+    results: list[cio.FileResult] = field(default_factory=list)
+    unlisted: list[cio.Unlisted] = field(default_factory=list)
+    skipped: int = 0  # files in input folders that the selection left out
+    manifest_errors: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        """Every problem, one line each ("name: problem"), as the CLI prints them."""
+        return [str(u) for u in self.unlisted] + [e for r in self.results for e in r.errors] + self.manifest_errors
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def removals(self) -> int:
+        return sum(r.removals for r in self.results)
+
+
+def _arguments(paths: str | Path | Sequence[str | Path]) -> tuple[list[str], list[cio.Unlisted]]:
+    """Path arguments as the CLI gets them; a string with glob characters that names no file is
+    expanded here (sorted, '**' recursive), as a shell would expand it."""
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    args: list[str] = []
+    unmatched: list[cio.Unlisted] = []
+    for item in items:
+        text = str(item)
+        if isinstance(item, str) and glob.has_magic(text) and not os.path.lexists(text):
+            found = sorted(glob.glob(text, recursive=True))
+            args.extend(found)
+            if not found:
+                unmatched.append(cio.Unlisted(text, "no file matches"))
+        else:
+            args.append(text)
+    return args, unmatched
+
+
+def _report_records(res: cio.FileResult) -> list[dict[str, object]]:
+    """An input's removals, then its status line when it was skipped or failed (as the CLI's report)."""
+    status = res.status()
+    return res.report if status is None else [*res.report, status]
+
+
+@contextlib.contextmanager
+def _report(path: Path | None) -> Iterator[Callable[[list[dict[str, object]]], None]]:
+    """Report records into a temp file that replaces `path` when the run completes."""
+    if path is None:
+        yield lambda records: None
+        return
+    with cio.AtomicWriter(path) as fh:
+
+        def write(records: list[dict[str, object]]) -> None:
+            fh.write(cio.report_lines(records))
+
+        yield write
+
+
+def clean_files(
+    paths: str | Path | Sequence[str | Path],
+    outdir: str | Path,
+    *,
+    config: CleanerConfig | None = None,
+    client: distributed.Client | None = None,
+    globs: Sequence[str] = (),
+    field: str = "text",
+    removals_field: str | None = None,
+    html_field: str | None = None,
+    report: str | Path | None = None,
+    force: bool = False,
+    partition_files: int | None = None,
+) -> FilesRun:
+    """Clean text, HTML and JSONL files into `outdir` on a Dask cluster, as `cleaner clean PATHS -o
+    OUTDIR` would: the same outputs, byte for byte, the same manifest (an interrupted run resumes;
+    `force` cleans everything again) and, with `report`, the same report file.
+
+    `paths`: files, folders (mirrored under OUTDIR) or glob patterns ('data/**/*.jsonl'). The
+    arguments are checked before anything runs (PlanError, a ValueError, for an unsafe plan:
+    OUTDIR inside an input folder, an output that would overwrite an input, ...). A bad input is
+    a failed result in the returned FilesRun, never an exception. `client`: see `run_tasks`.
+    """
+    options = cio.Options(
+        config=config or CleanerConfig(),
+        field=field,
+        removals_field=removals_field,
+        html_field=html_field,
+        collect=report is not None,
+    )
+    cio.record_cleaner(options)  # bad field names fail here, not once per JSONL file
+    args, unmatched = _arguments(paths)
+    out = Path(outdir)
+    plan = cio.plan_run(args, outdir=out, globs=globs)
+    if report is not None:
+        cio.check_report_path(Path(report), plan)
+    run = FilesRun(unlisted=unmatched + plan.errors, skipped=plan.skipped)
+    manifest = cio.Manifest(out, cio.settings_hash(options, __version__))
+    tasks = plan.tasks if force else manifest.resume(plan.tasks)
+    manifest.sweep(tasks)
+    with _report(None if report is None else Path(report)) as sink:
+        sink([cio.unlisted_status(u) for u in run.unlisted])
+        for task, res in zip(tasks, run_tasks(tasks, options, client, partition_files=partition_files), strict=True):
+            sink(_report_records(res))
+            res.report = []
+            if res.ok and res.record and task.dest is not None and res.sha256 is not None:
+                try:
+                    manifest.add(task.dest, res.sha256, res.stamp)
+                except OSError as exc:
+                    run.manifest_errors.append(f"{manifest.path}: cannot record progress: {cio.os_problem(exc)}")
+            run.results.append(res)
+    return run
+
+
+# -- data frames ---------------------------------------------------------------------------------
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, pd.NA or NaT: a null cell."""
+    if value is None or isinstance(value, str | bytes):
+        return value is None
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(value != value)  # NaN
+    except (TypeError, ValueError):
+        return False
+
+
+def _row_columns(cleaner: RecordCleaner) -> list[str]:
+    names = [cleaner.field, cleaner.html_field, cleaner.url_field, cleaner.title_field]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def clean_rows(
+    columns: Mapping[str, Sequence[Any]],
+    rows: int,
+    cleaner: RecordCleaner,
+    *,
+    keep: Sequence[Any] | None = None,
+    on_result: Callable[[int, CleanResult], None] | None = None,
+) -> tuple[list[Any], list[str | None]]:
+    """Cleaned texts and removals (JSON) for `rows` rows given column-wise (null cells as None).
+
+    A row with nothing to clean (no text, no page) gets `keep[i]` (None without `keep`) and no
+    removals. `on_result(i, result)` sees every cleaned row.
+    """
+    texts: list[Any] = []
+    removals: list[str | None] = []
+    for i in range(rows):
+        record = {name: values[i] for name, values in columns.items() if values[i] is not None}
+        result = cleaner.result(record)
+        if result is None:
+            texts.append(None if keep is None else keep[i])
+            removals.append(None)
+            continue
+        texts.append(result.text)
+        removals.append(json.dumps([r.to_dict() for r in result.removed], ensure_ascii=False))
+        if on_result is not None:
+            on_result(i, result)
+    return texts, removals
+
+
+def _frame_cleaner(
+    text_column: str,
+    html_column: str | None,
+    url_column: str | None,
+    title_column: str | None,
+    removals_column: str | None,
+    config: CleanerConfig | None,
+) -> RecordCleaner:
+    return RecordCleaner(
+        field=text_column,
+        html_field=html_column,
+        url_field=url_column,
+        title_field=title_column,
+        removals_field=removals_column,
+        config=config,
+    )
+
+
+def _check_columns(columns: Sequence[str], cleaner: RecordCleaner, output: str, removals: str | None) -> None:
+    if cleaner.field not in columns and (cleaner.html_field is None or cleaner.html_field not in columns):
+        also = f" nor {cleaner.html_field!r}" if cleaner.html_field else ""
+        raise ValueError(f"the frame has no column {cleaner.field!r}{also} to clean")
+    for name in (output, removals):
+        if name is not None and name != cleaner.field and name in columns:
+            raise ValueError(f"the frame has a column {name!r} already; choose another name")
+    if removals is not None and removals == output:
+        raise ValueError(f"the output and removals columns are both {output!r}")
+
+
+def clean_frame(
+    frame: pd.DataFrame, cleaner: RecordCleaner, output_column: str, removals_column: str | None = None
+) -> pd.DataFrame:
+    """One pandas partition: `output_column` holds the cleaned text (a row with nothing to clean
+    keeps its value when the output is the text column, else gets null), `removals_column` the
+    removals as JSON. Every other column is left as it was."""
+    import pandas as pd
+
+    names = [n for n in _row_columns(cleaner) if n in frame.columns]
+    columns = {n: [None if _missing(v) else v for v in frame[n].tolist()] for n in names}
+    keep = frame[output_column].tolist() if output_column == cleaner.field and output_column in frame.columns else None
+    texts, removals = clean_rows(columns, len(frame), cleaner, keep=keep)
+    source = frame[cleaner.field] if cleaner.field in frame.columns else None
+    dtype = source.dtype if source is not None and pd.api.types.is_string_dtype(source.dtype) else object
+    added = {output_column: pd.Series(texts, index=frame.index, dtype=dtype)}
+    if removals_column is not None:
+        added[removals_column] = pd.Series(removals, index=frame.index, dtype=dtype)
+    return frame.assign(**added)
+
+
+def clean_dataframe(
+    df: Any,
+    text_column: str = "text",
+    *,
+    config: CleanerConfig | None = None,
+    output_column: str | None = None,
+    removals_column: str | None = None,
+    html_column: str | None = None,
+    url_column: str | None = "url",
+    title_column: str | None = "title",
+) -> Any:
+    """A Dask DataFrame (lazy; or a pandas one, cleaned now) with `text_column` cleaned, row by
+    row as `cleaner.clean(text, config, title=row[title_column], url=row[url_column])`.
+
+    `output_column` writes the cleaned text to a new column instead; `removals_column` adds each
+    row's removals as a JSON list of `Removal.to_dict()`. A row whose text is null and whose
+    `html_column` holds a page gets `clean_html(page)`. Rows with nothing to clean keep their
+    value (null in a new output column). Raises ValueError for missing or clashing columns.
+    """
+    cleaner = _frame_cleaner(text_column, html_column, url_column, title_column, removals_column, config)
+    output = output_column or text_column
+    _check_columns(list(df.columns), cleaner, output, removals_column)
+    step = functools.partial(clean_frame, cleaner=cleaner, output_column=output, removals_column=removals_column)
+    if not hasattr(df, "map_partitions"):
+        return step(df)
+    return df.map_partitions(step, meta=step(df._meta))
+
+
+# -- Parquet files ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ParquetJob:
+    options: cio.Options  # field: the text column, removals_field, html_field
+    cleaner: RecordCleaner
+    output_column: str
+    batch_rows: int
+
+
+def _parquet_schema(schema: Any, job: _ParquetJob) -> Any:
+    """The output's schema: the input's, with the text (or output) column as text and the
+    removals column added; InputError when the file lacks the columns or clashes with them."""
+    import pyarrow as pa
+
+    names = schema.names
+    try:
+        _check_columns(names, job.cleaner, job.output_column, job.options.removals_field)
+    except ValueError as exc:
+        raise cio.InputError(str(exc).replace("the frame", "the file")) from None
+    out = schema
+    text_type = pa.string()
+    if job.output_column in names:
+        at = names.index(job.output_column)
+        text_type = schema.field(at).type
+        if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
+            raise cio.InputError(f"column {job.output_column!r} is {text_type}, not text")
+        out = out.set(at, pa.field(job.output_column, text_type))
+    else:
+        out = out.append(pa.field(job.output_column, text_type))
+    if job.options.removals_field is not None:
+        out = out.append(pa.field(job.options.removals_field, text_type))
+    return out
+
+
+def _clean_batch(batch: Any, schema: Any, job: _ParquetJob, res: cio.FileResult, first_row: int) -> Any:
+    import pyarrow as pa
+
+    table = pa.Table.from_batches([batch])
+    names = [n for n in _row_columns(job.cleaner) if n in table.column_names]
+    columns = {n: table.column(n).to_pylist() for n in names}
+    keep = columns.get(job.output_column) if job.output_column == job.cleaner.field else None
+
+    def count(i: int, result: CleanResult) -> None:
+        res.add(result, job.options, record=first_row + i + 1)
+
+    texts, removals = clean_rows(columns, table.num_rows, job.cleaner, keep=keep, on_result=count)
+    arrays: dict[str, list[Any]] = {job.output_column: texts}
+    if job.options.removals_field is not None:
+        arrays[job.options.removals_field] = removals
+    out = table
+    for name, values in arrays.items():
+        column = pa.array(values, type=schema.field(name).type)
+        if name in out.column_names:
+            out = out.set_column(out.column_names.index(name), schema.field(name), column)
+        else:
+            out = out.append_column(schema.field(name), column)
+    return out.cast(schema)
+
+
+def _process_parquet(task: cio.Task, job: _ParquetJob, res: cio.FileResult) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    res.bytes_in = cio.input_stamp(task.src).size
+    try:
+        source = pq.ParquetFile(task.src)
+        schema = _parquet_schema(source.schema_arrow, job)
+    except pa.ArrowException as exc:
+        raise cio.InputError(f"not a readable Parquet file: {exc}") from None
+    if task.dest is None:
+        return
+    writer = cio.AtomicWriter(task.dest)
+    with writer, pq.ParquetWriter(writer.tmp, schema) as out:
+        row = 0
+        try:
+            for batch in source.iter_batches(batch_size=job.batch_rows):
+                out.write_table(_clean_batch(batch, schema, job, res, row))
+                row += batch.num_rows
+        except pa.ArrowException as exc:
+            raise cio.InputError(f"row {row + 1} on: cannot read or convert: {exc}") from None
+    res.bytes_out = task.dest.stat().st_size
+
+
+def _guarded(name: str, work: Callable[[cio.FileResult], None]) -> cio.FileResult:
+    """`work(res)`, any failure a message on res (as cleaner.io does for every CLI input)."""
+    res = cio.FileResult(name)
+    try:
+        work(res)
+    except cio.InputError as exc:
+        res.fail(str(exc))
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        res.fail(f"{cio.os_problem(exc)}{where}")
+    except Exception as exc:
+        res.fail(f"internal error: {type(exc).__name__}: {exc}")
+    res.finish()
+    return res
+
+
+def _parquet_share(job: _ParquetJob, tasks: Iterable[cio.Task]) -> list[cio.FileResult]:
+    return [_guarded(t.name, functools.partial(_process_parquet, t, job)) for t in tasks]
+
+
+def clean_parquet(
+    paths: str | Path | Sequence[str | Path],
+    outdir: str | Path,
+    *,
+    text_column: str = "text",
+    config: CleanerConfig | None = None,
+    client: distributed.Client | None = None,
+    globs: Sequence[str] = ("*.parquet",),
+    output_column: str | None = None,
+    removals_column: str | None = None,
+    html_column: str | None = None,
+    url_column: str | None = "url",
+    title_column: str | None = "title",
+    report: str | Path | None = None,
+    batch_rows: int = 10_000,
+    partition_files: int | None = None,
+) -> FilesRun:
+    """Parquet files in, Parquet files out (OUTDIR mirrors the input folders), one file per task:
+    `text_column` cleaned row by row as `clean_dataframe` cleans it, every other column as it was.
+
+    The plan and its refusals are those of `clean_files` (nothing is written into an input
+    folder, no input is overwritten); a file that is not Parquet, or lacks the text column, is a
+    failed result and the run goes on. No manifest: a second run cleans everything again.
+    `report` gets one JSON line per removal, "record" being the row number (from 1).
+    """
+    shipped = portable_config(config or CleanerConfig())
+    cleaner = _frame_cleaner(text_column, html_column, url_column, title_column, removals_column, shipped)
+    options = cio.Options(
+        config=shipped,
+        field=text_column,
+        removals_field=removals_column,
+        html_field=html_column,
+        collect=report is not None,
+    )
+    job = _ParquetJob(options, cleaner, output_column or text_column, batch_rows)
+    args, unmatched = _arguments(paths)
+    plan = cio.plan_run(args, outdir=Path(outdir), globs=globs)
+    if report is not None:
+        cio.check_report_path(Path(report), plan)
+    run = FilesRun(unlisted=unmatched + plan.errors, skipped=plan.skipped)
+    with _report(None if report is None else Path(report)) as sink, _client_for(client) as active:
+        sink([cio.unlisted_status(u) for u in run.unlisted])
+        for res in _run(plan.tasks, functools.partial(_parquet_share, job), active, partition_files):
+            sink(_report_records(res))
+            res.report = []
+            run.results.append(res)
+    return run
+
+
+# -- site templates ------------------------------------------------------------------------------
+
+
+def _merge(parts: Iterable[SiteCounts]) -> SiteCounts:
+    total = _empty_counts()
+    for part in parts:
+        total = total.merge(part)
+    return total
+
+
+def count_sites_distributed(docs: dask.bag.Bag) -> SiteCounts:
+    """`cleaner.sites.count_sites` over a bag of (host, text) pairs: each partition counted on
+    its own, the counts merged in a tree (equal to counting everything in one place)."""
+    from cleaner.sites import count_sites
+
+    result: SiteCounts = docs.reduction(count_sites, _merge, split_every=8).compute()
+    return result
+
+
+def learn_sites_distributed(
+    docs: dask.bag.Bag, *, min_docs: int | None = None, min_share: float | None = None
+) -> SiteRules:
+    """`cleaner.sites.learn_sites` from a bag of (host, text) pairs (host None: left out), the
+    counting spread over the bag's partitions. Computes with the default scheduler (a
+    `distributed.Client` made earlier, if any)."""
+    from cleaner import sites
+
+    return sites.learn_sites(
+        count_sites_distributed(docs),
+        min_docs=sites.MIN_DOCS if min_docs is None else min_docs,
+        min_share=sites.MIN_SHARE if min_share is None else min_share,
+    )
+
+
+@dataclass
+class SitesCounted:
+    """What `count_sites_files` found: the counts, and what it could not read."""
+
+    counts: SiteCounts
+    problems: list[str] = field(default_factory=list)  # "name: problem", in the order of the inputs
+    without_host: int = 0  # documents left out: a JSONL record without a url
+
+    def merge(self, other: SitesCounted) -> SitesCounted:
+        return SitesCounted(
+            self.counts.merge(other.counts), self.problems + other.problems, self.without_host + other.without_host
+        )
+
+
+def _count_files(field: str, url_field: str, tasks: Iterable[cio.Task]) -> list[SitesCounted]:
+    """One share of the inputs counted as `cleaner learn-sites` counts them (cleaner.io.site_documents)."""
+    found = SitesCounted(_empty_counts())
+    for task in tasks:
+        try:
+            for host, text in cio.site_documents(task, field, url_field, found.problems):
+                if host is None:
+                    found.without_host += 1
+                else:
+                    found.counts.add(host, text)
+        except cio.InputError as exc:
+            found.problems.append(f"{task.name}: {exc}")
+        except OSError as exc:
+            found.problems.append(f"{task.name}: {cio.os_problem(exc)}")
+        except Exception as exc:
+            found.problems.append(f"{task.name}: internal error: {type(exc).__name__}: {exc}")
+    return [found]
+
+
+def _merge_counted(parts: Iterable[SitesCounted]) -> SitesCounted:
+    total = SitesCounted(_empty_counts())
+    for part in parts:
+        total = total.merge(part)
+    return total
+
+
+def count_sites_files(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    field: str = "text",
+    url_field: str = "url",
+    globs: Sequence[str] = (),
+    client: distributed.Client | None = None,
+    partition_files: int | None = None,
+) -> SitesCounted:
+    """The site counts of text, HTML and JSONL files, counted on the cluster as `cleaner
+    learn-sites` counts them here (a file's host is its folder's name, a record's the host of its
+    url). An unreadable input is a problem in the result, not the end of the run."""
+    args, unmatched = _arguments(paths)
+    plan = cio.plan_run(args, globs=globs)
+    counted = SitesCounted(_empty_counts(), [str(u) for u in unmatched + plan.errors])
+    if not plan.tasks:
+        return counted
+    with _client_for(client) as active:
+        size = partition_files or _partition_size(len(plan.tasks), sum(active.nthreads().values()))
+        shares = dask.bag.from_sequence([_portable_task(t) for t in plan.tasks], partition_size=size)
+        per_share = shares.map_partitions(functools.partial(_count_files, field, url_field))
+        total = per_share.reduction(_merge_counted, _merge_counted, split_every=8)
+        return counted.merge(active.compute(total).result())
+
+
+def _empty_counts() -> SiteCounts:
+    from cleaner.sites import SiteCounts
+
+    return SiteCounts()
