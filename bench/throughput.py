@@ -1,6 +1,7 @@
 """Throughput benchmark: cleaner's speed on one core, side by side with its neighbours in a pipeline.
 
     .venv/bin/python bench/throughput.py [DATA] [--pages 300] [--out bench/results]
+        [--jobs-files 2000] [--jsonl-mb 1000]
 
 On a fixed input (the first N wcxb-dev pages by id; WCXB by Murrough Foley, CC-BY-4.0) it times,
 each step in its own fresh process so that peak memory (max RSS) is the step's own:
@@ -8,7 +9,10 @@ each step in its own fresh process so that peak memory (max RSS) is the step's o
 - text mode, `cleaner.clean` on trafilatura's output and on the whole page as text (html_text):
   MB/s and lines/s;
 - datatrove's C4 line filter on the same texts (what LLM-data pipelines run today);
-- html mode, `cleaner.clean_html`, and `trafilatura.extract` alone: pages/s.
+- html mode, `cleaner.clean_html`, and `trafilatura.extract` alone: pages/s;
+- `model:` steps: text mode with the learned line model on (`model="builtin"`);
+- with --jobs-files N: `cleaner clean DIR --jobs 1` against `--jobs 2` on N files (wall time);
+- with --jsonl-mb M: M MB of JSONL streamed through `cleaner clean - --jsonl`, the CLI's peak RSS.
 
 Peer texts come from the eval cache (.cache/eval/, filled on first use). Writes
 <out>/<date>-throughput.json and .md with the machine description, and prints the table.
@@ -30,7 +34,16 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 DEFAULT_DATA = BENCH.parent.parent / "shared" / "data" / "wcxb-dev"
-STEPS = ("clean:trafilatura", "clean:html_text", "c4:trafilatura", "c4:html_text", "clean_html", "trafilatura")
+STEPS = (
+    "clean:trafilatura",
+    "clean:html_text",
+    "model:trafilatura",
+    "model:html_text",
+    "c4:trafilatura",
+    "c4:html_text",
+    "clean_html",
+    "trafilatura",
+)
 
 
 def _pages(data: Path, n: int) -> list[tuple[str, bytes, str | None]]:
@@ -46,15 +59,17 @@ def _run_step(step: str, data: Path, n: int) -> dict[str, float]:
     """Time one step over the fixed input, in this process; return its figures."""
     pages = _pages(data, n)
     kind, _, peer = step.partition(":")
-    if kind in ("clean", "c4"):
+    if kind in ("clean", "model", "c4"):
         from cleaner.evaluation.peers import peer_text
 
         texts = [peer_text(peer, html, url) for _, html, url in pages]
-        if kind == "clean":
+        if kind in ("clean", "model"):
+            import functools
+
             import cleaner
 
-            fn = cleaner.clean
-            cleaner.clean("warm up the compiled rules")
+            fn = functools.partial(cleaner.clean, model="builtin" if kind == "model" else "off")
+            fn("warm up the compiled rules and load the model")
         else:
             from cleaner.evaluation.c4 import c4_filter
 
@@ -84,6 +99,68 @@ def _run_step(step: str, data: Path, n: int) -> dict[str, float]:
     return {"seconds": seconds, "mb": mb, "mb_per_s": mb / seconds, "pages_per_s": len(pages) / seconds}
 
 
+def _cli() -> list[str]:
+    return [sys.executable, "-m", "cleaner"]
+
+
+def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, float]:
+    """(exit status, the child's peak RSS in MB), from wait4."""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024
+
+
+def _jobs_step(data: Path, files: int) -> dict[str, float]:
+    """`cleaner clean DIR -o OUT --jobs 1` and `--jobs 2` over `files` whole-page texts (the first
+    pages' html_text, repeated): wall time of each and the speed-up."""
+    import tempfile
+
+    from cleaner.evaluation.peers import peer_text
+
+    texts = [peer_text("html_text", html, url) for _, html, url in _pages(data, 300)]
+    out: dict[str, float] = {"files": files}
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in"
+        src.mkdir()
+        for i in range(files):
+            (src / f"{i:05d}.txt").write_text(texts[i % len(texts)], encoding="utf-8")
+        out["mb"] = sum(f.stat().st_size for f in src.iterdir()) / 1e6
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            proc = subprocess.Popen([*_cli(), "clean", str(src), "-o", f"{tmp}/out{jobs}", "--jobs", str(jobs), "-q"])
+            code, _ = _wait(proc)
+            if code != 0:
+                raise SystemExit(f"jobs {jobs}: cleaner exited {code}")
+            out[f"seconds_jobs{jobs}"] = time.perf_counter() - start
+    out["speedup"] = out["seconds_jobs1"] / out["seconds_jobs2"]
+    return out
+
+
+def _jsonl_step(data: Path, megabytes: int) -> dict[str, float]:
+    """Stream `megabytes` of JSONL records (trafilatura texts of the first pages, repeated) through
+    `cleaner clean - --jsonl` and read the CLI process's peak RSS: memory must not grow with input."""
+    from cleaner.evaluation.peers import peer_text
+
+    pages = _pages(data, 300)
+    records = [
+        (json.dumps({"url": url, "text": peer_text("trafilatura", html, url)}, ensure_ascii=False) + "\n").encode()
+        for _, html, url in pages
+    ]
+    proc = subprocess.Popen([*_cli(), "clean", "-", "--jsonl"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    assert proc.stdin is not None
+    sent, start, i = 0, time.perf_counter(), 0
+    while sent < megabytes * 1_000_000:
+        rec = records[i % len(records)]
+        proc.stdin.write(rec)
+        sent, i = sent + len(rec), i + 1
+    proc.stdin.close()
+    code, rss = _wait(proc)
+    if code != 0:
+        raise SystemExit(f"jsonl: cleaner exited {code}")
+    seconds = time.perf_counter() - start
+    return {"mb": sent / 1e6, "records": i, "seconds": seconds, "mb_per_s": sent / 1e6 / seconds, "max_rss_mb": rss}
+
+
 def _machine() -> dict[str, str]:
     model = ""
     try:
@@ -106,6 +183,8 @@ def main() -> None:
     ap.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA)
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--out", type=Path, default=BENCH / "results")
+    ap.add_argument("--jobs-files", type=int, default=0, help="also time --jobs 1 vs 2 on this many files")
+    ap.add_argument("--jsonl-mb", type=int, default=0, help="also stream this many MB of JSONL and read the RSS")
     ap.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one step in this process
     args = ap.parse_args()
     if args.step:
@@ -121,6 +200,11 @@ def main() -> None:
             print(f"{step}: failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
             continue
         results[step] = json.loads(done.stdout.strip().splitlines()[-1])
+    scale: dict[str, dict[str, float]] = {}
+    if args.jobs_files:
+        scale["jobs"] = _jobs_step(args.data, args.jobs_files)
+    if args.jsonl_mb:
+        scale["jsonl"] = _jsonl_step(args.data, args.jsonl_mb)
     stamp = dt.date.today().isoformat()
     rows = ["| step | input | MB/s | lines/s | pages/s | peak RSS MB |", "|---|---|---:|---:|---:|---:|"]
     for step, r in results.items():
@@ -129,10 +213,26 @@ def main() -> None:
         pages = f"{r['pages_per_s']:.1f}" if "pages_per_s" in r else ""
         rows.append(f"| {kind} | {peer or 'html'} | {r['mb_per_s']:.2f} | {lines} | {pages} | {r['max_rss_mb']:.0f} |")
     machine = _machine()
+    if "jobs" in scale:
+        j = scale["jobs"]
+        rows += [
+            "",
+            f"`cleaner clean DIR -o OUT` on {j['files']:,.0f} whole-page texts ({j['mb']:.0f} MB): "
+            f"--jobs 1 {j['seconds_jobs1']:.1f} s, --jobs 2 {j['seconds_jobs2']:.1f} s, speed-up {j['speedup']:.2f}x.",
+        ]
+    if "jsonl" in scale:
+        j = scale["jsonl"]
+        rows += [
+            "",
+            f"`cleaner clean - --jsonl` streaming {j['mb']:,.0f} MB ({j['records']:,.0f} records): "
+            f"{j['mb_per_s']:.2f} MB/s, peak RSS {j['max_rss_mb']:.0f} MB.",
+        ]
     table = "\n".join(rows)
     args.out.mkdir(parents=True, exist_ok=True)
     meta = {"date": stamp, "pages": args.pages, "data": str(args.data.name), "machine": machine}
-    (args.out / f"{stamp}-throughput.json").write_text(json.dumps({**meta, "results": results}, indent=2) + "\n")
+    (args.out / f"{stamp}-throughput.json").write_text(
+        json.dumps({**meta, "results": results, "scale": scale}, indent=2) + "\n"
+    )
     (args.out / f"{stamp}-throughput.md").write_text(
         f"# Throughput {stamp}\n\nFirst {args.pages} pages of {args.data.name} (WCXB by Murrough Foley, CC-BY-4.0), "
         f"one core per step, each step in its own process. Machine: {machine['cpu']}, {machine['cores']} cores, "

@@ -16,6 +16,7 @@ decisions; it never overrides an earlier one.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -200,8 +201,14 @@ def _stutter(previous: Block, block: Block) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _keys(norm: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(variants, word set) of a normalised line; cached, as each pass asks again."""
+    return _variants(norm), frozenset(_key(norm).split())
+
+
 def _anchor_of(block: Block, pos: int) -> _Anchor:
-    return _Anchor(_variants(block.norm), frozenset(_key(block.norm).split()), pos)
+    return _Anchor(*_keys(block.norm), pos)
 
 
 def headlines(view: DocView, decisions: Decisions) -> Decisions:
@@ -230,9 +237,7 @@ def headlines(view: DocView, decisions: Decisions) -> Decisions:
         if not _headline_sized(block):
             previous = None
             continue
-        variants = _variants(block.norm)
-        tokens = frozenset(_key(block.norm).split())
-        if anchor is not None and pos != anchor.pos and anchor.matches(variants, tokens):
+        if anchor is not None and pos != anchor.pos and anchor.matches(*_keys(block.norm)):
             if anchor.pos < 0:
                 anchor.pos = pos  # the title's first occurrence in the text stays
             else:
