@@ -44,12 +44,17 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
         f"({len(model['kind_trees']['roots'])} trees) decides whether a whole text looks like the page as "
         "text (menus and all) or like an extractor's output; the line trees take that as a feature. "
         f"A text counts as page-like from a probability of {model['page_like_at']}; its lines are dropped at or "
-        f"above probability {model['threshold']}, an extractor's output's at or above "
-        f"{model['extract_threshold']}, and the model abstains on a document where its drops would take more "
-        f"than {model['page_cap']:.0%} (page-like) or {model['extract_cap']:.0%} (extract) of the words the "
-        "rules left. Its drops are weak (the over-removal guard may restore them); the phrase and context "
-        "rules stay in charge of everything they match. Off by default for now (`--model builtin` switches "
-        "it on): see the README.",
+        f"above probability {model['threshold']}, "
+        + (
+            "while an extractor's output is left to the rules (in cross-validation a threshold for extracts "
+            "gained nothing on average and lost whole pages), "
+            if model["extract_threshold"] is None
+            else f"an extractor's output's at or above {model['extract_threshold']}, "
+        )
+        + f"and the model abstains on a document where its drops would take more than {model['page_cap']:.0%} "
+        "of the words the rules left. Its drops are weak (the over-removal guard may restore them); the "
+        "phrase and context rules stay in charge of everything they match. On by default "
+        "(`--model off` switches it off).",
         "",
         "## Data",
         "",
@@ -65,7 +70,8 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
         "",
         f"{len(model['features'])} per line, computed once per line and once per pass for the context: "
         "shape (length, words, end punctuation, capitals, digits, symbols, URL/e-mail, date/time, list "
-        "markers, separators, function words), a learned vocabulary (per-word log-odds of boilerplate, "
+        "markers, separators, function words, the look of source code), a learned vocabulary (per-word "
+        "log-odds of boilerplate, "
         f"{c['vocabulary_size']:,} words seen on at least 5 domains, cross-fitted in training), the rules' "
         "verdicts on the line and its neighbours, position from top and bottom, the neighbours' features, "
         "runs of short lines, where the article's prose lies, overlap with the article's words, repetition, "

@@ -97,8 +97,8 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         metavar="FILE|builtin|off",
-        help="The learned line model: 'off' (default: rules only), 'builtin' (the packaged model; strongest on "
-        "whole-page text), or a file from `cleaner train`.",
+        help="The learned line model: 'builtin' (default: the packaged model; it decides whole-page text and "
+        "leaves extractors' output to the rules), 'off' (rules only), or a file from `cleaner train`.",
     ),
 ]
 SitesOpt = Annotated[

@@ -46,9 +46,9 @@ class CleanerConfig:
             structure is strong evidence already, so only clearly on-topic lines are spared).
         max_passes: passes over the surviving lines until nothing more is removed; what makes
             `clean(clean(t).text) == clean(t)` hold by construction.
-        model: the learned line model: "off" (the rules alone, the default for now), "builtin"
-            (the packaged one), or the path of a model file written by `cleaner train`. Off by
-            default until it never lowers any page type of an extractor's output (see the README).
+        model: the learned line model: "builtin" (the packaged one, the default), "off" (the
+            rules alone), or the path of a model file written by `cleaner train`. The packaged
+            model decides lines of whole-page text and leaves extractors' outputs to the rules.
         model_threshold: override the model file's decision thresholds (probability of
             boilerplate at or above which the model drops a line); None keeps the file's.
         model_max_lines: a document of more lines than this is cleaned by the rules alone (with a
@@ -73,7 +73,7 @@ class CleanerConfig:
     sandwich_max_words: int = 40
     box_topic_veto: float = 0.6
     max_passes: int = 8
-    model: str = "off"
+    model: str = "builtin"
     model_threshold: float | None = None
     model_max_lines: int = 50_000
     sites: SiteRules | None = None

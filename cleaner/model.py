@@ -116,12 +116,14 @@ class Trees:
         flat = np.ascontiguousarray(x).ravel()
         base = (np.arange(len(x)) * width)[:, None]
         nodes = np.broadcast_to(roots, (len(x), len(roots))).copy()
+        cells = contrib.size if contrib is not None else 0
         for _ in range(self.depth):  # type: ignore[attr-defined]
             feat = feature[nodes]
             nxt = child[nodes] + (flat[base + feat] > split[nodes])
             if contrib is not None:
-                rows = np.broadcast_to(np.arange(len(x))[:, None], nodes.shape)
-                np.add.at(contrib, (rows, feat), value[nxt] - value[nodes])
+                # Sum each split's change of value into its (row, feature) cell.
+                gain = np.bincount((base + feat).ravel(), (value[nxt] - value[nodes]).ravel(), cells)
+                contrib += gain.reshape(contrib.shape)
             nodes = nxt
         return nodes
 
@@ -160,7 +162,7 @@ class LineModel:
     features: tuple[str, ...]
     vocabulary: Vocabulary
     threshold: float  # drop at or above this probability on a page-like text ...
-    extract_threshold: float  # ... and at or above this one on an extractor's output
+    extract_threshold: float | None  # ... and at or above this one on an extractor's output (None: never)
     page_cap: float  # abstain on a page-like text when the drops would take more than this share of its words
     extract_cap: float  # the same on an extractor's output
     page_like_at: float  # the `kind` trees' probability from which a text counts as page-like
@@ -186,6 +188,10 @@ class LineModel:
         return float(self.kind.score(doc[None, :])[0] >= self.page_like_at)
 
 
+def _optional_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
 def from_dict(data: Mapping[str, object], source: str) -> LineModel:
     """Build a model from the parsed JSON; `source` names the file in errors."""
     if data.get("format") != FORMAT:
@@ -208,7 +214,7 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
             features=features,
             vocabulary=Vocabulary({str(k): float(v) for k, v in vocab.items()}),
             threshold=float(data["threshold"]),  # type: ignore[arg-type]
-            extract_threshold=float(data["extract_threshold"]),  # type: ignore[arg-type]
+            extract_threshold=_optional_float(data["extract_threshold"]),
             page_cap=float(data["page_cap"]),  # type: ignore[arg-type]
             extract_cap=float(data["extract_cap"]),  # type: ignore[arg-type]
             page_like_at=float(data["page_like_at"]),  # type: ignore[arg-type]
@@ -222,6 +228,8 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
         raise ModelError(f"{source}: malformed model file ({type(exc).__name__}: {exc})") from None
     for name in ("threshold", "extract_threshold", "page_cap", "extract_cap", "page_like_at"):
         value = getattr(model, name)
+        if value is None and name == "extract_threshold":
+            continue  # the model leaves extractors' outputs to the rules
         if not math.isfinite(value) or not 0.0 < value <= 1.0 or (value == 1.0 and "threshold" in name):
             raise ModelError(f"{source}: {name} must lie between 0 and 1, got {value}")
     return model
@@ -258,9 +266,9 @@ def load(spec: str) -> LineModel | None:
 def top_signals(names: Sequence[str], contrib: np.ndarray, k: int = 3) -> list[str]:
     """Plain words for the (up to) k features that pushed hardest towards boilerplate, strongest
     first; features that share a description count once."""
-    order = sorted(range(len(names)), key=lambda f: (-contrib[f], f))
+    order = np.argsort(-contrib, kind="stable")  # strongest first; ties in feature order
     out: list[str] = []
-    for f in order:
+    for f in order.tolist():
         if contrib[f] <= 0 or len(out) == k:
             break
         words = SIGNALS.get(names[f], names[f].replace("_", " "))
@@ -289,6 +297,7 @@ SIGNALS: dict[str, str] = {
     "commas": "its commas",
     "quoted": "quotation marks",
     "shape": "its shape",
+    "code": "its look of source code",
     "vocab_mean": "its words (learned vocabulary)",
     "vocab_min": "its words (learned vocabulary)",
     "vocab_max": "its words (learned vocabulary)",
@@ -304,6 +313,7 @@ SIGNALS: dict[str, str] = {
     "short_run_log": "the run of short lines it stands in",
     "window_words": "the lengths of the lines around it",
     "window_vocab": "the words of the lines around it",
+    "window_code": "source code around it",
     "rule_near": "removed lines next to it",
     "core_before": "where it stands from the article's prose",
     "core_after": "where it stands from the article's prose",
@@ -363,15 +373,20 @@ def decide(
     codes = rule_codes(dropped)
     by_index = {b.index: b for b in view}
     if state.page_like is None:
-        state.page_like = model.page_like(doc_features(view, rows, codes))
+        # Page-like takes the kind trees' verdict on the text's shape, and boilerplate the rules
+        # found: the whole page as text always carries some (98 % of wcxb-dev pages), most
+        # extracts none (79 %), and an extract the kind trees misjudge loses whole paragraphs.
+        state.page_like = model.page_like(doc_features(view, rows)) if codes else 0.0
         cap = model.page_cap if state.page_like else model.extract_cap
         state.budget = cap * sum(b.words for b in view if not b.blank and b.index not in dropped)
     page_like = state.page_like
+    cut = threshold if threshold is not None else model.threshold if page_like else model.extract_threshold
+    if cut is None:
+        return {}  # an extractor's output: this model leaves it to the rules
     indices, x = context_features(view, rows, codes, page_like, title)
     if not indices:
         return {}
     p = model.score(x)
-    cut = threshold if threshold is not None else model.threshold if page_like else model.extract_threshold
     hits = [r for r, i in enumerate(indices) if p[r] >= cut and i not in dropped]
     if not hits:
         return {}

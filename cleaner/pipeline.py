@@ -44,9 +44,11 @@ def _model_drops(
 def run(text: str, config: CleanerConfig, title: str | None = None, url: str | None = None) -> CleanResult:
     blocks = segment(text)
     config = sites.for_document(config, url)  # the url's host picks the site template (cleaner.sites)
-    final, decisions, restored, warnings = _decide(blocks, config, title)
-    if load_model(config.model) is not None and not warnings:
-        final, restored = _settle(blocks, final, decisions, restored, config, title)
+    rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
+    final, decisions, restored, warnings = _decide(blocks, config, title, rows)
+    model = load_model(config.model)
+    if model is not None and not warnings and _unsettled(model, config, restored):
+        final, restored = _settle(blocks, final, decisions, restored, config, title, rows)
     by_index = {b.index: b for b in blocks}
     return CleanResult(
         text=render(blocks, final),
@@ -60,6 +62,14 @@ def run(text: str, config: CleanerConfig, title: str | None = None, url: str | N
     )
 
 
+def _unsettled(model: LineModel, config: CleanerConfig, restored: list[int]) -> bool:
+    """Whether cleaning the output again could remove more. Not with a model that leaves
+    extractors' outputs to the rules, unless the guard gave lines back: the last pass saw the
+    output and removed nothing, so a second clean finds no rule drops, takes the text for an
+    extract (see `cleaner.model.decide`) and the model abstains."""
+    return bool(restored) or model.extract_threshold is not None or config.model_threshold is not None
+
+
 def _settle(
     blocks: list[Block],
     final: Decisions,
@@ -67,6 +77,7 @@ def _settle(
     restored: list[int],
     config: CleanerConfig,
     title: str | None,
+    rows: dict[str, np.ndarray],
 ) -> tuple[Decisions, list[int]]:
     """With the model on, clean the output again until a round removes nothing (at most
     SETTLE_ROUNDS), carrying each round's drops back to the input's lines: the model's caps and
@@ -78,7 +89,7 @@ def _settle(
     for _ in range(SETTLE_ROUNDS):
         order = emitted(blocks, final)
         again = segment(render(blocks, final))
-        round_final, round_decisions, round_restored, _ = _decide(again, config, title)
+        round_final, round_decisions, round_restored, _ = _decide(again, config, title, rows)
         new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
         decisions.update({order[i]: d for i, d in round_decisions.items() if i < len(order)})
         restored += [order[i] for i in round_restored if i < len(order)]
@@ -89,10 +100,10 @@ def _settle(
 
 
 def _decide(
-    blocks: list[Block], config: CleanerConfig, title: str | None
+    blocks: list[Block], config: CleanerConfig, title: str | None, cache: dict[str, np.ndarray] | None = None
 ) -> tuple[Decisions, Decisions, list[int], tuple[str, ...]]:
     """One cleaning of `blocks`: (final decisions, decisions before the guard, the indices the
-    guard restored, warnings)."""
+    guard restored, warnings). `cache`: the model's line features by line text (self_features)."""
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
     decisions: dict[int, Decision] = annotate(blocks, rules)
@@ -111,7 +122,7 @@ def _decide(
             f"{config.model_max_lines:,}): cleaned by the rules alone",
         )
         model = None
-    rows = self_features(blocks, model.vocabulary) if model is not None else {}
+    rows = self_features(blocks, model.vocabulary, cache) if model is not None else {}
     # Lines a switched-off rule or category would have taken are the user's to keep: the model
     # must not take them under another name.
     protected: frozenset[int] = frozenset()

@@ -28,8 +28,20 @@ def stopwords() -> frozenset[str]:
 
 
 def content_words(text: str) -> frozenset[str]:
+    """The line's content words. Cached for lines of ordinary length: the passes, the model's
+    features and the settle rounds ask again for the same lines."""
+    return _cached_content_words(text) if len(text) <= _CACHED_CHARS else _content_words(text)
+
+
+_CACHED_CHARS = 10_000  # a huge line is not kept alive by the cache
+
+
+def _content_words(text: str) -> frozenset[str]:
     stop = stopwords()
     return frozenset(t for t in _TOKEN.findall(text.lower()) if t not in stop)
+
+
+_cached_content_words = lru_cache(maxsize=1 << 14)(_content_words)
 
 
 def vocabulary(lines: Iterable[frozenset[str]]) -> Counter[str]:

@@ -101,7 +101,7 @@ def test_scoring_in_chunks_changes_nothing(synthetic: tuple[LineModel, Any, np.n
 def test_page_like_comes_from_the_kind_trees(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
     _, booster, _ = synthetic
     blocks = segment("Home\nNews\nSport\n\n" + ARTICLE)
-    doc = doc_features(blocks, self_features(blocks, Vocabulary({})), {})
+    doc = doc_features(blocks, self_features(blocks, Vocabulary({})))
     assert doc.shape == (len(DOC_NAMES),) and np.isfinite(doc).all()
     page = from_dict({**_model_dict(booster), "kind_trees": _leaf(5.0)}, "page")
     extract = from_dict({**_model_dict(booster), "kind_trees": _leaf(-5.0)}, "extract")
@@ -205,3 +205,57 @@ def test_builtin_model_keeps_the_seeds_as_the_rules_do(seeds_dir: Path) -> None:
         with_model = clean(text, model="builtin")
         assert with_model.text == clean(text, model="off").text, path.name
         assert clean(with_model.text, model="builtin").text == with_model.text, path.name
+
+
+def test_a_model_that_leaves_extracts_to_the_rules(
+    tmp_path: Path, synthetic: tuple[LineModel, Any, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """extract_threshold null: on a text the kind trees call an extract the model takes nothing,
+    and `run` skips the settle rounds (the rules' own output is already final)."""
+    import cleaner.pipeline
+    from cleaner.annotate import annotate
+    from cleaner.model import decide
+    from cleaner.rules import build_ruleset
+
+    _, booster, _ = synthetic
+    data = {**_model_dict(booster, threshold=1e-9), "extract_threshold": None}
+    extract = from_dict({**data, "kind_trees": _leaf(-5.0)}, "extract")
+    page = from_dict({**data, "kind_trees": _leaf(5.0)}, "page")
+    assert extract.extract_threshold is None
+    blocks = segment("Menu\nHome\n\nSign up for our newsletter\n\n" + ARTICLE)
+    dropped = annotate(blocks, build_ruleset())
+    assert dropped, "the newsletter line is a rule drop"
+    assert decide(extract, blocks, self_features(blocks, extract.vocabulary), dropped) == {}
+    assert decide(page, blocks, self_features(blocks, page.vocabulary), dropped)  # page-like: it decides
+    # Page-like also needs boilerplate the rules found: without any, the text counts as an extract.
+    assert decide(page, blocks, self_features(blocks, page.vocabulary), {}) == {}
+    path = tmp_path / "extract.json"
+    path.write_text(dumps({**data, "kind_trees": _leaf(-5.0)}), encoding="utf-8")
+
+    def no_settling(*args: object) -> None:
+        raise AssertionError("settle rounds ran on a text the model left to the rules")
+
+    monkeypatch.setattr(cleaner.pipeline, "_settle", no_settling)
+    text = "Menu\nHome\n\n" + ARTICLE + "\n\nSign up for our newsletter"
+    assert clean(text, model=str(path)).text == clean(text, model="off").text
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0, -0.5, float("nan")])
+def test_extract_threshold_is_null_or_a_probability(synthetic: tuple[LineModel, Any, np.ndarray], value: float) -> None:
+    with pytest.raises(ModelError, match="extract_threshold"):
+        from_dict({**_model_dict(synthetic[1]), "extract_threshold": value}, "bad.json")
+
+
+def test_code_feature_counts_kinds_of_source_code_evidence() -> None:
+    from cleaner.learn.features import LOCAL_NAMES, local_features
+    from cleaner.topic import stopwords
+
+    col = LOCAL_NAMES.index("code")
+
+    def code(line: str) -> float:
+        return local_features(segment(line)[0], stopwords())[col]
+
+    assert code("The reason for the difference is within the implementation of the function.") == 0
+    assert code("Home | News | Sport") == 0
+    assert code("loop.run_until_complete(main())") >= 2
+    assert code("const total = items.reduce((a, b) => a + b, 0);") >= 3

@@ -34,11 +34,31 @@ _DATE = re.compile(
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b|\b\d+\s?(?:min|h|hrs?|hours?|days?|mins?)\b",
     re.IGNORECASE,
 )
+# Source code (answers, docs and tutorials quote it; whole-page text also carries script residue):
+# each pattern is one kind of evidence, and a line's `code` value counts the kinds it shows.
+_CODE = tuple(
+    re.compile(p)
+    for p in (
+        r"[;{}]\s*$",  # statement or block end
+        r"^\s*(?:def|class|import|from|return|print|var|let|const|function|elif|else|try|except|catch|"
+        r"public|private|static|void|func|fn|package|using|#include|async|await|yield|lambda)\b",
+        r"[A-Za-z_]\w*\([^()]*\)",  # a call
+        r"\w\.\w+\(",  # a method call
+        r"(?:^|\s)(?:[-+*/%|&]?=|==|!=|<=|>=|->|=>|::|&&|\|\|)(?:\s|$)",  # assignment or operator
+        r"^\s*(?:#|//|/\*|<!--)",  # a comment
+        r"[\[\]{}]",  # brackets
+    )
+)
 _BULLETS = frozenset("-*•·●▪►▶→>»›+–—")
 _SEPARATORS = frozenset("|·•›»/")
 _QUOTES = frozenset("\"'“”„«»‘’")
 _SENTENCE_END = frozenset(".!?…")
 _CLOSERS = "\"')]”’»"
+_ASCII = [chr(i) for i in range(128)]
+_ASCII_LETTERS = "".join(c for c in _ASCII if c.isalpha()).encode()
+_ASCII_UPPER = "".join(c for c in _ASCII if c.isupper()).encode()
+_ASCII_DIGITS = "".join(c for c in _ASCII if c.isdigit()).encode()
+_ASCII_SPACES = "".join(c for c in _ASCII if c.isspace()).encode()
 SHAPE_CODE = {Shape.BLANK: 0.0, Shape.PROSE: 1.0, Shape.SHORT: 2.0, Shape.HEADLINE: 3.0}
 CATEGORY_CODE = {c: float(i + 1) for i, c in enumerate(Category)}
 
@@ -61,6 +81,7 @@ LOCAL_NAMES: tuple[str, ...] = (
     "commas",
     "quoted",
     "shape",
+    "code",
 )
 VOCAB_NAMES: tuple[str, ...] = ("vocab_mean", "vocab_min", "vocab_max", "vocab_first", "vocab_known")
 SELF_NAMES = LOCAL_NAMES + VOCAB_NAMES
@@ -81,6 +102,7 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "short_run_log",
     "window_words",
     "window_vocab",
+    "window_code",
     "rule_near",
     "core_before",
     "core_after",
@@ -99,13 +121,13 @@ DOC_NAMES: tuple[str, ...] = (
     "short_share",
     "prose_share",
     "prose_word_share",
-    "rule_share",
     "vocab_mean",
     "top_short_share",
     "bottom_short_share",
     "url_date_share",
     "longest_short_run_log",
     "separators_share",
+    "code_share",
 )
 EDGE_LINES = 20
 FEATURE_NAMES: tuple[str, ...] = SELF_NAMES + CONTEXT_NAMES
@@ -142,6 +164,26 @@ class Vocabulary:
         return sum(values) / len(values), min(values), max(values), first, len(values) / len(toks)
 
 
+def _char_counts(text: str) -> tuple[int, int, int, int]:
+    """(letters, upper-case letters, digits, whitespace) of `text`, by str.isalpha/isupper/
+    isdigit/isspace. ASCII text (most lines) is counted by deleting byte classes, in C."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return (
+            len(raw) - len(raw.translate(None, _ASCII_LETTERS)),
+            len(raw) - len(raw.translate(None, _ASCII_UPPER)),
+            len(raw) - len(raw.translate(None, _ASCII_DIGITS)),
+            len(raw) - len(raw.translate(None, _ASCII_SPACES)),
+        )
+    letters = "".join(filter(str.isalpha, text))
+    return (
+        len(letters),
+        sum(map(str.isupper, letters)),
+        sum(map(str.isdigit, text)),
+        sum(map(str.isspace, text)),
+    )
+
+
 def local_features(block: Block, stop: frozenset[str]) -> list[float]:
     """The line's own features, without the vocabulary (see LOCAL_NAMES)."""
     full = block.text.strip()
@@ -151,19 +193,11 @@ def local_features(block: Block, stop: frozenset[str]) -> list[float]:
     words = len(toks)
     body = full.rstrip(_CLOSERS)
     last = body[-1:] if body else ""
-    letters = upper = digits = symbols = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            upper += ch.isupper()
-        elif ch.isdigit():
-            digits += 1
-        elif not ch.isspace():
-            symbols += 1
+    letters, upper, digits, spaces = _char_counts(text)
+    symbols = len(text) - letters - digits - spaces  # isalpha, isdigit and isspace are disjoint
     sampled = len(text) or 1
     title = sum(1 for t in toks if t[:1].isupper()) / words if words else 0.0
-    lower = [t.lower() for t in toks]
-    stops = sum(1 for t in lower if t in stop) / words if words else 0.0
+    stops = sum(map(stop.__contains__, map(str.lower, toks))) / words if words else 0.0
     return [
         math.log1p(n),
         math.log1p(block.words),
@@ -177,19 +211,31 @@ def local_features(block: Block, stop: frozenset[str]) -> list[float]:
         float(_URL.search(text) is not None),
         float(_DATE.search(text) is not None),
         float(text[:1] in _BULLETS),
-        float(sum(1 for ch in text if ch in _SEPARATORS)),
+        float(sum(map(text.count, _SEPARATORS))),
         stops,
-        sum(len(t) for t in toks) / words if words else 0.0,
+        sum(map(len, toks)) / words if words else 0.0,
         float(text.count(",")),
         float(text[:1] in _QUOTES or text[-1:] in _QUOTES),
         SHAPE_CODE[block.shape],
+        float(sum(1 for pattern in _CODE if pattern.search(text))),
     ]
 
 
-def self_features(blocks: Sequence[Block], vocab: Vocabulary) -> dict[int, np.ndarray]:
-    """SELF_NAMES rows of the non-blank blocks, keyed by block index: computed once per document."""
+def self_features(
+    blocks: Sequence[Block], vocab: Vocabulary, cache: dict[str, np.ndarray] | None = None
+) -> dict[int, np.ndarray]:
+    """SELF_NAMES rows of the non-blank blocks, keyed by block index: computed once per document.
+
+    A row depends on the line's text alone; `cache` (line text -> row) lets the pipeline's
+    settle rounds, which clean the output of a clean again, reuse the rows of the lines they kept."""
     stop = stopwords()
-    return {b.index: np.array(local_features(b, stop) + list(vocab.stats(b.text))) for b in blocks if not b.blank}
+    memo: dict[str, np.ndarray] = {} if cache is None else cache
+    lines = [b for b in blocks if not b.blank]
+    todo = list({b.text: b for b in lines if b.text not in memo}.values())
+    if todo:
+        table = np.array([[*local_features(b, stop), *vocab.stats(b.text)] for b in todo], dtype=np.float64)
+        memo.update(zip((b.text for b in todo), table, strict=True))
+    return {b.index: memo[b.text] for b in lines}
 
 
 def rule_codes(decisions: Mapping[int, Decision]) -> dict[int, float]:
@@ -236,9 +282,11 @@ def _window_mean(col: np.ndarray, radius: int) -> np.ndarray:
     return np.where(count > 0, total / np.maximum(count, 1), 0.0)
 
 
-def doc_features(blocks: Sequence[Block], rows: Mapping[int, np.ndarray], codes: Mapping[int, float]) -> np.ndarray:
-    """DOC_NAMES of the visible document: size, how much of it is short lines or prose, rule
-    drops, vocabulary, short lines at its edges (menus, footers), links, dates and separators."""
+def doc_features(blocks: Sequence[Block], rows: Mapping[int, np.ndarray]) -> np.ndarray:
+    """DOC_NAMES of the visible document: size, how much of it is short lines or prose,
+    vocabulary, short lines at its edges (menus, footers), links, dates, separators and code.
+    Not the rules' drops: a few removed lines made an extract look page-like to trees that had
+    learned that extracts have none."""
     lines = [b for b in blocks if not b.blank]
     n = len(lines)
     if n == 0:
@@ -256,13 +304,13 @@ def doc_features(blocks: Sequence[Block], rows: Mapping[int, np.ndarray], codes:
             float(short.mean()),
             float(prose.mean()),
             float(words[prose].sum()) / total,
-            sum(1 for b in lines if b.index in codes) / n,
             float((own[:, _COL["vocab_mean"]] * words).sum()) / total,
             float(short[:EDGE_LINES].mean()),
             float(short[-EDGE_LINES:].mean()),
             float(np.maximum(own[:, _COL["url"]], own[:, _COL["date"]]).mean()),
             math.log1p(float(runs.max())),
             float((own[:, _COL["separators"]] > 0).mean()),
+            float((own[:, _COL["code"]] >= 2).mean()),
         ]
     )
 
@@ -315,6 +363,7 @@ def context_features(
     cols.append(np.log1p(_short_runs(words <= SHORT_LINE_WORDS)))
     cols.append(_window_mean(own[:, _COL["words_log"]], 3))
     cols.append(_window_mean(own[:, _COL["vocab_mean"]], 3))
+    cols.append(_window_mean(own[:, _COL["code"]], 3))
     rule = code > 0
     near = np.zeros(n)
     for k in (-2, -1, 1, 2):

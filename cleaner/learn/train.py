@@ -34,7 +34,7 @@ from cleaner.learn.features import DOC_NAMES, FEATURE_NAMES, Vocabulary, context
 from cleaner.learn.labels import Label
 from cleaner.model import FORMAT
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 SECOND_VIEW_WEIGHT = 0.5
 KIND_TREES = 60
 PAGE_SOURCES = frozenset({"html_text"})  # sources that give the whole page as text
@@ -52,7 +52,9 @@ class TrainConfig:
     bagging_fraction: float = 0.8
     lambda_l2: float = 1.0
     threshold: float = 0.5  # page-like texts
-    extract_threshold: float = 0.8  # extractors' outputs
+    # Extractors' outputs: None leaves them to the rules (cross-validated, a threshold for them
+    # gained nothing on average and lost whole pages to misjudged kinds).
+    extract_threshold: float | None = None
     page_cap: float = 0.9
     extract_cap: float = 0.3
     page_like_at: float = 0.8
@@ -97,7 +99,7 @@ def doc_rows(doc: Doc, vocab: Vocabulary, out: Rows) -> None:
     for blocks, dropped, weight, page_like in views:
         codes = rule_codes(dropped)
         if any(not b.blank for b in blocks):
-            out.doc_x.append(doc_features(blocks, rows, codes))
+            out.doc_x.append(doc_features(blocks, rows))
             out.doc_y.append(page_like)
         indices, x = context_features(blocks, rows, codes, page_like)
         keep = [
