@@ -43,7 +43,8 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
         "time with numpy (`cleaner/model.py`). A second, small ensemble "
         f"({len(model['kind_trees']['roots'])} trees) decides whether a whole text looks like the page as "
         "text (menus and all) or like an extractor's output; the line trees take that as a feature. "
-        f"A text counts as page-like from a probability of {model['page_like_at']}; its lines are dropped at or "
+        "A text counts as page-like when the rules removed at least one of its lines and the kind trees give "
+        f"it a probability of at least {model['page_like_at']}; its lines are dropped at or "
         f"above probability {model['threshold']}, "
         + (
             "while an extractor's output is left to the rules (in cross-validation a threshold for extracts "
