@@ -478,10 +478,14 @@ def _clean_stdin(
         raise typer.BadParameter("with '-' the output goes to stdout", param_hint="'-o' / '--in-place'")
     console = _stderr()
     with _internal_errors(debug), _report_sink(report) as sink:
-        res = cio.process_stream(sys.stdin.buffer.read(), kind, options)
+        if kind is cio.Kind.JSONL:  # record by record: a pipeline's stream can be any length
+            writer = None if options.dry_run else sys.stdout.buffer
+            res = cio.process_jsonl_stream(sys.stdin.buffer, writer, options)
+        else:
+            res = cio.process_stream(sys.stdin.buffer.read(), kind, options)
         if res.output is not None and not options.dry_run:
             sys.stdout.buffer.write(res.output)
-            sys.stdout.buffer.flush()
+        sys.stdout.buffer.flush()
         _print_problems(console, res, debug)
         sink(_report_records(res))
     summary = Summary(dry_run=options.dry_run)

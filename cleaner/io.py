@@ -937,6 +937,22 @@ def process_stream(data: bytes, kind: Kind, options: Options, name: str = STDIN_
     return _guarded(res, work)
 
 
+def process_jsonl_stream(
+    reader: IO[bytes], writer: IO[bytes] | None, options: Options, name: str = STDIN_NAME
+) -> FileResult:
+    """Clean JSONL records from `reader` to `writer` (None: count only) one line at a time, so
+    that memory stays flat however long the stream (stdin in a pipeline). A record that cannot
+    be cleaned is reported on the result and the stream goes on, as for a file."""
+    res = FileResult(name)
+
+    def work() -> None:
+        peek = getattr(reader, "peek", None)
+        check_jsonl_head(peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if peek is not None else b"")
+        clean_jsonl(reader, writer, options, res)
+
+    return _guarded(res, work)
+
+
 def _ignore_sigint() -> None:
     """Workers ignore Ctrl-C: the parent stops handing out files and lets running writes finish."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -127,3 +127,50 @@ def test_manifest_reads_old_new_and_torn_lines(tmp_path: Path) -> None:
         tmp_path / "old.txt": cio.Finished("bb"),
         tmp_path / "bad.txt": cio.Finished("dd"),  # a stamp that is not two integers: hashed instead
     }
+
+
+def test_jsonl_stream_is_cleaned_record_by_record() -> None:
+    """stdin JSONL (`cleaner clean - --jsonl`) is read and written a record at a time: the first
+    cleaned record is out before the third is read, and the bytes equal the whole-buffer path."""
+    import io
+    import json
+
+    records = [
+        json.dumps({"id": i, "text": f"{P1}\n\nShare this article\n\nSign up for our newsletter"}).encode() + b"\n"
+        for i in range(5)
+    ] + [b"not json\n"]
+    read: list[int] = []
+    seen_at_first_write: list[int] = []
+
+    class Reader(io.RawIOBase):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            for rec in records:
+                read.append(1)
+                yield rec
+
+    class Writer(io.BytesIO):
+        def write(self, b):  # type: ignore[no-untyped-def]
+            if not seen_at_first_write:
+                seen_at_first_write.append(len(read))
+            return super().write(b)
+
+    options = cio.Options(config=CleanerConfig())
+    out = Writer()
+    res = cio.process_jsonl_stream(Reader(), out, options)  # type: ignore[arg-type]
+    assert seen_at_first_write == [1]
+    whole = cio.process_stream(b"".join(records), cio.Kind.JSONL, options)
+    assert out.getvalue() == whole.output
+    assert (res.error_count, res.bytes_in, res.bytes_out) == (whole.error_count, whole.bytes_in, whole.bytes_out)
+    assert b"Sign up for our newsletter" not in out.getvalue()
+
+
+def test_jsonl_stream_refuses_utf16_up_front() -> None:
+    import codecs
+    import io
+
+    res = cio.process_jsonl_stream(
+        io.BufferedReader(io.BytesIO(codecs.BOM_UTF16_LE + "{}".encode("utf-16-le"))),
+        None,
+        cio.Options(config=CleanerConfig()),
+    )
+    assert not res.ok and "UTF-16" in " ".join(res.errors)
