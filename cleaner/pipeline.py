@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import numpy as np
 
 from cleaner import sites
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
-from cleaner.learn.features import self_features
+from cleaner.learn.features import Vocabulary, self_features
 from cleaner.model import DocState, LineModel, decide
 from cleaner.model import load as load_model
 from cleaner.render import emitted, removals, render
@@ -21,6 +23,29 @@ Decisions = dict[int, Decision]
 SETTLE_ROUNDS = 4
 
 
+class LazyRows(Mapping[int, np.ndarray]):
+    """The model's per-line features of a document (`self_features`), computed on first use: a
+    text the rules removed nothing from counts as an extract, and the model never reads them."""
+
+    def __init__(self, blocks: list[Block], vocab: Vocabulary, cache: dict[str, np.ndarray] | None) -> None:
+        self._args = (blocks, vocab, cache)
+        self._rows: dict[int, np.ndarray] | None = None
+
+    def _get(self) -> dict[int, np.ndarray]:
+        if self._rows is None:
+            self._rows = self_features(*self._args)
+        return self._rows
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        return self._get()[index]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 def ruleset_for(config: CleanerConfig) -> RuleSet:
     return build_ruleset(config.rule_files, config.disabled, config.disabled_rules)
 
@@ -28,7 +53,7 @@ def ruleset_for(config: CleanerConfig) -> RuleSet:
 def _model_drops(
     model: LineModel,
     view: list[Block],
-    rows: dict[int, np.ndarray],
+    rows: Mapping[int, np.ndarray],
     dropped: Decisions,
     config: CleanerConfig,
     title: str | None,
@@ -122,7 +147,7 @@ def _decide(
             f"{config.model_max_lines:,}): cleaned by the rules alone",
         )
         model = None
-    rows = self_features(blocks, model.vocabulary, cache) if model is not None else {}
+    rows: Mapping[int, np.ndarray] = LazyRows(blocks, model.vocabulary, cache) if model is not None else {}
     # Lines a switched-off rule or category would have taken are the user's to keep: the model
     # must not take them under another name.
     protected: frozenset[int] = frozenset()
