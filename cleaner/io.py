@@ -695,13 +695,22 @@ def _hashing(lines: Iterable[bytes], res: FileResult) -> Iterator[bytes]:
     res.sha256 = digest.hexdigest()
 
 
-def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
+def open_jsonl(src: Path) -> io.BufferedReader:
+    """A JSONL file opened for reading line by line, refused up front when it is not UTF-8."""
     try:
-        fh = task.src.open("rb")
+        fh = src.open("rb")
     except OSError as exc:
         raise InputError(os_problem(exc)) from None
-    with fh:
+    try:
         check_jsonl_head(fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
+    except InputError:
+        fh.close()
+        raise
+    return fh
+
+
+def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
+    with open_jsonl(task.src) as fh:
         if task.dest is None or options.dry_run:
             clean_jsonl(_hashing(fh, res), None, options, res)
         else:
@@ -1139,12 +1148,7 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
         else:
             yield host_of_folder(task.src), decode(data)[0]
         return
-    try:
-        fh = task.src.open("rb")
-    except OSError as exc:
-        raise InputError(os_problem(exc)) from None
-    with fh:
-        check_jsonl_head(fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
+    with open_jsonl(task.src) as fh:
         for lineno, raw in enumerate(fh, 1):
             body = split_line(raw)[0]
             body = body[len(codecs.BOM_UTF8) :] if lineno == 1 and body.startswith(codecs.BOM_UTF8) else body
