@@ -1050,12 +1050,18 @@ def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tupl
     return docs, res
 
 
-def _explain_records(data: bytes, options: Options, res: FileResult) -> Iterator[Explained]:
-    for lineno, raw in enumerate(io.BytesIO(data), 1):
+def record_bodies(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(line number, record bytes) of the non-blank lines of a JSONL stream, without the line end
+    and without a UTF-8 BOM before the first record."""
+    for lineno, raw in enumerate(lines, 1):
         body = split_line(raw)[0]
         body = body[len(codecs.BOM_UTF8) :] if lineno == 1 and body.startswith(codecs.BOM_UTF8) else body
-        if not body.strip():
-            continue
+        if body.strip():
+            yield lineno, body
+
+
+def _explain_records(data: bytes, options: Options, res: FileResult) -> Iterator[Explained]:
+    for lineno, body in record_bodies(io.BytesIO(data)):
         try:
             record = parse_record(body)
             source, is_html = record_source(record, options)
@@ -1149,11 +1155,7 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
             yield host_of_folder(task.src), decode(data)[0]
         return
     with open_jsonl(task.src) as fh:
-        for lineno, raw in enumerate(fh, 1):
-            body = split_line(raw)[0]
-            body = body[len(codecs.BOM_UTF8) :] if lineno == 1 and body.startswith(codecs.BOM_UTF8) else body
-            if not body.strip():
-                continue
+        for lineno, body in record_bodies(fh):
             try:
                 record = parse_record(body)
             except InputError as exc:

@@ -9,7 +9,6 @@ vocabulary can be learned from any set of domains (cross-fitting) without re-rea
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,12 +21,11 @@ from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.learn.mine import domain_of
 from cleaner.pipeline import ruleset_for
 from cleaner.revise import DocView, revise
-from cleaner.segment import segment
+from cleaner.segment import WORD_RE, segment
 from cleaner.topic import stopwords
 from cleaner.types import Block, Decision
 
 SOURCES = ("trafilatura", "trafilatura_recall", "html_text")
-_TOKEN = re.compile(r"\w+")
 
 VOCAB_MIN_DOMAINS = 5  # a token seen on fewer web domains says more about a site than about boilerplate
 VOCAB_MIN_LINES = 10
@@ -79,9 +77,9 @@ def make_doc(page_id: str, domain: str, source: str, page_type: str, text: str, 
         label, _ = label_line(b.text, truth)
         labels[b.index] = label
         if label is Label.BOILERPLATE:
-            boiler.update(set(_TOKEN.findall(b.text.lower())))
+            boiler.update(set(WORD_RE.findall(b.text.lower())))
         elif label is Label.ARTICLE:
-            article.update(set(_TOKEN.findall(b.text.lower())))
+            article.update(set(WORD_RE.findall(b.text.lower())))
     view = [b for b in blocks if b.index not in first and labels.get(b.index) is not Label.BOILERPLATE]
     second = {i: d for i, d in revise(DocView(view, config), {}, rules).items() if d.dropped}
     return Doc(

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cleaner.segment import WORD_RE
 from cleaner.topic import content_words, stopwords
 from cleaner.types import Block, Category, Decision, Shape
 
-_TOKEN = re.compile(r"\w+")
 _URL = re.compile(r"https?://|www\.|\S@\S+\.\w|\.(?:com|org|net|html?)\b", re.IGNORECASE)
 _DATE = re.compile(
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b|\b\d+\s?(?:min|h|hrs?|hours?|days?|mins?)\b",
@@ -153,7 +153,7 @@ class Vocabulary:
 
     def stats(self, text: str) -> tuple[float, float, float, float, float]:
         """(mean, min, max, first token, share of tokens known) of the line's token log-odds."""
-        toks = _TOKEN.findall(_sample(text).lower())
+        toks = WORD_RE.findall(_sample(text).lower())
         if not toks:
             return 0.0, 0.0, 0.0, 0.0, 0.0
         get = self.log_odds.get
@@ -189,7 +189,7 @@ def local_features(block: Block, stop: frozenset[str]) -> list[float]:
     full = block.text.strip()
     n = len(full)
     text = _sample(full)
-    toks = _TOKEN.findall(text)
+    toks = WORD_RE.findall(text)
     words = len(toks)
     body = full.rstrip(_CLOSERS)
     last = body[-1:] if body else ""

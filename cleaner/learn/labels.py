@@ -15,12 +15,11 @@ line is compared with the human-reviewed main text of the page, using the WCXB m
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
-_WORD = re.compile(r"\w+")
+from cleaner.segment import WORD_RE
 
 CONTENT_MIN = 0.8
 BOILER_MAX = 0.2
@@ -35,7 +34,7 @@ class Label(IntEnum):
 
 
 def tokens(text: str) -> list[str]:
-    return [t.lower() for t in _WORD.findall(text)]
+    return [t.lower() for t in WORD_RE.findall(text)]
 
 
 def _grams(toks: Sequence[str], n: int) -> list[tuple[str, ...]]:
