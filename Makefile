@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck clean-out fuzz model model-check model-cv
+.PHONY: demo test lint typecheck clean-out fuzz model model-check model-cv html-model html-model-check html-model-cv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,18 @@ model-check: $(VENV)/.installed-dev
 
 model-cv: $(VENV)/.installed-dev
 	$(BIN)/python bench/cv_model.py $(DATA) --jobs 2 --out bench/results/cv_model.json
+
+## make html-model: retrain HTML mode's block model on wcxb-dev; html-model-check compares a fresh run
+## with the packaged file byte for byte; html-model-cv cross-validates it against trafilatura.
+html-model: $(VENV)/.installed-dev
+	$(BIN)/cleaner train-html --data $(DATA) --out cleaner/data/dom_model.json --jobs 2
+
+html-model-check: $(VENV)/.installed-dev
+	$(BIN)/cleaner train-html --data $(DATA) --out .cache/dom_model.check.json --jobs 2
+	cmp .cache/dom_model.check.json cleaner/data/dom_model.json && echo "html-model-check: identical"
+
+html-model-cv: $(VENV)/.installed-dev
+	$(BIN)/python bench/cv_dom.py $(DATA) --jobs 2 --work .cache/cv_dom --out bench/results/cv_dom.json
 
 clean-out:
 	rm -rf out

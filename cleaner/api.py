@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from cleaner.config import CleanerConfig, resolve
+from cleaner.html import TEXT_WORDS_MIN
 from cleaner.pipeline import run
 from cleaner.types import CleanResult
 
@@ -35,17 +36,33 @@ def clean_html(
     config: CleanerConfig | None = None,
     **overrides: Any,
 ) -> CleanResult:
-    """Extract the main text of an HTML page with trafilatura, then clean it.
+    """The main text of an HTML page, with every cut explained.
+
+    By default (`html_model="builtin"`) the page is parsed once and each of its text blocks is
+    decided by the block model (`cleaner.dommodel`) from the markup around it, its text, and
+    whether trafilatura's main text has it; the text rules then run over the blocks as in text
+    mode. The result's lines are the page's blocks (headings and list items on their own lines,
+    blank lines between paragraphs); `.removed` lists every block left out, with its rule
+    (`dom:<version>` for the model) and reason. With `html_model="off"`, trafilatura's main
+    text is cleaned as text instead.
 
     The page title is used to spot repeated headlines and is returned as `.title`, but it is
-    not part of `.text`. Comments are left out of the extraction (they are not the article).
-    Text the extraction lost (a page nested deeper than the HTML parser's limit, no main text
-    found on a page that has text) is named in `.warnings`: an empty `.text` is not always an
-    empty page.
+    not part of `.text`. Comments are left out of trafilatura's extraction. Text the parse lost
+    (a page nested deeper than the HTML parser's limit), or a page with text where nothing was
+    kept, is named in `.warnings`: an empty `.text` is not always an empty page. A page that
+    takes longer than `html_timeout` seconds raises `cleaner.html.HtmlTimeout` (an HtmlError).
     """
-    from cleaner.html import extract
+    from cleaner.dommodel import html_document
+    from cleaner.html import time_limit
 
     cfg = resolve(config, overrides)
-    page = extract(html, url=url)
-    result = run(page.text, cfg, title=page.title, url=page.url or url)
-    return dataclasses.replace(result, warnings=page.warnings + result.warnings)
+    with time_limit(cfg.html_timeout):
+        doc = html_document(html, url, cfg)
+        result = run(doc.text, cfg, title=doc.title, url=doc.url, given=doc.given)
+    warnings = doc.warnings + result.warnings
+    if doc.given is not None and not result.text and not doc.warnings and doc.page_words >= TEXT_WORDS_MIN:
+        warnings += (
+            f"no main text found, although the page has about {doc.page_words:,} words of text "
+            "(not an article? an index, a login wall): the output is empty",
+        )
+    return dataclasses.replace(result, warnings=warnings)

@@ -25,6 +25,7 @@ from cleaner import __version__
 from cleaner import io as cio
 from cleaner.api import clean as clean_text
 from cleaner.config import CleanerConfig, ConfigError
+from cleaner.dommodel import load as load_dom_model
 from cleaner.model import ModelError
 from cleaner.model import load as load_model
 from cleaner.rules import RuleError
@@ -32,7 +33,7 @@ from cleaner.sites import MIN_DOCS, MIN_SHARE
 from cleaner.types import Category
 
 POLICY = (
-    "Inputs: .txt and .md are text, .html/.htm are pages (main text extracted first), .jsonl holds "
+    "Inputs: .txt and .md are text, .html/.htm are pages (decided block by block, see --html-model), .jsonl holds "
     "one JSON record per line. Inside folders other files are skipped (or choose with --glob); a "
     "file named on the command line is read as text whatever its extension.\n\n"
     "Encoding: UTF-8 (a BOM is fine) or UTF-16 with a BOM; output keeps the input's encoding and "
@@ -101,6 +102,16 @@ ModelOpt = Annotated[
         "leaves extractors' output to the rules), 'off' (rules only), or a file from `cleaner train`.",
     ),
 ]
+HtmlModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--html-model",
+        metavar="FILE|builtin|off",
+        help="HTML input's block model: 'builtin' (default: each block of the page decided from its markup, its "
+        "text and trafilatura's choice), 'off' (trafilatura's main text, cleaned as text), or a file from "
+        "`cleaner train-html`.",
+    ),
+]
 SitesOpt = Annotated[
     Path | None,
     typer.Option(
@@ -138,6 +149,7 @@ def build_config(
     rules: list[Path] | None,
     model: str | None = None,
     sites: Path | None = None,
+    html_model: str | None = None,
 ) -> CleanerConfig:
     """The run's settings: the --config file, then --disable, --rules and --model on top.
 
@@ -151,6 +163,8 @@ def build_config(
     cfg = cfg.replace(disabled=cfg.disabled | set(disable or ()), rule_files=cfg.rule_files + tuple(rules or ()))
     if model is not None:
         cfg = cfg.replace(model=model)
+    if html_model is not None:
+        cfg = cfg.replace(html_model=html_model)
     if sites is not None:
         try:
             cfg = cfg.replace(sites=sites)  # loaded (and checked) here, once
@@ -160,6 +174,10 @@ def build_config(
         load_model(cfg.model)
     except ModelError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--model'") from None
+    try:
+        load_dom_model(cfg.html_model)
+    except ModelError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--html-model'") from None
     try:
         clean_text("", cfg)
     except (RuleError, ConfigError) as exc:
@@ -326,6 +344,7 @@ def clean(
     disable: DisableOpt = None,
     rules: RulesOpt = None,
     model: ModelOpt = None,
+    html_model: HtmlModelOpt = None,
     sites: SitesOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Clean every input again, even those the OUTDIR manifest lists as done.")
@@ -341,7 +360,7 @@ def clean(
     if removals_field is not None and removals_field == field_name:
         raise typer.BadParameter("must differ from --field", param_hint="'--removals-field'")
     options = cio.Options(
-        config=build_config(config, disable, rules, model, sites),
+        config=build_config(config, disable, rules, model, sites, html_model),
         field=field_name,
         removals_field=removals_field,
         html_field=html_field,
@@ -517,7 +536,7 @@ STYLE = {cio.Mark.KEPT: "", cio.Mark.REMOVED: "red", cio.Mark.RESTORED: "cyan"}
 
 @app.command(
     epilog="Gutter: '  ' kept, '- ' removed, '~ ' kept by the over-removal guard. The first line of each "
-    "removed block ends with '  # category: reason \\[rule id]'. HTML shows the extracted text."
+    "removed block ends with '  # category: reason \\[rule id]'. HTML shows the page's text blocks."
 )
 def explain(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The file to explain, or '-' for stdin.")],
@@ -530,12 +549,15 @@ def explain(
     disable: DisableOpt = None,
     rules: RulesOpt = None,
     model: ModelOpt = None,
+    html_model: HtmlModelOpt = None,
     sites: SitesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Show a file's lines with the removed ones marked, and why each went."""
     options = cio.Options(
-        config=build_config(config, disable, rules, model, sites), field=field_name, html_field=html_field
+        config=build_config(config, disable, rules, model, sites, html_model),
+        field=field_name,
+        html_field=html_field,
     )
     if file == "-":
         name, kind, data = cio.STDIN_NAME, _stdin_kind(jsonl, html), sys.stdin.buffer.read()
@@ -579,7 +601,7 @@ def _print_explained(docs: list[cio.Explained]) -> None:
     "learn-sites",
     epilog="Hosts: a JSONL record's is the host of its url field (records without one are left out); a text or "
     "HTML file's is the name of the folder holding it (one folder per site, e.g. pages/example.com/a.html). HTML "
-    "is counted on its extracted text, as `clean` sees it. `cleaner clean --sites FILE` applies the result.",
+    "is counted on its text blocks, as `clean` sees them. `cleaner clean --sites FILE` applies the result.",
 )
 def learn_sites_command(
     paths: Annotated[list[str], typer.Argument(metavar="INPUT", help="Files and folders (.txt, .md, .html, .jsonl).")],

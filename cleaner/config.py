@@ -59,6 +59,13 @@ class CleanerConfig:
             site's pages. None (the default): no site templates.
         site_host: the host whose template applies when the document's url names none (the CLI
             sets it per file from the folder's name); a url's host always takes precedence.
+        html_model: HTML mode's block model (`cleaner.dommodel`): "builtin" (the default: the
+            page's DOM blocks are decided by the model, trafilatura's main text is one of its
+            signals), "off" (trafilatura's main text, cleaned as text), or a model file's path.
+        html_threshold: override the block model's decision threshold; None keeps the file's.
+        html_timeout: seconds one page may take in `clean_html` before it fails with HtmlTimeout
+            (the CLI reports the file and goes on); None: no limit. Enforced in a process's main
+            thread (the CLI's workers); in other threads there is no limit.
     """
 
     disabled: frozenset[Category] = frozenset()
@@ -78,6 +85,9 @@ class CleanerConfig:
     model_max_lines: int = 50_000
     sites: SiteRules | None = None
     site_host: str | None = None
+    html_model: str = "builtin"
+    html_threshold: float | None = None
+    html_timeout: float | None = 120.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "disabled", frozenset(_categories(self.disabled)))
@@ -89,8 +99,13 @@ class CleanerConfig:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"{name} must be within 0..1, got {getattr(self, name)}")
         object.__setattr__(self, "model", str(self.model))
-        if self.model_threshold is not None and not 0.0 < self.model_threshold < 1.0:
-            raise ConfigError(f"model_threshold must lie strictly between 0 and 1, got {self.model_threshold}")
+        object.__setattr__(self, "html_model", str(self.html_model))
+        for name in ("model_threshold", "html_threshold"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 < value < 1.0:
+                raise ConfigError(f"{name} must lie strictly between 0 and 1, got {value}")
+        if self.html_timeout is not None and not self.html_timeout > 0:
+            raise ConfigError(f"html_timeout must be a positive number of seconds or None, got {self.html_timeout}")
         if self.max_passes < 1:
             raise ConfigError(f"max_passes must be at least 1, got {self.max_passes}")
         if self.sites is not None or self.site_host is not None:
@@ -132,8 +147,9 @@ class CleanerConfig:
             data["rule_files"] = tuple(path.parent / p for p in data["rule_files"])
         if isinstance(data.get("sites"), str):
             data["sites"] = path.parent / data["sites"]
-        if data.get("model") not in (None, "builtin", "off"):
-            data["model"] = str(path.parent / data["model"])
+        for key in ("model", "html_model"):
+            if data.get(key) not in (None, "builtin", "off"):
+                data[key] = str(path.parent / data[key])
         try:
             return cls().replace(**data)
         except (ConfigError, TypeError, ValueError) as exc:

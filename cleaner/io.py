@@ -46,6 +46,7 @@ from typing import IO, Any
 
 from cleaner.api import clean, clean_html
 from cleaner.config import CleanerConfig
+from cleaner.pipeline import run
 from cleaner.records import RecordCleaner
 from cleaner.types import Category, CleanResult
 
@@ -548,8 +549,14 @@ def _clean_text(data: bytes, options: Options, res: FileResult) -> bytes:
 
 def clean_page(page: str | bytes, config: CleanerConfig | None, url: str | None = None) -> CleanResult:
     """`cleaner.clean_html` (its result carries the extraction's warnings, for the CLI to show),
-    under the name every CLI path uses and tests replace."""
-    return clean_html(page, url=url, config=config)
+    under the name every CLI path uses and tests replace. A page that cannot be processed (too
+    slow: html_timeout) is the input's problem, reported with its name."""
+    from cleaner.html import HtmlError
+
+    try:
+        return clean_html(page, url=url, config=config)
+    except HtmlError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _clean_html(data: bytes, options: Options, res: FileResult) -> bytes:
@@ -1015,17 +1022,18 @@ class Explained:
 
 
 def _explain_one(source: str | bytes, is_html: bool, options: Options, title: str | None, url: str | None) -> Explained:
-    """Clean one document, keeping the input text (for HTML: the extracted text, as clean_html sees it)."""
+    """Clean one document, keeping the input text (for HTML: the page's text as clean_html sees it)."""
     warnings: tuple[str, ...] = ()
+    given = None
     if is_html:
-        from cleaner.html import extract
+        from cleaner.dommodel import html_document
 
-        page = extract(source, url=url)
-        text, title, url, warnings = page.text, page.title, page.url or url, page.warnings
+        doc = html_document(source, url, options.config)
+        text, title, url, warnings, given = doc.text, doc.title, doc.url, doc.warnings, doc.given
     else:
         assert isinstance(source, str)
         text = source
-    result = clean(text, options.config, title=title, url=url)
+    result = run(text, options.config, title=title, url=url, given=given)
     return Explained(None, text, dataclasses.replace(result, warnings=warnings) if warnings else result)
 
 
@@ -1148,9 +1156,11 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
     if task.kind is not Kind.JSONL:
         data = read_bytes(task.src)
         if task.kind is Kind.HTML:
-            from cleaner.html import extract
+            from cleaner.dommodel import page_text
+            from cleaner.html import prepare
 
-            yield host_of_folder(task.src), extract(html_source(data)).text
+            # The page's blocks, as clean_html (with its default block model) hands them to the rules.
+            yield host_of_folder(task.src), page_text(prepare(html_source(data)).items)[0]
         else:
             yield host_of_folder(task.src), decode(data)[0]
         return

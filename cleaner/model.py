@@ -137,6 +137,15 @@ class Trees:
             out[start : start + len(part)] = self._value[leaves].sum(axis=1) + self.base  # type: ignore[attr-defined]
         return out
 
+    def raw_and_contributions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`raw(x)` and `contributions(x)` from one walk of the trees."""
+        raw = np.zeros(len(x))
+        out = np.zeros((len(x), self.width))
+        for start in range(0, len(x), CHUNK):
+            leaves = self._walk(x[start : start + CHUNK], out[start : start + CHUNK])
+            raw[start : start + len(leaves)] = self._value[leaves].sum(axis=1) + self.base  # type: ignore[attr-defined]
+        return raw, out
+
     def score(self, x: np.ndarray) -> np.ndarray:
         """The probability of the positive class for each row of `x`."""
         p: np.ndarray = 1.0 / (1.0 + np.exp(-self.raw(x)))

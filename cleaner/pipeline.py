@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 
 import numpy as np
@@ -66,13 +67,24 @@ def _model_drops(
     return {i: d for i, d in found.items() if d.category is not None and config.enabled(d.category)}
 
 
-def run(text: str, config: CleanerConfig, title: str | None = None, url: str | None = None) -> CleanResult:
+def run(
+    text: str,
+    config: CleanerConfig,
+    title: str | None = None,
+    url: str | None = None,
+    given: Decisions | None = None,
+) -> CleanResult:
+    """Clean `text`. `given`: drops decided before the text rules (HTML mode's block model,
+    `cleaner.dommodel`), kept like phrase-rule drops; with them the line model stays out of the
+    first pass (the block model read the same text features and the markup besides), and the
+    output is cleaned again as text until nothing changes, so `clean` of it changes nothing."""
     blocks = segment(text)
     config = sites.for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
-    final, decisions, restored, warnings = _decide(blocks, config, title, rows)
+    first = config if given is None else dataclasses.replace(config, model="off")
+    final, decisions, restored, warnings = _decide(blocks, first, title, rows, given or {})
     model = load_model(config.model)
-    if model is not None and not warnings and _unsettled(model, config, restored):
+    if given is not None or (model is not None and not warnings and _unsettled(model, config, restored)):
         final, restored = _settle(blocks, final, decisions, restored, config, title, rows)
     by_index = {b.index: b for b in blocks}
     return CleanResult(
@@ -125,14 +137,19 @@ def _settle(
 
 
 def _decide(
-    blocks: list[Block], config: CleanerConfig, title: str | None, cache: dict[str, np.ndarray] | None = None
+    blocks: list[Block],
+    config: CleanerConfig,
+    title: str | None,
+    cache: dict[str, np.ndarray] | None = None,
+    given: Decisions | None = None,
 ) -> tuple[Decisions, Decisions, list[int], tuple[str, ...]]:
     """One cleaning of `blocks`: (final decisions, decisions before the guard, the indices the
-    guard restored, warnings). `cache`: the model's line features by line text (self_features)."""
+    guard restored, warnings). `cache`: the model's line features by line text (self_features);
+    `given`: drops made before this (see `run`)."""
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
     decisions: dict[int, Decision] = annotate(blocks, rules)
-    decisions = {**sites.template_drops(blocks, config), **decisions}  # site templates: context-free too
+    decisions = {**sites.template_drops(blocks, config), **(given or {}), **decisions}  # context-free too
     visible = [b for b in blocks if b.index not in decisions]
     annotations = dict(decisions)
     # Context passes until a pass over exactly what a second `clean` would see (the surviving

@@ -171,6 +171,7 @@ class RuleSet:
         self._gated_max_words = max((r.max_words for rs in owners.values() for r in rs), default=0)
         self._anchored = _Anchored(ungated)
         self.ungated_ids: tuple[str, ...] = tuple(r.id for r in ungated)
+        self._memo: dict[tuple[str, int], Rule | None] = {}
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -179,7 +180,23 @@ class RuleSet:
         """The best rule for a normalised line, or None.
 
         Best = highest priority, then the scope covering more of the line, then file order.
+        Remembered per line (a pure function of it): a cleaning's later passes, a page's repeated
+        menu lines and a site's template lines are matched once. Short lines only, and at most
+        MEMO_SIZE of them: memory stays bounded on any stream.
         """
+        if len(norm) > MEMO_CHARS:
+            return self._match(norm, words)
+        key = (norm, words)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        found = self._match(norm, words)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = found
+        return found
+
+    def _match(self, norm: str, words: int) -> Rule | None:
         best = self._anchored.match(norm, words, None)
         if self._gate is None or self._find is None or words > self._gated_max_words:
             return best
@@ -190,6 +207,10 @@ class RuleSet:
                 if (best is None or _rank(rule) > _rank(best)) and rule.matches(norm, words):
                     best = rule
         return best
+
+
+MEMO_SIZE = 50_000
+MEMO_CHARS = 300
 
 
 # -- literal analysis --------------------------------------------------------------------------

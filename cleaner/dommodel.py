@@ -1,0 +1,631 @@
+"""The block model of HTML mode: which of a page's DOM blocks are its main text.
+
+A page is parsed once (`cleaner.dom`); each block gets the markup's evidence, trafilatura's vote
+(is the block inside trafilatura's main text?), the learned line model's text features and the
+phrase rules' verdict, plus the same evidence of its neighbours. A tree ensemble trained on
+wcxb-dev (`cleaner.learn.domtrain`) turns that into a probability that the block is boilerplate;
+blocks at or above the model's threshold are dropped, each with the signals that weighed most.
+
+The model file shares the line model's tree format (`cleaner.model.Trees`); its format name is
+`cleaner-dom-model/1`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from cleaner import dom
+from cleaner.annotate import annotate
+from cleaner.config import CleanerConfig
+from cleaner.html import Prepared
+from cleaner.learn.features import CATEGORY_CODE, LOCAL_NAMES, local_features
+from cleaner.model import ModelError, Trees
+from cleaner.pipeline import ruleset_for
+from cleaner.rules import build_ruleset
+from cleaner.topic import stopwords
+from cleaner.types import Action, Block, Category, Decision, Stage, Strength
+
+FORMAT = "cleaner-dom-model/1"
+BUILTIN_FILE = "dom_model.json"
+
+BLOCK_NAMES: tuple[str, ...] = (
+    "tag",
+    "depth",
+    "depth_rel",
+    "link_density",
+    "links",
+    "email_form",
+    "pos_rel",
+    "chars_before_rel",
+    "traf_in",
+    "traf_share",
+    "comment_in",
+    "title_sim",
+    "rule",
+    *(f"in_{c}" for c in dom.CONTAINERS),
+    *(f"fam_{f}" for f in dom.FAMILY_NAMES),
+    *(f"own_{f}" for f in dom.FAMILY_NAMES),
+    *LOCAL_NAMES,
+)
+# What a page's URL says of its kind: words in its path or host. An article's comments are not its
+# main text; a forum thread's replies are.
+URL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"(?:^|[/._?=&-])(?:{words})(?:$|[/._?=&-])", re.IGNORECASE))
+    for kind, words in (
+        ("forum", r"forums?|threads?|topics?|t|community|discuss|discussions?|questions?|answers|boards?|r|comments"),
+        ("product", r"products?|p|dp|item|shop|store|buy|sku"),
+        ("docs", r"docs?|documentation|api|reference|manual|guide|wiki|learn|tutorials?"),
+        ("listing", r"category|categories|tags?|search|list|archive|collections?|page"),
+        ("article", r"news|article|articles|blog|story|stories|post|posts|\d{4}"),
+    )
+)
+_NEIGHBOUR = (
+    "traf_in",
+    "traf_share",
+    "comment_in",
+    "link_density",
+    "words_log",
+    "stopwords",
+    "end_sentence",
+    "tag",
+    "rule",
+)
+_WINDOWS = ("traf_in", "comment_in", "link_density", "words_log", "stopwords")
+CONTEXT_NAMES: tuple[str, ...] = (
+    *(f"prev_{n}" for n in _NEIGHBOUR),
+    *(f"next_{n}" for n in _NEIGHBOUR),
+    *(f"win3_{n}" for n in _WINDOWS),
+    *(f"win10_{n}" for n in _WINDOWS),
+    "traf_run_before",
+    "traf_run_after",
+    "same_tag_run",
+    "sig_count_log",
+    "sig_traf_share",
+    "sig_words_log",
+    "text_repeats",
+    *(f"anc{k}_{n}" for k in range(1, dom.ANCESTOR_LEVELS + 1) for n in ("traf", "blocks_log", "links", "words_log")),
+    "page_blocks_log",
+    "page_traf_share",
+    "page_traf_lines_log",
+    "page_comment_share",
+    *(f"url_{k}" for k, _ in URL_KINDS),
+    "url_depth",
+)
+FEATURE_NAMES = BLOCK_NAMES + CONTEXT_NAMES
+_COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+def _title_sim(text: str, title_words: frozenset[str]) -> float:
+    if not title_words:
+        return 0.0
+    words = set(dom._WORDS.findall(text.lower()))
+    if not words:
+        return 0.0
+    return len(words & title_words) / len(words | title_words)
+
+
+def _window(col: np.ndarray, radius: int) -> np.ndarray:
+    """The mean of `col` over the 2 * radius + 1 rows around each row (fewer at the edges)."""
+    n = len(col)
+    csum = np.concatenate([[0.0], np.cumsum(col)])
+    idx = np.arange(n)
+    lo = np.maximum(idx - radius, 0)
+    hi = np.minimum(idx + radius + 1, n)
+    out: np.ndarray = (csum[hi] - csum[lo]) / (hi - lo)
+    return out
+
+
+def _shift(col: np.ndarray, k: int, fill: float) -> np.ndarray:
+    out = np.full_like(col, fill)
+    if k > 0:
+        out[k:] = col[:-k]
+    else:
+        out[:k] = col[-k:]
+    return out
+
+
+def _runs(flag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, how many rows in a row just before it / just after it have `flag` set."""
+    n = len(flag)
+    before = np.zeros(n)
+    after = np.zeros(n)
+    run = 0.0
+    for i in range(n):
+        before[i] = run
+        run = run + 1.0 if flag[i] else 0.0
+    run = 0.0
+    for i in range(n - 1, -1, -1):
+        after[i] = run
+        run = run + 1.0 if flag[i] else 0.0
+    return before, after
+
+
+def features(
+    items: Sequence[dom.DomBlock],
+    lines: Sequence[Block],
+    traf: dom.TrafVote,
+    rules: Mapping[int, Decision],
+    title: str | None,
+    comments: dom.TrafVote | None = None,
+    url: str | None = None,
+) -> np.ndarray:
+    """The FEATURE_NAMES matrix of a page: one row per DOM block (`lines[i]` is block i's text
+    as a Block; `rules` the phrase rules' decisions by block index)."""
+    n = len(items)
+    x = np.zeros((n, len(FEATURE_NAMES)))
+    if n == 0:
+        return x
+    stop = stopwords()
+    title_words = frozenset(dom._WORDS.findall(title.lower())) if title else frozenset()
+    max_depth = max(b.depth for b in items) or 1
+    lengths = np.array([len(b.text) for b in items], dtype=np.float64)
+    before = np.concatenate([[0.0], np.cumsum(lengths)[:-1]]) / max(1.0, float(lengths.sum()))
+    width_c = len(dom.CONTAINERS)
+    width_f = len(dom.FAMILY_NAMES)
+    c0 = _COL["in_nav"]
+    f0 = _COL["fam_newsletter"]
+    o0 = _COL["own_newsletter"]
+    l0 = _COL[LOCAL_NAMES[0]]
+    seen_local: dict[str, list[float]] = {}  # a page repeats its menu lines
+    for i, (b, line) in enumerate(zip(items, lines, strict=True)):
+        row = x[i]
+        chars = len(b.text)
+        flat = dom.norm(b.text)
+        traf_in, traf_share = traf.vote(b.text, flat)
+        decision = rules.get(i)
+        dropped = decision is not None and decision.dropped and decision.category is not None
+        row[: _COL["rule"] + 1] = (
+            dom.TAG_CODE.get(b.tag, 0.0),
+            b.depth,
+            b.depth / max_depth,
+            min(1.0, b.link_chars / chars) if chars else 0.0,
+            b.links,
+            float(b.email_form),
+            i / n,
+            before[i],
+            traf_in,
+            traf_share,
+            comments.vote(b.text, flat)[0] if comments is not None else 0.0,
+            _title_sim(b.text, title_words),
+            CATEGORY_CODE[decision.category] if dropped and decision is not None and decision.category else 0.0,
+        )
+        local = seen_local.get(line.text)
+        if local is None:
+            local = seen_local[line.text] = local_features(line, stop)
+        row[l0 : l0 + len(LOCAL_NAMES)] = local
+    for start, width, bits in (
+        (c0, width_c, [b.containers for b in items]),
+        (f0, width_f, [b.families for b in items]),
+        (o0, width_f, [b.own_families for b in items]),
+    ):
+        x[:, start : start + width] = (np.array(bits, dtype=np.int64)[:, None] >> np.arange(width)) & 1
+    for name in _NEIGHBOUR:
+        col = x[:, _COL[name]]
+        x[:, _COL[f"prev_{name}"]] = _shift(col, 1, -1.0)
+        x[:, _COL[f"next_{name}"]] = _shift(col, -1, -1.0)
+    for name in _WINDOWS:
+        col = x[:, _COL[name]]
+        x[:, _COL[f"win3_{name}"]] = _window(col, 3)
+        x[:, _COL[f"win10_{name}"]] = _window(col, 10)
+    traf_col = x[:, _COL["traf_in"]]
+    x[:, _COL["traf_run_before"]], x[:, _COL["traf_run_after"]] = _runs(traf_col > 0)
+    tags = x[:, _COL["tag"]]
+    same = (tags == _shift(tags, 1, -1.0)) | (tags == _shift(tags, -1, -1.0))
+    x[:, _COL["same_tag_run"]] = same
+    # Repeated structures (teaser lists, menus, comment threads): blocks whose holding element
+    # has the same tag, depth and class.
+    sigs = np.array([b.signature for b in items], dtype=np.int64)
+    _, inverse, counts = np.unique(sigs, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    x[:, _COL["sig_count_log"]] = np.log1p(counts[inverse])
+    x[:, _COL["sig_traf_share"]] = np.bincount(inverse, traf_col)[inverse] / counts[inverse]
+    words = x[:, _COL["words_log"]]
+    x[:, _COL["sig_words_log"]] = np.bincount(inverse, words)[inverse] / counts[inverse]
+    # The elements around the block: how much of what they hold trafilatura took, how much text
+    # and how many links they hold (the main content's container, a menu, a sidebar).
+    link = x[:, _COL["link_density"]]
+    plain = np.expm1(words)
+    for k in range(1, dom.ANCESTOR_LEVELS + 1):
+        ids = np.array([b.ancestors[k - 1] if len(b.ancestors) >= k else -1 - i for i, b in enumerate(items)])
+        inv = np.unique(ids, return_inverse=True)[1].reshape(-1)
+        cnt = np.bincount(inv)[inv]
+        x[:, _COL[f"anc{k}_traf"]] = np.bincount(inv, traf_col)[inv] / cnt
+        x[:, _COL[f"anc{k}_blocks_log"]] = np.log1p(cnt)
+        x[:, _COL[f"anc{k}_links"]] = np.bincount(inv, link)[inv] / cnt
+        x[:, _COL[f"anc{k}_words_log"]] = np.log1p(np.bincount(inv, plain)[inv])
+    seen: dict[str, int] = {}
+    for b in items:
+        seen[b.text] = seen.get(b.text, 0) + 1
+    x[:, _COL["text_repeats"]] = [seen[b.text] - 1 for b in items]
+    x[:, _COL["page_blocks_log"]] = math.log1p(n)
+    x[:, _COL["page_traf_share"]] = float(traf_col.mean())
+    x[:, _COL["page_traf_lines_log"]] = math.log1p(traf.lines)
+    x[:, _COL["page_comment_share"]] = float(x[:, _COL["comment_in"]].mean())
+    if url:
+        parts = urlsplit(url)
+        where = f"{parts.hostname or ''}{parts.path}"
+        for kind, pattern in URL_KINDS:
+            x[:, _COL[f"url_{kind}"]] = float(pattern.search(where) is not None)
+        x[:, _COL["url_depth"]] = len([s for s in parts.path.split("/") if s])
+    return x
+
+
+# The second stage reads the first stage's probability of each block and of the blocks around it
+# (a block among boilerplate is more likely boilerplate), next to every first-stage feature.
+STACK_NAMES: tuple[str, ...] = (
+    "p1",
+    "prev_p1",
+    "next_p1",
+    "win3_p1",
+    "win10_p1",
+    "sig_p1",
+    "page_p1_mean",
+    "page_kept_words_share",
+    "kept_run_before",
+    "kept_run_after",
+)
+STACKED_NAMES = FEATURE_NAMES + STACK_NAMES
+
+
+def groups(items: Sequence[dom.DomBlock]) -> np.ndarray:
+    """Each block's repeated-structure group (blocks whose holding elements share a signature)."""
+    sigs = np.array([b.signature for b in items], dtype=np.int64)
+    return np.unique(sigs, return_inverse=True)[1].reshape(-1) if len(sigs) else np.zeros(0, dtype=np.int64)
+
+
+def stacked(x: np.ndarray, p1: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """`x` with the STACK_NAMES columns for first-stage probabilities `p1`."""
+    n = len(p1)
+    extra = np.zeros((n, len(STACK_NAMES)))
+    if n:
+        words = np.expm1(x[:, _COL["words_log"]])
+        kept = p1 < 0.5
+        counts = np.bincount(group)
+        extra[:, 0] = p1
+        extra[:, 1] = _shift(p1, 1, -1.0)
+        extra[:, 2] = _shift(p1, -1, -1.0)
+        extra[:, 3] = _window(p1, 3)
+        extra[:, 4] = _window(p1, 10)
+        extra[:, 5] = np.bincount(group, p1)[group] / counts[group]
+        extra[:, 6] = p1.mean()
+        total = words.sum()
+        extra[:, 7] = words[kept].sum() / total if total else 0.0
+        extra[:, 8], extra[:, 9] = _runs(kept)
+    return np.hstack([x, extra])
+
+
+@dataclass(frozen=True, eq=False)
+class DomModel:
+    """A loaded block model: first-stage trees over FEATURE_NAMES, optional second-stage trees
+    over STACKED_NAMES, and the drop threshold."""
+
+    trees: Trees
+    stack: Trees | None
+    threshold: float
+    version: str
+    card: Mapping[str, object]
+    decision: str = "expected_f1"  # or "threshold" (see `decide`)
+    floor: float = 0.0  # with expected_f1: never drop a block scored under this
+
+    @property
+    def rule_id(self) -> str:
+        return f"dom:{self.version}"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return STACKED_NAMES if self.stack is not None else FEATURE_NAMES
+
+    def inputs(self, x: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """The rows the deciding trees read (first-stage rows, stacked when there is a second stage)."""
+        if self.stack is None:
+            return x
+        return stacked(x, _sigmoid(self.trees.raw(x)) if len(x) else np.zeros(0), group)
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """Probability of boilerplate for each of `inputs` rows."""
+        if len(rows) == 0:
+            return np.zeros(0)
+        return _sigmoid((self.stack or self.trees).raw(rows))
+
+    def contributions(self, rows: np.ndarray) -> np.ndarray:
+        """Each feature's share of each row's score (Saabas), rows x features."""
+        return (self.stack or self.trees).contributions(rows)
+
+    def scores_and_contributions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`scores(rows)` and `contributions(rows)` from one walk of the deciding trees."""
+        trees = self.stack or self.trees
+        if len(rows) == 0:
+            return np.zeros(0), np.zeros((0, trees.width))
+        raw, contrib = trees.raw_and_contributions(rows)
+        return _sigmoid(raw), contrib
+
+
+def _sigmoid(raw: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
+    return out
+
+
+def from_dict(data: Mapping[str, object], source: str) -> DomModel:
+    if data.get("format") != FORMAT:
+        raise ModelError(f"{source}: not a cleaner DOM model (format {data.get('format')!r}, expected {FORMAT!r})")
+    names = data.get("features")
+    if names != list(FEATURE_NAMES):
+        raise ModelError(f"{source}: the model's features do not match this version of cleaner (retrain it)")
+    trees = data.get("trees")
+    if not isinstance(trees, Mapping):
+        raise ModelError(f"{source}: malformed model file (no trees)")
+    threshold = data.get("threshold")
+    if not isinstance(threshold, int | float) or not 0.0 < float(threshold) < 1.0:
+        raise ModelError(f"{source}: malformed model file (threshold must be in (0, 1))")
+    card = data.get("card")
+    decision = data.get("decision", "threshold")
+    if decision not in ("threshold", "expected_f1"):
+        raise ModelError(f"{source}: malformed model file (decision {decision!r})")
+    floor = data.get("floor", 0.0)
+    if not isinstance(floor, int | float) or not 0.0 <= float(floor) < 1.0:
+        raise ModelError(f"{source}: malformed model file (floor must be in [0, 1))")
+    stack = data.get("stack")
+    if stack is not None and not isinstance(stack, Mapping):
+        raise ModelError(f"{source}: malformed model file (stack)")
+    return DomModel(
+        Trees.of(trees, len(FEATURE_NAMES), source, "trees"),
+        None if stack is None else Trees.of(stack, len(STACKED_NAMES), source, "stack"),
+        float(threshold),
+        str(data.get("version", "?")),
+        card if isinstance(card, Mapping) else {},
+        str(decision),
+        float(floor),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def load(spec: str) -> DomModel | None:
+    """The model named by `spec`: "builtin", "off" (None) or a file path."""
+    if spec == "off":
+        return None
+    if spec == "builtin":
+        source = f"cleaner/data/{BUILTIN_FILE}"
+        text = resources.files("cleaner.data").joinpath(BUILTIN_FILE).read_text(encoding="utf-8")
+    else:
+        source = spec
+        try:
+            text = Path(spec).read_text(encoding="utf-8")
+        except OSError as err:
+            raise ModelError(f"{spec}: cannot read the DOM model file ({err.strerror or err})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ModelError(f"{source}: not JSON ({err.msg}, line {err.lineno})") from None
+    if not isinstance(data, Mapping):
+        raise ModelError(f"{source}: malformed model file (not an object)")
+    return from_dict(data, source)
+
+
+# What each family of markup evidence means for the category of a dropped block.
+_FAMILY_CATEGORY: tuple[tuple[str, Category], ...] = (
+    ("paywall", Category.PAYWALL),
+    ("newsletter", Category.NEWSLETTER),
+    ("related", Category.RELATED),
+    ("share", Category.PROMO),
+    ("promo", Category.PROMO),
+    ("login", Category.PROMO),
+    ("caption", Category.CAPTION),
+    ("cookie", Category.LEGAL),
+    ("footer", Category.LEGAL),
+)
+_FAMILY_BIT = {name: 1 << i for i, name in enumerate(dom.FAMILY_NAMES)}
+
+
+def category_of(block: dom.DomBlock, title_sim: float) -> Category:
+    """The category of a dropped block, from the markup around it (its own element first)."""
+    if title_sim >= 0.8:
+        return Category.DUPLICATE_HEADLINE
+    for bits in (block.own_families, block.families):
+        for name, category in _FAMILY_CATEGORY:
+            if bits & _FAMILY_BIT[name]:
+                return category
+    if block.containers & (1 << dom.CONTAINERS.index("figure")):
+        return Category.CAPTION
+    if block.containers & (1 << dom.CONTAINERS.index("footer")):
+        return Category.LEGAL
+    return Category.NAVIGATION
+
+
+# Plain words for the block features in an explanation; the text features use the line model's.
+DOM_SIGNALS: dict[str, str] = {
+    "tag": "its element",
+    "depth": "its depth in the page",
+    "depth_rel": "its depth in the page",
+    "link_density": "its share of link text",
+    "links": "its links",
+    "email_form": "a sign-up form",
+    "pos_rel": "its place on the page",
+    "chars_before_rel": "its place on the page",
+    "traf_in": "trafilatura left it out",
+    "traf_share": "trafilatura left it out",
+    "comment_in": "trafilatura took it for a comment",
+    "title_sim": "it repeats the title",
+    "rule": "a phrase rule",
+    "sig_count_log": "a repeated structure",
+    "sig_traf_share": "a repeated structure trafilatura left out",
+    "sig_words_log": "a repeated structure",
+    "text_repeats": "its text appears again on the page",
+}
+
+
+@functools.lru_cache(maxsize=1024)
+def signal_words(name: str) -> str:
+    from cleaner.model import SIGNALS
+
+    if name in DOM_SIGNALS:
+        return DOM_SIGNALS[name]
+    for prefix, what in (("in_", "inside <{}>"), ("fam_", "markup named {}"), ("own_", "markup named {}")):
+        if name.startswith(prefix):
+            return what.format(name.removeprefix(prefix))
+    for prefix in ("prev_", "next_", "win3_", "win10_"):
+        if name.startswith(prefix):
+            return "its neighbours"
+    if name.endswith("p1") or name.startswith("kept_run") or name == "page_kept_words_share":
+        return "the blocks around it"
+    if name.startswith("page_") or name.startswith("traf_run"):
+        return "the page around it"
+    return SIGNALS.get(name, name.replace("_", " "))
+
+
+def separated(items: Sequence[dom.DomBlock]) -> list[bool]:
+    """Whether a blank line goes before each block: between paragraphs, not inside a list, a
+    table or a <pre>."""
+    tight = {"li", "dd", "dt", "td", "th", "pre"}
+    out = []
+    for i, b in enumerate(items):
+        prev = items[i - 1] if i else None
+        out.append(prev is not None and not (b.tag in tight and prev.tag == b.tag and prev.signature == b.signature))
+    return out
+
+
+def best_cut(keep: np.ndarray, words: np.ndarray) -> float:
+    """The keep-probability from which to keep blocks so that the page's expected word F1 is
+    highest: keeping the k most likely blocks, the expected overlap with the main text is
+    sum(q * w) over them, and the main text's expected size is sum(q * w) over all blocks, so
+    F1 ~ 2 * sum_k(q * w) / (sum_k(w) + sum_all(q * w)). One sort and two cumulative sums.
+    Returns 1.0 + (keep nothing) when no block is worth keeping."""
+    if not len(keep):
+        return 1.0
+    order = np.argsort(-keep, kind="stable")
+    qw = keep[order] * words[order]
+    expected = 2.0 * np.cumsum(qw) / (np.cumsum(words[order]) + qw.sum() + 1e-9)
+    best = int(np.argmax(expected))
+    if expected[best] <= 0.0:
+        return 1.0 + 1e-9
+    return float(keep[order][best])
+
+
+def decide(
+    model: DomModel,
+    items: Sequence[dom.DomBlock],
+    x: np.ndarray,
+    threshold: float | None = None,
+    ruled: frozenset[int] = frozenset(),
+) -> tuple[str, dict[int, Decision]]:
+    """The page as text (one line per block, blank lines between paragraphs) and the model's
+    drops keyed by line index of that text.
+
+    With a threshold (the model's `decision` "threshold", or the user's `html_threshold`), a
+    block goes when its probability of boilerplate reaches it. With "expected_f1" (the default
+    of model 1), the page's own cut is chosen to maximise its expected word F1 (`best_cut`): on a
+    page of menus around a short article the cut is stricter than on a long article. Blocks the
+    phrase rules remove (`ruled`) count as gone."""
+    text, where = page_text(items)
+    rows = model.inputs(x, groups(items))
+    p, contributions = model.scores_and_contributions(rows)
+    if threshold is not None or model.decision == "threshold":
+        cut = model.threshold if threshold is None else threshold
+        chosen = np.flatnonzero(p >= cut)
+        how = ""
+    else:
+        keep = 1.0 - p
+        if ruled:
+            keep[list(ruled)] = 0.0
+        counts = np.array([float(len(dom._WORDS.findall(b.text))) for b in items])
+        q = best_cut(keep, counts)
+        chosen = np.flatnonzero((keep < q) & (p >= model.floor))
+        how = f" (this page's cut: {max(0.0, 1.0 - q):.2f})"
+    drops: dict[int, Decision] = {}
+    if len(chosen):
+        contrib = contributions[chosen]
+        names = model.names
+        for row, i in enumerate(chosen.tolist()):
+            words = [
+                signal_words(names[f]) for f in np.argsort(-contrib[row], kind="stable")[:8] if contrib[row, f] > 0
+            ]
+            signals = list(dict.fromkeys(words))[:3]
+            drops[where[i]] = Decision(
+                Action.DROP,
+                Stage.MODEL,
+                model.rule_id,
+                f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}"
+                + (f": {', '.join(signals)}." if signals else "."),
+                category=category_of(items[i], float(x[i, _COL["title_sim"]])),
+                strength=Strength.STRONG,
+                score=round(float(p[i]), 4),
+            )
+    return text, drops
+
+
+def page_text(items: Sequence[dom.DomBlock]) -> tuple[str, list[int]]:
+    """The page as text, one line per block with blank lines between paragraphs (`separated`),
+    and the line index of each block."""
+    lines: list[str] = []
+    where: list[int] = []
+    for b, gap in zip(items, separated(items), strict=True):
+        if gap:
+            lines.append("")
+        where.append(len(lines))
+        lines.append(b.text)
+    return "\n".join(lines), where
+
+
+def page_drops(model: DomModel, prep: Prepared, config: CleanerConfig) -> tuple[str, dict[int, Decision]]:
+    """A prepared page as text and the block model's drops on it, less those in a category or
+    rule the user switched off, and less the blocks a switched-off rule or category would have
+    taken: those are the user's to keep, and the model must not take them under another name."""
+    if not prep.items:
+        return "", {}
+    rules = annotate(prep.lines, ruleset_for(config))
+    x = features(
+        prep.items,
+        prep.lines,
+        dom.TrafVote.of(prep.traf_text),
+        rules,
+        prep.title,
+        dom.TrafVote.of(prep.traf_comments),
+        prep.url,
+    )
+    ruled = frozenset(i for i, d in rules.items() if d.dropped)
+    text, drops = decide(model, prep.items, x, config.html_threshold, ruled)
+    if not config.rule_enabled(model.rule_id):
+        return text, {}
+    protected: frozenset[int] = frozenset()
+    if config.disabled or config.disabled_rules:
+        everything = annotate(prep.lines, build_ruleset(config.rule_files, frozenset(), frozenset()))
+        where = page_text(prep.items)[1]
+        protected = frozenset(where[i] for i, d in everything.items() if d.dropped and i not in rules)
+    return text, {
+        i: d for i, d in drops.items() if d.category is not None and config.enabled(d.category) and i not in protected
+    }
+
+
+@dataclass(frozen=True)
+class HtmlDocument:
+    """An HTML page as the text pipeline sees it: `text` (the page's blocks, one a line, with
+    the block model; trafilatura's main text without it), the drops already decided on it (None
+    without the block model), title, url, warnings, and the words of the page's text."""
+
+    text: str
+    title: str | None
+    url: str | None
+    given: dict[int, Decision] | None
+    warnings: tuple[str, ...]
+    page_words: int
+
+
+def html_document(html: str | bytes, url: str | None, config: CleanerConfig) -> HtmlDocument:
+    from cleaner.html import extract, prepare
+
+    model = load(config.html_model)
+    if model is None:
+        page = extract(html, url=url)
+        return HtmlDocument(page.text, page.title, page.url or url, None, page.warnings, 0)
+    prep = prepare(html, url=url)
+    text, drops = page_drops(model, prep, config)
+    return HtmlDocument(text, prep.title, url, drops, prep.warnings, sum(b.words for b in prep.lines))

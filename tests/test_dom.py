@@ -1,0 +1,260 @@
+"""HTML mode's DOM blocks (cleaner.dom) and block model (cleaner.dommodel)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import trafilatura
+
+import cleaner
+from cleaner import dom, dommodel
+from cleaner.model import ModelError
+
+
+def _blocks(body: str) -> list[dom.DomBlock]:
+    return dom.blocks(trafilatura.load_html(f"<html><head><title>T</title></head><body>{body}</body></html>"))
+
+
+def _family(block: dom.DomBlock, name: str, own: bool = False) -> bool:
+    return bool((block.own_families if own else block.families) >> dom.FAMILY_NAMES.index(name) & 1)
+
+
+def _inside(block: dom.DomBlock, name: str) -> bool:
+    return bool(block.containers >> dom.CONTAINERS.index(name) & 1)
+
+
+def test_blocks_follow_block_elements_and_line_breaks() -> None:
+    got = _blocks("<h1>Title here</h1><p>One <b>bold</b> word.</p><div>Two<br>Three</div><ul><li>a</li><li>b</li></ul>")
+    assert [b.text for b in got] == ["Title here", "One bold word.", "Two", "Three", "a", "b"]
+    assert [b.tag for b in got] == ["h1", "p", "div", "div", "li", "li"]
+    assert got[4].signature == got[5].signature  # siblings of one list share a structure
+    assert got[1].signature != got[4].signature
+
+
+def test_scripts_and_styles_are_never_text() -> None:
+    got = _blocks("<p>Kept</p><script>var x = 1;</script><style>p {}</style><select><option>Opt</option></select>")
+    assert [b.text for b in got] == ["Kept"]
+
+
+def test_hidden_and_noscript_text_is_kept_and_flagged() -> None:
+    # Some sites serve their whole content in <noscript> (Discourse) or a hidden div (Next.js).
+    got = _blocks('<div hidden><p>Streamed</p></div><noscript><p>Fallback</p></noscript><p style="display: none">X</p>')
+    assert [b.text for b in got] == ["Streamed", "Fallback", "X"]
+    assert _inside(got[0], "hidden") and not _inside(got[0], "noscript")
+    assert _inside(got[1], "noscript") and not _inside(got[1], "hidden")
+    assert _inside(got[2], "hidden")
+
+
+def test_pre_keeps_its_lines() -> None:
+    got = _blocks("<pre>def f():\n    return 1\n\nx = f()</pre>")
+    assert [b.text for b in got] == ["def f():", "    return 1", "x = f()"]
+
+
+def test_link_density_counts_text_inside_links() -> None:
+    got = _blocks('<p>Read <a href="/x">more here</a></p><p><a href="/a">Home</a> <a href="/b">News</a></p>')
+    assert got[0].link_chars == len("more here") and got[0].links == 1
+    assert got[1].link_chars == len("Home") + len("News") and got[1].links == 2
+
+
+def test_markup_families_from_class_id_role_and_aria() -> None:
+    got = _blocks(
+        '<div class="newsletterSignup"><p>Join us</p></div>'
+        '<aside id="related-posts"><p>Other story</p></aside>'
+        '<div role="navigation"><p>Menu item</p></div>'
+        '<div class="header"><p>Site name</p></div>'
+        '<div class="article-body"><p>Body text</p></div>'
+    )
+    assert _family(got[0], "newsletter", own=True)
+    assert _family(got[1], "related", own=True) and _inside(got[1], "aside")
+    assert _family(got[2], "nav", own=True)
+    assert not _family(got[3], "promo")  # "ad" is matched as a whole token only, never inside "header"
+    assert _family(got[4], "content") and not _family(got[4], "related")
+
+
+def test_attr_families_tokens() -> None:
+    bit = {name: 1 << i for i, name in enumerate(dom.FAMILY_NAMES)}
+    assert dom.attr_families("") == 0
+    assert dom.attr_families("ad-slot") & bit["promo"]
+    assert dom.attr_families("load") == 0
+    assert dom.attr_families("cookieConsentBanner") & bit["cookie"]
+    assert dom.attr_families("social-share") & bit["share"]
+
+
+def test_a_form_with_an_email_field_is_a_signup_box() -> None:
+    got = _blocks('<form><p>Get the briefing</p><input type="email" name="e"></form><form><p>Search</p><input></form>')
+    assert got[0].email_form and not got[1].email_form
+
+
+def test_traf_vote() -> None:
+    vote = dom.TrafVote.of("First paragraph here.\nSecond  one,\n with a break.")
+    assert vote.vote("Second one, with a break.") == (1.0, 1.0)
+    assert vote.vote("paragraph here") == (1.0, 1.0)
+    inside, share = vote.vote("First words elsewhere")
+    assert inside == 0.0 and share == pytest.approx(1 / 3)
+    assert dom.TrafVote.of("").vote("anything") == (0.0, 0.0)
+
+
+def test_features_have_one_row_per_block_and_named_columns() -> None:
+    from cleaner.segment import make_block
+
+    items = _blocks('<nav><a href="/">Home</a></nav><h1>A headline</h1><p>Some article text, long enough.</p>')
+    lines = [make_block(i, b.text) for i, b in enumerate(items)]
+    x = dommodel.features(items, lines, dom.TrafVote.of("Some article text, long enough."), {}, "A headline")
+    assert x.shape == (3, len(dommodel.FEATURE_NAMES))
+    col = {n: i for i, n in enumerate(dommodel.FEATURE_NAMES)}
+    assert x[:, col["traf_in"]].tolist() == [0.0, 0.0, 1.0]
+    assert x[0, col["in_nav"]] == 1.0 and x[2, col["in_nav"]] == 0.0
+    assert x[0, col["link_density"]] == 1.0
+    assert x[1, col["title_sim"]] == 1.0
+    assert np.isfinite(x).all()
+
+
+def test_separated_puts_blank_lines_between_paragraphs_not_list_items() -> None:
+    items = _blocks("<p>One</p><p>Two</p><ul><li>a</li><li>b</li></ul><h2>Next</h2>")
+    assert dommodel.separated(items) == [False, True, True, False, True]
+
+
+def test_load_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "m.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"m\.json: not JSON"):
+        dommodel.load(str(bad))
+    bad.write_text(json.dumps({"format": "cleaner-line-model/1"}), encoding="utf-8")
+    with pytest.raises(ModelError, match="not a cleaner DOM model"):
+        dommodel.load(str(bad))
+    bad.write_text(json.dumps({"format": dommodel.FORMAT, "features": ["x"]}), encoding="utf-8")
+    with pytest.raises(ModelError, match="retrain"):
+        dommodel.load(str(bad))
+    with pytest.raises(ModelError, match="cannot read"):
+        dommodel.load(str(tmp_path / "missing.json"))
+    assert dommodel.load("off") is None
+
+
+PAGE = """<html><head><title>Rivers return to the valley</title></head><body>
+<header class="site-header"><nav class="main-nav"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/sport">Sport</a></li><li><a href="/contact">Contact</a></li></ul></nav></header>
+<main><article class="article-body"><h1>Rivers return to the valley</h1>
+<p>After three dry summers the rivers of the valley are running again, and the farmers who depend on them
+have started to plant the fields they left fallow for years.</p>
+<p>Engineers from the regional water board say the new reservoirs upstream hold back enough of the spring
+melt to keep the lower channels wet until late in the autumn, when the rains usually return.</p>
+<p>Not everyone is convinced: fishermen downstream report that the water is warmer than it used to be,
+and that the trout they once caught in the shallows have moved further up into the hills.</p>
+</article>
+<aside class="related-stories"><h3>More stories</h3><ul><li><a href="/a">Drought hits the coast</a></li>
+<li><a href="/b">Farmers protest water prices</a></li><li><a href="/c">New dam approved</a></li></ul></aside>
+<div class="newsletter-signup"><p>Get the morning briefing in your inbox</p>
+<form><input type="email" name="email"><button>Subscribe</button></form></div></main>
+<footer class="site-footer"><p>Copyright 2026 The Valley Times. All rights reserved.</p>
+<p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></p></footer></body></html>"""
+
+
+def test_clean_html_decides_blocks_and_explains_each_cut() -> None:
+    result = cleaner.clean_html(PAGE)
+    assert "After three dry summers" in result.text and "trout they once caught" in result.text
+    for junk in ("Home", "Farmers protest water prices", "morning briefing", "Copyright 2026"):
+        assert junk not in result.text
+    assert result.removed
+    for r in result.removed:
+        assert r.rule and r.reason and r.category
+    assert any(r.rule == "dom:1" for r in result.removed)
+    assert result.title == "Rivers return to the valley"
+    # Every output line is one of the page's blocks, in page order.
+    doc = dommodel.html_document(PAGE, None, cleaner.CleanerConfig())
+    lines = doc.text.split("\n")
+    out = [line for line in result.text.split("\n") if line]
+    it = iter(lines)
+    assert all(any(line == other for other in it) for line in out)
+
+
+def test_clean_html_twice_is_stable_and_off_uses_trafilatura_text() -> None:
+    result = cleaner.clean_html(PAGE)
+    again = cleaner.clean(result.text, title=result.title)
+    assert again.text == result.text
+    off = cleaner.clean_html(PAGE, html_model="off")
+    assert all(r.rule != "dom:1" for r in off.removed)
+    assert "After three dry summers" in off.text
+
+
+def test_switched_off_categories_and_the_model_rule_are_respected() -> None:
+    kept = cleaner.clean_html(PAGE, disabled_rules=frozenset({"dom:1"}))
+    assert all(r.rule != "dom:1" for r in kept.removed)
+    no_nav = cleaner.clean_html(PAGE, disabled=frozenset({"navigation"}))
+    assert all(r.category.value != "navigation" or r.rule != "dom:1" for r in no_nav.removed)
+
+
+def test_ancestors_name_the_elements_around_a_block() -> None:
+    got = _blocks("<div><ul><li>a</li><li>b</li></ul><p>c</p></div><p>d</p>")
+    a, b, c, d = got
+    assert a.ancestors[0] == b.ancestors[0]  # the same <ul>
+    assert a.ancestors[1] == c.ancestors[0]  # the <div> holds the list and the paragraph
+    assert d.ancestors[0] != c.ancestors[0]
+    assert all(len(x.ancestors) <= dom.ANCESTOR_LEVELS for x in got)
+
+
+def test_a_page_over_the_time_limit_fails_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from cleaner.html import HtmlError, HtmlTimeout
+
+    def slow(tree: object) -> list[dom.DomBlock]:
+        time.sleep(5)
+        return []
+
+    monkeypatch.setattr(dom, "blocks", slow)
+    started = time.monotonic()
+    with pytest.raises(HtmlTimeout, match=r"longer than 0\.3 s"):
+        cleaner.clean_html(PAGE, html_timeout=0.3)
+    assert time.monotonic() - started < 3
+    assert issubclass(HtmlTimeout, HtmlError)
+
+
+def test_the_cli_reports_a_slow_page_and_goes_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import time
+
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    real = dom.blocks
+
+    def slow_for_one(tree: object) -> list[dom.DomBlock]:
+        found = real(tree)
+        if any("SLOW" in b.text for b in found):
+            time.sleep(5)
+        return found
+
+    monkeypatch.setattr(dom, "blocks", slow_for_one)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.html").write_text(PAGE, encoding="utf-8")
+    (src / "b.html").write_text(
+        PAGE.replace("After three dry summers", "SLOW After three dry summers"), encoding="utf-8"
+    )
+    config = tmp_path / "c.toml"
+    config.write_text("html_timeout = 0.5\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["clean", str(src), "-o", str(tmp_path / "out"), "--config", str(config)])
+    assert res.exit_code != 0
+    assert "b.html" in res.output and "html_timeout" in res.output
+    assert (tmp_path / "out" / "a.html.txt").is_file()
+    assert not (tmp_path / "out" / "b.html.txt").exists()
+
+
+def test_best_cut_maximises_expected_f1() -> None:
+    words = np.array([100.0, 100.0, 100.0])
+    assert dommodel.best_cut(np.array([0.9, 0.8, 0.1]), words) == pytest.approx(0.8)
+    # A long likely block next to short unlikely ones: keep the long one only.
+    assert dommodel.best_cut(np.array([0.95, 0.3, 0.3]), np.array([500.0, 10.0, 10.0])) == pytest.approx(0.95)
+    # Nothing worth keeping: the cut lies above every block.
+    assert dommodel.best_cut(np.array([0.0, 0.0]), np.array([5.0, 5.0])) > 1.0
+    assert dommodel.best_cut(np.zeros(0), np.zeros(0)) == 1.0
+
+
+def test_a_user_threshold_decides_by_threshold() -> None:
+    strict = cleaner.clean_html(PAGE, html_threshold=0.01)
+    loose = cleaner.clean_html(PAGE, html_threshold=0.99)
+    assert len(strict.text) <= len(loose.text)
+    assert all("cut:" not in r.reason for r in strict.removed if r.rule == "dom:1")
