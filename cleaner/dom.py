@@ -25,6 +25,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from cleaner.segment import WORD_RE
+
 # Elements whose text never reaches a reader.
 SKIP = frozenset(
     {
@@ -393,9 +395,6 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
-_WORDS = re.compile(r"\w+")
-
-
 @dataclass(frozen=True)
 class TrafVote:
     """trafilatura's main text, ready to be asked whether a block is in it."""
@@ -407,7 +406,7 @@ class TrafVote:
     @classmethod
     def of(cls, text: str) -> TrafVote:
         flat = _norm(text)
-        return cls(flat, frozenset(_WORDS.findall(flat)), text.count("\n") + 1 if text else 0)
+        return cls(flat, frozenset(WORD_RE.findall(flat)), text.count("\n") + 1 if text else 0)
 
     def vote(self, text: str, norm: str | None = None) -> tuple[float, float]:
         """(1.0 if the block's text is inside trafilatura's text else 0.0, the share of the
@@ -418,7 +417,7 @@ class TrafVote:
             norm = _norm(text)
         if norm and norm in self.flat:
             return 1.0, 1.0
-        words = _WORDS.findall(norm)
+        words = WORD_RE.findall(norm)
         if not words:
             return 0.0, 0.0
         return 0.0, sum(w in self.words for w in words) / len(words)

@@ -32,6 +32,7 @@ from cleaner.learn.features import CATEGORY_CODE, LOCAL_NAMES, local_features
 from cleaner.model import ModelError, Trees
 from cleaner.pipeline import ruleset_for
 from cleaner.rules import build_ruleset
+from cleaner.segment import WORD_RE
 from cleaner.topic import stopwords
 from cleaner.types import Action, Block, Category, Decision, Stage, Strength
 
@@ -108,7 +109,7 @@ _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
 def _title_sim(text: str, title_words: frozenset[str]) -> float:
     if not title_words:
         return 0.0
-    words = set(dom._WORDS.findall(text.lower()))
+    words = set(WORD_RE.findall(text.lower()))
     if not words:
         return 0.0
     return len(words & title_words) / len(words | title_words)
@@ -166,7 +167,7 @@ def features(
     if n == 0:
         return x
     stop = stopwords()
-    title_words = frozenset(dom._WORDS.findall(title.lower())) if title else frozenset()
+    title_words = frozenset(WORD_RE.findall(title.lower())) if title else frozenset()
     max_depth = max(b.depth for b in items) or 1
     lengths = np.array([len(b.text) for b in items], dtype=np.float64)
     before = np.concatenate([[0.0], np.cumsum(lengths)[:-1]]) / max(1.0, float(lengths.sum()))
@@ -536,7 +537,7 @@ def decide(
         keep = 1.0 - p
         if ruled:
             keep[list(ruled)] = 0.0
-        counts = np.array([float(len(dom._WORDS.findall(b.text))) for b in items])
+        counts = np.array([float(len(WORD_RE.findall(b.text))) for b in items])
         q = best_cut(keep, counts)
         chosen = np.flatnonzero((keep < q) & (p >= model.floor))
         how = f" (this page's cut: {max(0.0, 1.0 - q):.2f})"

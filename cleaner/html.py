@@ -15,7 +15,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cleaner.dom import DomBlock
+    from cleaner.types import Block
 
 
 @dataclass(frozen=True)
@@ -155,8 +159,8 @@ class Prepared:
     """A page read for the block model: its DOM blocks (`cleaner.dom`), each block's text as a
     line Block (`lines[i]` is block i), trafilatura's main text, the title, and warnings."""
 
-    items: list[Any]  # cleaner.dom.DomBlock
-    lines: list[Any]  # cleaner.types.Block
+    items: list[DomBlock]
+    lines: list[Block]
     traf_text: str
     traf_comments: str  # the comments trafilatura found (forums, blogs): one more vote
     title: str | None

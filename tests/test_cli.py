@@ -663,3 +663,16 @@ def test_explain_shows_the_warning_too(tmp_path: Path) -> None:
     result = run("explain", page)
     assert result.exit_code == 0
     assert f"cleaner: warning: {page}: the page nests elements" in result.stderr
+
+
+def test_html_model_option(tmp_path: Path) -> None:
+    src = tmp_path / "page.html"
+    src.write_text(PAGE)
+    bad = run("clean", src, "--html-model", tmp_path / "none.json")
+    assert bad.exit_code == 2
+    assert "--html-model" in flat(bad.output) and "none.json" in flat(bad.output)
+    off = run("clean", src, "-o", tmp_path / "off", "--html-model", "off")
+    on = run("clean", src, "-o", tmp_path / "on")
+    assert off.exit_code == 0 and on.exit_code == 0
+    assert (tmp_path / "off" / "page.html.txt").read_text() == cleaner.clean_html(PAGE, html_model="off").text
+    assert (tmp_path / "on" / "page.html.txt").read_text() == cleaner.clean_html(PAGE).text
