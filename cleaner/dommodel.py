@@ -13,13 +13,10 @@ The model file shares the line model's tree format (`cleaner.model.Trees`); its 
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -29,7 +26,7 @@ from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.html import Prepared
 from cleaner.learn.features import CATEGORY_CODE, LOCAL_NAMES, local_features
-from cleaner.model import ModelError, Trees
+from cleaner.model import ModelError, Trees, read_model_json
 from cleaner.pipeline import ruleset_for
 from cleaner.rules import build_ruleset
 from cleaner.segment import WORD_RE
@@ -392,24 +389,8 @@ def from_dict(data: Mapping[str, object], source: str) -> DomModel:
 @functools.lru_cache(maxsize=8)
 def load(spec: str) -> DomModel | None:
     """The model named by `spec`: "builtin", "off" (None) or a file path."""
-    if spec == "off":
-        return None
-    if spec == "builtin":
-        source = f"cleaner/data/{BUILTIN_FILE}"
-        text = resources.files("cleaner.data").joinpath(BUILTIN_FILE).read_text(encoding="utf-8")
-    else:
-        source = spec
-        try:
-            text = Path(spec).read_text(encoding="utf-8")
-        except OSError as err:
-            raise ModelError(f"{spec}: cannot read the DOM model file ({err.strerror or err})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ModelError(f"{source}: not JSON ({err.msg}, line {err.lineno})") from None
-    if not isinstance(data, Mapping):
-        raise ModelError(f"{source}: malformed model file (not an object)")
-    return from_dict(data, source)
+    found = read_model_json(spec, BUILTIN_FILE)
+    return None if found is None else from_dict(*found)
 
 
 # What each family of markup evidence means for the category of a dropped block.

@@ -247,14 +247,22 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
 @functools.lru_cache(maxsize=8)
 def load(spec: str) -> LineModel | None:
     """`"builtin"`: the packaged model; `"off"`: no model; anything else: a model file's path."""
+    found = read_model_json(spec, BUILTIN_FILE)
+    return None if found is None else from_dict(*found)
+
+
+def read_model_json(spec: str, builtin_file: str) -> tuple[Mapping[str, object], str] | None:
+    """A model file's parsed JSON and the name to use in errors: `spec` "off" gives None,
+    "builtin" the packaged `builtin_file` (None when the checkout has none), else a path.
+    ModelError names the file and what is wrong with it."""
     if spec == "off":
         return None
     if spec == BUILTIN:
-        source = f"cleaner/data/{BUILTIN_FILE}"
+        source = f"cleaner/data/{builtin_file}"
         try:
-            text = resources.files("cleaner.data").joinpath(BUILTIN_FILE).read_text(encoding="utf-8")
+            text = resources.files("cleaner.data").joinpath(builtin_file).read_text(encoding="utf-8")
         except (FileNotFoundError, ModuleNotFoundError):
-            return None  # a checkout before the model was trained: rules only
+            return None  # a checkout before the model was trained
     else:
         source = spec
         try:
@@ -269,7 +277,7 @@ def load(spec: str) -> LineModel | None:
         raise ModelError(f"{source}: not a model file (invalid JSON: {exc})") from None
     if not isinstance(data, dict):
         raise ModelError(f"{source}: not a model file (JSON is not an object)")
-    return from_dict(data, source)
+    return data, source
 
 
 def top_signals(names: Sequence[str], contrib: np.ndarray, k: int = 3) -> list[str]:

@@ -120,7 +120,7 @@ def test_separated_puts_blank_lines_between_paragraphs_not_list_items() -> None:
 def test_load_errors_name_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "m.json"
     bad.write_text("{", encoding="utf-8")
-    with pytest.raises(ModelError, match=r"m\.json: not JSON"):
+    with pytest.raises(ModelError, match=r"m\.json: not a model file \(invalid JSON"):
         dommodel.load(str(bad))
     bad.write_text(json.dumps({"format": "cleaner-line-model/1"}), encoding="utf-8")
     with pytest.raises(ModelError, match="not a cleaner DOM model"):

@@ -22,7 +22,7 @@ from cleaner.dommodel import FEATURE_NAMES, FORMAT, STACKED_NAMES, features, gro
 from cleaner.html import prepare
 from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.learn.mine import domain_of
-from cleaner.learn.train import _flatten, dumps, fold_of
+from cleaner.learn.train import _flatten, dumps, fold_of, lgb_params
 from cleaner.pipeline import ruleset_for
 
 MODEL_VERSION = "1"
@@ -121,22 +121,16 @@ def load_rows(data: Path, *, ids: Sequence[str] | None = None, jobs: int = 1) ->
 
 
 def _params(cfg: DomTrainConfig) -> dict[str, Any]:
-    return {
-        "objective": "binary",
-        "num_leaves": cfg.leaves,
-        "max_depth": cfg.max_depth,
-        "learning_rate": cfg.learning_rate,
-        "min_data_in_leaf": cfg.min_data_in_leaf,
-        "feature_fraction": cfg.feature_fraction,
-        "bagging_fraction": cfg.bagging_fraction,
-        "bagging_freq": 1,
-        "lambda_l2": cfg.lambda_l2,
-        "seed": cfg.seed,
-        "deterministic": True,
-        "force_row_wise": True,
-        "num_threads": 1,
-        "verbosity": -1,
-    }
+    return lgb_params(
+        leaves=cfg.leaves,
+        max_depth=cfg.max_depth,
+        learning_rate=cfg.learning_rate,
+        min_data_in_leaf=cfg.min_data_in_leaf,
+        feature_fraction=cfg.feature_fraction,
+        bagging_fraction=cfg.bagging_fraction,
+        lambda_l2=cfg.lambda_l2,
+        seed=cfg.seed,
+    )
 
 
 def arrays(

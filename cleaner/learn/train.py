@@ -133,21 +133,48 @@ def _kind_params(cfg: TrainConfig) -> dict[str, Any]:
 
 def _params(cfg: TrainConfig) -> dict[str, Any]:
     return {
+        **lgb_params(
+            leaves=cfg.leaves,
+            max_depth=cfg.max_depth,
+            learning_rate=cfg.learning_rate,
+            min_data_in_leaf=cfg.min_data_in_leaf,
+            feature_fraction=cfg.feature_fraction,
+            bagging_fraction=cfg.bagging_fraction,
+            lambda_l2=cfg.lambda_l2,
+            seed=cfg.seed,
+        ),
+        **cfg.extra,
+    }
+
+
+def lgb_params(
+    *,
+    leaves: int,
+    max_depth: int,
+    learning_rate: float,
+    min_data_in_leaf: int,
+    feature_fraction: float,
+    bagging_fraction: float,
+    lambda_l2: float,
+    seed: int,
+) -> dict[str, Any]:
+    """LightGBM settings of every cleaner model: binary, deterministic, one thread (so the same
+    data gives the same file byte for byte on any machine)."""
+    return {
         "objective": "binary",
-        "num_leaves": cfg.leaves,
-        "max_depth": cfg.max_depth,
-        "learning_rate": cfg.learning_rate,
-        "min_data_in_leaf": cfg.min_data_in_leaf,
-        "feature_fraction": cfg.feature_fraction,
-        "bagging_fraction": cfg.bagging_fraction,
+        "num_leaves": leaves,
+        "max_depth": max_depth,
+        "learning_rate": learning_rate,
+        "min_data_in_leaf": min_data_in_leaf,
+        "feature_fraction": feature_fraction,
+        "bagging_fraction": bagging_fraction,
         "bagging_freq": 1,
-        "lambda_l2": cfg.lambda_l2,
-        "seed": cfg.seed,
+        "lambda_l2": lambda_l2,
+        "seed": seed,
         "deterministic": True,
         "force_row_wise": True,
         "num_threads": 1,
         "verbosity": -1,
-        **cfg.extra,
     }
 
 
