@@ -49,6 +49,33 @@ _CODE = tuple(
         r"[\[\]{}]",  # brackets
     )
 )
+# The characters without which each _CODE pattern cannot match (None: always try it): a line of
+# prose is then cleared with a few `in` tests instead of seven regex searches. Same counts.
+_CODE_NEEDS: tuple[tuple[str, ...] | None, ...] = (
+    (";", "{", "}"),
+    None,
+    ("(",),
+    ("(",),
+    ("=", ">", ":", "&", "|"),
+    ("#", "/", "<"),
+    ("[", "]", "{", "}"),
+)
+_CODE_ALSO: tuple[str | None, ...] = (None, None, ")", ".", None, None, None)  # and this one too
+
+
+def code_kinds(text: str) -> int:
+    """How many kinds of source-code evidence (_CODE) the text shows."""
+    n = 0
+    for pattern, needs, also in zip(_CODE, _CODE_NEEDS, _CODE_ALSO, strict=True):
+        if needs is not None and not any(c in text for c in needs):
+            continue
+        if also is not None and also not in text:
+            continue
+        if pattern.search(text):
+            n += 1
+    return n
+
+
 _BULLETS = frozenset("-*•·●▪►▶→>»›+–—")
 _SEPARATORS = frozenset("|·•›»/")
 _QUOTES = frozenset("\"'“”„«»‘’")
@@ -217,7 +244,7 @@ def local_features(block: Block, stop: frozenset[str]) -> list[float]:
         float(text.count(",")),
         float(text[:1] in _QUOTES or text[-1:] in _QUOTES),
         SHAPE_CODE[block.shape],
-        float(sum(1 for pattern in _CODE if pattern.search(text))),
+        float(code_kinds(text)),
     ]
 
 
