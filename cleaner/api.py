@@ -47,7 +47,8 @@ def clean_html(
     text is cleaned as text instead.
 
     The page title is used to spot repeated headlines and is returned as `.title`, but it is
-    not part of `.text`. Comments are left out of trafilatura's extraction. Text the parse lost
+    not part of `.text`. Comments are one more signal for the block model (a forum's replies are
+    its main text, an article's comments are not); with "off" they are left out. Text the parse lost
     (a page nested deeper than the HTML parser's limit), or a page with text where nothing was
     kept, is named in `.warnings`: an empty `.text` is not always an empty page. A page that
     takes longer than `html_timeout` seconds raises `cleaner.html.HtmlTimeout` (an HtmlError).
