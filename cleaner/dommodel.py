@@ -457,6 +457,12 @@ def signal_words(name: str) -> str:
     for prefix in ("prev_", "next_", "win3_", "win10_"):
         if name.startswith(prefix):
             return "its neighbours"
+    if name.startswith("anc"):
+        return "the elements around it"
+    if name.startswith("url_"):
+        return "the page's URL"
+    if name == "same_tag_run":
+        return "a run of like elements"
     if name.endswith("p1") or name.startswith("kept_run") or name == "page_kept_words_share":
         return "the blocks around it"
     if name.startswith("page_") or name.startswith("traf_run"):
@@ -521,7 +527,7 @@ def decide(
         counts = np.array([float(len(WORD_RE.findall(b.text))) for b in items])
         q = best_cut(keep, counts)
         chosen = np.flatnonzero((keep < q) & (p >= model.floor))
-        how = f" (this page's cut: {max(0.0, 1.0 - q):.2f})"
+        how = f" (this page keeps blocks scored up to {max(0.0, 1.0 - q):.2f})"
     drops: dict[int, Decision] = {}
     if len(chosen):
         contrib = contributions[chosen]

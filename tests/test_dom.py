@@ -257,4 +257,10 @@ def test_a_user_threshold_decides_by_threshold() -> None:
     strict = cleaner.clean_html(PAGE, html_threshold=0.01)
     loose = cleaner.clean_html(PAGE, html_threshold=0.99)
     assert len(strict.text) <= len(loose.text)
-    assert all("cut:" not in r.reason for r in strict.removed if r.rule == "dom:1")
+    assert all("keeps blocks" not in r.reason for r in strict.removed if r.rule == "dom:1")
+
+
+def test_every_feature_has_plain_words_for_explanations() -> None:
+    for name in dommodel.STACKED_NAMES:
+        words = dommodel.signal_words(name)
+        assert words and "_" not in words, name
