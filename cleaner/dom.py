@@ -27,6 +27,7 @@ from typing import Any
 
 from cleaner.segment import WORD_RE
 
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements whose text never reaches a reader.
 SKIP = frozenset(
     {
@@ -69,12 +70,7 @@ BLOCK = frozenset(
         "figure",
         "footer",
         "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
+        *HEADINGS,
         "header",
         "hgroup",
         "hr",
@@ -105,12 +101,7 @@ TAG_CODE = {
     for i, t in enumerate(
         (
             "p",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
+            *HEADINGS,
             "li",
             "td",
             "th",
@@ -153,7 +144,7 @@ CONTAINERS = (
     "noscript",  # a no-script fallback (some sites serve their whole content there)
 )
 _CONTAINER_BIT = {name: 1 << i for i, name in enumerate(CONTAINERS)}
-for _h in ("h1", "h2", "h3", "h4", "h5", "h6"):
+for _h in HEADINGS:
     _CONTAINER_BIT[_h] = _CONTAINER_BIT["h"]
 _CONTAINER_BIT["code"] = _CONTAINER_BIT["pre"]
 _CONTAINER_BIT["dd"] = _CONTAINER_BIT["li"]

@@ -121,16 +121,7 @@ def load_rows(data: Path, *, ids: Sequence[str] | None = None, jobs: int = 1) ->
 
 
 def _params(cfg: DomTrainConfig) -> dict[str, Any]:
-    return lgb_params(
-        leaves=cfg.leaves,
-        max_depth=cfg.max_depth,
-        learning_rate=cfg.learning_rate,
-        min_data_in_leaf=cfg.min_data_in_leaf,
-        feature_fraction=cfg.feature_fraction,
-        bagging_fraction=cfg.bagging_fraction,
-        lambda_l2=cfg.lambda_l2,
-        seed=cfg.seed,
-    )
+    return lgb_params(cfg)
 
 
 def arrays(

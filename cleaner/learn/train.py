@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -132,45 +132,44 @@ def _kind_params(cfg: TrainConfig) -> dict[str, Any]:
 
 
 def _params(cfg: TrainConfig) -> dict[str, Any]:
-    return {
-        **lgb_params(
-            leaves=cfg.leaves,
-            max_depth=cfg.max_depth,
-            learning_rate=cfg.learning_rate,
-            min_data_in_leaf=cfg.min_data_in_leaf,
-            feature_fraction=cfg.feature_fraction,
-            bagging_fraction=cfg.bagging_fraction,
-            lambda_l2=cfg.lambda_l2,
-            seed=cfg.seed,
-        ),
-        **cfg.extra,
-    }
+    return {**lgb_params(cfg), **cfg.extra}
 
 
-def lgb_params(
-    *,
-    leaves: int,
-    max_depth: int,
-    learning_rate: float,
-    min_data_in_leaf: int,
-    feature_fraction: float,
-    bagging_fraction: float,
-    lambda_l2: float,
-    seed: int,
-) -> dict[str, Any]:
+class TreeSettings(Protocol):
+    """The tree settings every cleaner trainer's config has (TrainConfig, DomTrainConfig)."""
+
+    @property
+    def leaves(self) -> int: ...
+    @property
+    def max_depth(self) -> int: ...
+    @property
+    def learning_rate(self) -> float: ...
+    @property
+    def min_data_in_leaf(self) -> int: ...
+    @property
+    def feature_fraction(self) -> float: ...
+    @property
+    def bagging_fraction(self) -> float: ...
+    @property
+    def lambda_l2(self) -> float: ...
+    @property
+    def seed(self) -> int: ...
+
+
+def lgb_params(cfg: TreeSettings) -> dict[str, Any]:
     """LightGBM settings of every cleaner model: binary, deterministic, one thread (so the same
     data gives the same file byte for byte on any machine)."""
     return {
         "objective": "binary",
-        "num_leaves": leaves,
-        "max_depth": max_depth,
-        "learning_rate": learning_rate,
-        "min_data_in_leaf": min_data_in_leaf,
-        "feature_fraction": feature_fraction,
-        "bagging_fraction": bagging_fraction,
+        "num_leaves": cfg.leaves,
+        "max_depth": cfg.max_depth,
+        "learning_rate": cfg.learning_rate,
+        "min_data_in_leaf": cfg.min_data_in_leaf,
+        "feature_fraction": cfg.feature_fraction,
+        "bagging_fraction": cfg.bagging_fraction,
         "bagging_freq": 1,
-        "lambda_l2": lambda_l2,
-        "seed": seed,
+        "lambda_l2": cfg.lambda_l2,
+        "seed": cfg.seed,
         "deterministic": True,
         "force_row_wise": True,
         "num_threads": 1,
