@@ -47,8 +47,9 @@ def example_params(kind: str) -> list[Any]:
 def all_examples() -> list[str]:
     """Every rule example, plus the prose of the negative case files (more lines the gate must not mislead)."""
     texts = {text for rule in RULES for text in (*rule.pos, *rule.neg)}
-    for name in ("negatives.json", "known_failures.json"):
-        texts |= {case["text"] for case in json.loads((CASES / name).read_text(encoding="utf-8"))}
+    for path in (CASES / "negatives").glob("*.json"):
+        texts |= {case["text"] for case in json.loads(path.read_text(encoding="utf-8"))["cases"]}
+    texts |= {case["text"] for case in json.loads((CASES / "known_failures.json").read_text(encoding="utf-8"))}
     return sorted(texts)
 
 
