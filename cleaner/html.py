@@ -168,6 +168,27 @@ class Prepared:
     warnings: tuple[str, ...]
 
 
+def _parse(html: str | bytes) -> Any:
+    """The page's lxml tree as trafilatura parses it, or None (empty, or not HTML at all)."""
+    if not html.strip():
+        return None
+    import trafilatura
+
+    try:
+        return trafilatura.load_html(html)
+    except (TypeError, ValueError):
+        return None
+
+
+def page_blocks(html: str | bytes) -> list[DomBlock]:
+    """The page's DOM blocks alone (`cleaner.dom`), as `prepare` walks them, without asking
+    trafilatura for its main text: what site templates count (`cleaner learn-sites`)."""
+    from cleaner import dom
+
+    tree = _parse(html)
+    return [] if tree is None else dom.blocks(tree)
+
+
 def prepare(html: str | bytes, url: str | None = None) -> Prepared:
     """Parse the page once; walk the tree for blocks (before trafilatura sees it: it works on a
     copy, but the walk must see the page as parsed) and ask trafilatura for its main text."""
@@ -177,16 +198,11 @@ def prepare(html: str | bytes, url: str | None = None) -> Prepared:
     if not isinstance(html, str | bytes):
         raise TypeError(f"clean_html() takes str or bytes, not {type(html).__name__}")
     title = page_title(html) if html.strip() else None
-    if not html.strip():
-        return Prepared([], [], "", "", None, url, ())
-    import trafilatura
-
-    try:
-        tree = trafilatura.load_html(html)
-    except (TypeError, ValueError):
-        tree = None
+    tree = _parse(html)
     if tree is None:
         return Prepared([], [], "", "", title, url, ())
+    import trafilatura
+
     warnings = _depth_warning(tree)
     items = dom.blocks(tree)
     # With comments: the main text is the same as without (they are extracted apart), and the

@@ -1157,10 +1157,10 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
         data = read_bytes(task.src)
         if task.kind is Kind.HTML:
             from cleaner.dommodel import page_text
-            from cleaner.html import prepare
+            from cleaner.html import page_blocks
 
             # The page's blocks, as clean_html (with its default block model) hands them to the rules.
-            yield host_of_folder(task.src), page_text(prepare(html_source(data)).items)[0]
+            yield host_of_folder(task.src), page_text(page_blocks(html_source(data)))[0]
         else:
             yield host_of_folder(task.src), decode(data)[0]
         return

@@ -121,7 +121,8 @@ class Trees:
         base = (np.arange(len(x), dtype=np.int32) * np.int32(width))[:, None]
         nodes = np.broadcast_to(roots, shape).copy()
         # One set of buffers for every level: np.take into them allocates nothing per step.
-        cell, seen, right, nxt = (np.empty(shape, np.int32), np.empty(shape), np.empty(shape, bool), np.empty_like(nodes))
+        cell, seen = np.empty(shape, np.int32), np.empty(shape)
+        right, nxt = np.empty(shape, bool), np.empty_like(nodes)
         cells = contrib.size if contrib is not None else 0
         for _ in range(self.depth):  # type: ignore[attr-defined]
             np.take(feature, nodes, out=cell)
