@@ -46,6 +46,10 @@ def clean_html(
     (`dom:<version>` for the model) and reason. With `html_model="off"`, trafilatura's main
     text is cleaned as text instead.
 
+    `url`: the page's address; the block model reads its words (forum, product, docs, news...).
+    Without one it reads the address the page gives itself (`<link rel="canonical">`, else
+    `og:url`); `.url` reports only what the caller gave.
+
     The page title is used to spot repeated headlines and is returned as `.title`, but it is
     not part of `.text`. Comments are one more signal for the block model (a forum's replies are
     its main text, an article's comments are not); with "off" they are left out. Text the parse lost

@@ -577,7 +577,10 @@ def page_drops(model: DomModel, prep: Prepared, config: CleanerConfig) -> tuple[
         rules,
         prep.title,
         dom.TrafVote.of(prep.traf_comments),
-        prep.url,
+        # The block model reads words of the page's address; a page given without one is read
+        # with the address it gives itself (on the quality gate's pages, in-sample: F1 0.8956
+        # without any URL, 0.9141 with the page's own, 0.9140 with the true one).
+        prep.url or prep.own_url,
     )
     ruled = frozenset(i for i, d in rules.items() if d.dropped)
     text, drops = decide(model, prep.items, x, config.html_threshold, ruled)

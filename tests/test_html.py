@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import cleaner
@@ -139,3 +141,51 @@ def test_normal_pages_have_no_warnings_and_the_text_bare_extraction_gives() -> N
         extracted = extract(html)
         assert extracted.text == doc.text
         assert extracted.warnings == ()
+
+
+# -- the page's own address -------------------------------------------------------------------
+
+
+def with_head(head: str) -> str:
+    return page().replace("</title>", "</title>" + head, 1)
+
+
+@pytest.mark.parametrize(
+    ("head", "found"),
+    [
+        ('<link rel="canonical" href="https://example.org/forum/t/42">', "https://example.org/forum/t/42"),
+        ('<meta property="og:url" content="http://example.org/news/1">', "http://example.org/news/1"),
+        (
+            '<link rel="canonical" href="/relative/only"><meta property="og:url" content="https://example.org/a">',
+            "https://example.org/a",
+        ),
+        ('<link rel="canonical" href="javascript:alert(1)">', None),
+        ("", None),
+    ],
+)
+def test_prepare_reads_the_address_the_page_gives_itself(head: str, found: str | None) -> None:
+    from cleaner.html import prepare
+
+    assert prepare(with_head(head)).own_url == found
+
+
+def test_a_page_without_url_is_read_with_its_own_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block model's URL words come from the page's canonical link when no url is given (the
+    result still reports only the url the caller gave); a url given wins."""
+    from cleaner import dommodel
+
+    seen: list[str | None] = []
+    real = dommodel.features
+
+    def spy(*args: Any) -> Any:
+        seen.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(dommodel, "features", spy)
+    address = "https://example.org/forum/thread/42"
+    html = with_head(f'<link rel="canonical" href="{address}">')
+    bare = cleaner.clean_html(html)
+    given = cleaner.clean_html(html, url="https://example.org/news/7")
+    cleaner.clean_html(page())
+    assert seen == [address, "https://example.org/news/7", None]
+    assert bare.url is None and given.url == "https://example.org/news/7"
