@@ -144,6 +144,12 @@ def _url(data: Path, page_id: str) -> str | None:
     return next(load_pages(data, ids=[page_id])).url
 
 
+def prf(m: dict[str, float], digits: int = 4, bold: bool = False) -> str:
+    """'P / R / F1' of a scores dict, P and R to `digits` places, F1 always to four (bold: in **)."""
+    f1 = f"**{m['f1']:.4f}**" if bold else f"{m['f1']:.4f}"
+    return f"{m['precision']:.{digits}f} / {m['recall']:.{digits}f} / {f1}"
+
+
 def markdown(summary: dict[str, Any]) -> str:
     lines = [
         "| type | pages | trafilatura P / R / F1 | rules on trafilatura F1 "
@@ -153,8 +159,7 @@ def markdown(summary: dict[str, Any]) -> str:
     for kind, row in summary["by_type"].items():
         t, r, d = row["trafilatura"], row["rules_on_trafilatura"], row["dom"]
         lines.append(
-            f"| {kind} | {row['pages']} | {t['precision']:.4f} / {t['recall']:.4f} / {t['f1']:.4f} | {r['f1']:.4f} "
-            f"| {d['precision']:.4f} / {d['recall']:.4f} / {d['f1']:.4f} "
+            f"| {kind} | {row['pages']} | {prf(t)} | {r['f1']:.4f} | {prf(d)} "
             f"| {row['dom_better_pages']} / {row['dom_worse_pages']} |"
         )
     tm = summary["time"]

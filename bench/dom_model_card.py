@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cv_dom import prf  # bench/ is the script's folder: on sys.path when run as a script
+
 from cleaner.dommodel import STACKED_NAMES
 
 
@@ -76,11 +78,7 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
     ]
     for kind, row in cv["by_type"].items():
         t, r, d = row["trafilatura"], row["rules_on_trafilatura"], row["dom"]
-        out.append(
-            f"| {kind} | {row['pages']} | {t['precision']:.3f} / {t['recall']:.3f} / {t['f1']:.4f} "
-            f"| {r['precision']:.3f} / {r['recall']:.3f} / {r['f1']:.4f} "
-            f"| {d['precision']:.3f} / {d['recall']:.3f} / **{d['f1']:.4f}** |"
-        )
+        out.append(f"| {kind} | {row['pages']} | {prf(t, 3)} | {prf(r, 3)} | {prf(d, 3, bold=True)} |")
     tm = cv["time"]
     out += [
         "",
