@@ -63,7 +63,7 @@ def _stages(texts: list[str], repeat: int) -> dict[str, float]:
     xs = [context_features(b, r, {}, 1.0, None)[1] for b, r in zip(blocks, rows, strict=True)]
 
     def rules_fresh() -> None:
-        rules._memo.clear()  # every line matched as if first seen
+        rules.forget()  # every line matched as if first seen
         for b in blocks:
             annotate(b, rules)
 

@@ -166,7 +166,10 @@ class Prepared:
     title: str | None
     url: str | None
     warnings: tuple[str, ...]
-    own_url: str | None = None  # the address the page gives itself (`own_url`), whatever `url` says
+    own_url: str | None = None  # the address the page gives itself (canonical link or og:url)
+
+
+URL_MAX_CHARS = 2_000  # a longer "address" is not one
 
 
 def own_url(tree: Any) -> str | None:
@@ -178,9 +181,6 @@ def own_url(tree: Any) -> str | None:
             if found.lower().startswith(("http://", "https://")) and len(found) <= URL_MAX_CHARS:
                 return found
     return None
-
-
-URL_MAX_CHARS = 2_000
 
 
 def _parse(html: str | bytes) -> Any:

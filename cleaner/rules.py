@@ -196,6 +196,10 @@ class RuleSet:
         memo[key] = found
         return found
 
+    def forget(self) -> None:
+        """Empty the memo of matched lines (benchmarks time matching as if every line were new)."""
+        self._memo.clear()
+
     def _match(self, norm: str, words: int) -> Rule | None:
         best = self._anchored.match(norm, words, None)
         if self._gate is None or self._find is None or words > self._gated_max_words:

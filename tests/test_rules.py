@@ -218,3 +218,13 @@ def test_missing_rule_file_raises_rule_error_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "absent.toml"
     with pytest.raises(RuleError, match=re.escape(str(path))):
         cleaner.clean("Some article text.", CleanerConfig(rule_files=(path,)))
+
+
+def test_forget_empties_the_memo_and_matching_is_unchanged() -> None:
+    rules = build_ruleset()
+    norm, words = features("Read also")
+    first = rules.match(norm, words)
+    assert first is not None and (norm, words) in rules._memo
+    rules.forget()
+    assert (norm, words) not in rules._memo
+    assert rules.match(norm, words) is first
