@@ -337,3 +337,22 @@ def test_json_keeps_number_lists_on_one_line_and_strings_intact() -> None:
     text = dumps(data)
     assert json.loads(text) == data
     assert '"0001": [0.5, 1, -3e-05]' in text
+
+
+def test_cli_run_takes_several_sets_in_one_command(wcxb: Path, scrapinghub: Path, tmp_path: Path) -> None:
+    """One command for wcxb-dev and news-dev's two sets: each set gets its tables, results per set."""
+    results = tmp_path / "results"
+    results.mkdir()
+    r = CliRunner().invoke(
+        app,
+        ["run", str(wcxb), str(scrapinghub), "--mode", "html", "--peers", "trafilatura", "--cache",
+         str(tmp_path / "c"), "--results-dir", str(results)],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert r.output.count("clean_html") >= 2
+    names = sorted(p.name for p in results.glob("*.json"))
+    assert len(names) == 2
+    assert any(n.endswith(f"-{wcxb.name}-html.json") for n in names)
+    assert any(n.endswith(f"-{scrapinghub.name}-html.json") for n in names)
+    r = CliRunner().invoke(app, ["run", str(wcxb), str(scrapinghub), "-o", str(tmp_path / "x.json")])
+    assert r.exit_code != 0 and "--out takes one dataset" in r.output

@@ -28,6 +28,10 @@ app = typer.Typer(
 )
 
 DataArg = Annotated[Path, typer.Argument(help="Dataset folder (WCXB or ScrapingHub layout).", exists=True)]
+DataSetsArg = Annotated[
+    list[Path],
+    typer.Argument(help="Dataset folders (WCXB or ScrapingHub layout), one table each.", exists=True),
+]
 ModeOpt = Annotated[str, typer.Option("--mode", "-m", help="text: clean peers' text; html: clean_html vs trafilatura.")]
 PeersOpt = Annotated[
     str | None,
@@ -81,7 +85,7 @@ def _check_mode(mode: str) -> Mode:
 
 
 def eval_command(
-    data: DataArg,
+    data: DataSetsArg,
     mode: ModeOpt = "text",
     peers: PeersOpt = None,
     limit: LimitOpt = None,
@@ -99,14 +103,35 @@ def eval_command(
     ] = False,
     rules_top: Annotated[int, typer.Option("--rules-top", help="Rules shown in the per-rule view.")] = 15,
 ) -> None:
-    """Score cleaner on a benchmark: text mode (peers' text, cleaned) or html mode (clean_html)."""
+    """Score cleaner on benchmarks: text mode (peers' text, cleaned) or html mode (clean_html). With
+    several folders (e.g. wcxb-dev and news-dev's two sets), each gets its tables in turn."""
+    if len(data) > 1 and out is not None:
+        raise typer.BadParameter("--out takes one dataset; use --results-dir with several")
+    for one in data:
+        _eval_one(one, mode, peers, limit, types, jobs, out, cache, ids, results_dir, no_c4, rules_top)
+
+
+def _eval_one(
+    data: Path,
+    mode: str,
+    peers: str | None,
+    limit: int | None,
+    types: str | None,
+    jobs: int,
+    out: Path | None,
+    cache: Path | None,
+    ids: Path | None,
+    results_dir: Path | None,
+    no_c4: bool,
+    rules_top: int,
+) -> None:
     console = _console()
     err = _console(stderr=True)
     try:
         peer_names = _split(peers)
         m = _check_mode(mode)
         with _progress(err) as prog:
-            task = prog.add_task(f"{m} mode", total=None)
+            task = prog.add_task(f"{m} mode: {data.name}", total=None)
 
             def tick(i: int, n: int) -> None:
                 prog.update(task, completed=i, total=n)
