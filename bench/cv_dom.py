@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse", action="store_true", help="reuse rows and fold models found in --work")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--set", default="{}", metavar="JSON", help="DomTrainConfig fields to change, as JSON")
+    ap.add_argument("--pages-out", type=Path, help="also write every page's P / R / F1 per way here (JSON)")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     cache = args.work / "rows.pkl"
@@ -129,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         results = list(pool.imap(_page, tasks, chunksize=4))
     summary = summarize(results)
+    if args.pages_out:
+        args.pages_out.write_text(json.dumps(results, sort_keys=True) + "\n", encoding="utf-8")
     summary["command"] = " ".join(["bench/cv_dom.py", *(argv if argv is not None else sys.argv[1:])])
     summary["folds"] = args.folds
     summary["data"] = "WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0"

@@ -92,6 +92,21 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
     if second:
         out.append("")
         out.append("Second stage: " + ", ".join(f"`{n}` {k}" for n, k in second.most_common(12)) + ".")
+    kind = model.get("page_kind")
+    if kind:
+        weights = kind["card"]["weights_by_feature"]
+        top = sorted(weights.items(), key=lambda kv: -abs(kv[1]))[:10]
+        out += [
+            "",
+            "## The page-kind model and the page policy",
+            "",
+            f"A logistic regression (L2 {kind['card']['l2']}, standardised features) of whether the page is an "
+            f"article, trained on the same {kind['card']['data']['pages']} pages ({kind['card']['data']['articles']} "
+            "articles) from `cleaner.pagekind.PAGE_NAMES`. `cleaner.dommodel.settle_page` uses it on the blocks "
+            "trafilatura's main text left out: unsure ones go when trafilatura took them for comments, when "
+            "they are mostly links on a page that may be an article, or when they sit apart from trafilatura's "
+            "text on a page that reads as one. Largest weights: " + ", ".join(f"`{n}` {w:+.2f}" for n, w in top) + ".",
+        ]
     out += [
         "",
         "## Limits",
@@ -99,6 +114,9 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
         f"- Trained on {data['pages']:,} pages of mostly English sites; the markup words it knows are English.",
         "- What a page's main text is follows WCXB's annotators (an article's comments are not; a forum's "
         "replies are; a product page's description and specifications are).",
+        "- On news pages of other years (news-dev: 2008 and 2012) it scores blocks around the article (teaser "
+        "lists, blogrolls, comment threads) lower than it should; the page policy takes back part of that, and "
+        "the page-kind model, which leans on `og:type`, JSON-LD and the URL, is unsure of pages that carry none.",
         "",
     ]
     return "\n".join(out)

@@ -34,6 +34,8 @@ SKIP = frozenset(
         "script",
         "style",
         "head",
+        "title",
+        "meta",
         "svg",
         "math",
         "iframe",
@@ -373,11 +375,25 @@ class _Walker:
 
 
 def blocks(tree: Any) -> list[DomBlock]:
-    """The page's text blocks in document order (the tree is read, never changed)."""
+    """The page's text blocks in document order (the tree is read, never changed).
+
+    Without a <body> (markup that libxml2 leaves inside <head>: an unknown element there, such as
+    a stray <mbox>, keeps the rest of a 2008 page in it), the head's elements are walked as the
+    body would be; its <title>, <meta>, scripts and styles hold no page text."""
     walker = _Walker()
     body = tree.find(".//body") if tree.tag != "body" else tree
-    root = body if body is not None else tree
-    walker.walk(root, 0, 0, 0, (0, 0), False, False)
+    if body is not None:
+        walker.walk(body, 0, 0, 0, (0, 0), False, False)
+    else:
+        for child in tree:
+            if isinstance(child.tag, str) and child.tag.lower() == "head":
+                walker.text(child.text, False)
+                for el in child:
+                    walker.walk(el, 1, 0, 0, (0, 0), False, False)
+                    walker.text(el.tail, False)
+            else:
+                walker.walk(child, 1, 0, 0, (0, 0), False, False)
+            walker.text(child.tail, False)
     walker.flush()
     return walker.blocks
 

@@ -17,16 +17,16 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import numpy as np
 
-from cleaner import dom
+from cleaner import dom, pagekind
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.html import Prepared
 from cleaner.learn.features import CATEGORY_CODE, LOCAL_NAMES, local_features
 from cleaner.model import ModelError, Trees, read_model_json
+from cleaner.pagekind import PageKindModel
 from cleaner.pipeline import ruleset_for
 from cleaner.rules import build_ruleset
 from cleaner.segment import WORD_RE
@@ -249,12 +249,12 @@ def features(
     x[:, _COL["page_traf_share"]] = float(traf_col.mean())
     x[:, _COL["page_traf_lines_log"]] = math.log1p(traf.lines)
     x[:, _COL["page_comment_share"]] = float(x[:, _COL["comment_in"]].mean())
-    if url:
-        parts = urlsplit(url)
-        where = f"{parts.hostname or ''}{parts.path}"
+    host, path = pagekind.split_url(url)
+    if host or path:
+        where = f"{host}{path}"
         for kind, pattern in URL_KINDS:
             x[:, _COL[f"url_{kind}"]] = float(pattern.search(where) is not None)
-        x[:, _COL["url_depth"]] = len([s for s in parts.path.split("/") if s])
+        x[:, _COL["url_depth"]] = len([s for s in path.split("/") if s])
     return x
 
 
@@ -314,6 +314,7 @@ class DomModel:
     card: Mapping[str, object]
     decision: str = "expected_f1"  # or "threshold" (see `decide`)
     floor: float = 0.0  # with expected_f1: never drop a block scored under this
+    page_kind: PageKindModel | None = None  # with it, the page policy of `settle_page` applies
 
     @property
     def rule_id(self) -> str:
@@ -375,6 +376,9 @@ def from_dict(data: Mapping[str, object], source: str) -> DomModel:
     stack = data.get("stack")
     if stack is not None and not isinstance(stack, Mapping):
         raise ModelError(f"{source}: malformed model file (stack)")
+    kind = data.get("page_kind")
+    if kind is not None and not isinstance(kind, Mapping):
+        raise ModelError(f"{source}: malformed model file (page_kind)")
     return DomModel(
         Trees.of(trees, len(FEATURE_NAMES), source, "trees"),
         None if stack is None else Trees.of(stack, len(STACKED_NAMES), source, "stack"),
@@ -383,6 +387,7 @@ def from_dict(data: Mapping[str, object], source: str) -> DomModel:
         card if isinstance(card, Mapping) else {},
         str(decision),
         float(floor),
+        None if kind is None else pagekind.from_dict(kind, f"{source} (page_kind)"),
     )
 
 
@@ -498,12 +503,124 @@ def best_cut(keep: np.ndarray, words: np.ndarray) -> float:
     return float(keep[order][best])
 
 
+# The page policy (`settle_page`). A block trafilatura's main text left out is "extra"; the block
+# model may add extras, but on some pages what it would add is another story's teaser, a menu, or
+# reader comments. Chosen in 5-fold CV on wcxb-dev (domain-grouped) with a look at news-dev's
+# two sets; bench/results/2026-12-04-html-news.md has the grid.
+EXTRA_SURE = 0.05  # an extra scored under this is kept whatever the page
+TEASER_LINKS = 0.25  # the extras are teasers and menus when this share of their words is link text...
+ARTICLE_MIN = 0.05  # ...on a page the page-kind model does not rule out as an article...
+EXTRA_SHARE_MAX = 0.7  # ...whose kept text the extras do not make (a listing's items are its content)
+ARTICLE_SURE = 0.5  # on a page that reads as an article, an extra scored UNTOUCHED_P or more goes...
+UNTOUCHED_P = 0.3  # ...when trafilatura took nothing of the element around it
+PROSE_WORDS = 15  # a paragraph of trafilatura's text this long...
+PROSE_SURE = 0.7  # ...is only dropped when the block model scores it this or more (`kept_anyway`)
+HEADLINE_SURE = 0.9  # the page's headline (its first <h1> repeating the title) likewise
+POLICY_MAX = 2.0  # the "apart" rule never takes more than twice the words it leaves of trafilatura's text
+
+
+COMMENT_REASON = "trafilatura took it for a reader comment, and the block model is not sure it is main text"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What the page policy saw: the page-kind model's article probability, and of the blocks
+    the block model would add to trafilatura's main text ("extras"), their share of the kept words
+    and the share of their words that are link text."""
+
+    article: float
+    extra_share: float
+    extra_links: float
+    listing_url: bool = False  # the page's address names a listing (category, tag, search...)
+
+    @property
+    def teasers(self) -> bool:
+        return (
+            self.extra_links >= TEASER_LINKS
+            and self.article >= ARTICLE_MIN
+            and self.extra_share <= EXTRA_SHARE_MAX
+            and not self.listing_url
+        )
+
+
+def settle_page(
+    x: np.ndarray, p: np.ndarray, dropped: np.ndarray, words: np.ndarray, article: float
+) -> tuple[PageView, dict[int, tuple[str, str]]]:
+    """The page policy over the block model's choice (`dropped`, one flag a block): the blocks it
+    also drops, each with its rule ("comment", "teasers" or "apart") and the reason in words.
+
+    * An extra that trafilatura took for a reader comment goes unless the model is sure of it
+      (scored under EXTRA_SURE): a forum's posts are in trafilatura's main text, an article's
+      comments are not the article (in CV on wcxb-dev this helps forums as well as articles).
+    * When the extras are mostly link text (TEASER_LINKS) on a page that may be an article, they are
+      related-story teasers and menus: only extras the model is sure of stay. Not when they are most
+      of what is kept (EXTRA_SHARE_MAX) or the address names a listing: a listing's links are its content.
+    * On a page that reads as an article (ARTICLE_SURE), an extra the model is unsure of
+      (UNTOUCHED_P) goes when trafilatura took nothing of the element around it (a sidebar, a
+      book list, a blogroll): the article is where trafilatura's main text is."""
+    traf = x[:, _COL["traf_in"]] > 0
+    extra = ~dropped & ~traf
+    kept_words = float(words[~dropped].sum())
+    extra_words = float(words[extra].sum())
+    links = x[:, _COL["link_density"]]
+    view = PageView(
+        article,
+        extra_words / kept_words if kept_words else 0.0,
+        float((links[extra] * words[extra]).sum()) / extra_words if extra_words else 0.0,
+        bool(len(x) and x[0, _COL["url_listing"]] > 0),
+    )
+    unsure = extra & (p >= EXTRA_SURE)
+    out: dict[int, tuple[str, str]] = {}
+    for i in np.flatnonzero(unsure & (x[:, _COL["comment_in"]] > 0)).tolist():
+        out[i] = ("comment", COMMENT_REASON)
+    if view.teasers:
+        why = (
+            f"trafilatura's main text left it out, and {view.extra_links:.0%} of the words the block model "
+            f"would add to it on this page are links (teasers, menus): only blocks it is sure of are added"
+        )
+        for i in np.flatnonzero(unsure).tolist():
+            out.setdefault(i, ("teasers", why))
+    apart = extra & (p >= UNTOUCHED_P) & (x[:, _COL["anc1_traf"]] < EXTRA_SURE) & ~np.isin(np.arange(len(p)), list(out))
+    # Apart from trafilatura's text, more words than stay of it: trafilatura took a fragment of the
+    # main content, not the article; the block model's choice stands.
+    if article >= ARTICLE_SURE and float(words[apart].sum()) <= POLICY_MAX * float(words[traf & ~dropped].sum()):
+        why = "the page reads as an article, and trafilatura's main text took nothing of the element around it"
+        for i in np.flatnonzero(apart).tolist():
+            out[i] = ("apart", why)
+    return view, out
+
+
+def kept_anyway(x: np.ndarray, p: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Blocks the page policy keeps whatever the expected-F1 cut says: paragraphs of trafilatura's
+    main text (PROSE_WORDS or more words, ending a sentence) the block model is not sure of
+    (scored under PROSE_SURE), and the page's headline (its first <h1> that repeats the title)
+    unless the model is sure of it (HEADLINE_SURE). On a short article the cut can otherwise take
+    its headline or its last paragraph, the one beside the footer; across wcxb-dev (CV) and
+    news-dev's two sets each changes F1 by under 0.0005 either way."""
+    keep = (x[:, _COL["traf_in"]] > 0) & (words >= PROSE_WORDS) & (x[:, _COL["end_sentence"]] > 0) & (p < PROSE_SURE)
+    headline = np.flatnonzero((x[:, _COL["title_sim"]] >= 0.8) & (x[:, _COL["tag"]] == dom.TAG_CODE["h1"]))
+    if len(headline) and p[headline[0]] < HEADLINE_SURE:
+        keep[headline[0]] = True
+    return keep
+
+
+def _policy_category(block: dom.DomBlock, link_density: float, words: float, title_sim: float, rule: str) -> Category:
+    """The category of a block the page policy drops: the markup's word when it names one, else
+    among teasers a short link is a menu item and the rest (headlines, summaries) related stories."""
+    found = category_of(block, title_sim)
+    in_nav = block.containers & (1 << dom.CONTAINERS.index("nav")) or block.families & _FAMILY_BIT["nav"]
+    if rule != "teasers" or found is not Category.NAVIGATION or in_nav:
+        return found
+    return Category.NAVIGATION if link_density >= 0.5 and words < 4 else Category.RELATED
+
+
 def decide(
     model: DomModel,
     items: Sequence[dom.DomBlock],
     x: np.ndarray,
     threshold: float | None = None,
     ruled: frozenset[int] = frozenset(),
+    kind: Sequence[float] = (),
 ) -> tuple[str, dict[int, Decision]]:
     """The page as text (one line per block, blank lines between paragraphs) and the model's
     drops keyed by line index of that text.
@@ -512,10 +629,15 @@ def decide(
     block goes when its probability of boilerplate reaches it. With "expected_f1" (the default
     of model 1), the page's own cut is chosen to maximise its expected word F1 (`best_cut`): on a
     page of menus around a short article the cut is stricter than on a long article. Blocks the
-    phrase rules remove (`ruled`) count as gone."""
+    phrase rules remove (`ruled`) count as gone. A model with a page-kind model then applies the
+    page policy (`settle_page`) to the blocks trafilatura's main text left out; `kind` is the
+    page's PAGE_NAMES evidence (`cleaner.pagekind`)."""
     text, where = page_text(items)
     rows = model.inputs(x, groups(items))
     p, contributions = model.scores_and_contributions(rows)
+    counts = np.array([float(len(WORD_RE.findall(b.text))) for b in items])
+    policy: dict[int, tuple[str, str]] = {}
+    page_how = ""
     if threshold is not None or model.decision == "threshold":
         cut = model.threshold if threshold is None else threshold
         chosen = np.flatnonzero(p >= cut)
@@ -524,26 +646,46 @@ def decide(
         keep = 1.0 - p
         if ruled:
             keep[list(ruled)] = 0.0
-        counts = np.array([float(len(WORD_RE.findall(b.text))) for b in items])
         q = best_cut(keep, counts)
         chosen = np.flatnonzero((keep < q) & (p >= model.floor))
         how = f" (this page keeps blocks scored up to {max(0.0, 1.0 - q):.2f})"
+        if model.page_kind is not None and len(items):
+            gone = np.zeros(len(items), dtype=bool)
+            gone[chosen] = True
+            # A paragraph of trafilatura's main text, or the headline, stays unless the model is sure.
+            gone &= ~kept_anyway(x, p, counts)
+            gone[list(ruled)] = True
+            chosen = np.flatnonzero(gone)
+            article = model.page_kind.article(kind)
+            view, policy = settle_page(x, p, gone, counts, article)
+            if policy:
+                chosen = np.union1d(chosen, np.array(sorted(policy), dtype=np.int64))
+                page_how = f" (page kind: article {view.article:.2f})"
     drops: dict[int, Decision] = {}
     if len(chosen):
         contrib = contributions[chosen]
         names = model.names
         for row, i in enumerate(chosen.tolist()):
-            words = [
-                signal_words(names[f]) for f in np.argsort(-contrib[row], kind="stable")[:8] if contrib[row, f] > 0
-            ]
-            signals = list(dict.fromkeys(words))[:3]
+            title_sim = float(x[i, _COL["title_sim"]])
+            if i in policy:
+                rule, why = policy[i]
+                reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
+                category = _policy_category(items[i], float(x[i, _COL["link_density"]]), counts[i], title_sim, rule)
+            else:
+                words = [
+                    signal_words(names[f]) for f in np.argsort(-contrib[row], kind="stable")[:8] if contrib[row, f] > 0
+                ]
+                signals = list(dict.fromkeys(words))[:3]
+                reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}" + (
+                    f": {', '.join(signals)}." if signals else "."
+                )
+                category = category_of(items[i], title_sim)
             drops[where[i]] = Decision(
                 Action.DROP,
                 Stage.MODEL,
                 model.rule_id,
-                f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}"
-                + (f": {', '.join(signals)}." if signals else "."),
-                category=category_of(items[i], float(x[i, _COL["title_sim"]])),
+                reason,
+                category=category,
                 strength=Strength.STRONG,
                 score=round(float(p[i]), 4),
             )
@@ -583,7 +725,7 @@ def page_drops(model: DomModel, prep: Prepared, config: CleanerConfig) -> tuple[
         prep.url or prep.own_url,
     )
     ruled = frozenset(i for i, d in rules.items() if d.dropped)
-    text, drops = decide(model, prep.items, x, config.html_threshold, ruled)
+    text, drops = decide(model, prep.items, x, config.html_threshold, ruled, prep.kind)
     if not config.rule_enabled(model.rule_id):
         return text, {}
     protected: frozenset[int] = frozenset()

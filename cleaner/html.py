@@ -67,7 +67,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 _HEAD_BYTES = 200_000  # the title lives in the head; never scan a 10 MB body for it
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# A name only starts after a character that cannot be in one (the lookbehind) and is taken whole:
+# linear in the tag, where <meta + 60,000 letters + > took 40 s.
+_ATTR = re.compile(r"""(?<![\w:.-])([\w:.-]++)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _TITLE = re.compile(r"<title[^>]*>(.{0,2000}?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
 
@@ -167,6 +169,7 @@ class Prepared:
     url: str | None
     warnings: tuple[str, ...]
     own_url: str | None = None  # the address the page gives itself (canonical link or og:url)
+    kind: tuple[float, ...] = ()  # the page-kind evidence (`cleaner.pagekind.PAGE_NAMES`)
 
 
 URL_MAX_CHARS = 2_000  # a longer "address" is not one
@@ -179,7 +182,10 @@ def own_url(tree: Any) -> str | None:
         for value in tree.xpath(path):
             found = str(value).strip()
             if found.lower().startswith(("http://", "https://")) and len(found) <= URL_MAX_CHARS:
-                return found
+                from cleaner.pagekind import split_url
+
+                if split_url(found)[0]:  # parses, with a host ("https://[SITE_URL]/x" does not)
+                    return found
     return None
 
 
@@ -207,7 +213,7 @@ def page_blocks(html: str | bytes) -> list[DomBlock]:
 def prepare(html: str | bytes, url: str | None = None) -> Prepared:
     """Parse the page once; walk the tree for blocks (before trafilatura sees it: it works on a
     copy, but the walk must see the page as parsed) and ask trafilatura for its main text."""
-    from cleaner import dom
+    from cleaner import dom, pagekind
     from cleaner.segment import make_block
 
     if not isinstance(html, str | bytes):
@@ -215,7 +221,7 @@ def prepare(html: str | bytes, url: str | None = None) -> Prepared:
     title = page_title(html) if html.strip() else None
     tree = _parse(html)
     if tree is None:
-        return Prepared([], [], "", "", title, url, ())
+        return Prepared([], [], "", "", title, url, (), None, tuple(0.0 for _ in pagekind.PAGE_NAMES))
     import trafilatura
 
     warnings = _depth_warning(tree)
@@ -236,4 +242,16 @@ def prepare(html: str | bytes, url: str | None = None) -> Prepared:
     traf_text = (getattr(doc, "text", None) or "") if doc is not None else ""
     comments = (getattr(doc, "comments", None) or "") if doc is not None else ""
     lines = [make_block(i, b.text) for i, b in enumerate(items)]
-    return Prepared(items, lines, traf_text, comments, title, url, warnings, own_url(tree))
+    address = own_url(tree)
+    kind = pagekind.features(
+        tree,
+        url or address,
+        [b.text for b in items],
+        [float(b.words) for b in lines],
+        [min(1.0, b.link_chars / len(b.text)) if b.text else 0.0 for b in items],
+        [b.tag for b in items],
+        [b.signature for b in items],
+        traf_text,
+        comments,
+    )
+    return Prepared(items, lines, traf_text, comments, title, url, warnings, address, tuple(kind))

@@ -264,3 +264,21 @@ def test_every_feature_has_plain_words_for_explanations() -> None:
     for name in dommodel.STACKED_NAMES:
         words = dommodel.signal_words(name)
         assert words and "_" not in words, name
+
+
+def test_a_page_without_body_is_read_from_its_head() -> None:
+    """libxml2 keeps everything after an unknown element in <head> there (a stray <mbox> on a 2008
+    news page): no <body> at all. The walk reads the head's elements, not its title or metadata."""
+    import trafilatura
+
+    from cleaner import dom
+
+    html = (
+        "<html><head><title>The headline</title><meta name='x' content='y'><mbox><table><tr><td>"
+        "<p>First paragraph of the story, long enough to be text.</p><p>Second paragraph.</p>"
+        "</td></tr></table></mbox></head></html>"
+    )
+    tree = trafilatura.load_html(html)
+    assert tree.find(".//body") is None
+    texts = [b.text for b in dom.blocks(tree)]
+    assert texts == ["First paragraph of the story, long enough to be text.", "Second paragraph."]

@@ -20,6 +20,7 @@ from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.dommodel import FEATURE_NAMES, FORMAT, STACKED_NAMES, features, groups, stacked
 from cleaner.html import prepare
+from cleaner.learn.kindtrain import fit as kind_fit
 from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.learn.mine import domain_of
 from cleaner.learn.train import _flatten, dumps, fold_of, lgb_params
@@ -62,6 +63,7 @@ class PageRows:
     truth_text: str = field(repr=False)
     rule_drop: np.ndarray = field(repr=False)  # the phrase rules drop the block
     group: np.ndarray = field(repr=False)  # repeated-structure group per block (cleaner.dommodel.groups)
+    kind: tuple[float, ...] = ()  # the page-kind evidence (cleaner.pagekind.PAGE_NAMES)
 
     def weights(self) -> np.ndarray:
         use = self.y >= 0
@@ -90,6 +92,7 @@ def page_rows(page_id: str, url: str | None, page_type: str, html: bytes, truth_
         truth_text,
         drop,
         groups(prep.items),
+        prep.kind,
     )
 
 
@@ -191,6 +194,7 @@ def fit(pages: Sequence[PageRows], cfg: DomTrainConfig = DomTrainConfig()) -> di
     return {
         "format": FORMAT,
         "version": MODEL_VERSION,
+        "page_kind": kind_fit([(p.page_id, p.page_type, None, list(p.kind)) for p in pages]),
         "features": list(FEATURE_NAMES),
         "threshold": cfg.threshold,
         "decision": cfg.decision,

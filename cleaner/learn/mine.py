@@ -47,7 +47,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.segment import WORD_RE, normalize
@@ -160,8 +159,9 @@ class MineResult:
 
 
 def domain_of(url: str | None) -> str:
-    host = (urlsplit(url).hostname or "") if url else ""
-    return host.removeprefix("www.")
+    from cleaner.pagekind import split_url
+
+    return split_url(url)[0].removeprefix("www.")
 
 
 def half_of(domain: str) -> int:

@@ -1,0 +1,235 @@
+"""What kind of page this is, from evidence that holds across sites, languages and years.
+
+HTML mode decides differently on an article (one story: trafilatura's main text is the
+anchor, and the block model may only add what it is sure of) than on a forum thread, a
+documentation page, a listing or a product page (where the main content is many like items
+that trafilatura often leaves out). The page's kind is read from:
+
+* what the page says of itself: `og:type`, JSON-LD and microdata `@type`s (Article and
+  NewsArticle vs Product, QAPage, DiscussionForumPosting, ItemList...), `article:published_time`;
+* its address (`cleaner.dommodel.URL_KINDS`: a date or a long slug in the path, or words such as
+  forum, product, docs, tag);
+* its shape: how much of its text trafilatura takes as main text and in how many long paragraphs,
+  `<article>` and `<pre>` counts, link-word share, prices, comments.
+
+`features` turns that into PAGE_NAMES; the page-kind model (`cleaner.dommodel.PageKindModel`)
+turns those into the probability that the page is an article. Nothing here is site-specific.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from cleaner.segment import WORD_RE
+
+# schema.org types, lower-cased, by the kind of page they announce.
+_LD_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "article",
+        frozenset(
+            {
+                "article",
+                "newsarticle",
+                "blogposting",
+                "reportagenewsarticle",
+                "analysisnewsarticle",
+                "opinionnewsarticle",
+                "reviewnewsarticle",
+                "backgroundnewsarticle",
+                "liveblogposting",
+                "report",
+                "socialmediaposting",
+                "scholarlyarticle",
+            }
+        ),
+    ),
+    ("tech", frozenset({"techarticle", "apireference", "howto", "softwaresourcecode", "softwareapplication"})),
+    ("product", frozenset({"product", "offer", "aggregateoffer", "productgroup", "car", "book", "individualproduct"})),
+    ("forum", frozenset({"discussionforumposting", "qapage", "question", "answer", "comment"})),
+    ("listing", frozenset({"itemlist", "collectionpage", "searchresultspage", "offercatalog"})),
+    (
+        "service",
+        frozenset({"service", "localbusiness", "organization", "event", "faqpage", "aboutpage", "contactpage"}),
+    ),
+)
+LD_KIND_NAMES = tuple(k for k, _ in _LD_KINDS)
+_LD_TYPE = {t: k for k, types in _LD_KINDS for t in types}
+_LD_SCAN_CHARS = 200_000  # JSON-LD past this is not read: the kinds are named near the top
+_TYPE_KEY = re.compile(r'"@type"\s*:\s*(\[[^\]]{0,500}\]|"[^"]{0,100}")')
+_MICRODATA = re.compile(r"schema\.org/(\w{1,40})", re.IGNORECASE)
+# A date in the path (/2019/11/13/, /20191113, 2008-01-07) or a slug of five or more words.
+_URL_DATE = re.compile(r"(?:^|[/_-])(?:19|20)\d\d(?:[/_-]?[01]\d)(?:[/_-]?[0-3]\d)?(?:$|[/_.-])")
+_URL_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){4,}")
+_PRICE = re.compile(r"(?:[$€£¥]\s?\d|\d[\d.,]*\s?(?:€|zł|kr|руб|usd|eur|gbp)\b)", re.IGNORECASE)
+
+PAGE_NAMES: tuple[str, ...] = (
+    "og_article",
+    "og_other",
+    *(f"ld_{k}" for k in LD_KIND_NAMES),
+    "published_meta",
+    "articles_log",
+    "pre_log",
+    "url_date",
+    "url_slug",
+    "url_depth",
+    "page_words_log",
+    "traf_words_log",
+    "traf_share",
+    "traf_long_paras",
+    "traf_para_words_log",
+    "comment_words_log",
+    "link_word_share",
+    "price_blocks_log",
+    "list_item_share",
+    "heading_share",
+    "repeat_share",
+)
+
+
+def split_url(url: str | None) -> tuple[str, str]:
+    """(host, path) of an address, ("", "") for none or one that does not parse (an unfilled
+    template such as "https://[SITE_URL]/x" is common in canonical links)."""
+    if not url:
+        return "", ""
+    try:
+        parts = urlsplit(url)
+        return parts.hostname or "", parts.path
+    except ValueError:
+        return "", ""
+
+
+def _types(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value.rsplit("/", 1)[-1].lower()
+    elif isinstance(value, list):
+        for v in value:
+            yield from _types(v)
+
+
+def ld_types(tree: Any) -> set[str]:
+    """The schema.org types a page declares (JSON-LD `@type`, microdata `itemtype`), lower-cased.
+    Read from the raw script text with a bounded pattern: a page's JSON-LD is often not valid JSON."""
+    found: set[str] = set()
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        text = (script.text or "")[:_LD_SCAN_CHARS]
+        for m in _TYPE_KEY.finditer(text):
+            try:
+                found.update(_types(json.loads(m.group(1))))
+            except ValueError:
+                continue
+    for value in tree.xpath("//@itemtype")[:200]:
+        found.update(t.lower() for t in _MICRODATA.findall(str(value)))
+    return found
+
+
+def _meta(tree: Any, *names: str) -> list[str]:
+    out = []
+    for name in names:
+        out += [str(v) for v in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')]
+    return out
+
+
+def features(
+    tree: Any,
+    url: str | None,
+    texts: Sequence[str],
+    words: Sequence[float],
+    link_share: Sequence[float],
+    tags: Sequence[str],
+    signatures: Sequence[int],
+    traf_text: str,
+    comments: str,
+) -> list[float]:
+    """PAGE_NAMES for one page: `tree` as parsed, and the page's DOM blocks' texts, word counts,
+    link shares, tags and structure signatures (`cleaner.dom.DomBlock`)."""
+    og = [v.strip().lower() for v in _meta(tree, "og:type")]
+    kinds = {_LD_TYPE[t] for t in ld_types(tree) if t in _LD_TYPE} if tree is not None else set()
+    path = split_url(url)[1].lower()
+    total = float(sum(words))
+    paras = [p for p in traf_text.split("\n") if p.strip()]
+    para_words = [len(WORD_RE.findall(p)) for p in paras]
+    traf_words = float(sum(para_words))
+    counts: dict[int, int] = {}
+    for s in signatures:
+        counts[s] = counts.get(s, 0) + 1
+    repeated = sum(w for w, s in zip(words, signatures, strict=True) if counts[s] >= 5)
+    price = sum(1 for t in texts if len(t) < 80 and _PRICE.search(t))
+    return [
+        float(any(v.startswith("article") for v in og)),
+        float(bool(og) and not any(v.startswith("article") for v in og)),
+        *(float(k in kinds) for k in LD_KIND_NAMES),
+        float(bool(_meta(tree, "article:published_time", "datePublished", "pubdate", "date"))),
+        math.log1p(len(tree.xpath("//article"))),
+        math.log1p(len(tree.xpath("//pre"))),
+        float(_URL_DATE.search(path) is not None),
+        float(_URL_SLUG.search(path) is not None),
+        float(len([s for s in path.split("/") if s])),
+        math.log1p(total),
+        math.log1p(traf_words),
+        min(1.0, traf_words / total) if total else 0.0,
+        float(sum(1 for n in para_words if n >= 40)),
+        math.log1p(traf_words / len(paras)) if paras else 0.0,
+        math.log1p(len(WORD_RE.findall(comments))),
+        sum(w * s for w, s in zip(words, link_share, strict=True)) / total if total else 0.0,
+        math.log1p(price),
+        sum(w for w, t in zip(words, tags, strict=True) if t in ("li", "dd", "dt", "td")) / total if total else 0.0,
+        sum(1 for t in tags if t.startswith("h") and len(t) == 2) / max(1, len(tags)),
+        repeated / total if total else 0.0,
+    ]
+
+
+FORMAT = "cleaner-page-kind/1"  # stored in the block model file, key "page_kind"
+
+
+@dataclass(frozen=True, eq=False)
+class PageKindModel:
+    """A logistic model of P(the page is an article) over standardised PAGE_NAMES."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    card: Mapping[str, object]
+
+    def article(self, kind: Sequence[float]) -> float:
+        """The probability that a page with this evidence is an article."""
+        if len(kind) != len(PAGE_NAMES):
+            return 0.0
+        z = self.intercept + sum(
+            c * (x - m) / s for c, x, m, s in zip(self.coef, kind, self.mean, self.scale, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def signals(self, kind: Sequence[float], top: int = 3) -> list[str]:
+        """The evidence that weighed most toward the page's kind, in plain words."""
+        parts = [c * (x - m) / s for c, x, m, s in zip(self.coef, kind, self.mean, self.scale, strict=True)]
+        sign = 1.0 if self.article(kind) >= 0.5 else -1.0
+        order = sorted(range(len(parts)), key=lambda i: -sign * parts[i])
+        return [PAGE_NAMES[i] for i in order[:top] if sign * parts[i] > 0]
+
+
+def from_dict(data: Mapping[str, Any], source: str) -> PageKindModel:
+    from cleaner.model import ModelError
+
+    if data.get("format") != FORMAT:
+        raise ModelError(f"{source}: not a cleaner page-kind model (format {data.get('format')!r})")
+    if data.get("features") != list(PAGE_NAMES):
+        raise ModelError(f"{source}: the page-kind model's features do not match this version of cleaner")
+    width = len(PAGE_NAMES)
+    try:
+        mean, scale, coef = (tuple(float(v) for v in data[k]) for k in ("mean", "scale", "coef"))
+        intercept = float(data["intercept"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelError(f"{source}: malformed page-kind model") from None
+    if not (len(mean) == len(scale) == len(coef) == width) or not all(s > 0 for s in scale):
+        raise ModelError(f"{source}: malformed page-kind model (sizes or scales)")
+    if not all(math.isfinite(v) for v in (*mean, *scale, *coef, intercept)):
+        raise ModelError(f"{source}: malformed page-kind model (not finite)")
+    card = data.get("card")
+    return PageKindModel(mean, scale, coef, intercept, card if isinstance(card, Mapping) else {})

@@ -1,0 +1,197 @@
+"""The page-kind evidence and model (cleaner.pagekind), and HTML mode's page policy (dommodel.settle_page)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cleaner
+from cleaner import dom, dommodel, pagekind
+from cleaner.learn.kindtrain import fit, fit_logistic, predict
+from cleaner.model import ModelError
+
+PARA = (
+    "The city council voted on Tuesday to approve a new budget for the coming year, after months of debate "
+    "over how to pay for road repairs, school buildings and the public library's longer opening hours. "
+)
+
+
+def article_page(teasers: int = 12, meta: bool = True) -> str:
+    """A news article followed by a 'More stories' list of linked headlines with summaries."""
+    body = "".join(f"<p>{PARA}Paragraph {i} adds what the mayor said about item {i} of the plan.</p>" for i in range(8))
+    items = "".join(
+        f'<li><a href="/2019/11/{i}/story-{i}">Another story headline number {i} about other things</a>'
+        f"<p>A one-line summary of story {i} that teases what happened.</p></li>"
+        for i in range(teasers)
+    )
+    head = (
+        '<meta property="og:type" content="article">'
+        '<script type="application/ld+json">{"@type": ["NewsArticle"], "headline": "x"}</script>'
+        '<link rel="canonical" href="https://news.example.com/2019/11/13/council-approves-new-budget-for-year">'
+        if meta
+        else ""
+    )
+    return (
+        f"<html><head><title>Council approves budget</title>{head}</head>"
+        "<body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>Council approves budget</h1>{body}</article>"
+        f"<div><h2>More stories</h2><ul>{items}</ul></div><footer>© 2019 Example News</footer></body></html>"
+    )
+
+
+def _tree(html: str) -> object:
+    import trafilatura
+
+    return trafilatura.load_html(html)
+
+
+def test_ld_types_read_json_ld_lists_microdata_and_survive_broken_json() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": ["NewsArticle", "WebPage"]}</script>'
+        '<script type="application/ld+json">{"@type": "Product", broken</script></head>'
+        '<body><div itemtype="https://schema.org/QAPage"><p>x</p></div></body></html>'
+    )
+    assert pagekind.ld_types(_tree(html)) == {"newsarticle", "webpage", "product", "qapage"}
+
+
+def test_features_name_what_the_page_says_of_itself() -> None:
+    from cleaner.html import prepare
+
+    kind = dict(zip(pagekind.PAGE_NAMES, prepare(article_page()).kind, strict=True))
+    assert kind["og_article"] == 1.0 and kind["ld_article"] == 1.0 and kind["ld_product"] == 0.0
+    assert kind["url_date"] == 1.0 and kind["url_slug"] == 1.0  # from the canonical link: no url given
+    assert kind["traf_long_paras"] >= 8
+    bare = dict(zip(pagekind.PAGE_NAMES, prepare(article_page(meta=False)).kind, strict=True))
+    assert bare["og_article"] == bare["ld_article"] == bare["url_date"] == 0.0
+
+
+def test_builtin_model_tells_an_article_from_a_product_page() -> None:
+    from cleaner.html import prepare
+
+    found = dommodel.load("builtin")
+    assert found is not None and found.page_kind is not None
+    model = found.page_kind
+    assert model.article(prepare(article_page()).kind) > 0.5
+    product = (
+        '<html><head><meta property="og:type" content="product">'
+        '<script type="application/ld+json">{"@type": "Product"}</script></head><body>'
+        + "".join(
+            f"<div class='item'><a href='/p/{i}'>Blue shoe model {i}</a><span>$ {i}9.99</span></div>" for i in range(30)
+        )
+        + "</body></html>"
+    )
+    assert model.article(prepare(product, url="https://shop.example.com/category/shoes").kind) < 0.5
+    assert model.article(()) == 0.0  # no evidence (an empty page): never called an article
+
+
+def test_logistic_fit_is_deterministic_and_learns_the_direction() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 3))
+    y = (x[:, 0] - 0.5 * x[:, 2] > 0).astype(float)
+    first, second = fit_logistic(x, y), fit_logistic(x, y)
+    assert all(np.array_equal(a, b) for a, b in zip(first[:3], second[:3], strict=True))
+    assert first[2][0] > 0 > first[2][2]
+    assert ((predict(first, x) >= 0.5) == (y == 1)).mean() > 0.95
+
+
+def test_page_kind_file_is_checked_on_load() -> None:
+    rows = [
+        ("a", "article", None, [1.0] * len(pagekind.PAGE_NAMES)),
+        ("b", "forum", None, [0.0] * len(pagekind.PAGE_NAMES)),
+    ]
+    good = fit(rows)
+    assert pagekind.from_dict(good, "m").article([1.0] * len(pagekind.PAGE_NAMES)) > 0.5
+    with pytest.raises(ModelError, match="features"):
+        pagekind.from_dict({**good, "features": ["x"]}, "m")
+    with pytest.raises(ModelError, match="malformed"):
+        pagekind.from_dict({**good, "scale": [0.0] * len(pagekind.PAGE_NAMES)}, "m")
+    with pytest.raises(ModelError, match="not a cleaner page-kind"):
+        pagekind.from_dict({**good, "format": "x"}, "m")
+
+
+def _rows(traf: list[int], links: list[float], comment: list[int]) -> np.ndarray:
+    x = np.zeros((len(traf), len(dommodel.FEATURE_NAMES)))
+    x[:, dommodel._COL["traf_in"]] = traf
+    x[:, dommodel._COL["link_density"]] = links
+    x[:, dommodel._COL["comment_in"]] = comment
+    return x
+
+
+def test_settle_page_drops_link_heavy_extras_on_a_possible_article_only() -> None:
+    # blocks 0-3: the article (trafilatura's); 4-7: teasers the block model would keep (p 0.2).
+    x = _rows([1, 1, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 1, 0, 1, 0], [0] * 8)
+    p = np.array([0.01, 0.01, 0.01, 0.01, 0.2, 0.2, 0.2, 0.02])
+    words = np.array([60.0, 60, 60, 60, 8, 12, 8, 12])
+    dropped = np.zeros(8, dtype=bool)
+    view, out = dommodel.settle_page(x, p, dropped, words, article=0.9)
+    assert view.teasers and sorted(out) == [4, 5, 6]  # block 7: the model is sure of it (p < EXTRA_SURE)
+    assert view.extra_links == pytest.approx(16 / 40)
+    assert dommodel.settle_page(x, p, dropped, words, article=0.01)[1] == {}  # not an article: a listing's items
+    # when the extras are most of what is kept, they are the page's content (a listing), not teasers
+    small = np.array([5.0, 5, 5, 5, 80, 80, 80, 80])
+    assert dommodel.settle_page(x, p, dropped, small, article=0.9)[1] == {}
+
+
+def test_settle_page_drops_unsure_comment_extras_on_any_page() -> None:
+    x = _rows([1, 1, 0, 0], [0, 0, 0, 0], [0, 0, 1, 1])
+    p = np.array([0.01, 0.01, 0.3, 0.01])
+    view, out = dommodel.settle_page(x, p, np.zeros(4, dtype=bool), np.array([50.0, 50, 20, 20]), article=0.0)
+    assert list(out) == [2] and out[2] == ("comment", dommodel.COMMENT_REASON)
+    assert not view.teasers
+
+
+def test_clean_html_drops_a_teaser_list_after_a_news_article_as_related() -> None:
+    result = cleaner.clean_html(article_page())
+    assert "Another story headline" not in result.text and "one-line summary" not in result.text
+    assert result.text.count("The city council voted") == 8
+    teasers = [r for r in result.removed if "Another story headline" in r.text or "one-line summary" in r.text]
+    assert len(teasers) == 24
+    by_policy = [r for r in teasers if "links (teasers, menus)" in r.reason]
+    assert len(by_policy) >= 8 and {r.category.value for r in by_policy} == {"related"}
+    assert cleaner.clean(result.text).text == result.text
+
+
+def test_settle_page_drops_unsure_extras_apart_from_trafilatura_on_an_article() -> None:
+    x = _rows([1, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0])
+    x[:, dommodel._COL["anc1_traf"]] = [1.0, 1.0, 0.0, 0.5]  # block 3 sits beside trafilatura's text
+    p = np.array([0.01, 0.01, 0.4, 0.4])
+    words = np.array([80.0, 80, 10, 10])
+    out = dommodel.settle_page(x, p, np.zeros(4, dtype=bool), words, article=0.9)[1]
+    assert list(out) == [2] and out[2][0] == "apart"
+    assert dommodel.settle_page(x, p, np.zeros(4, dtype=bool), words, article=0.3)[1] == {}
+
+
+def test_a_malformed_address_does_not_fail_the_page() -> None:
+    """An unfilled template in the canonical link (issue 21, item 7), or given as the url."""
+    html = article_page().replace(
+        "https://news.example.com/2019/11/13/council-approves-new-budget-for-year", "https://[SITE_URL]/x"
+    )
+    assert "The city council voted" in cleaner.clean_html(html).text
+    assert "The city council voted" in cleaner.clean_html(html, url="https://[SITE_URL]/x").text
+    assert pagekind.split_url("https://[SITE_URL]/x") == ("", "")
+    assert pagekind.split_url("https://News.example.com/a/b") == ("news.example.com", "/a/b")
+
+
+def test_settle_page_leaves_link_extras_of_a_listing_address() -> None:
+    x = _rows([1, 1, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 1, 0, 1, 0], [0] * 8)
+    x[:, dommodel._COL["url_listing"]] = 1.0
+    x[:, dommodel._COL["anc1_traf"]] = 1.0  # the "apart" rule is not what this is about
+    p = np.array([0.01, 0.01, 0.01, 0.01, 0.2, 0.2, 0.2, 0.02])
+    words = np.array([60.0, 60, 60, 60, 8, 12, 8, 12])
+    view, out = dommodel.settle_page(x, p, np.zeros(8, dtype=bool), words, article=0.9)
+    assert view.listing_url and not view.teasers and out == {}
+
+
+def test_paragraphs_of_trafilatura_and_the_headline_stay_unless_the_model_is_sure() -> None:
+    x = _rows([1, 1, 1, 0, 1], [0] * 5, [0] * 5)
+    x[:, dommodel._COL["end_sentence"]] = [0, 1, 1, 1, 1]
+    x[:, dommodel._COL["title_sim"]] = [1.0, 0, 0, 0, 0]
+    x[:, dommodel._COL["tag"]] = [dom.TAG_CODE["h1"], dom.TAG_CODE["p"], dom.TAG_CODE["p"], 1.0, 1.0]
+    p = np.array([0.8, 0.6, 0.75, 0.5, 0.6])
+    words = np.array([8.0, 30, 30, 30, 10])
+    keep = dommodel.kept_anyway(x, p, words)
+    # the headline (p 0.8 < 0.9); a paragraph trafilatura took that the model is unsure of (0.6);
+    # not one it is sure of (0.75), not one trafilatura left out, not a short one
+    assert keep.tolist() == [True, True, False, False, False]
+    p[0] = 0.95
+    assert not dommodel.kept_anyway(x, p, words)[0]
