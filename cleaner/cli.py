@@ -123,6 +123,22 @@ SitesOpt = Annotated[
 ]
 
 
+# C0 controls, DEL, NEL and the Unicode line separators, written as escapes: a file named
+# "x\ncleaner: 0 errors.txt" must not print a second line that reads like one of ours.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(32), 127, 0x85)} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def _one_line(message: str) -> str:
+    """A message as one line: control characters in it (from file names, usually) escaped."""
+    return message.translate(_CONTROLS)
+
+
 def _stderr() -> Console:
     """A console on stderr: colours on a terminal, plain text otherwise. Never wraps lines."""
     return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
@@ -245,9 +261,9 @@ class Summary:
 
 def _print_problems(console: Console, res: cio.FileResult, debug: bool) -> None:
     for message in res.warnings:
-        console.print(Text(f"cleaner: warning: {message}", style="yellow"))
+        console.print(Text(_one_line(f"cleaner: warning: {message}"), style="yellow"))
     for message in res.errors:
-        console.print(Text(f"cleaner: error: {message}", style="red"))
+        console.print(Text(_one_line(f"cleaner: error: {message}"), style="red"))
     if debug:
         for tb in res.tracebacks:
             console.print(Text(tb))
@@ -279,7 +295,7 @@ def _report_sink(report: Path | None) -> Iterator[Callable[[list[dict[str, objec
     try:
         writer = cio.AtomicWriter(report)
     except cio.InputError as exc:
-        _stderr().print(Text(f"cleaner: error: report: {exc}", style="red"))
+        _stderr().print(Text(_one_line(f"cleaner: error: report: {exc}"), style="red"))
         raise typer.Exit(1) from None
 
     with writer as fh:
@@ -377,7 +393,7 @@ def clean(
     console = _stderr()
     summary = Summary(dry_run=dry_run, skipped=plan.skipped, errors=len(plan.errors), failed_files=len(plan.errors))
     for problem in plan.errors:
-        console.print(Text(f"cleaner: error: {problem}", style="red"))
+        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
     manifest = None
     if output is not None and not dry_run:
         manifest = cio.Manifest(output, cio.settings_hash(options, __version__))
@@ -402,7 +418,9 @@ def clean(
     except KeyboardInterrupt:
         again = " (run the same command again to resume)" if manifest is not None else ""
         console.print(
-            Text(f"cleaner: interrupted after {summary.files} of {len(plan.tasks)} files{again}", style="red")
+            Text(
+                _one_line(f"cleaner: interrupted after {summary.files} of {len(plan.tasks)} files{again}"), style="red"
+            )
         )
         raise typer.Exit(130) from None
     if not quiet:
@@ -421,7 +439,10 @@ def _record_done(
         manifest.add(task.dest, res.sha256, res.stamp)
     except OSError as exc:
         console.print(
-            Text(f"cleaner: error: {manifest.path}: cannot record progress: {cio.os_problem(exc)}", style="red")
+            Text(
+                _one_line(f"cleaner: error: {manifest.path}: cannot record progress: {cio.os_problem(exc)}"),
+                style="red",
+            )
         )
         summary.errors += 1
 
@@ -459,7 +480,7 @@ def _runner(scheduler: str | None) -> Iterator[Runner]:
         with cdask.connect(scheduler) as client:
             yield lambda tasks, options, jobs: cdask.run_tasks(tasks, options, client)
     except cdask.SchedulerError as exc:
-        _stderr().print(Text(f"cleaner: error: {exc}", style="red"))
+        _stderr().print(Text(_one_line(f"cleaner: error: {exc}"), style="red"))
         raise typer.Exit(1) from None
 
 
@@ -524,7 +545,9 @@ def _internal_errors(debug: bool) -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
-        _stderr().print(Text(f"cleaner: internal error: {type(exc).__name__}: {exc} (--debug shows more)", style="red"))
+        _stderr().print(
+            Text(_one_line(f"cleaner: internal error: {type(exc).__name__}: {exc} (--debug shows more)"), style="red")
+        )
         raise typer.Exit(1) from None
 
 
@@ -567,7 +590,7 @@ def explain(
         try:
             data = cio.read_bytes(Path(file))
         except cio.InputError as exc:
-            _stderr().print(Text(f"cleaner: error: {file}: {exc}", style="red"))
+            _stderr().print(Text(_one_line(f"cleaner: error: {file}: {exc}"), style="red"))
             raise typer.Exit(1) from None
     with _internal_errors(debug):
         docs, res = cio.explain_source(data, kind, options, name)
@@ -645,12 +668,12 @@ def learn_sites_command(
         except cio.InputError as exc:
             problems.append(f"{task.name}: {exc}")
     for problem in problems:
-        console.print(Text(f"cleaner: error: {problem}", style="red"))
+        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
     rules = csites.learn_sites(counts, min_docs=min_docs, min_share=min_share)
     try:
         cio.write_atomic(output, rules.dumps().encode("utf-8"))
     except (OSError, cio.InputError) as exc:
-        console.print(Text(f"cleaner: error: {output}: cannot write: {exc}", style="red"))
+        console.print(Text(_one_line(f"cleaner: error: {output}: cannot write: {exc}"), style="red"))
         raise typer.Exit(1) from None
     if not quiet:
         docs = sum(counts.docs(h) for h in counts.hosts())

@@ -7,6 +7,7 @@ Follows ftfy's `TextFixerConfig` shape: functions take `config=None, **overrides
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 class ConfigError(ValueError):
     """A configuration value or file is invalid; the message names the key or file."""
+
+
+TIMEOUT_MAX = 365 * 24 * 3600.0  # a longer html_timeout is no limit (the OS timer overflows past ~1e9 s)
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,12 @@ class CleanerConfig:
             value = getattr(self, name)
             if value is not None and not 0.0 < value < 1.0:
                 raise ConfigError(f"{name} must lie strictly between 0 and 1, got {value}")
-        if self.html_timeout is not None and not self.html_timeout > 0:
-            raise ConfigError(f"html_timeout must be a positive number of seconds or None, got {self.html_timeout}")
+        timeout = self.html_timeout
+        if timeout is not None:
+            # TOML has no None: 0 and inf (or any limit past a year) mean "no limit".
+            if isinstance(timeout, bool) or not isinstance(timeout, int | float) or math.isnan(timeout) or timeout < 0:
+                raise ConfigError(f"html_timeout must be a number of seconds (0 or inf for no limit), got {timeout!r}")
+            object.__setattr__(self, "html_timeout", None if timeout == 0 or timeout > TIMEOUT_MAX else float(timeout))
         if self.max_passes < 1:
             raise ConfigError(f"max_passes must be at least 1, got {self.max_passes}")
         if self.sites is not None or self.site_host is not None:

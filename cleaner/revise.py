@@ -99,7 +99,9 @@ def _dropped(decisions: Decisions, block: Block) -> Decision | None:
 
 # -- breadcrumbs -------------------------------------------------------------------------------
 
-_CRUMB_SPLIT = re.compile(r"\s+(?:/|>)\s+|\s*(?:\||»|›|•|·|▸)\s*")
+# A match only starts where a run of spaces starts (the lookbehind), and the run is taken whole
+# (possessive): linear in the line, where "x" + 40,000 spaces + "y" took 20 s before.
+_CRUMB_SPLIT = re.compile(r"(?<!\s)\s++(?:/|>)\s+|(?<!\s)\s*+(?:\||»|›|•|·|▸)\s*")
 
 
 _NOT_CRUMB = re.compile(r"[\d$=\[\]{}();<>\"]")

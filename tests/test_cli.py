@@ -676,3 +676,14 @@ def test_html_model_option(tmp_path: Path) -> None:
     assert off.exit_code == 0 and on.exit_code == 0
     assert (tmp_path / "off" / "page.html.txt").read_text() == cleaner.clean_html(PAGE, html_model="off").text
     assert (tmp_path / "on" / "page.html.txt").read_text() == cleaner.clean_html(PAGE).text
+
+
+def test_a_file_name_with_a_newline_stays_on_its_message_line(tmp_path: Path) -> None:
+    """A name like "x\\ncleaner: 0 errors.txt" must not print a line that reads like ours (issue 21, item 13)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "x\ncleaner: 0 errors.txt").write_bytes(b"\x00binary")
+    result = run("clean", src, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert not [line for line in result.stderr.splitlines() if line.startswith("cleaner: 0 errors")]
+    assert "x\\ncleaner: 0 errors.txt: binary file" in flat(result.stderr)

@@ -1,0 +1,66 @@
+"""Patterns that scanned super-linearly on hostile input (issue 21, item 4), held to linear time.
+
+Each is timed at n and 4n characters (best of three); a linear scan takes about 4x as long, the
+quadratic one it replaces about 16x. The bound is a ratio, not seconds, so a slow machine passes;
+the absolute times here are milliseconds (the old patterns took 20 s and 40 s at these sizes)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from cleaner.config import CleanerConfig, ConfigError
+from cleaner.html import page_title
+from cleaner.revise import crumb_parts
+
+N = 40_000
+
+
+def _best(f: Callable[[int], object], n: int) -> float:
+    out = []
+    for _ in range(3):
+        t = time.perf_counter()
+        f(n)
+        out.append(time.perf_counter() - t)
+    return min(out)
+
+
+def _ratio(f: Callable[[int], object]) -> float:
+    f(1_000)  # warm the pattern cache
+    return _best(f, 4 * N) / max(_best(f, N), 1e-4)
+
+
+@pytest.mark.parametrize(
+    "name, f",
+    [
+        ("crumb split on a run of spaces", lambda n: crumb_parts("x" + " " * n + "y")),
+        ("crumb split on no-break spaces", lambda n: crumb_parts("x" + "\u00a0" * n + "y")),
+        ("page title, a meta tag of letters", lambda n: page_title("<head><meta " + "a" * n + "><title>T</title>")),
+        ("page title, a meta tag of names", lambda n: page_title("<head><meta " + "a:b." * (n // 4) + ">")),
+    ],
+)
+def test_scan_is_linear(name: str, f: Callable[[int], object]) -> None:
+    assert _ratio(f) < 8, name
+
+
+def test_crumb_split_and_title_still_read_what_they_read() -> None:
+    assert crumb_parts("Home > News / World | Politics  »  Today") == ["Home", "News", "World", "Politics", "Today"]
+    assert crumb_parts("  a  |  b  ") == ["a", "b"]
+    assert crumb_parts("2019/11 is not > a crumb") == ["2019/11 is not", "a crumb"]
+    assert page_title('<meta property="og:title" content="Hello &amp; bye"><title>x</title>') == "Hello & bye"
+    assert page_title("<meta name=og:title content='Single'>") == "Single"
+    assert page_title('<meta data-x="1"property="og:title" content="Glued">') == "Glued"
+
+
+@pytest.mark.parametrize("value", [0, 0.0, float("inf"), 1e12])
+def test_html_timeout_zero_or_huge_means_no_limit(value: float) -> None:
+    """TOML has no None: a user turning the limit off writes 0 or inf (issue 21, item 8)."""
+    assert CleanerConfig(html_timeout=value).html_timeout is None
+
+
+@pytest.mark.parametrize("value", [float("nan"), -1, "no", True])
+def test_html_timeout_nonsense_is_refused_in_one_line(value: object) -> None:
+    with pytest.raises(ConfigError, match="html_timeout must be a number of seconds"):
+        CleanerConfig(html_timeout=value)  # type: ignore[arg-type]
