@@ -31,7 +31,7 @@ import numpy as np
 
 from cleaner.api import clean_html
 from cleaner.evaluation.datasets import load_pages
-from cleaner.evaluation.metrics import word_prf
+from cleaner.evaluation.metrics import snippet_hits, word_prf
 from cleaner.learn.domtrain import DomTrainConfig, PageRows, fit, load_rows, write
 from cleaner.learn.train import fold_of
 
@@ -56,6 +56,8 @@ def _page(args: tuple[str, str, str | None, str, str]) -> dict[str, Any]:
     for way, text in zip(WAYS, (traf, rules, dom), strict=True):
         m = word_prf(text, page.truth_text)
         out[way] = (m.precision, m.recall, m.f1)
+        # WCXB's snippets: share found of those that must be there / must not be (rates per page)
+        out[f"{way}_snippets"] = (*snippet_hits(page.with_, text), *snippet_hits(page.without, text))
     return out
 
 
@@ -79,6 +81,10 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         for way in WAYS:
             p, r, f = np.mean([x[way] for x in rs], axis=0)
             row[way] = {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4)}
+            hits = [x[f"{way}_snippets"] for x in rs if f"{way}_snippets" in x]
+            for name, found, total in (("with_rate", 0, 1), ("without_rate", 2, 3)):
+                rates = [h[found] / h[total] for h in hits if h[total]]
+                row[way][name] = round(float(np.mean(rates)), 4) if rates else None
         row["dom_worse_pages"] = sum(1 for x in rs if x["dom"][2] < x["trafilatura"][2] - 1e-9)
         row["dom_better_pages"] = sum(1 for x in rs if x["dom"][2] > x["trafilatura"][2] + 1e-9)
         table[kind] = row
@@ -147,6 +153,11 @@ def _url(data: Path, page_id: str) -> str | None:
     return next(load_pages(data, ids=[page_id])).url
 
 
+def _rates(m: dict[str, Any]) -> str:
+    w, o = m.get("with_rate"), m.get("without_rate")
+    return "-" if w is None or o is None else f"{w:.3f} / {o:.3f}"
+
+
 def prf(m: dict[str, float], digits: int = 4, bold: bool = False) -> str:
     """'P / R / F1' of a scores dict, P and R to `digits` places, F1 always to four (bold: in **)."""
     f1 = f"**{m['f1']:.4f}**" if bold else f"{m['f1']:.4f}"
@@ -156,14 +167,14 @@ def prf(m: dict[str, float], digits: int = 4, bold: bool = False) -> str:
 def markdown(summary: dict[str, Any]) -> str:
     lines = [
         "| type | pages | trafilatura P / R / F1 | rules on trafilatura F1 "
-        "| clean_html (dom) P / R / F1 | better / worse pages |"
+        "| clean_html (dom) P / R / F1 | better / worse pages | with / without snippets: trafilatura, clean_html |"
     ]
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|")
     for kind, row in summary["by_type"].items():
         t, r, d = row["trafilatura"], row["rules_on_trafilatura"], row["dom"]
         lines.append(
             f"| {kind} | {row['pages']} | {prf(t)} | {r['f1']:.4f} | {prf(d)} "
-            f"| {row['dom_better_pages']} / {row['dom_worse_pages']} |"
+            f"| {row['dom_better_pages']} / {row['dom_worse_pages']} | {_rates(t)}, {_rates(d)} |"
         )
     tm = summary["time"]
     lines.append(
