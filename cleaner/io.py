@@ -984,6 +984,10 @@ def run_tasks(tasks: Sequence[Task], options: Options, jobs: int = 1) -> Iterato
     if jobs <= 1 or len(tasks) <= 1:
         yield from (process_file(task, options) for task in tasks)
         return
+    # The fork server is a fresh `python -c` whose import path starts with the working directory
+    # (Python 3.11 does not pass it our sys.path): a folder named `cleaner` there (the parent of a
+    # clone) would shadow this package in every worker. PYTHONSAFEPATH keeps that entry out.
+    os.environ.setdefault("PYTHONSAFEPATH", "1")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["cleaner.io"])
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_ignore_sigint)

@@ -687,3 +687,21 @@ def test_a_file_name_with_a_newline_stays_on_its_message_line(tmp_path: Path) ->
     assert result.exit_code == 1
     assert not [line for line in result.stderr.splitlines() if line.startswith("cleaner: 0 errors")]
     assert "x\\ncleaner: 0 errors.txt: binary file" in flat(result.stderr)
+
+
+def test_jobs_work_from_a_folder_that_holds_a_cleaner_folder(tmp_path: Path) -> None:
+    """The parent of a clone holds a folder named `cleaner`: the fork server's workers must not
+    import it instead of the package (issue 20, item 1). A real process, so that the fork server
+    starts in that working directory."""
+    (tmp_path / "cleaner").mkdir()
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(DOC)
+    exe = Path(sys.executable).with_name("cleaner")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONSAFEPATH"}
+    done = subprocess.run(
+        [str(exe), "clean", "in", "-o", "out", "--jobs", "2"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert [(tmp_path / "out" / f"{i}.txt").read_text() for i in range(3)] == [CLEAN] * 3
