@@ -6,9 +6,11 @@ import dataclasses
 from typing import Any
 
 from cleaner.config import CleanerConfig, resolve
-from cleaner.html import TEXT_WORDS_MIN
+from cleaner.html import TEXT_WORDS_MIN, looks_like_html
 from cleaner.pipeline import run
 from cleaner.types import CleanResult
+
+HTML_AS_TEXT = "this looks like an HTML page, cleaned here as text line by line: use clean_html() for a page"
 
 
 def clean(
@@ -27,7 +29,10 @@ def clean(
     """
     if not isinstance(text, str):
         raise TypeError(f"clean() takes text as str, not {type(text).__name__}; decode bytes first")
-    return run(text, resolve(config, overrides), title=title, url=url)
+    result = run(text, resolve(config, overrides), title=title, url=url)
+    if looks_like_html(text):  # cleaned line by line, a page's markup comes back as it went in
+        result = dataclasses.replace(result, warnings=(*result.warnings, HTML_AS_TEXT))
+    return result
 
 
 def clean_html(

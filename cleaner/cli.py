@@ -26,6 +26,7 @@ from cleaner import io as cio
 from cleaner.api import clean as clean_text
 from cleaner.config import CleanerConfig, ConfigError
 from cleaner.dommodel import load as load_dom_model
+from cleaner.html import looks_like_html
 from cleaner.model import ModelError
 from cleaner.model import load as load_model
 from cleaner.rules import RuleError
@@ -522,7 +523,13 @@ def _clean_stdin(
             writer = None if options.dry_run else sys.stdout.buffer
             res = cio.process_jsonl_stream(sys.stdin.buffer, writer, options)
         else:
-            res = cio.process_stream(sys.stdin.buffer.read(), kind, options)
+            data = sys.stdin.buffer.read()
+            if kind is cio.Kind.TEXT and looks_like_html(data):
+                console.print(
+                    Text("cleaner: stdin looks like an HTML page: cleaned as HTML (clean_html)", style="yellow")
+                )
+                kind = cio.Kind.HTML
+            res = cio.process_stream(data, kind, options)
         if res.output is not None and not options.dry_run:
             sys.stdout.buffer.write(res.output)
         sys.stdout.buffer.flush()
@@ -584,6 +591,9 @@ def explain(
     )
     if file == "-":
         name, kind, data = cio.STDIN_NAME, _stdin_kind(jsonl, html), sys.stdin.buffer.read()
+        if kind is cio.Kind.TEXT and looks_like_html(data):
+            _stderr().print(Text("cleaner: stdin looks like an HTML page: explained as HTML", style="yellow"))
+            kind = cio.Kind.HTML
     else:
         name, kind = file, cio.kind_of(Path(file))
         options = options if kind is cio.Kind.JSONL else cio.site_options(options, Path(file))

@@ -95,6 +95,22 @@ def _clean_title(value: str) -> str | None:
     return _SPACES.sub(" ", unescape(value)).strip() or None
 
 
+_SNIFF_CHARS = 4_096
+_HTML_START = re.compile(
+    r"\A(?:\ufeff)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.IGNORECASE | re.DOTALL
+)
+_HTML_BODY = re.compile(r"<body[\s>]", re.IGNORECASE)
+
+
+def looks_like_html(data: str | bytes) -> bool:
+    """Whether a document is an HTML page rather than text: it opens with a doctype, <html> or
+    <head>, or has a <body> tag near its top. Text that quotes a tag or two is not a page."""
+    head = data[:_SNIFF_CHARS]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", errors="replace")
+    return bool(_HTML_START.match(head) or _HTML_BODY.search(head))
+
+
 PARSER_MAX_DEPTH = 256  # libxml2's nesting limit without XML_PARSE_HUGE (trafilatura's parser)
 # One XPath step per level: it matches when the tree reaches the parser's ceiling. Run in C over
 # the parsed tree, about 0.3 ms a page.

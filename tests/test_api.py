@@ -127,3 +127,11 @@ def test_every_removal_has_category_rule_and_reason() -> None:
             assert isinstance(r.category, Category)
             assert r.rule and r.reason.endswith(".")
             assert r.lines[0] <= r.lines[1]
+
+
+def test_clean_warns_when_given_an_html_page() -> None:
+    """Text mode on a page changes nothing and must say why (issue 20, item 5)."""
+    page = "<!doctype html>\n<html><head><title>x</title></head>\n<body><p>Hello there.</p></body></html>\n"
+    assert any("clean_html" in w for w in cleaner.clean(page).warnings)
+    assert not cleaner.clean("The <html> element is the root of a page.\n").warnings
+    assert cleaner.html.looks_like_html(b"\xef\xbb\xbf  <!-- a comment -->\n<HTML lang=en>")

@@ -705,3 +705,19 @@ def test_jobs_work_from_a_folder_that_holds_a_cleaner_folder(tmp_path: Path) -> 
     )
     assert done.returncode == 0, done.stderr
     assert [(tmp_path / "out" / f"{i}.txt").read_text() for i in range(3)] == [CLEAN] * 3
+
+
+HTML_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>Frogs</title></head><body><nav><a href='/'>Home</a></nav>"
+    f"<article><p>{P1}</p><p>{P2}</p></article><footer>© 2024 Example News. All rights reserved.</footer></body></html>"
+)
+
+
+def test_html_on_stdin_is_cleaned_as_a_page_and_said_so() -> None:
+    """`cat page.html | cleaner clean -` came back unchanged, "nothing removed" (issue 20, item 5)."""
+    result = run("clean", "-", input=HTML_PAGE)
+    assert result.exit_code == 0, result.stderr
+    assert "looks like an HTML page" in result.stderr
+    assert result.stdout == f"{P1}\n\n{P2}\n"
+    plain = run("clean", "-", input=f"Use the <html> tag to start a page.\n\n{P1}\n")
+    assert "HTML" not in plain.stderr  # text that quotes a tag is text

@@ -1,7 +1,7 @@
 """Patterns that scanned super-linearly on hostile input (issue 21, item 4), held to linear time.
 
-Each is timed at n and 4n characters (best of three); a linear scan takes about 4x as long, the
-quadratic one it replaces about 16x. The bound is a ratio, not seconds, so a slow machine passes;
+Each is timed at n and 4n characters (best of seven, so a busy machine does not decide); a linear
+scan takes about 4x as long, the quadratic one it replaces about 16x. The bound is a ratio, not seconds, so a slow machine passes;
 the absolute times here are milliseconds (the old patterns took 20 s and 40 s at these sizes)."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ N = 40_000
 
 def _best(f: Callable[[int], object], n: int) -> float:
     out = []
-    for _ in range(3):
+    for _ in range(7):
         t = time.perf_counter()
         f(n)
         out.append(time.perf_counter() - t)
@@ -42,7 +42,7 @@ def _ratio(f: Callable[[int], object]) -> float:
     ],
 )
 def test_scan_is_linear(name: str, f: Callable[[int], object]) -> None:
-    assert _ratio(f) < 8, name
+    assert _ratio(f) < 10, name  # linear ~4, the quadratic patterns these replaced ~16
 
 
 def test_crumb_split_and_title_still_read_what_they_read() -> None:
