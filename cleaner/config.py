@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
+import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,6 +27,16 @@ class ConfigError(ValueError):
 
 
 TIMEOUT_MAX = 365 * 24 * 3600.0  # a longer html_timeout is no limit (the OS timer overflows past ~1e9 s)
+
+# The settings that count something, and the least each may be.
+_WHOLE_NUMBERS = {
+    "guard_min_words": 0,
+    "teaser_max_words": 0,
+    "summary_max_words": 0,
+    "sandwich_max_words": 0,
+    "max_passes": 1,
+    "model_max_lines": 0,
+}
 
 
 @dataclass(frozen=True)
@@ -94,28 +106,40 @@ class CleanerConfig:
     html_timeout: float | None = 120.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "disabled", frozenset(_categories(self.disabled)))
-        object.__setattr__(self, "disabled_rules", frozenset(self.disabled_rules))
-        object.__setattr__(self, "rule_files", tuple(Path(p) for p in self.rule_files))
-        if not 0.0 <= self.guard_keep_ratio <= 1.0:
-            raise ConfigError(f"guard_keep_ratio must be within 0..1, got {self.guard_keep_ratio}")
-        for name in ("topic_overlap", "box_topic_veto"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ConfigError(f"{name} must be within 0..1, got {getattr(self, name)}")
-        object.__setattr__(self, "model", str(self.model))
-        object.__setattr__(self, "html_model", str(self.html_model))
+        # Every field is checked here, whatever set it (a TOML file, **overrides, the CLI): a wrong
+        # type is one ConfigError naming the key, never a TypeError deep inside a cleaning run.
+        disabled = _several("disabled", self.disabled, str, "category names")
+        object.__setattr__(self, "disabled", frozenset(_categories(disabled)))
+        disabled_rules = _several("disabled_rules", self.disabled_rules, str, "rule ids")
+        object.__setattr__(self, "disabled_rules", frozenset(disabled_rules))
+        rule_files = _several("rule_files", self.rule_files, (str, os.PathLike), "paths")
+        object.__setattr__(self, "rule_files", tuple(Path(p) for p in rule_files))
+        if not isinstance(self.guard, bool):
+            raise ConfigError(f"guard must be true or false, got {self.guard!r}")
+        for name, low in _WHOLE_NUMBERS.items():
+            object.__setattr__(self, name, _whole(name, getattr(self, name), low))
+        for name in ("guard_keep_ratio", "topic_overlap", "box_topic_veto"):
+            value = getattr(self, name)
+            if not _real(value) or not 0.0 <= value <= 1.0:
+                raise ConfigError(f"{name} must be within 0..1, got {value!r}")
+            object.__setattr__(self, name, float(value))
+        for name in ("model", "html_model"):
+            value = getattr(self, name)
+            if not isinstance(value, str | os.PathLike):
+                raise ConfigError(f'{name} must be "builtin", "off" or a model file\'s path, got {value!r}')
+            object.__setattr__(self, name, str(value))
         for name in ("model_threshold", "html_threshold"):
             value = getattr(self, name)
-            if value is not None and not 0.0 < value < 1.0:
-                raise ConfigError(f"{name} must lie strictly between 0 and 1, got {value}")
+            if value is not None and (not _real(value) or not 0.0 < value < 1.0):
+                raise ConfigError(f"{name} must lie strictly between 0 and 1, got {value!r}")
         timeout = self.html_timeout
         if timeout is not None:
             # TOML has no None: 0 and inf (or any limit past a year) mean "no limit".
-            if isinstance(timeout, bool) or not isinstance(timeout, int | float) or math.isnan(timeout) or timeout < 0:
+            if not _real(timeout) or math.isnan(timeout) or timeout < 0:
                 raise ConfigError(f"html_timeout must be a number of seconds (0 or inf for no limit), got {timeout!r}")
             object.__setattr__(self, "html_timeout", None if timeout == 0 or timeout > TIMEOUT_MAX else float(timeout))
-        if self.max_passes < 1:
-            raise ConfigError(f"max_passes must be at least 1, got {self.max_passes}")
+        if self.site_host is not None and not isinstance(self.site_host, str):
+            raise ConfigError(f"site_host must be a host name, got {self.site_host!r}")
         if self.sites is not None or self.site_host is not None:
             from cleaner.sites import host_name, rules_of
 
@@ -151,12 +175,18 @@ class CleanerConfig:
             raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
-        if "rule_files" in data:
-            data["rule_files"] = tuple(path.parent / p for p in data["rule_files"])
+        except RecursionError:
+            raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+        # Paths are relative to this file; a value of another type is left to __post_init__ to name.
+        rule_files = data.get("rule_files")
+        if isinstance(rule_files, list):
+            data["rule_files"] = [path.parent / p if isinstance(p, str) else p for p in rule_files]
+        elif isinstance(rule_files, str):
+            data["rule_files"] = [path.parent / rule_files]
         if isinstance(data.get("sites"), str):
             data["sites"] = path.parent / data["sites"]
         for key in ("model", "html_model"):
-            if data.get(key) not in (None, "builtin", "off"):
+            if isinstance(data.get(key), str) and data[key] not in ("builtin", "off"):
                 data[key] = str(path.parent / data[key])
         try:
             return cls().replace(**data)
@@ -167,6 +197,30 @@ class CleanerConfig:
 def rule_switched_off(rule_id: str, disabled_rules: Iterable[str]) -> bool:
     """Whether `rule_id` is named in `disabled_rules`, exactly or by a prefix ending in '.'."""
     return any(rule_id == off or (off.endswith(".") and rule_id.startswith(off)) for off in disabled_rules)
+
+
+def _several(name: str, values: object, kind: type | tuple[type, ...], what: str) -> tuple[Any, ...]:
+    """A set-valued setting as a tuple; one bare value (`disabled = "related"`) counts as a set of one."""
+    if isinstance(values, kind):
+        return (values,)
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise ConfigError(f"{name} must be a list of {what}, got {values!r}")
+    items = tuple(values)
+    for item in items:
+        if not isinstance(item, kind):
+            raise ConfigError(f"{name} must be a list of {what}, got an item {item!r}")
+    return items
+
+
+def _real(value: object) -> bool:
+    """Whether `value` is a plain number (a bool is not one, though Python counts it as an int)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _whole(name: str, value: object, low: int) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+        raise ConfigError(f"{name} must be a whole number of at least {low}, got {value!r}")
+    return int(value)
 
 
 def _categories(values: Iterable[Category | str]) -> Iterable[Category]:

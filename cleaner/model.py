@@ -33,6 +33,12 @@ BUILTIN_FILE = "line_model.json"
 # Rows scored at a time. The walk's working set is rows x trees: at 512 rows (300 trees) it stays
 # in cache; 2048 rows ran 2.6x slower per row on one large document (measured, bench notes).
 CHUNK = 512
+# Bounds on a model file, far above any trained one (300 trees of depth 8, 18,300 nodes): the walk's
+# buffers take ~40 bytes x CHUNK x trees (5,000 trees: 100 MB), each row takes `depth` steps.
+MAX_TREES = 5_000
+MAX_NODES = 2_000_000
+MAX_DEPTH = 64
+_TWICE = "a node is reached twice (a cycle, or trees that share nodes)"
 
 
 class ModelError(ValueError):
@@ -54,24 +60,47 @@ class Trees:
 
     @classmethod
     def of(cls, data: Mapping[str, object], width: int, source: str, what: str) -> Trees:
-        def arr(key: str, dtype: type) -> np.ndarray:
-            return np.asarray(data[key], dtype=dtype)
+        """The trees of a model file's `data[what]`, checked first: a bad file is one ModelError
+        naming it, never a traceback or an allocation that fails on every document."""
 
-        roots, feature, left, right = (arr(k, np.int64) for k in ("roots", "feature", "left", "right"))
-        split, value = arr("threshold", np.float64), arr("value", np.float64)
+        def bad(problem: str) -> ModelError:
+            return ModelError(f"{source}: malformed model file ({what}: {problem})")
+
+        def arr(key: str, kinds: str, dtype: type) -> np.ndarray:
+            if key not in data:
+                raise bad(f"no {key!r}")
+            try:
+                found = np.asarray(data[key])
+            except ValueError:  # ragged nesting
+                found = np.zeros((0, 0))
+            if found.ndim != 1 or (found.size and found.dtype.kind not in kinds):
+                raise bad(f"{key} must be an array of {'whole numbers' if kinds == 'iu' else 'numbers'}")
+            return found.astype(dtype)
+
+        if not isinstance(data, Mapping):
+            raise bad("not an object")
+        roots, feature, left, right = (arr(k, "iu", np.int64) for k in ("roots", "feature", "left", "right"))
+        split, value = arr("threshold", "iuf", np.float64), arr("value", "iuf", np.float64)
         n = len(feature)
-        if {len(split), len(left), len(right), len(value)} != {n} or roots.ndim != 1 or feature.ndim != 1:
-            raise ModelError(f"{source}: malformed model file ({what}: node arrays disagree)")
+        if {len(split), len(left), len(right), len(value)} != {n}:
+            raise bad("node arrays disagree")
+        # The walk holds CHUNK x trees node ids, and renumbering visits every node in Python.
+        if not 0 < len(roots) <= min(n, MAX_TREES) or n > MAX_NODES:
+            raise bad(f"{len(roots)} trees of {n} nodes; at most {MAX_TREES} trees, {MAX_NODES} nodes")
+        if len(np.unique(roots)) != len(roots):
+            raise bad("two trees share a root")
         inner = feature >= 0
         for ids in (roots, left[inner], right[inner]):
             if ids.size and (ids.min() < 0 or ids.max() >= n):
-                raise ModelError(f"{source}: malformed model file ({what}: a node index is out of range)")
+                raise bad("a node index is out of range")
         if inner.any() and feature[inner].max() >= width:
-            raise ModelError(f"{source}: malformed model file ({what}: a feature index is out of range)")
+            raise bad("a feature index is out of range")
+        if not np.isfinite(value).all() or np.isnan(split).any():
+            raise bad("a value is not a finite number")
         try:
             return cls(roots, feature, split, left, right, value, width)
-        except RecursionError:
-            raise ModelError(f"{source}: malformed model file ({what}: a tree has a cycle)") from None
+        except RecursionError as exc:
+            raise bad(str(exc)) from None
 
     def __post_init__(self) -> None:
         # Renumbered for the walk: each split's two children are adjacent (right = left + 1), and
@@ -91,11 +120,15 @@ class Trees:
             if not nxt:
                 break
             depth += 1
-            if len(order) + len(nxt) > 2 * len(self.feature):
-                raise RecursionError("a node is reached twice")
+            if len(order) + len(nxt) > len(self.feature):
+                raise RecursionError(_TWICE)
+            if depth > MAX_DEPTH:
+                raise RecursionError(f"a tree is deeper than {MAX_DEPTH} levels")
             order.extend(nxt)
             level = nxt
         new = np.asarray(order, dtype=np.int64)
+        if len(np.unique(new)) != len(new):
+            raise RecursionError(_TWICE)
         inner = self.feature[new] >= 0
         position = np.arange(len(new))
         kids = np.array([child.get(int(k), -1) for k in new], dtype=np.int64)
@@ -286,6 +319,8 @@ def read_model_json(spec: str, builtin_file: str) -> tuple[Mapping[str, object],
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ModelError(f"{source}: not a model file (invalid JSON: {exc})") from None
+    except RecursionError:
+        raise ModelError(f"{source}: not a model file (JSON nested too deeply)") from None
     if not isinstance(data, dict):
         raise ModelError(f"{source}: not a model file (JSON is not an object)")
     return data, source

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.config import rule_switched_off
+from cleaner.segment import make_block
 from cleaner.types import Category
 
 
@@ -407,26 +408,48 @@ def packaged_rule_files() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
-def parse_rule_file(path: Path, start_order: int = 0, default_lang: str = "user") -> list[Rule]:
-    """Parse and validate one rule file; errors name the file and the rule."""
+def parse_rule_file(path: Path, start_order: int = 0, default_lang: str = "user", check: bool = False) -> list[Rule]:
+    """Parse and validate one rule file; errors name the file and the rule.
+
+    `check`: also refuse patterns the merged matcher would read differently from the rule alone,
+    and run every rule's own examples (user files; the packaged rules pass the same checks in
+    the test suite, so their start-up cost is not paid at every run).
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: invalid TOML: {exc}") from exc
-    lang = str(data.get("lang", default_lang))
+    except RecursionError:
+        raise RuleError(f"{path}: invalid TOML: nested too deeply") from None
+    lang = data.get("lang", default_lang)
+    if not isinstance(lang, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", lang):
+        raise RuleError(f"{path}: lang must be a name of letters, digits, '_' and '-', got {lang!r}")
     entries = data.get("rule", [])
-    if not isinstance(entries, list):
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise RuleError(f"{path}: 'rule' must be an array of tables ([[rule]])")
     rules = []
     for i, entry in enumerate(entries):
         where = f"{path}: rule #{i + 1} ({entry.get('name', '?')})"
         try:
-            rules.append(_parse_rule(entry, lang, start_order + i))
-        except (KeyError, ValueError, TypeError, re.error) as exc:
-            raise RuleError(f"{where}: {exc}") from exc
+            rule = _parse_rule(entry, lang, start_order + i)
+            if check:
+                check_rule(rule)
+        except (KeyError, ValueError, TypeError, re.error, RecursionError) as exc:
+            raise RuleError(f"{where}: {_problem(exc)}") from exc
+        rules.append(rule)
+    if check:
+        check_merged(rules, path)
     return rules
+
+
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing key {exc}"
+    if isinstance(exc, RecursionError):
+        return "pattern nested too deeply"
+    return str(exc)
 
 
 def _parse_rule(entry: dict[str, object], lang: str, order: int) -> Rule:
@@ -444,25 +467,26 @@ def _parse_rule(entry: dict[str, object], lang: str, order: int) -> Rule:
     }
     if unknown:
         raise ValueError(f"unknown key(s) {sorted(unknown)}")
-    name = str(entry["name"])
+    name = _text(entry, "name")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ValueError(f"name {name!r} must be lower-case letters, digits and hyphens")
-    category = Category(str(entry["category"]))
-    scope = Scope(str(entry.get("scope", "line")))
-    pattern = str(entry["pattern"])
+    category = Category(_text(entry, "category"))
+    scope = Scope(_text(entry, "scope", "line"))
+    pattern = _text(entry, "pattern")
     compiled = re.compile(pattern)
     if compiled.groupindex:
         raise ValueError("named groups are not allowed in patterns (use (?:...))")
-    why = str(entry.get("why", "")).strip()
+    why = _text(entry, "why", "").strip()
     if not why:
         raise ValueError("every rule needs a one-line 'why'")
-    pos = tuple(str(x) for x in _as_list(entry.get("pos", [])))
+    pos = _texts(entry, "pos")
     if not pos:
         raise ValueError("every rule needs at least one positive example in 'pos'")
-    max_words = entry.get("max_words", _DEFAULT_MAX_WORDS[scope])
-    assert isinstance(max_words, int)
-    priority = entry.get("priority", 0)
-    assert isinstance(priority, int)
+    max_words = _whole(entry, "max_words", _DEFAULT_MAX_WORDS[scope], low=1)
+    priority = _whole(entry, "priority", 0)
+    header = entry.get("header", False)
+    if not isinstance(header, bool):
+        raise TypeError(f"header must be true or false, got {header!r}")
     return Rule(
         id=f"{lang}.{category.value}.{name}",
         category=category,
@@ -471,18 +495,86 @@ def _parse_rule(entry: dict[str, object], lang: str, order: int) -> Rule:
         pattern=pattern,
         why=why,
         max_words=max_words,
-        header=bool(entry.get("header", False)),
+        header=header,
         priority=priority,
         pos=pos,
-        neg=tuple(str(x) for x in _as_list(entry.get("neg", []))),
+        neg=_texts(entry, "neg"),
         order=order,
     )
 
 
-def _as_list(value: object) -> list[object]:
-    if not isinstance(value, list):
-        raise TypeError(f"expected a list, got {type(value).__name__}")
+def _text(entry: dict[str, object], key: str, default: str | None = None) -> str:
+    value = entry[key] if default is None else entry.get(key, default)
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be a string, got {value!r}")
     return value
+
+
+def _texts(entry: dict[str, object], key: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise TypeError(f"{key} must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _whole(entry: dict[str, object], key: str, default: int, low: int | None = None) -> int:
+    value = entry.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or (low is not None and value < low):
+        least = "" if low is None else f" of at least {low}"
+        raise TypeError(f"{key} must be a whole number{least}, got {value!r}")
+    return value
+
+
+def check_rule(rule: Rule) -> None:
+    """Refuse what a rule file can say but the merged matcher cannot honour, and run the rule's
+    own examples. All rules of a scope are OR-ed into one expression, so a backreference would
+    point at another rule's group and an inline flag such as (?i) would apply to every rule (or,
+    not at the start, fail to compile); such rules are refused rather than kept apart."""
+    pattern = rule.pattern
+    if re.compile(pattern).flags & ~re.UNICODE:
+        raise ValueError("inline flags such as (?i) would apply to every merged rule; lines are lower-cased already")
+    if any(op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS) for op in _ops(sre_parser.parse(pattern))):
+        raise ValueError("backreferences (\\1, (?P=name), (?(1)...)) are not allowed: merged, groups are renumbered")
+    for branch in top_level_branches(pattern):
+        re.compile(f"(?:{branch})")  # as the merged expression takes it
+    if re.match(pattern, "") is not None:
+        raise ValueError("the pattern matches an empty string, so it would fire on every line")
+    for text in rule.pos:
+        if not rule.matches(*_as_line(text)):
+            raise ValueError(f"positive example {text!r} does not fire the rule")
+    for text in rule.neg:
+        if rule.matches(*_as_line(text)):
+            raise ValueError(f"negative example {text!r} fires the rule")
+
+
+def check_merged(rules: Sequence[Rule], path: Path) -> None:
+    """Each positive example must fire its rule (or one that outranks it) through the compiled
+    set too, which is what runs: a pattern the prefilters or the literal gate misread is refused."""
+    merged = RuleSet(rules)
+    for rule in rules:
+        for text in rule.pos:
+            found = merged.match(*_as_line(text))
+            if found is None or _rank(found) < _rank(rule):
+                raise RuleError(
+                    f"{path}: rule {rule.id}: positive example {text!r} fires the pattern alone "
+                    "but not the compiled rule set"
+                )
+
+
+def _as_line(text: str) -> tuple[str, int]:
+    """An example as `annotate` sees a line: normalised text and word count."""
+    block = make_block(0, text)
+    return block.norm, block.words
+
+
+def _ops(items: Any) -> Iterator[Any]:
+    """Every opcode of a parsed pattern, nested ones included."""
+    for op, arg in items:
+        yield op
+        for part in arg if isinstance(arg, tuple | list) else (arg,):
+            for sub in part if isinstance(part, list) else (part,):
+                if isinstance(sub, sre_parser.SubPattern):
+                    yield from _ops(sub)
 
 
 def load_rules(extra_files: Iterable[Path] = ()) -> list[Rule]:
@@ -491,7 +583,7 @@ def load_rules(extra_files: Iterable[Path] = ()) -> list[Rule]:
     for path in packaged_rule_files():
         rules.extend(parse_rule_file(path, len(rules), default_lang=path.stem))
     for path in extra_files:
-        rules.extend(parse_rule_file(Path(path), len(rules)))
+        rules.extend(parse_rule_file(Path(path), len(rules), check=True))
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:

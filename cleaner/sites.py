@@ -348,6 +348,8 @@ def loads_sites(text: str, name: str = "<sites>") -> SiteRules:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SitesError(f"{name}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise SitesError(f"{name}: invalid TOML: nested too deeply") from None
     version = data.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         raise SitesError(f"{name}: unknown format version {version!r} (this cleaner reads {FORMAT_VERSION})")
@@ -395,6 +397,9 @@ def _host(name: str, key: str, value: object) -> HostTemplate:
         at = f"{where}.lines[{i}]"
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise SitesError(f'{at} must be {{ text = "...", docs = N }}')
+        unknown = sorted(set(item) - {"text", "docs"})
+        if unknown:
+            raise SitesError(f"{at}: unknown key(s) {', '.join(unknown)}; expected text, docs")
         norm = normalize(item["text"])
         if not norm:
             raise SitesError(f"{at}: the line {item['text']!r} is empty once normalised")

@@ -108,6 +108,57 @@ def test_config_from_toml(tmp_path: Path) -> None:
         CleanerConfig.from_toml(path)
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("max_passes = 1e9", "max_passes must be a whole number of at least 1, got 1000000000.0"),
+        ("model = 5", "model must be"),
+        ("html_model = []", "html_model must be"),
+        ("rule_files = [1]", "rule_files must be a list of paths, got an item 1"),
+        ("disabled_rules = [1, 2]", "disabled_rules must be a list of rule ids, got an item 1"),
+        ('guard_min_words = "abc"', "guard_min_words must be a whole number"),
+        ('guard = "no"', "guard must be true or false, got 'no'"),
+        ("teaser_max_words = 2.5", "teaser_max_words must be a whole number"),
+        ("model_max_lines = -1", "model_max_lines must be a whole number of at least 0"),
+        ('guard_keep_ratio = "x"', "guard_keep_ratio must be within 0..1"),
+        ('model_threshold = "x"', "model_threshold must lie strictly between 0 and 1"),
+        ("disabled = { a = 1 }", "disabled must be a list"),
+        ("site_host = 5", "site_host must be a host name"),
+        ("x = " + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_config_values_of_the_wrong_type_are_one_error_naming_the_file_and_key(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    """Issue 21, item 9: each of these was a TypeError, an AttributeError or a RecursionError (or,
+    for `guard = "no"`, silently true); now one ConfigError the CLI prints as one line."""
+    path = tmp_path / "cleaner.toml"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        cleaner.clean("Some article text.", CleanerConfig.from_toml(path))
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)
+
+
+def test_one_bare_value_counts_as_a_list_of_one(tmp_path: Path) -> None:
+    """`disabled = "related"` was read letter by letter ("unknown category 'r'")."""
+    path = tmp_path / "cleaner.toml"
+    path.write_text('disabled = "related"\ndisabled_rules = "en.legal."\nrule_files = "house.toml"\n', encoding="utf-8")
+    config = CleanerConfig.from_toml(path)
+    assert config.disabled == frozenset({Category.RELATED})
+    assert config.disabled_rules == frozenset({"en.legal."})
+    assert config.rule_files == (tmp_path / "house.toml",)
+
+
+def test_numbers_from_python_are_checked_like_the_toml_ones() -> None:
+    with pytest.raises(ConfigError, match="max_passes"):
+        CleanerConfig(max_passes=2.0)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="guard must be true or false"):
+        CleanerConfig(guard=1)  # type: ignore[arg-type]
+    assert CleanerConfig(guard_keep_ratio=1, max_passes=3).guard_keep_ratio == 1.0
+    assert CleanerConfig(model=Path("m.json")).model == "m.json"
+
+
 def test_non_str_input_is_a_clear_error() -> None:
     with pytest.raises(TypeError, match="decode bytes first"):
         cleaner.clean(b"bytes")  # type: ignore[arg-type]

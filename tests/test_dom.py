@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +131,11 @@ def test_load_errors_name_the_file(tmp_path: Path) -> None:
         dommodel.load(str(bad))
     with pytest.raises(ModelError, match="cannot read"):
         dommodel.load(str(tmp_path / "missing.json"))
+    broken = json.loads(resources.files("cleaner.data").joinpath("dom_model.json").read_text(encoding="utf-8"))
+    del broken["trees"]["roots"]  # was a KeyError traceback
+    bad.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"m\.json: malformed model file \(trees: no 'roots'\)"):
+        dommodel.load(str(bad))
     assert dommodel.load("off") is None
 
 

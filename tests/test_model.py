@@ -55,6 +55,19 @@ def _leaf(value: float) -> dict[str, list[Any]]:
     return {"roots": [0], "feature": [-1], "threshold": [0.0], "left": [-1], "right": [-1], "value": [value]}
 
 
+def _chain(depth: int) -> dict[str, list[Any]]:
+    """One tree that is a chain of `depth` splits on feature 0 (each right child a leaf)."""
+    inner = list(range(depth))
+    return {
+        "roots": [0],
+        "feature": [0] * depth + [-1] * (depth + 1),
+        "threshold": [0.0] * (2 * depth + 1),
+        "left": [k + 1 for k in inner] + [-1] * (depth + 1),
+        "right": [depth + 1 + k for k in inner] + [-1] * (depth + 1),
+        "value": [0.0] * (2 * depth + 1),
+    }
+
+
 @pytest.fixture(scope="module")
 def synthetic() -> tuple[LineModel, Any, np.ndarray]:
     booster, x = _synthetic()
@@ -125,6 +138,16 @@ def test_top_signals_name_positive_contributions_only() -> None:
         (lambda d: d.update(kind_trees={"roots": [3], **_leaf(0.0)} | {"roots": [3]}), "out of range"),
         (lambda d: d["trees"].update(left=[10**6 if v >= 0 else v for v in d["trees"]["left"]]), "out of range"),
         (lambda d: d.pop("trees"), "malformed model file"),
+        # Issue 21, item 11: a file that loaded and then failed every document ("Unable to allocate
+        # 3.81 GiB"), or ended in a traceback, is one ModelError naming it.
+        (lambda d: d.update(kind_trees=_leaf(0.0) | {"roots": [0] * 2_000_000}), "2000000 trees of 1 nodes"),
+        (lambda d: d.update(kind_trees=_chain(3) | {"roots": [0, 0]}), "two trees share a root"),
+        (lambda d: d.update(kind_trees=_chain(2) | {"roots": [0, 1]}), "a node is reached twice"),
+        (lambda d: d.update(kind_trees=_chain(65)), "deeper than 64 levels"),
+        (lambda d: d["trees"].update(roots=["0"]), "roots must be an array of whole numbers"),
+        (lambda d: d["trees"].update(left=[[v] for v in d["trees"]["left"]]), "left must be an array"),
+        (lambda d: d["trees"].pop("value"), "trees: no 'value'"),
+        (lambda d: d.update(kind_trees=_leaf(float("nan"))), "not a finite number"),
     ],
 )
 def test_malformed_model_files_are_named_errors(
@@ -145,6 +168,9 @@ def test_load_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(ModelError, match=r"bad\.json: not a model file"):
+        load(str(bad))
+    bad.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")  # a RecursionError in json
+    with pytest.raises(ModelError, match=r"bad\.json: not a model file \(JSON nested too deeply\)"):
         load(str(bad))
 
 

@@ -17,7 +17,7 @@ import pytest
 
 import cleaner
 from cleaner import Category, CleanerConfig, RuleError
-from cleaner.rules import Rule, Scope, build_ruleset, load_rules, packaged_rule_files
+from cleaner.rules import Rule, Scope, build_ruleset, load_rules, packaged_rule_files, parse_rule_file
 from cleaner.segment import WORD_RE, normalize
 
 RULES = load_rules()
@@ -203,6 +203,47 @@ GOOD_RULE = USER_RULES.split("[[rule]]", 1)[1]
             "duplicate rule id 'en.promo.share'",
             id="duplicate-id",
         ),
+        # Issue 21, item 9: each of these was a traceback (re.error, AttributeError, AssertionError,
+        # RecursionError) or, for a pattern that is not a string, a character class made of it.
+        pytest.param(
+            USER_RULES.replace("got a (?:news", "(?i)got a (?:news"), "inline flags such as (?i)", id="inline-flag"
+        ),
+        pytest.param('lang = "house"\nrule = [1, 2]\n', "'rule' must be an array of tables", id="rule-not-tables"),
+        pytest.param(
+            USER_RULES + 'max_words = "5"\n', "max_words must be a whole number of at least 1", id="max-words"
+        ),
+        pytest.param(USER_RULES + "priority = 1.5\n", "priority must be a whole number", id="priority"),
+        pytest.param(USER_RULES + 'header = "yes"\n', "header must be true or false", id="header"),
+        pytest.param(re.sub(r"pattern = .*", "pattern = [1, 2]", USER_RULES), "pattern must be a string", id="pattern"),
+        pytest.param(re.sub(r"\npattern = .*", "", USER_RULES), "missing key 'pattern'", id="no-pattern"),
+        pytest.param(USER_RULES.replace('pos = ["', 'pos = [1, "'), "pos must be a list of strings", id="pos-type"),
+        pytest.param("lang = 5\n", "lang must be a name", id="lang"),
+        pytest.param("x = " + "[" * 100_000 + "]" * 100_000, "nested too deeply", id="deep-nesting"),
+        # Issue 21, item 10: a backreference never fired once merged; examples are run on load.
+        pytest.param(
+            USER_RULES.replace("got a (?:news )?tip", r"(got) a (?:news )?tip \1"), "backreferences", id="backref"
+        ),
+        pytest.param(
+            re.sub(r"pattern = .*", "pattern = '(?:got a tip.*)?'", USER_RULES),
+            "matches an empty string",
+            id="empty-match",
+        ),
+        pytest.param(
+            USER_RULES.replace('pos = ["Got a tip?', 'pos = ["Got a hint?'),
+            "rule #1 (tip-line): positive example 'Got a hint? Email us at tips@example.org' does not fire the rule",
+            id="pos-example",
+        ),
+        pytest.param(
+            USER_RULES.replace("neg = [", 'neg = ["Got a tip? Write to us", '),
+            "rule #1 (tip-line): negative example 'Got a tip? Write to us' fires the rule",
+            id="neg-example",
+        ),
+        pytest.param(
+            USER_RULES.replace('scope = "line"', 'scope = "short"').replace("got a (?:news )?tip", "(?i:GOT A) tip"),
+            "rule house.promo.tip-line: positive example 'Got a tip? Email us at tips@example.org' fires the pattern "
+            "alone but not the compiled rule set",
+            id="merged-miss",
+        ),
     ],
 )
 def test_malformed_rule_file_raises_rule_error(tmp_path: Path, content: str, message: str) -> None:
@@ -212,6 +253,24 @@ def test_malformed_rule_file_raises_rule_error(tmp_path: Path, content: str, mes
     assert message in str(info.value)
     if "duplicate" not in message:  # a clash is between two files; every other error names its file
         assert str(path) in str(info.value)
+
+
+def test_packaged_rules_pass_the_checks_user_rules_get_on_load() -> None:
+    """The load-time checks run on user files only (the packaged rules load at every start);
+    this test is what lets the packaged ones skip them."""
+    for path in packaged_rule_files():
+        assert parse_rule_file(path, default_lang=path.stem, check=True)
+
+
+def test_a_backreference_is_refused_by_parse_not_by_spelling(tmp_path: Path) -> None:
+    """A conditional on a group number refers to a group as much as \\1 does; an escaped
+    backslash followed by a digit does not."""
+    path = write(tmp_path, "house.toml", USER_RULES.replace("got a (?:news )?tip", "(got)? a (?(1)news )?tip"))
+    with pytest.raises(RuleError, match="backreferences"):
+        cleaner.clean("Some article text.", CleanerConfig(rule_files=(path,)))
+    literal = USER_RULES.replace("(?: at .{1,60})?", r"(?: at .{1,60})?(?:\\1)?")
+    config = CleanerConfig(rule_files=(write(tmp_path, "literal.toml", literal),))
+    assert TIP not in cleaner.clean("\n\n".join([*ARTICLE, TIP]), config).text
 
 
 def test_missing_rule_file_raises_rule_error_naming_it(tmp_path: Path) -> None:

@@ -200,6 +200,9 @@ def test_toml_round_trip_and_determinism(tmp_path: Path) -> None:
         ("version = 7", "unknown format version 7"),
         ("min_share = 2.0", "min_share must be"),
         ('[sites."www.a.com"]\ndocs = 1\n[sites."a.com"]\ndocs = 1', "are the same host"),
+        # Issue 21, item 9: a RecursionError from tomllib, and a key that was silently ignored.
+        ("x = " + "[" * 100_000 + "]" * 100_000, "invalid TOML: nested too deeply"),
+        ('[sites."a.com"]\ndocs = 2\nlines = [{ text = "home", dcos = 1 }]', "lines[0]: unknown key(s) dcos"),
     ],
 )
 def test_broken_files_name_the_file_and_the_problem(tmp_path: Path, content: str, problem: str) -> None:
