@@ -1,8 +1,9 @@
 """Patterns that scanned super-linearly on hostile input (issue 21, item 4), held to linear time.
 
 Each is timed at n and 4n characters (best of seven, so a busy machine does not decide); a linear
-scan takes about 4x as long, the quadratic one it replaces about 16x. The bound is a ratio, not seconds, so a slow machine passes;
-the absolute times here are milliseconds (the old patterns took 20 s and 40 s at these sizes)."""
+scan takes about 4x as long, the quadratic one it replaces about 16x. The bound is a ratio, not
+seconds, so a slow machine passes; the absolute times here are milliseconds (the old patterns took
+20 s and 40 s at these sizes)."""
 
 from __future__ import annotations
 
