@@ -343,7 +343,7 @@ def clean(
             "--scheduler",
             metavar="ADDRESS",
             help="Clean on a Dask cluster: its scheduler (tcp://host:8786), or 'local' to start one here. The "
-            "workers must see the same paths; the output is the same. Needs pip install 'cleaner[dask]'.",
+            "workers must see the same paths; the output is the same. Needs pip install 'cleaner\\[dask]'.",
         ),
     ] = None,
     glob: Annotated[

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+import typer
 from typer.testing import CliRunner, Result
 
 import cleaner
@@ -82,6 +85,22 @@ def test_help_documents_encoding_and_output_naming() -> None:
     text = flat(result.stdout)
     assert "not UTF-8 text" in text
     assert "page.html.txt" in text
+
+
+def test_help_prints_bracketed_words_as_written() -> None:
+    """Rich markup took '[dask]' for a tag and printed "pip install 'cleaner'" (issue 20, item 7): every
+    bracketed word in a command's help, epilog or options shows in its --help as the source has it."""
+    group = typer.main.get_command(app)
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        sources = [command.help, command.epilog, *(getattr(p, "help", None) for p in command.params)]
+        wanted = {m for text in sources if text for m in re.findall(r"\[[a-z#/@][^\[\]]*\]", text)}
+        shown = flat(run(name, "--help").stdout)
+        assert not [w for w in wanted if w not in shown], name
+    assert "pip install 'cleaner[dask]'" in flat(run("clean", "--help").stdout)
+    assert "pip install 'cleaner[train]'" in flat(run("train", "--help").stdout)
 
 
 # -- folders, kinds, naming --------------------------------------------------------------------
