@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import tomllib
 from pathlib import Path
@@ -31,3 +32,22 @@ def test_datatrove_extra_installs_orjson() -> None:
 def test_lxml_html_clean_is_a_main_dependency() -> None:
     """Every HTML page goes through trafilatura, whose justext imports lxml.html.clean (a separate package)."""
     assert "lxml-html-clean" in names(PROJECT["project"]["dependencies"])
+
+
+# Required without being imported by cleaner itself, and why.
+INDIRECT = {
+    "lxml": "cleaner.dom walks lxml trees, which trafilatura.load_html makes; the pin sets lxml's version",
+    "lxml-html-clean": "justext, under trafilatura, imports lxml.html.clean",
+}
+
+
+def test_every_main_dependency_is_used() -> None:
+    """A dependency that nothing imports only costs users an install (issue 20, item 11)."""
+    modules: dict[str, set[str]] = {}
+    for module, dists in importlib.metadata.packages_distributions().items():
+        for dist in names(dists):
+            modules.setdefault(dist, set()).add(module)
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(cleaner.__file__).parent.rglob("*.py"))
+    imported = set(re.findall(r"^\s*(?:import|from)\s+(\w+)", source, re.MULTILINE))
+    unused = [d for d in sorted(names(PROJECT["project"]["dependencies"])) if not modules.get(d, set()) & imported]
+    assert unused == sorted(INDIRECT)
