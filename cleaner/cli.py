@@ -218,6 +218,7 @@ class Summary:
     dry_run: bool
     files: int = 0
     skipped: int = 0
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (name, why), as the plan left them out
     records: int = 0
     bytes_in: int = 0
     bytes_out: int = 0
@@ -241,18 +242,36 @@ class Summary:
         for category, lines in res.lines_removed.items():
             self.lines_removed[category] = self.lines_removed.get(category, 0) + lines
 
+    def skipped_text(self, shown: int = 3) -> str:
+        """'1 skipped: not text, HTML or JSONL: gold.json': a bare count left users guessing why."""
+        by_why: dict[str, list[str]] = {}
+        for name, why in self.skipped_files:
+            by_why.setdefault(why, []).append(name)
+        parts = []
+        for why, names in by_why.items():
+            more = f" and {len(names) - shown} more" if len(names) > shown else ""
+            parts.append(f"{why}: {', '.join(names[:shown])}{more}")
+        return f"{self.skipped} skipped" + (f": {'; '.join(parts)}" if parts else "")
+
     def lines(self) -> list[str]:
         files = f"{self.files} file{'s' if self.files != 1 else ''}"
-        extra = [f"{self.skipped} skipped"] if self.skipped else []
-        extra += [f"{self.done} already done"] if self.done else []
-        extra += [f"{self.records} records"] if self.records else []
-        head = f"cleaner: {files}" + (f" ({', '.join(extra)})" if extra else "")
-        head += f", {self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out"
+        all_done = self.done > 0 and self.done == self.files
+        counted = [f"{self.done} already done"] if self.done and not all_done else []
+        counted += [f"{self.records} records"] if self.records else []
+        notes = [", ".join(counted)] if counted else []
+        notes += [self.skipped_text()] if self.skipped else []
+        head = f"cleaner: {files}" + (f" ({'; '.join(notes)})" if notes else "")
+        if all_done:  # a rerun: say so, rather than "0 bytes in, 0 bytes out" and "nothing removed"
+            which = f"all {self.done}" if self.done > 1 else "it was"
+            again = "them" if self.done > 1 else "it"
+            head += f": {which} already done in an earlier run, nothing cleaned (--force cleans {again} again)"
+        else:
+            head += f", {self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out"
         head += " (dry run: nothing written)" if self.dry_run else ""
         total = sum(self.lines_removed.values())
         counts = [f"{c} {self.lines_removed[c]}" for c in cio.category_order() if c in self.lines_removed]
         removed = f"cleaner: removed {total} lines ({self.removals} removals): {', '.join(counts)}" if total else ""
-        out = [head, removed or "cleaner: nothing removed"]
+        out = [head] if all_done else [head, removed or "cleaner: nothing removed"]
         if self.warned_files:
             out.append(f"cleaner: warnings for {self.warned_files} input(s), see above")
         if self.errors:
@@ -272,7 +291,7 @@ def _print_problems(console: Console, res: cio.FileResult, debug: bool) -> None:
 
 def _print_summary(console: Console, summary: Summary) -> None:
     for line in summary.lines():
-        console.print(Text(line, style="bold" if line.startswith("cleaner: removed") else ""))
+        console.print(Text(_one_line(line), style="bold" if line.startswith("cleaner: removed") else ""))
 
 
 @contextlib.contextmanager
@@ -343,7 +362,7 @@ def clean(
             "--scheduler",
             metavar="ADDRESS",
             help="Clean on a Dask cluster: its scheduler (tcp://host:8786), or 'local' to start one here. The "
-            "workers must see the same paths; the output is the same. Needs pip install 'cleaner[dask]'.",
+            "workers must see the same paths; the output is the same. Needs pip install 'cleaner\\[dask]'.",
         ),
     ] = None,
     glob: Annotated[
@@ -392,7 +411,13 @@ def clean(
     plan = _plan(paths, output, in_place, dry_run, glob or [], report)
     jobs = jobs or _cpu_count()
     console = _stderr()
-    summary = Summary(dry_run=dry_run, skipped=plan.skipped, errors=len(plan.errors), failed_files=len(plan.errors))
+    summary = Summary(
+        dry_run=dry_run,
+        skipped=plan.skipped,
+        skipped_files=plan.skipped_files,
+        errors=len(plan.errors),
+        failed_files=len(plan.errors),
+    )
     for problem in plan.errors:
         console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
     manifest = None

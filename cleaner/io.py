@@ -220,6 +220,7 @@ class Plan:
 
     tasks: list[Task] = field(default_factory=list)
     skipped: int = 0  # files in input folders that the selection left out
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (path inside its folder, why), for the summary
     errors: list[Unlisted] = field(default_factory=list)  # paths that could not even be listed
     roots: list[Path] = field(default_factory=list)  # resolved input folders: never written into
     inputs: set[Path] = field(default_factory=set)  # resolved input files: never overwritten
@@ -231,6 +232,10 @@ class _Entry:
     name: str
     rel: PurePosixPath  # the output's path under OUTDIR, before output_name
     kind: Kind
+
+
+NOT_SUPPORTED = "not text, HTML or JSONL"  # why a file in an input folder was left out, as the summary says it
+NOT_GLOBBED = "not matched by --glob"
 
 
 def _selected(rel: PurePosixPath, globs: Sequence[str]) -> Kind | None:
@@ -285,6 +290,8 @@ def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_En
                     continue
             if kind is None or not found.is_file():
                 plan.skipped += 1
+                why = "not a regular file" if kind is not None else NOT_GLOBBED if globs else NOT_SUPPORTED
+                plan.skipped_files.append((rel.as_posix(), why))
                 continue
             entries.append(_Entry(found, str(path / rel), rel, kind))
     return entries

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+import typer
 from typer.testing import CliRunner, Result
 
 import cleaner
+from cleaner import cli
 from cleaner import io as cio
 from cleaner.cli import app
 from tests.conftest import SEEDS
@@ -82,6 +86,22 @@ def test_help_documents_encoding_and_output_naming() -> None:
     text = flat(result.stdout)
     assert "not UTF-8 text" in text
     assert "page.html.txt" in text
+
+
+def test_help_prints_bracketed_words_as_written() -> None:
+    """Rich markup took '[dask]' for a tag and printed "pip install 'cleaner'" (issue 20, item 7): every
+    bracketed word in a command's help, epilog or options shows in its --help as the source has it."""
+    group = typer.main.get_command(app)
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None
+        sources = [command.help, command.epilog, *(getattr(p, "help", None) for p in command.params)]
+        wanted = {m for text in sources if text for m in re.findall(r"\[[a-z#/@][^\[\]]*\]", text)}
+        shown = flat(run(name, "--help").stdout)
+        assert not [w for w in wanted if w not in shown], name
+    assert "pip install 'cleaner[dask]'" in flat(run("clean", "--help").stdout)
+    assert "pip install 'cleaner[train]'" in flat(run("train", "--help").stdout)
 
 
 # -- folders, kinds, naming --------------------------------------------------------------------
@@ -213,10 +233,40 @@ def test_seed_demo_run(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     seeds = sorted(p.name for p in SEEDS.glob("*.txt"))
     assert sorted(p.name for p in out.iterdir()) == sorted([*seeds, "removed.jsonl", MANIFEST])
-    assert f"{len(seeds)} files (1 skipped)" in result.stderr
+    assert f"{len(seeds)} files (1 skipped: not text, HTML or JSONL: gold.json)," in result.stderr
     assert "removed" in result.stderr
     for name in seeds:
         assert (out / name).read_text() == cleaner.clean((SEEDS / name).read_text()).text
+    again = run("clean", SEEDS, "-o", out, "--report", out / "removed.jsonl")
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines() == [
+        f"cleaner: {len(seeds)} files (1 skipped: not text, HTML or JSONL: gold.json): all {len(seeds)} already "
+        "done in an earlier run, nothing cleaned (--force cleans them again)"
+    ]
+
+
+def test_readme_demo_block_is_what_make_demo_prints(tmp_path: Path) -> None:
+    """The README's first output block is the demo's summary, as a new user will see it (issue 20, item 10)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ make demo\n", 1)[1].split("```", 1)[0].splitlines()
+    out = tmp_path / "out"
+    assert run("clean", SEEDS, "-o", out, "--report", out / "removed.jsonl").stderr.splitlines() == block
+
+
+def test_summary_says_why_files_were_skipped() -> None:
+    """Each reason once, with the first few names: a bare '(7 skipped)' left users guessing."""
+    names = [(f"img{i}.png", cio.NOT_SUPPORTED) for i in range(5)] + [("fifo.txt", "not a regular file")]
+    head = cli.Summary(dry_run=False, files=2, skipped=6, skipped_files=names).lines()[0]
+    assert head.startswith(
+        "cleaner: 2 files (6 skipped: not text, HTML or JSONL: img0.png, img1.png, img2.png and 2 more; "
+        "not a regular file: fifo.txt), "
+    )
+
+
+def test_glob_skips_are_said_to_be_the_glob(tree: Path, tmp_path: Path) -> None:
+    result = run("clean", tree, "-o", tmp_path / "out", "--glob", "*.txt")
+    assert result.exit_code == 0, result.stderr
+    assert "(4 skipped: not matched by --glob: data.jsonl, notes.json, sub/b.md and 1 more)" in result.stderr
 
 
 # -- stdin / stdout ----------------------------------------------------------------------------

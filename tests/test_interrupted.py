@@ -270,7 +270,7 @@ def test_rerun_does_not_read_finished_inputs(tmp_path: Path, opened: list[str]) 
     opened.clear()
     result = run("clean", src, "-o", out)
     assert result.exit_code == 0
-    assert "(4 already done)" in result.stderr
+    assert ": all 4 already done in an earlier run" in result.stderr
     assert opened == []  # nothing read, nothing hashed
 
     settled(src / "1.txt", offset_ns=10**9)  # touched: hashed, the same, not cleaned
@@ -285,7 +285,7 @@ def test_rerun_does_not_read_finished_inputs(tmp_path: Path, opened: list[str]) 
 
     opened.clear()
     result = run("clean", src, "-o", out)
-    assert "(4 already done)" in result.stderr
+    assert ": all 4 already done in an earlier run" in result.stderr
     assert opened == []  # the touched file's new stamp was recorded
 
     result = run("clean", src, "-o", out, "--force")
@@ -306,7 +306,7 @@ def test_manifest_lines_without_size_and_mtime_still_count(tmp_path: Path, opene
     (out / MANIFEST).write_text("".join(json.dumps(e) + "\n" for e in old))
     opened.clear()
     result = run("clean", src, "-o", out)
-    assert "(2 already done)" in result.stderr
+    assert ": all 2 already done in an earlier run" in result.stderr
     assert sorted(opened) == ["0.txt", "1.txt"]  # hashed only
     assert all("size" in e for e in manifest_entries(out)[2:])
     opened.clear()
@@ -322,4 +322,4 @@ def test_a_file_modified_just_before_the_run_gets_no_stamp(tmp_path: Path) -> No
     assert run("clean", src, "-o", out).exit_code == 0
     (entry,) = manifest_entries(out)
     assert "size" not in entry and "mtime_ns" not in entry
-    assert run("clean", src, "-o", out).stderr.count("(1 already done)") == 1  # by its hash
+    assert run("clean", src, "-o", out).stderr.count(": it was already done in an earlier run") == 1  # by its hash

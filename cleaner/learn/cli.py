@@ -51,7 +51,7 @@ def train(
     sources: SourcesOpt = DEFAULT_SOURCES,
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=1, help="Worker processes for reading pages.")] = 1,
 ) -> None:
-    """Train the line model on labelled pages (needs the `train` extra: pip install 'cleaner[train]').
+    """Train the line model on labelled pages (needs the `train` extra: pip install 'cleaner\\[train]').
 
     The same data gives the same file, byte for byte: `cleaner train --data wcxb-dev --out m.json`
     reproduces the packaged model. Use it with `cleaner clean --model m.json`.
