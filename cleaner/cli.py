@@ -437,7 +437,7 @@ def _record_done(
     if task.dest is None or res.sha256 is None:
         return
     try:
-        manifest.add(task.dest, res.sha256, res.stamp)
+        manifest.add(task.dest, res.sha256, res.stamp, res.dest_sha256)
     except OSError as exc:
         console.print(
             Text(
