@@ -382,21 +382,49 @@ def _mode_for(dest: Path) -> int:
         return 0o666 & ~_umask()
 
 
+def writes_through(dest: Path) -> bool:
+    """Whether dest is written as it is, not replaced: anything but a regular file (a FIFO, a
+    device, a terminal) or a path through /proc (/dev/stdout, /dev/fd/N). Renaming a file over
+    those would turn them into plain files (and /dev/stdout is the system's entry)."""
+    try:
+        st = os.stat(dest)
+    except OSError:
+        return False  # a new path (or a dangling link): made by the rename
+    if stat.S_ISDIR(st.st_mode):
+        return False  # the rename fails, naming it
+    if not stat.S_ISREG(st.st_mode):
+        return True
+    path = Path(os.path.abspath(dest))
+    for _ in range(40):  # follow the links: is any step inside /proc?
+        parent = Path(os.path.realpath(path.parent))
+        if parent.parts[1:2] == ("proc",):
+            return True
+        if not path.is_symlink():
+            return False
+        path = Path(os.path.abspath(parent / os.readlink(path)))
+    return False
+
+
 class AtomicWriter:
     """Write to a temp file beside dest, fsync, then os.replace: an interrupted run leaves the old
     file or none, never half a file. The temp name ('.name.XXXX.part') is never an input.
+    A dest that `writes_through` (a FIFO, /dev/stdout, ...) is opened and written instead.
 
     The temp file is created on construction, so "cannot write here" surfaces before any work.
     """
 
     def __init__(self, dest: Path):
         self.dest = dest
+        self.through = writes_through(dest)
         try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:100]}.", suffix=".part")
+            if self.through:  # appending: /dev/stdout may be a file the shell opened with >>
+                fd, tmp = os.open(dest, os.O_WRONLY | os.O_APPEND), str(dest)
+            else:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:100]}.", suffix=".part")
         except OSError as exc:
             raise InputError(f"cannot write {dest}: {os_problem(exc)}") from None
-        self.tmp = Path(tmp)
+        self.tmp = Path(tmp)  # dest itself when writing through
         self.fh: IO[bytes] = os.fdopen(fd, "wb")
 
     def __enter__(self) -> _Sink:
@@ -410,11 +438,17 @@ class AtomicWriter:
             if not self.fh.closed:
                 with contextlib.suppress(OSError):  # the write error itself is already on its way
                     self.fh.close()
-            if exc_type is not None or self.tmp.exists():
+            if not self.through and (exc_type is not None or self.tmp.exists()):
                 with contextlib.suppress(OSError):
                     os.unlink(self.tmp)
 
     def _commit(self) -> None:
+        if self.through:
+            try:
+                self.fh.close()
+            except OSError as exc:
+                raise InputError(f"cannot write {self.dest}: {os_problem(exc)}") from None
+            return
         try:
             self.fh.flush()
             os.fsync(self.fh.fileno())
