@@ -273,11 +273,17 @@ def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_En
             plan.errors.append(Unlisted(arg, os_problem(exc)))
             continue
         if not is_dir:
+            if not path.is_file():  # a FIFO would hang the run, /dev/zero fill the memory
+                plan.errors.append(Unlisted(arg, "not a regular file (a FIFO, device or socket); use '-' for a stream"))
+                continue
             entries.append(_Entry(path, arg, PurePosixPath(path.name), kind_of(path)))
             continue
         plan.roots.append(path.resolve())
         for found in _walk(path, plan.errors):
             rel = PurePosixPath(found.relative_to(path).as_posix())
+            if rel.name == MANIFEST_NAME:  # an earlier run's output folder: its manifest is no input
+                plan.skipped += 1
+                continue
             kind = _selected(rel, globs)
             if kind is not None and found.is_symlink():
                 try:

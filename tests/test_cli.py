@@ -783,3 +783,32 @@ def test_report_dash_is_refused_when_the_cleaned_text_goes_to_stdout(
     assert result.exit_code == 2
     assert "cleaned text goes to stdout" in flat(result.stderr)
     assert result.stdout == "" and not (tmp_path / "-").exists()
+
+
+def test_an_output_folder_is_the_next_runs_input(tree: Path, tmp_path: Path) -> None:
+    """clean raw -o stage1; clean stage1 -o stage2; and from one folder up: the manifest is no input."""
+    stage1, stage2 = tmp_path / "runs" / "stage1", tmp_path / "stage2"
+    assert run("clean", tree, "-o", stage1).exit_code == 0
+    assert (stage1 / MANIFEST).is_file()
+    result = run("clean", stage1, "-o", stage2)
+    assert result.exit_code == 0, result.stderr
+    assert (stage2 / "data.jsonl").read_bytes() == (stage1 / "data.jsonl").read_bytes()
+    assert not (stage2 / MANIFEST).read_text().count(MANIFEST)
+    result = run("clean", tmp_path / "runs", "-o", tmp_path / "stage3")
+    assert result.exit_code == 0, result.stderr
+    assert "error" not in result.stderr
+    assert (tmp_path / "stage3" / "stage1" / "a.txt").is_file()
+    assert not (tmp_path / "stage3" / "stage1" / MANIFEST).exists()
+
+
+def test_a_fifo_or_device_named_as_input_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "a.txt").write_text(DOC)
+    args = ["clean", str(fifo), str(tmp_path / "a.txt"), "-o", str(tmp_path / "out")]
+    done = subprocess.run([sys.executable, "-m", "cleaner", *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"cleaner: error: {fifo}: not a regular file" in done.stderr
+    assert (tmp_path / "out" / "a.txt").read_text() == CLEAN
+    plan = cio.plan_run(["/dev/zero"], outdir=tmp_path / "out2")
+    assert plan.tasks == [] and [e.name for e in plan.errors] == ["/dev/zero"]
