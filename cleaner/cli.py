@@ -308,9 +308,17 @@ def _progress(console: Console, total: int) -> Iterator[Callable[[], None]]:
 
 @contextlib.contextmanager
 def _report_sink(report: Path | None) -> Iterator[Callable[[list[dict[str, object]]], None]]:
-    """Report records go to a temp file that replaces `report` only when the run completes."""
+    """Report records go to a temp file that replaces `report` only when the run completes
+    ('-': to stdout, as they come; a FIFO or a device: written through, see cio.AtomicWriter)."""
     if report is None:
         yield lambda records: None
+        return
+    if str(report) == "-":
+
+        def out(records: list[dict[str, object]]) -> None:
+            sys.stdout.buffer.write(cio.report_lines(records))
+
+        yield out
         return
     try:
         writer = cio.AtomicWriter(report)
@@ -462,7 +470,7 @@ def _record_done(
     if task.dest is None or res.sha256 is None:
         return
     try:
-        manifest.add(task.dest, res.sha256, res.stamp)
+        manifest.add(task.dest, res.sha256, res.stamp, res.dest_sha256)
     except OSError as exc:
         console.print(
             Text(
@@ -520,7 +528,7 @@ def _plan(
         raise typer.BadParameter("say where the output goes: -o OUTDIR, or --in-place", param_hint="'-o'")
     try:
         plan = cio.plan_run(paths, outdir=output, in_place=in_place, globs=globs)
-        if report is not None:
+        if report is not None and str(report) != "-":
             cio.check_report_path(report, plan)
     except cio.PlanError as exc:
         raise typer.BadParameter(str(exc), param_hint="'-o' / '--report'") from None
@@ -542,6 +550,10 @@ def _clean_stdin(
         raise typer.BadParameter("'-' (stdin) cannot be combined with other paths", param_hint="PATH")
     if output is not None or in_place:
         raise typer.BadParameter("with '-' the output goes to stdout", param_hint="'-o' / '--in-place'")
+    if report is not None and str(report) == "-":
+        raise typer.BadParameter(
+            "with '-' the cleaned text goes to stdout; write the report to a file", param_hint="'--report'"
+        )
     console = _stderr()
     with _internal_errors(debug), _report_sink(report) as sink:
         if kind is cio.Kind.JSONL:  # record by record: a pipeline's stream can be any length

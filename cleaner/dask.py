@@ -327,7 +327,7 @@ def clean_files(
             res.report = []
             if res.ok and res.record and task.dest is not None and res.sha256 is not None:
                 try:
-                    manifest.add(task.dest, res.sha256, res.stamp)
+                    manifest.add(task.dest, res.sha256, res.stamp, res.dest_sha256)
                 except OSError as exc:
                     run.manifest_errors.append(f"{manifest.path}: cannot record progress: {cio.os_problem(exc)}")
             run.results.append(res)

@@ -15,8 +15,8 @@ requires).
 
 Resuming: a run into OUTDIR appends one line per finished input to OUTDIR/.cleaner-manifest.jsonl
 (`Manifest`); a later run with the same settings skips inputs whose content is unchanged and whose
-output is still there: an input with the recorded size and mtime is not read at all, any other is
-hashed. Write failures (disk full, permission) name the output: "cannot write ...".
+output is still the one recorded (by its hash): an input with the recorded size and mtime is not
+read at all, any other is hashed. Write failures (disk full, permission) name the output: "cannot write ...".
 """
 
 from __future__ import annotations
@@ -186,9 +186,11 @@ class Stamp:
 
 @dataclass(frozen=True)
 class Finished:
-    """What the manifest lists as finished into a destination."""
+    """What the manifest lists as finished into a destination: the input's hash (and stamp) and
+    the output's hash, so that a skip can check the output on disk is still the one recorded."""
 
     sha256: str
+    output: str  # the sha256 of the output as written
     stamp: Stamp | None = None  # None: not recorded (an older manifest, or a file too new to trust)
 
 
@@ -276,11 +278,17 @@ def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_En
             plan.errors.append(Unlisted(arg, os_problem(exc)))
             continue
         if not is_dir:
+            if not path.is_file():  # a FIFO would hang the run, /dev/zero fill the memory
+                plan.errors.append(Unlisted(arg, "not a regular file (a FIFO, device or socket); use '-' for a stream"))
+                continue
             entries.append(_Entry(path, arg, PurePosixPath(path.name), kind_of(path)))
             continue
         plan.roots.append(path.resolve())
         for found in _walk(path, plan.errors):
             rel = PurePosixPath(found.relative_to(path).as_posix())
+            if rel.name == MANIFEST_NAME:  # an earlier run's output folder: its manifest is no input
+                plan.skipped += 1
+                continue
             kind = _selected(rel, globs)
             if kind is not None and found.is_symlink():
                 try:
@@ -387,21 +395,49 @@ def _mode_for(dest: Path) -> int:
         return 0o666 & ~_umask()
 
 
+def writes_through(dest: Path) -> bool:
+    """Whether dest is written as it is, not replaced: anything but a regular file (a FIFO, a
+    device, a terminal) or a path through /proc (/dev/stdout, /dev/fd/N). Renaming a file over
+    those would turn them into plain files (and /dev/stdout is the system's entry)."""
+    try:
+        st = os.stat(dest)
+    except OSError:
+        return False  # a new path (or a dangling link): made by the rename
+    if stat.S_ISDIR(st.st_mode):
+        return False  # the rename fails, naming it
+    if not stat.S_ISREG(st.st_mode):
+        return True
+    path = Path(os.path.abspath(dest))
+    for _ in range(40):  # follow the links: is any step inside /proc?
+        parent = Path(os.path.realpath(path.parent))
+        if parent.parts[1:2] == ("proc",):
+            return True
+        if not path.is_symlink():
+            return False
+        path = Path(os.path.abspath(parent / os.readlink(path)))
+    return False
+
+
 class AtomicWriter:
     """Write to a temp file beside dest, fsync, then os.replace: an interrupted run leaves the old
     file or none, never half a file. The temp name ('.name.XXXX.part') is never an input.
+    A dest that `writes_through` (a FIFO, /dev/stdout, ...) is opened and written instead.
 
     The temp file is created on construction, so "cannot write here" surfaces before any work.
     """
 
     def __init__(self, dest: Path):
         self.dest = dest
+        self.through = writes_through(dest)
         try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:100]}.", suffix=".part")
+            if self.through:  # appending: /dev/stdout may be a file the shell opened with >>
+                fd, tmp = os.open(dest, os.O_WRONLY | os.O_APPEND), str(dest)
+            else:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:100]}.", suffix=".part")
         except OSError as exc:
             raise InputError(f"cannot write {dest}: {os_problem(exc)}") from None
-        self.tmp = Path(tmp)
+        self.tmp = Path(tmp)  # dest itself when writing through
         self.fh: IO[bytes] = os.fdopen(fd, "wb")
 
     def __enter__(self) -> _Sink:
@@ -415,11 +451,17 @@ class AtomicWriter:
             if not self.fh.closed:
                 with contextlib.suppress(OSError):  # the write error itself is already on its way
                     self.fh.close()
-            if exc_type is not None or self.tmp.exists():
+            if not self.through and (exc_type is not None or self.tmp.exists()):
                 with contextlib.suppress(OSError):
                     os.unlink(self.tmp)
 
     def _commit(self) -> None:
+        if self.through:
+            try:
+                self.fh.close()
+            except OSError as exc:
+                raise InputError(f"cannot write {self.dest}: {os_problem(exc)}") from None
+            return
         try:
             self.fh.flush()
             os.fsync(self.fh.fileno())
@@ -438,8 +480,10 @@ class _Sink:
     def __init__(self, fh: IO[bytes], dest: Path):
         self._fh = fh
         self._dest = dest
+        self.digest = hashlib.sha256()  # of everything written: the manifest records the output's hash
 
     def write(self, data: bytes) -> int:
+        self.digest.update(data)
         try:
             return self._fh.write(data)
         except OSError as exc:
@@ -498,6 +542,7 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)  # "name: ...": cleaned, but the user should look
     output: bytes | None = None  # stdin only: what goes to stdout
     sha256: str | None = None  # the hash of the input as it was read
+    dest_sha256: str | None = None  # the hash of the output as it was written (for the manifest)
     stamp: Stamp | None = None  # the input's size and mtime before the read, when settled enough to trust
     record: bool = False  # the manifest should get a line for this input (if it is ok)
     backup: bool = False  # in place: save <name>.orig before replacing the input
@@ -732,6 +777,7 @@ def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
                 make_backup(task.src)
             with AtomicWriter(task.dest) as out:
                 clean_jsonl(_hashing(fh, res), out, options, res)
+            res.dest_sha256 = out.digest.hexdigest()
 
 
 def _process_document(task: Task, options: Options, res: FileResult) -> None:
@@ -748,6 +794,7 @@ def _process_document(task: Task, options: Options, res: FileResult) -> None:
     if res.backup:
         make_backup(task.src)
     write_atomic(task.dest, out)
+    res.dest_sha256 = hashlib.sha256(out).hexdigest()
 
 
 def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
@@ -768,9 +815,9 @@ def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
 def process_file(task: Task, options: Options) -> FileResult:
     """Clean one file and write its output atomically. The worker: never raises, never prints.
 
-    An input the manifest lists as finished (same settings, output still there, and the same
-    size and mtime, or else the same content) is not cleaned again: its result comes back with
-    `up_to_date` set. Same size and mtime: the input is not even read.
+    An input the manifest lists as finished (same settings, the output on disk still the one
+    recorded, and the same size and mtime, or else the same content) is not cleaned again: its
+    result comes back with `up_to_date` set. Same size and mtime: the input is not even read.
     """
     res = FileResult(task.name)
     work = _process_jsonl if task.kind is Kind.JSONL else _process_document
@@ -779,13 +826,14 @@ def process_file(task: Task, options: Options) -> FileResult:
         stamp = input_stamp(task.src)  # before the read: a write during it shows on the next run
         res.stamp = stamp if _settled(stamp) else None
         done = task.done
-        if done is not None and task.dest is not None and task.dest.is_file():
+        if done is not None and task.dest is not None and _holds(task.dest, done.output):
             if done.stamp == stamp:
-                res.sha256, res.up_to_date = done.sha256, True
+                res.sha256, res.dest_sha256, res.up_to_date = done.sha256, done.output, True
                 return
             sha256 = file_sha256(task.src)
             if sha256 == done.sha256:  # touched, or copied, but the same content: record the new stamp
-                res.sha256, res.up_to_date, res.record = sha256, True, res.stamp is not None
+                res.sha256, res.dest_sha256, res.up_to_date = sha256, done.output, True
+                res.record = res.stamp is not None
                 return
         if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
             res.backup = True
@@ -793,6 +841,15 @@ def process_file(task: Task, options: Options) -> FileResult:
         res.record = res.sha256 is not None
 
     return _guarded(res, resumed)
+
+
+def _holds(dest: Path, sha256: str) -> bool:
+    """Whether dest is a regular file with this content: an output edited, or replaced by a run
+    with other settings (whose manifest line was lost to a kill), is made again."""
+    try:
+        return dest.is_file() and file_sha256(dest) == sha256
+    except InputError:
+        return False
 
 
 # A file modified less than this long before it was read may change again without its mtime
@@ -847,7 +904,7 @@ MANIFEST_NAME = ".cleaner-manifest.jsonl"
 
 def settings_hash(options: Options, version: str) -> str:
     """What decides an output besides its input: the version and every cleaning setting (and the
-    contents of the rule files)."""
+    contents of the rule files and of both models, so that a model edited in place is noticed)."""
     cfg = options.config
     fields: dict[str, object] = {}
     for f in dataclasses.fields(cfg):
@@ -859,20 +916,56 @@ def settings_hash(options: Options, version: str) -> str:
             rules.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
         except OSError:
             rules.append("unreadable")
+    from cleaner import dommodel, model
+
+    models = [model_digest(cfg.model, model.BUILTIN_FILE), model_digest(cfg.html_model, dommodel.BUILTIN_FILE)]
     blob = json.dumps(
-        [version, fields, rules, options.field, options.removals_field, options.html_field],
+        [version, fields, rules, models, options.field, options.removals_field, options.html_field],
         sort_keys=True,
         default=str,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def model_digest(spec: str, builtin_file: str) -> str:
+    """The sha256 of a model's bytes ("builtin": the packaged file's, "off": none). Only a run
+    with a manifest asks, and the result is cached per file and stamp, so start-up stays cheap."""
+    if spec == "off":
+        return "off"
+    if spec == "builtin":
+        return _builtin_digest(builtin_file)
+    try:
+        st = os.stat(spec)
+    except OSError:
+        return "unreadable"
+    return _file_digest(spec, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@lru_cache(maxsize=4)
+def _builtin_digest(name: str) -> str:
+    from importlib import resources
+
+    try:
+        return hashlib.sha256(resources.files("cleaner.data").joinpath(name).read_bytes()).hexdigest()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return "none"  # a checkout before the model was trained
+
+
+@lru_cache(maxsize=8)
+def _file_digest(path: str, size: int, mtime_ns: int, ino: int) -> str:
+    try:
+        return file_sha256(Path(path))
+    except InputError:
+        return "unreadable"
+
+
 class Manifest:
     """OUTDIR/.cleaner-manifest.jsonl: one line per finished input (its output's path under
-    OUTDIR, the input's sha256, size and mtime_ns, the settings hash), appended and fsynced as
-    each one finishes, so that a run killed part way resumes where it stopped. The last line for
-    a path counts. Lines without size and mtime_ns (older runs) are read too: their inputs are
-    hashed to tell whether they changed."""
+    OUTDIR and sha256, the input's sha256, size and mtime_ns, the settings hash), appended and
+    fsynced as each one finishes, so that a run killed part way resumes where it stopped. The
+    last line for a path counts, whatever its settings: a run with other settings overwrote the
+    output. Lines without size and mtime_ns are read too: their inputs are hashed to tell whether
+    they changed. Lines without the output's hash (older runs) count for nothing."""
 
     def __init__(self, outdir: Path, settings: str):
         self.path = outdir / MANIFEST_NAME
@@ -880,22 +973,24 @@ class Manifest:
         self.settings = settings
 
     def finished(self) -> dict[Path, Finished]:
-        """dest -> what was finished into it, for the entries made with these settings. A torn
-        last line (a kill during the append) or any unreadable line is ignored: that input is
-        simply redone."""
-        done: dict[Path, Finished] = {}
+        """dest -> what was finished into it, when the last entry for it was made with these
+        settings. A torn last line (a kill during the append) or any unreadable line is ignored:
+        that input is simply redone."""
+        latest: dict[Path, Finished | None] = {}
         try:
             data = self.path.read_bytes()
         except OSError:
-            return done
+            return {}
         for line in data.splitlines():
             try:
                 entry = json.loads(line)
-                if entry["settings"] == self.settings:
-                    done[self.outdir / entry["path"]] = Finished(str(entry["sha256"]), _stamp_in(entry))
+                dest = self.outdir / entry["path"]
+                output = entry.get("output")
+                ours = entry["settings"] == self.settings and isinstance(output, str)
+                latest[dest] = Finished(str(entry["sha256"]), output, _stamp_in(entry)) if ours else None
             except (ValueError, KeyError, TypeError, AttributeError):
                 continue
-        return done
+        return {dest: done for dest, done in latest.items() if done is not None}
 
     def resume(self, tasks: Sequence[Task]) -> list[Task]:
         """The tasks, each carrying what the manifest says was finished into its destination."""
@@ -920,9 +1015,12 @@ class Manifest:
                             removed += 1
         return removed
 
-    def add(self, dest: Path, sha256: str, stamp: Stamp | None = None) -> None:
+    def add(self, dest: Path, sha256: str, stamp: Stamp | None = None, output: str | None = None) -> None:
+        """Record that the input hashing to sha256 was cleaned into dest, whose bytes hash to output."""
         rel = dest.relative_to(self.outdir).as_posix()
         entry: dict[str, object] = {"path": rel, "sha256": sha256, "settings": self.settings}
+        if output is not None:
+            entry["output"] = output
         if stamp is not None:
             entry.update(size=stamp.size, mtime_ns=stamp.mtime_ns)
         line = json.dumps(entry) + "\n"

@@ -8,6 +8,7 @@ import re
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -771,3 +772,93 @@ def test_html_on_stdin_is_cleaned_as_a_page_and_said_so() -> None:
     assert result.stdout == f"{P1}\n\n{P2}\n"
     plain = run("clean", "-", input=f"Use the <html> tag to start a page.\n\n{P1}\n")
     assert "HTML" not in plain.stderr  # text that quotes a tag is text
+
+
+# -- special files as outputs and inputs (issue 21, items 2 and 12) ------------------------------
+
+
+def _drain(fifo: Path, into: list[bytes]) -> threading.Thread:
+    """A reader on the FIFO's other end, as a shell's `cat fifo` would be."""
+
+    def read() -> None:
+        with fifo.open("rb") as fh:
+            into.append(fh.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
+
+
+def test_report_and_learn_sites_write_into_a_fifo_and_leave_it_one(tree: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _drain(fifo, got)
+    assert run("clean", tree, "-o", tmp_path / "out", "--report", fifo).exit_code == 0
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got and b'"category": "promo"' in got[0]
+    reader = _drain(fifo, got)
+    assert run("learn-sites", tree, "-o", fifo).exit_code == 0
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert len(got) == 2 and got[1].startswith(b"#")
+
+
+def test_report_through_a_link_to_proc_self_fd_is_written_there(tree: Path, tmp_path: Path) -> None:
+    """/dev/stdout is such a link: renaming over it would replace the system's entry."""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    args = ["clean", str(tree), "-o", str(tmp_path / "out"), "--report", str(link)]
+    done = subprocess.run([sys.executable, "-m", "cleaner", *args], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+    assert b'"category": "promo"' in done.stdout
+
+
+def test_report_dash_goes_to_stdout(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("clean", tree, "-o", "out", "--report", "-")
+    assert result.exit_code == 0
+    assert not (tmp_path / "-").exists()
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines and all("file" in line for line in lines)
+
+
+def test_report_dash_is_refused_when_the_cleaned_text_goes_to_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("clean", "-", "--report", "-", input=DOC)
+    assert result.exit_code == 2
+    assert "cleaned text goes to stdout" in flat(result.stderr)
+    assert result.stdout == "" and not (tmp_path / "-").exists()
+
+
+def test_an_output_folder_is_the_next_runs_input(tree: Path, tmp_path: Path) -> None:
+    """clean raw -o stage1; clean stage1 -o stage2; and from one folder up: the manifest is no input."""
+    stage1, stage2 = tmp_path / "runs" / "stage1", tmp_path / "stage2"
+    assert run("clean", tree, "-o", stage1).exit_code == 0
+    assert (stage1 / MANIFEST).is_file()
+    result = run("clean", stage1, "-o", stage2)
+    assert result.exit_code == 0, result.stderr
+    assert (stage2 / "data.jsonl").read_bytes() == (stage1 / "data.jsonl").read_bytes()
+    assert not (stage2 / MANIFEST).read_text().count(MANIFEST)
+    result = run("clean", tmp_path / "runs", "-o", tmp_path / "stage3")
+    assert result.exit_code == 0, result.stderr
+    assert "error" not in result.stderr
+    assert (tmp_path / "stage3" / "stage1" / "a.txt").is_file()
+    assert not (tmp_path / "stage3" / "stage1" / MANIFEST).exists()
+
+
+def test_a_fifo_or_device_named_as_input_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "a.txt").write_text(DOC)
+    args = ["clean", str(fifo), str(tmp_path / "a.txt"), "-o", str(tmp_path / "out")]
+    done = subprocess.run([sys.executable, "-m", "cleaner", *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"cleaner: error: {fifo}: not a regular file" in done.stderr
+    assert (tmp_path / "out" / "a.txt").read_text() == CLEAN
+    plan = cio.plan_run(["/dev/zero"], outdir=tmp_path / "out2")
+    assert plan.tasks == [] and [e.name for e in plan.errors] == ["/dev/zero"]

@@ -209,13 +209,14 @@ def test_help_documents_resume_force_and_backup() -> None:
         assert phrase in text
 
 
-def test_manifest_in_outdir_is_not_a_plan_collision(tmp_path: Path) -> None:
+def test_a_manifest_in_an_input_folder_is_no_input(tmp_path: Path) -> None:
+    """An earlier run's output folder as input: its manifest is neither read nor a plan collision."""
     src = tmp_path / "in"
     src.mkdir()
     (src / MANIFEST).write_text("{}\n")
     result = run("clean", src, "-o", tmp_path / "out", "--glob", "*.jsonl")
-    assert result.exit_code == 2
-    assert "manifest" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert "0 files (1 skipped)" in result.stderr
     assert os.listdir(src) == [MANIFEST]
 
 
@@ -323,3 +324,70 @@ def test_a_file_modified_just_before_the_run_gets_no_stamp(tmp_path: Path) -> No
     (entry,) = manifest_entries(out)
     assert "size" not in entry and "mtime_ns" not in entry
     assert run("clean", src, "-o", out).stderr.count(": it was already done in an earlier run") == 1  # by its hash
+
+
+# -- a skip means "this output is what these settings make" (issue 21, item 1) ------------------
+
+
+def test_a_run_back_to_the_first_settings_redoes_what_other_settings_overwrote(tmp_path: Path) -> None:
+    """clean; clean --disable promo; clean again: the third run must not keep the second's output."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(doc(1))
+    settled(src / "a.txt")
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out).exit_code == 0
+    first = (out / "a.txt").read_bytes()
+    assert run("clean", src, "-o", out, "--disable", "promo").exit_code == 0
+    assert (out / "a.txt").read_bytes() != first  # the share line stayed
+    result = run("clean", src, "-o", out)
+    assert result.exit_code == 0
+    assert "already done" not in result.stderr
+    assert (out / "a.txt").read_bytes() == first
+    assert ": it was already done in an earlier run" in run("clean", src, "-o", out).stderr
+
+
+def test_an_output_changed_after_the_run_is_made_again(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(doc(1))
+    (src / "r.jsonl").write_text(json.dumps({"text": doc(2)}) + "\n")
+    for path in src.iterdir():
+        settled(path)
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out).exit_code == 0
+    expected = snapshot(out)
+    for name in ("a.txt", "r.jsonl"):
+        (out / name).write_text("edited by hand\n")
+    result = run("clean", src, "-o", out)
+    assert "already done" not in result.stderr
+    assert {k: v for k, v in snapshot(out).items() if k != MANIFEST} == {
+        k: v for k, v in expected.items() if k != MANIFEST
+    }
+    assert ": all 2 already done in an earlier run" in run("clean", src, "-o", out).stderr
+
+
+@pytest.mark.parametrize(("flag", "builtin"), [("--model", "line_model.json"), ("--html-model", "dom_model.json")])
+def test_a_model_file_edited_in_place_is_noticed(tmp_path: Path, flag: str, builtin: str) -> None:
+    from importlib import resources
+
+    model = tmp_path / "model.json"
+    model.write_bytes(resources.files("cleaner.data").joinpath(builtin).read_bytes())
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(doc(1))
+    settled(src / "a.txt")
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out, flag, model).exit_code == 0
+    assert ": it was already done in an earlier run" in run("clean", src, "-o", out, flag, model).stderr
+    model.write_bytes(model.read_bytes() + b"\n")  # the same path, other bytes
+    assert "already done" not in run("clean", src, "-o", out, flag, model).stderr
+
+
+def test_builtin_models_are_hashed_by_their_bytes() -> None:
+    from importlib import resources
+
+    for name in ("line_model.json", "dom_model.json"):
+        packaged = resources.files("cleaner.data").joinpath(name).read_bytes()
+        assert cio.model_digest("builtin", name) == hashlib.sha256(packaged).hexdigest()
+    assert cio.model_digest("off", "line_model.json") == "off"

@@ -116,17 +116,28 @@ def test_status_line_only_for_skipped_and_failed_inputs() -> None:
 
 def test_manifest_reads_old_new_and_torn_lines(tmp_path: Path) -> None:
     manifest = cio.Manifest(tmp_path, "s1")
-    manifest.add(tmp_path / "new.txt", "aa", cio.Stamp(10, 123))
+    manifest.add(tmp_path / "new.txt", "aa", cio.Stamp(10, 123), "o1")
     with manifest.path.open("a") as fh:
-        fh.write('{"path": "old.txt", "sha256": "bb", "settings": "s1"}\n')  # before stamps were recorded
-        fh.write('{"path": "other.txt", "sha256": "cc", "settings": "s2"}\n')  # other settings
-        fh.write('{"path": "bad.txt", "sha256": "dd", "settings": "s1", "size": "10", "mtime_ns": 1}\n')
+        fh.write('{"path": "old.txt", "sha256": "bb", "settings": "s1", "output": "o2"}\n')  # no stamp
+        fh.write('{"path": "other.txt", "sha256": "cc", "settings": "s2", "output": "o3"}\n')  # other settings
+        fh.write('{"path": "bad.txt", "sha256": "dd", "settings": "s1", "size": "10", "mtime_ns": 1, "output": "o4"}\n')
+        fh.write('{"path": "no-output.txt", "sha256": "ee", "settings": "s1"}\n')  # before outputs were hashed
         fh.write('{"path": "torn.txt", "sha')
     assert manifest.finished() == {
-        tmp_path / "new.txt": cio.Finished("aa", cio.Stamp(10, 123)),
-        tmp_path / "old.txt": cio.Finished("bb"),
-        tmp_path / "bad.txt": cio.Finished("dd"),  # a stamp that is not two integers: hashed instead
+        tmp_path / "new.txt": cio.Finished("aa", "o1", cio.Stamp(10, 123)),
+        tmp_path / "old.txt": cio.Finished("bb", "o2"),
+        tmp_path / "bad.txt": cio.Finished("dd", "o4"),  # a stamp that is not two integers: hashed instead
     }
+
+
+def test_the_last_manifest_line_for_an_output_counts_whatever_its_settings(tmp_path: Path) -> None:
+    """A run with settings s2 overwrote a.txt after s1 made it: for s1, a.txt is not done."""
+    s1, s2 = cio.Manifest(tmp_path, "s1"), cio.Manifest(tmp_path, "s2")
+    s1.add(tmp_path / "a.txt", "aa", None, "o1")
+    s1.add(tmp_path / "b.txt", "bb", None, "o2")
+    s2.add(tmp_path / "a.txt", "aa", None, "o3")
+    assert s1.finished() == {tmp_path / "b.txt": cio.Finished("bb", "o2")}
+    assert s2.finished() == {tmp_path / "a.txt": cio.Finished("aa", "o3")}
 
 
 def test_jsonl_stream_is_cleaned_record_by_record() -> None:
