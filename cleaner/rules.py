@@ -535,6 +535,11 @@ def check_rule(rule: Rule) -> None:
         raise ValueError("inline flags such as (?i) would apply to every merged rule; lines are lower-cased already")
     if any(op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS) for op in _ops(sre_parser.parse(pattern))):
         raise ValueError("backreferences (\\1, (?P=name), (?(1)...)) are not allowed: merged, groups are renumbered")
+    if _nested_repeat(sre_parser.parse(pattern)):
+        raise ValueError(
+            "nested unbounded repeats such as (a+)+ or (\\w+\\s?)* can take exponential time on one line "
+            "(a 29-byte line took 17 s): make the inner repeat possessive (a++) or the parts distinct"
+        )
     for branch in top_level_branches(pattern):
         re.compile(f"(?:{branch})")  # as the merged expression takes it
     if re.match(pattern, "") is not None:
@@ -565,6 +570,60 @@ def _as_line(text: str) -> tuple[str, int]:
     """An example as `annotate` sees a line: normalised text and word count."""
     block = make_block(0, text)
     return block.norm, block.words
+
+
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+
+
+def _nullable(item: Any) -> bool:
+    """Whether a parsed element can match the empty string."""
+    op, arg = item
+    if op in _REPEATS or op == sre_constants.POSSESSIVE_REPEAT:
+        return bool(arg[0] == 0 or all(_nullable(i) for i in arg[2]))
+    if op == sre_constants.SUBPATTERN:
+        return all(_nullable(i) for i in arg[3])
+    if op == sre_constants.ATOMIC_GROUP:
+        return all(_nullable(i) for i in arg)
+    if op == sre_constants.BRANCH:
+        return any(all(_nullable(i) for i in b) for b in arg[1])
+    return op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+
+
+def _unbounded(item: Any) -> bool:
+    """A greedy or lazy repeat without an upper bound (a group holding just one counts)."""
+    op, arg = item
+    if op in _REPEATS:
+        return bool(arg[1] == sre_constants.MAXREPEAT)
+    if op == sre_constants.SUBPATTERN:
+        solid = [i for i in arg[3] if not _nullable(i)]
+        return len(solid) == 1 and _unbounded(solid[0])
+    return False
+
+
+def _nested_repeat(items: Any) -> bool:
+    """An unbounded repeat whose body is, but for parts that may match nothing, one unbounded
+    repeat ((a+)+, (?:\\w+\\s?)*): the ways to split a run between the two grow exponentially
+    when the rest fails. Possessive repeats and atomic groups are safe and pass; overlapping
+    neighbours such as (x+x+)+ are not caught."""
+    for op, arg in items:
+        if op in _REPEATS and arg[1] == sre_constants.MAXREPEAT:
+            solid = [i for i in arg[2] if not _nullable(i)]
+            if not solid or (len(solid) == 1 and _unbounded(solid[0])):
+                return True
+        inner: list[Any] = (
+            [arg[2]]
+            if op in _REPEATS
+            else [arg[3]]
+            if op == sre_constants.SUBPATTERN
+            else list(arg[1])
+            if op == sre_constants.BRANCH
+            else [arg[1]]
+            if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+            else []
+        )
+        if any(_nested_repeat(part) for part in inner):
+            return True
+    return False
 
 
 def _ops(items: Any) -> Iterator[Any]:

@@ -223,6 +223,17 @@ GOOD_RULE = USER_RULES.split("[[rule]]", 1)[1]
         pytest.param(
             USER_RULES.replace("got a (?:news )?tip", r"(got) a (?:news )?tip \1"), "backreferences", id="backref"
         ),
+        # Issue 21, item 4e: (?:a+)+b took 17 s on a 29-byte line.
+        pytest.param(
+            USER_RULES.replace("got a (?:news )?tip", "got a (?:news )?tip(?:x+)+y"),
+            "nested unbounded repeats",
+            id="nested-repeat",
+        ),
+        pytest.param(
+            USER_RULES.replace("got a (?:news )?tip", r"got a (?:news )?tip(?:\w+\s?)*!"),
+            "nested unbounded repeats",
+            id="nested-repeat-nullable",
+        ),
         pytest.param(
             re.sub(r"pattern = .*", "pattern = '(?:got a tip.*)?'", USER_RULES),
             "matches an empty string",
