@@ -6,9 +6,29 @@ import dataclasses
 from typing import Any
 
 from cleaner.config import CleanerConfig, resolve
-from cleaner.html import TEXT_WORDS_MIN, looks_like_html
+from cleaner.html import TEXT_WORDS_MIN, looks_like_html, time_limit
 from cleaner.pipeline import run
 from cleaner.types import CleanResult
+
+
+def warm(cfg: CleanerConfig, html: bool = False) -> None:
+    """Build the rule set and load the models (all cached) before a document's time limit starts:
+    the first document of a process must not pay for them against its limit."""
+    from cleaner.model import load as load_model
+    from cleaner.pipeline import ruleset_for
+
+    ruleset_for(cfg)
+    load_model(cfg.model)
+    if html:
+        from cleaner.dommodel import load as load_dom_model
+
+        load_dom_model(cfg.html_model)
+
+
+class TextTimeout(ValueError):
+    """A text took longer than the per-document limit (`CleanerConfig.html_timeout`, which holds
+    for text as for pages): no input may stall a run."""
+
 
 HTML_AS_TEXT = "this looks like an HTML page, cleaned here as text line by line: use clean_html() for a page"
 
@@ -25,11 +45,15 @@ def clean(
 
     `title` (the page's headline, when known) lets the duplicate-headline rule recognise
     repeats even when the headline itself is not in the text. `overrides` are CleanerConfig
-    fields, applied on top of `config`.
+    fields, applied on top of `config`. A text that takes longer than `html_timeout` seconds (the
+    per-document limit; in a process's main thread) raises `TextTimeout`.
     """
     if not isinstance(text, str):
         raise TypeError(f"clean() takes text as str, not {type(text).__name__}; decode bytes first")
-    result = run(text, resolve(config, overrides), title=title, url=url)
+    cfg = resolve(config, overrides)
+    warm(cfg)
+    with time_limit(cfg.html_timeout, TextTimeout, "the text"):
+        result = run(text, cfg, title=title, url=url)
     if looks_like_html(text):  # cleaned line by line, a page's markup comes back as it went in
         result = dataclasses.replace(result, warnings=(*result.warnings, HTML_AS_TEXT))
     return result
@@ -63,9 +87,9 @@ def clean_html(
     takes longer than `html_timeout` seconds raises `cleaner.html.HtmlTimeout` (an HtmlError).
     """
     from cleaner.dommodel import html_document
-    from cleaner.html import time_limit
 
     cfg = resolve(config, overrides)
+    warm(cfg, html=True)
     with time_limit(cfg.html_timeout):
         doc = html_document(html, url, cfg)
         result = run(doc.text, cfg, title=doc.title, url=doc.url, given=doc.given)

@@ -79,9 +79,10 @@ class CleanerConfig:
             page's DOM blocks are decided by the model, trafilatura's main text is one of its
             signals), "off" (trafilatura's main text, cleaned as text), or a model file's path.
         html_threshold: override the block model's decision threshold; None keeps the file's.
-        html_timeout: seconds one page may take in `clean_html` before it fails with HtmlTimeout
-            (the CLI reports the file and goes on); None: no limit. Enforced in a process's main
-            thread (the CLI's workers); in other threads there is no limit.
+        html_timeout: seconds one document may take, a page in `clean_html` (HtmlTimeout) or a text
+            in `clean` (TextTimeout), rules and models built beforehand (the CLI reports the file or
+            record and goes on); None, 0 or inf: no limit. Enforced in a process's main thread (the
+            CLI's workers); in other threads there is no limit.
     """
 
     disabled: frozenset[Category] = frozenset()

@@ -12,7 +12,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from typing import TYPE_CHECKING, Any
@@ -39,8 +39,10 @@ class HtmlTimeout(HtmlError):
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise HtmlTimeout when the body of the `with` runs longer than `seconds`.
+def time_limit(
+    seconds: float | None, error: Callable[[str], Exception] = HtmlTimeout, what: str = "the page"
+) -> Iterator[None]:
+    """Raise `error` (HtmlTimeout by default) when the body of the `with` runs longer than `seconds`.
 
     A POSIX interval timer (SIGALRM), so it applies in the main thread only (the CLI's workers
     are processes: each page there is limited); elsewhere, or with None, there is no limit. A
@@ -50,7 +52,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def expired(signum: int, frame: object) -> None:
-        raise HtmlTimeout(f"the page took longer than {seconds:g} s to process (html_timeout); skipped")
+        raise error(f"{what} took longer than {seconds:g} s to process (html_timeout); skipped")
 
     start = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)

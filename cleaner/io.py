@@ -594,9 +594,22 @@ def unlisted_status(problem: Unlisted) -> dict[str, object]:
 
 def _clean_text(data: bytes, options: Options, res: FileResult) -> bytes:
     text, enc = decode(data)
-    result = clean(text, options.config)
+    result = clean_plain(text, options.config)
     res.add(result, options)
     return encode(result.text, enc)
+
+
+def clean_plain(
+    text: str, config: CleanerConfig | None, title: str | None = None, url: str | None = None
+) -> CleanResult:
+    """`cleaner.clean` for the CLI's paths: a text over the per-document time limit is the
+    input's problem (`TextTimeout`), reported with its name like a slow page."""
+    from cleaner.api import TextTimeout
+
+    try:
+        return clean(text, config, title=title, url=url)
+    except TextTimeout as exc:
+        raise InputError(str(exc)) from None
 
 
 def clean_page(page: str | bytes, config: CleanerConfig | None, url: str | None = None) -> CleanResult:
@@ -670,7 +683,7 @@ class _Records(RecordCleaner):
     (the names every CLI path uses, and the ones tests replace)."""
 
     def clean_text(self, text: str, *, title: str | None, url: str | None) -> CleanResult:
-        return clean(text, self.config, title=title, url=url)
+        return clean_plain(text, self.config, title=title, url=url)
 
     def clean_page(self, page: str | bytes, *, url: str | None) -> CleanResult:
         return clean_page(page, self.config, url=url)
@@ -1131,18 +1144,24 @@ class Explained:
 
 
 def _explain_one(source: str | bytes, is_html: bool, options: Options, title: str | None, url: str | None) -> Explained:
-    """Clean one document, keeping the input text (for HTML: the page's text as clean_html sees it)."""
+    """Clean one document, keeping the input text (for HTML: the page's text as clean_html sees it),
+    under the same per-document time limit as `clean` and `clean_html` (InputError past it)."""
+    from cleaner.api import warm
+    from cleaner.html import time_limit
+
     warnings: tuple[str, ...] = ()
     given = None
-    if is_html:
-        from cleaner.dommodel import html_document
+    warm(options.config, html=is_html)
+    with time_limit(options.config.html_timeout, InputError, "the document"):
+        if is_html:
+            from cleaner.dommodel import html_document
 
-        doc = html_document(source, url, options.config)
-        text, title, url, warnings, given = doc.text, doc.title, doc.url, doc.warnings, doc.given
-    else:
-        assert isinstance(source, str)
-        text = source
-    result = run(text, options.config, title=title, url=url, given=given)
+            doc = html_document(source, url, options.config)
+            text, title, url, warnings, given = doc.text, doc.title, doc.url, doc.warnings, doc.given
+        else:
+            assert isinstance(source, str)
+            text = source
+        result = run(text, options.config, title=title, url=url, given=given)
     return Explained(None, text, dataclasses.replace(result, warnings=warnings) if warnings else result)
 
 
@@ -1185,7 +1204,11 @@ def _explain_records(data: bytes, options: Options, res: FileResult) -> Iterator
         except InputError as exc:
             res.fail(f"line {lineno}: {exc}")
             continue
-        doc = _explain_one(source, is_html, options, _str_field(record, "title"), _str_field(record, "url"))
+        try:
+            doc = _explain_one(source, is_html, options, _str_field(record, "title"), _str_field(record, "url"))
+        except InputError as exc:
+            res.fail(f"line {lineno}: {exc}")
+            continue
         yield Explained(lineno, doc.text, doc.result)
 
 

@@ -186,3 +186,17 @@ def test_clean_warns_when_given_an_html_page() -> None:
     assert any("clean_html" in w for w in cleaner.clean(page).warnings)
     assert not cleaner.clean("The <html> element is the root of a page.\n").warnings
     assert cleaner.html.looks_like_html(b"\xef\xbb\xbf  <!-- a comment -->\n<HTML lang=en>")
+
+
+def test_text_mode_has_the_per_document_time_limit() -> None:
+    """A text that takes longer than html_timeout fails alone, as a slow page does (issue 21, item 4e)."""
+    from cleaner.api import TextTimeout
+
+    big = "\n\n".join(
+        f"Paragraph {i} of a long text about the harbour and its boats, told again." for i in range(20_000)
+    )
+    with pytest.raises(TextTimeout, match="html_timeout"):
+        cleaner.clean(big, html_timeout=0.001)
+    # the rules and models are built before the clock starts: a short text is well within 0.05 s
+    cleaner.rules.build_ruleset.cache_clear()
+    assert cleaner.clean("A short text about the harbour.\n", html_timeout=0.05).text

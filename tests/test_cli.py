@@ -862,3 +862,22 @@ def test_a_fifo_or_device_named_as_input_is_refused(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "a.txt").read_text() == CLEAN
     plan = cio.plan_run(["/dev/zero"], outdir=tmp_path / "out2")
     assert plan.tasks == [] and [e.name for e in plan.errors] == ["/dev/zero"]
+
+
+def test_a_slow_text_fails_alone_in_clean_and_explain(tmp_path: Path) -> None:
+    """The per-document limit holds for text files and records too; the run goes on (issue 21, item 4e)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    big = "\n\n".join(
+        f"Paragraph {i} of a long text about the harbour and its boats, told again." for i in range(20_000)
+    )
+    (src / "big.txt").write_text(big)
+    (src / "small.txt").write_text(DOC)
+    config = tmp_path / "cleaner.toml"
+    config.write_text("html_timeout = 0.05\n")
+    result = run("clean", src, "-o", tmp_path / "out", "--config", config)
+    assert result.exit_code == 1
+    assert "big.txt: the text took longer than 0.05 s" in flat(result.stderr)
+    assert (tmp_path / "out" / "small.txt").read_text() == CLEAN
+    explained = run("explain", src / "big.txt", "--config", config)
+    assert explained.exit_code == 1 and "took longer than 0.05 s" in flat(explained.stderr)
