@@ -28,7 +28,8 @@ test: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-## make fuzz SECONDS=60: run the atheris targets in fuzz/ for SECONDS each (crashes land in fuzz/crashes/)
+## make fuzz SECONDS=60: run the atheris targets in fuzz/ for SECONDS each (crashes land in fuzz/crashes/):
+## clean, clean_html, and the rules' and structural patterns on adversarial lines with a time bound
 SECONDS ?= 60
 $(VENV)/.installed-fuzz: | $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet atheris
@@ -39,6 +40,8 @@ fuzz: $(VENV)/.installed-fuzz
 	cp fuzz/seeds/page.html fuzz/corpus/clean_html/seed-page.html
 	$(BIN)/python fuzz/fuzz_clean.py -max_total_time=$(SECONDS) -artifact_prefix=fuzz/crashes/clean- fuzz/corpus/clean
 	$(BIN)/python fuzz/fuzz_clean_html.py -max_total_time=$(SECONDS) -artifact_prefix=fuzz/crashes/clean_html- fuzz/corpus/clean_html
+	mkdir -p fuzz/corpus/rules
+	$(BIN)/python fuzz/fuzz_rules.py -max_total_time=$(SECONDS) -artifact_prefix=fuzz/crashes/rules- fuzz/corpus/rules
 
 ## make model: retrain the packaged line model on wcxb-dev (DATA=...), then make model-check compares
 ## a fresh training run with the packaged file byte for byte; make model-cv cross-validates it.
