@@ -640,14 +640,29 @@ def _json_type(value: object) -> str:
     return next((label for t, label in names.items() if isinstance(value, t)), "a number")
 
 
+@dataclass(frozen=True)
+class JsonNumber:
+    """A number (or NaN/Infinity) of a JSONL record, as the line spells it. Never converted: the
+    line's bytes are written back as they were, and a 5,000-digit integer does not hit Python's
+    int-digit limit (which would otherwise escape the per-record handler)."""
+
+    raw: str
+
+
+# Numbers stay text: no rounding, no digit limit. NaN and Infinity are kept as spelled (not ours to fix).
+_DECODER = json.JSONDecoder(parse_float=JsonNumber, parse_int=JsonNumber, parse_constant=JsonNumber)
+_JSON_SPACE = " \t\n\r"
+
+
 def parse_record(body: bytes) -> dict[str, Any]:
-    """One JSONL line (without its line ending) to a record; InputError says what is wrong."""
+    """One JSONL line (without its line ending) to a record; InputError says what is wrong.
+    Numbers come back as `JsonNumber`, never int or float."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text") from None
     try:
-        record = json.loads(text)
+        record = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
@@ -655,6 +670,68 @@ def parse_record(body: bytes) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise InputError(f"the record is {_json_type(record)}, not an object")
     return record
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at] in _JSON_SPACE:
+        at += 1
+    return at
+
+
+def member_spans(text: str) -> list[tuple[str, int, int]]:
+    """(key, start, end) of each top-level member's value in a record's source, in order and
+    duplicates included, so a field can be replaced without re-writing the others. `text` must
+    already have parsed as an object (`parse_record`); keys and values are scanned by the JSON
+    decoder itself, so strings with escapes and nesting are read as JSON reads them."""
+    spans: list[tuple[str, int, int]] = []
+    at = _skip_space(text, _skip_space(text, 0) + 1)  # past "{"
+    while text[at] != "}":
+        key, at = _DECODER.raw_decode(text, at)
+        start = _skip_space(text, _skip_space(text, at) + 1)  # past ":"
+        _, end = _DECODER.raw_decode(text, start)
+        spans.append((key, start, end))
+        at = _skip_space(text, end)
+        if text[at] == ",":
+            at = _skip_space(text, at + 1)
+    return spans
+
+
+def check_unique(spans: Sequence[tuple[str, int, int]], names: Iterable[str | None]) -> None:
+    """Refuse a record in which a field the cleaner reads or writes appears twice: which one
+    json.loads keeps (the last) is not something a user can see, so no guess is made."""
+    for name in names:
+        count = sum(key == name for key, _, _ in spans)
+        if name and count > 1:
+            raise InputError(f"the record has {count} {name!r} fields (duplicate keys): not cleaned")
+
+
+def splice_record(
+    text: str, spans: Sequence[tuple[str, int, int]], record: dict[str, Any], updates: dict[str, Any]
+) -> bytes:
+    """The record's own source with only the updated fields' values replaced (a new field goes
+    after the last member, `, "name": value`), so every other byte is as it was. A value equal to
+    the record's is left as spelled (its escapes kept). UTF-8, or ASCII escapes for lone surrogates."""
+    where = {key: (start, end) for key, start, end in spans}
+    changed = {name: value for name, value in updates.items() if name not in record or record[name] != value}
+    for ensure_ascii in (False, True):
+        edits: list[tuple[int, int, str]] = []
+        for name, value in changed.items():
+            dumped = json.dumps(value, ensure_ascii=ensure_ascii)
+            if name in where:
+                edits.append((*where[name], dumped))
+            else:
+                end = spans[-1][2]
+                edits.append((end, end, f", {json.dumps(name, ensure_ascii=ensure_ascii)}: {dumped}"))
+        out, done = [], 0
+        for start, end, new in sorted(edits, key=lambda edit: edit[0]):
+            out += [text[done:start], new]
+            done = end
+        out.append(text[done:])
+        try:
+            return "".join(out).encode("utf-8")
+        except UnicodeEncodeError:
+            continue
+    raise AssertionError("ASCII escapes always encode")
 
 
 def record_source(record: dict[str, Any], options: Options) -> tuple[str, bool]:
@@ -730,7 +807,8 @@ def split_line(raw: bytes) -> tuple[bytes, bytes]:
 
 
 def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult, cleaner: RecordCleaner) -> bytes:
-    """A cleaned record line. Blank and invalid lines are copied through unchanged, so output
+    """A cleaned record line: the input line with only the cleaned field's value (and the
+    removals field) replaced. Blank and invalid lines are copied through unchanged, so output
     line N is always input line N (the invalid ones are reported)."""
     body, ending = split_line(raw)
     bom = codecs.BOM_UTF8 if lineno == 1 and body.startswith(codecs.BOM_UTF8) else b""
@@ -738,12 +816,16 @@ def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult
     if not body.strip():
         return raw
     try:
-        record, result = clean_record(parse_record(body), options, cleaner)
+        record = parse_record(body)
+        text = body.decode("utf-8")
+        spans = member_spans(text)
+        check_unique(spans, (options.field, options.html_field, options.removals_field, "title", "url"))
+        result = clean_record(record, options, cleaner)[1]
     except InputError as exc:
         res.fail(f"line {lineno}: {exc}")
         return raw
     res.add(result, options, record=lineno)
-    return bom + dump_record(record) + ending
+    return bom + splice_record(text, spans, record, cleaner.updates(result)) + ending
 
 
 def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | _Sink | None, options: Options, res: FileResult) -> None:

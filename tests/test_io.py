@@ -185,3 +185,108 @@ def test_jsonl_stream_refuses_utf16_up_front() -> None:
         cio.Options(config=CleanerConfig()),
     )
     assert not res.ok and "UTF-16" in " ".join(res.errors)
+
+
+# -- JSONL: a record's other bytes are kept (issue 21, item 6) ----------------------------------
+
+DOC = f"{P1}\n\nShare this article\n\nSign up for our newsletter"
+
+
+def _jsonl(data: bytes, **kw: object) -> tuple[cio.FileResult, list[bytes]]:
+    res = cio.process_stream(data, cio.Kind.JSONL, cio.Options(config=CleanerConfig(), **kw))  # type: ignore[arg-type]
+    assert res.output is not None
+    return res, res.output.splitlines(keepends=True)
+
+
+def _cleaned(line: bytes) -> str:
+    import json
+
+    text = json.loads(line)["text"]
+    assert isinstance(text, str)
+    return text
+
+
+def test_jsonl_big_integer_is_kept_and_the_file_goes_on() -> None:
+    """A 5,000-digit integer is past Python's int-digit limit: the record is still cleaned, the
+    number written back digit for digit, and the records after it are cleaned too (file and stdin)."""
+    import io
+    import json
+
+    big = "9" * 5000
+    data = f'{{"id": {big}, "text": {json.dumps(DOC)}}}\n'.encode() + json.dumps({"text": DOC}).encode() + b"\n"
+    res, lines = _jsonl(data)
+    assert res.ok, res.errors
+    assert len(lines) == 2 and res.records == 2
+    assert lines[0].startswith(f'{{"id": {big}, "text": '.encode())
+    assert "Share this article" not in lines[0].decode() and "Share this article" not in _cleaned(lines[1])
+    out = io.BytesIO()
+    streamed = cio.process_jsonl_stream(io.BufferedReader(io.BytesIO(data)), out, cio.Options(config=CleanerConfig()))
+    assert streamed.ok, streamed.errors
+    assert out.getvalue() == res.output
+
+
+def test_jsonl_number_spellings_kept_byte_for_byte() -> None:
+    """Numbers (and NaN/Infinity, which are not ours to fix) are written as the line spelled them:
+    only the cleaned text's value changes."""
+    import json
+
+    head = b'{"a": 1e400, "b": 0.1000000000000000055511151231257827, "c": -0, "d": 1E2, "e": NaN, "f": -Infinity, '
+    line = head + b'"text": ' + json.dumps(DOC).encode() + b', "g": [1.50, {"h": 2E-0}]}\n'
+    res, lines = _jsonl(line)
+    assert res.ok, res.errors
+    assert "Share this article" not in _cleaned(lines[0])
+    expected = line.replace(json.dumps(DOC).encode(), json.dumps(_cleaned(lines[0]), ensure_ascii=False).encode())
+    assert lines == [expected]
+
+
+def test_jsonl_separators_and_escapes_kept() -> None:
+    """A compact line stays compact, and a text with nothing to remove keeps its own escapes."""
+    import json
+
+    compact = b'{"id":1,"text":' + json.dumps(DOC).encode() + b',"lang":"en"}\n'
+    res, lines = _jsonl(compact)
+    assert res.ok, res.errors
+    assert lines[0].startswith(b'{"id":1,"text":"') and lines[0].endswith(b'","lang":"en"}\n')
+    untouched = b'{"text": ' + json.dumps(P1 + " caf\u00e9\n").encode() + b"}\n"
+    assert b"\\u00e9" in untouched
+    assert _jsonl(untouched)[1] == [untouched]
+
+
+def test_jsonl_normal_record_output_as_before() -> None:
+    """A record written by json.dumps comes out as today's writer wrote it (same keys, order and
+    separators), removals field appended at the end."""
+    import json
+
+    record = {"id": 1, "text": DOC, "url": "https://example.org/a", "tags": ["x", "y"]}
+    res, lines = _jsonl(json.dumps(record).encode() + b"\n", removals_field="removed")
+    assert res.ok, res.errors
+    cleaned = cleaner.clean(DOC, url="https://example.org/a")
+    today = {**record, "text": cleaned.text, "removed": [r.to_dict() for r in cleaned.removed]}
+    assert lines == [json.dumps(today, ensure_ascii=False).encode() + b"\n"]
+
+
+def test_jsonl_duplicate_keys() -> None:
+    """Duplicate keys the cleaner does not touch are all kept; a duplicated field it reads or
+    writes is that record's error (the line copied through), and the next record is cleaned."""
+    import json
+
+    dup_other = b'{"id": 1, "id": 2, "text": ' + json.dumps(DOC).encode() + b"}\n"
+    dup_text = b'{"text": "a", "text": ' + json.dumps(DOC).encode() + b"}\n"
+    last = json.dumps({"text": DOC}).encode() + b"\n"
+    res, lines = _jsonl(dup_other + dup_text + last)
+    assert res.errors == ["<stdin>: line 2: the record has 2 'text' fields (duplicate keys): not cleaned"]
+    assert lines[0].startswith(b'{"id": 1, "id": 2, "text": ') and "Share this article" not in _cleaned(lines[0])
+    assert lines[1] == dup_text
+    assert "Share this article" not in _cleaned(lines[2])
+
+
+def test_jsonl_lone_surrogate_escaped_only_in_the_cleaned_value() -> None:
+    """A text with a lone surrogate (valid JSON, not encodable as UTF-8) is written with ASCII
+    escapes; the other fields keep their UTF-8 bytes."""
+    import json
+
+    line = '{"who": "Zoë", "text": ' + json.dumps("\ud800 " + DOC) + "}\n"
+    res, lines = _jsonl(line.encode())
+    assert res.ok, res.errors
+    assert lines[0].startswith('{"who": "Zoë", "text": "\\ud800 '.encode())
+    assert "Share this article" not in _cleaned(lines[0])
