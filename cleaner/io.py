@@ -36,8 +36,9 @@ import tempfile
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -1174,15 +1175,25 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def run_tasks(tasks: Sequence[Task], options: Options, jobs: int = 1) -> Iterator[FileResult]:
+def run_tasks(
+    tasks: Sequence[Task],
+    options: Options,
+    jobs: int = 1,
+    work: Callable[[Task, Options], FileResult] | None = None,
+) -> Iterator[FileResult]:
     """Results in task order, whatever the number of worker processes.
 
     Order is what makes `--jobs N` output and report identical to `--jobs 1`. At most a few
     tasks per worker are in flight, so memory stays flat on huge runs. Workers come from a
-    fork server: forking a parent that runs a progress-bar thread is not safe.
+    fork server: forking a parent that runs a progress-bar thread is not safe. A worker that dies
+    (killed for memory by the OS, a crash in a C library) breaks the pool: the tasks that were in
+    flight are then run again one at a time, each in a worker of its own, so the one that kills its
+    worker is that input's failure and the run goes on with a new pool. `work`: the worker
+    function (`process_file`; a module-level function, for the workers to import).
     """
+    work = work or process_file
     if jobs <= 1 or len(tasks) <= 1:
-        yield from (process_file(task, options) for task in tasks)
+        yield from (work(task, options) for task in tasks)
         return
     # The fork server is a fresh `python -c` whose import path starts with the working directory
     # (Python 3.11 does not pass it our sys.path): a folder named `cleaner` there (the parent of a
@@ -1190,22 +1201,42 @@ def run_tasks(tasks: Sequence[Task], options: Options, jobs: int = 1) -> Iterato
     os.environ.setdefault("PYTHONSAFEPATH", "1")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["cleaner.io"])
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context, initializer=_ignore_sigint)
-    try:
-        pending: deque[Future[FileResult]] = deque()
-        todo = iter(tasks)
-        for task in todo:
-            pending.append(pool.submit(process_file, task, options))
-            if len(pending) >= 4 * jobs:
-                break
-        while pending:
-            result = pending.popleft().result()
-            following = next(todo, None)
-            if following is not None:
-                pending.append(pool.submit(process_file, following, options))
-            yield result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    todo: deque[Task] = deque(tasks)
+    while todo:
+        in_flight: deque[tuple[Task, Future[FileResult]]] = deque()
+        broken = False
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context, initializer=_ignore_sigint)
+        try:
+            while todo and len(in_flight) < 4 * jobs:
+                task = todo.popleft()
+                in_flight.append((task, pool.submit(work, task, options)))
+            while in_flight:
+                try:
+                    result = in_flight[0][1].result()
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                in_flight.popleft()
+                if todo:
+                    task = todo.popleft()
+                    in_flight.append((task, pool.submit(work, task, options)))
+                yield result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if broken:
+            for task, _ in in_flight:
+                yield _alone(work, task, options, context)
+
+
+def _alone(work: Callable[[Task, Options], FileResult], task: Task, options: Options, context: Any) -> FileResult:
+    """One task in a worker of its own: a worker that dies on it is this input's failure."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_ignore_sigint) as pool:
+        try:
+            return pool.submit(work, task, options).result()
+        except BrokenProcessPool:
+            res = FileResult(task.name)
+            res.fail("the worker cleaning it died (killed by the system, out of memory?); nothing written")
+            return res
 
 
 def report_lines(records: Iterable[dict[str, object]]) -> bytes:

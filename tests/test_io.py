@@ -290,3 +290,26 @@ def test_jsonl_lone_surrogate_escaped_only_in_the_cleaned_value() -> None:
     assert res.ok, res.errors
     assert lines[0].startswith('{"who": "Zoë", "text": "\\ud800 '.encode())
     assert "Share this article" not in _cleaned(lines[0])
+
+
+def test_a_worker_that_dies_is_one_failed_input_not_a_dead_run(tmp_path: Path) -> None:
+    """A worker killed on one page broke the whole pool: BrokenProcessPool, nothing more written
+    (issue 21, item 5). Now that input fails alone and every other one is cleaned, in order."""
+    from tests.workers import die_on_poison
+
+    src = tmp_path / "in"
+    src.mkdir()
+    names = [f"{i:02d}.txt" for i in range(12)]
+    names.insert(5, "poison.txt")
+    for name in names:
+        (src / name).write_text(DOC)
+    out = tmp_path / "out"
+    plan = cio.plan_run([str(src)], outdir=out)
+    options = cio.Options(config=CleanerConfig())
+    results = list(cio.run_tasks(plan.tasks, options, jobs=2, work=die_on_poison))
+    assert [r.name for r in results] == [t.name for t in plan.tasks]
+    failed = [r for r in results if not r.ok]
+    assert [r.name for r in failed] == [t.name for t in plan.tasks if t.src.name == "poison.txt"]
+    assert "worker cleaning it died" in failed[0].errors[0]
+    written = sorted(p.name for p in out.iterdir() if p.suffix == ".txt")
+    assert written == sorted(n for n in names if n != "poison.txt")
