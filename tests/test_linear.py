@@ -14,6 +14,7 @@ import pytest
 
 from cleaner.config import CleanerConfig, ConfigError
 from cleaner.html import page_title
+from cleaner.learn.features import code_kinds
 from cleaner.revise import crumb_parts
 from cleaner.rules import load_rules
 
@@ -41,6 +42,8 @@ def _ratio(f: Callable[[int], object]) -> float:
         ("crumb split on no-break spaces", lambda n: crumb_parts("x" + "\u00a0" * n + "y")),
         ("page title, a meta tag of letters", lambda n: page_title("<head><meta " + "a" * n + "><title>T</title>")),
         ("page title, a meta tag of names", lambda n: page_title("<head><meta " + "a:b." * (n // 4) + ">")),
+        ("line model's call pattern, a long word", lambda n: code_kinds("a" * n + " ( )")),
+        ("line model's call pattern, letters and digits", lambda n: code_kinds("a1" * (n // 2) + " ( )")),
     ],
 )
 def test_scan_is_linear(name: str, f: Callable[[int], object]) -> None:
@@ -68,6 +71,7 @@ def test_dutch_said_by_rules_scan_linearly(rule_id: str, kind: str) -> None:
 
 
 def test_crumb_split_and_title_still_read_what_they_read() -> None:
+    assert code_kinds("x = foo(bar)") == 2 and code_kinds("1abc(x)") == 1 and code_kinds("(a) b (c)") == 0
     assert crumb_parts("Home > News / World | Politics  »  Today") == ["Home", "News", "World", "Politics", "Today"]
     assert crumb_parts("  a  |  b  ") == ["a", "b"]
     assert crumb_parts("2019/11 is not > a crumb") == ["2019/11 is not", "a crumb"]
