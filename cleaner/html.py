@@ -167,9 +167,11 @@ def _decode_declared(data: bytes) -> tuple[str | bytes, tuple[str, ...]]:
         return data, ()
     try:
         codec = codecs.lookup(m.group(1).decode("ascii")).name
-    except LookupError:
+        if "<meta".encode(codec) != b"<meta":  # a declaration read as ASCII cannot be true (utf-16)
+            return data, ()
+        text = data.decode(codec, errors="surrogateescape")
+    except (LookupError, UnicodeError):  # an unknown charset, or one that fails whole (truncated)
         return data, ()
-    text = data.decode(codec, errors="surrogateescape")
     bad = len(_ESCAPED.findall(text))
     if not bad or bad > _BAD_SHARE * len(data):
         return data, ()

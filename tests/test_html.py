@@ -238,3 +238,11 @@ def test_a_text_node_beyond_the_parser_limit_is_not_the_end_of_the_page() -> Non
 def test_a_text_node_beyond_the_parser_limit_outside_a_script_warns() -> None:
     html = page().replace("<footer>", "<div>" + "a" * 10_500_000 + "</div><footer>")
     assert any("text from that point on was lost" in w for w in cleaner.clean_html(html, html_model="off").warnings)
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "no-such-charset"])
+@pytest.mark.parametrize("stray", [b"\x80", b"\x80\x80"])  # odd and even lengths: utf-16 fails whole on one
+def test_a_declared_charset_that_cannot_be_true_is_ignored(charset: str, stray: bytes) -> None:
+    raw = _utf8_page().replace("utf-8", charset).encode("utf-8") + stray
+    result = cleaner.clean_html(raw, html_model="off")
+    assert PARAGRAPHS[0] in result.text and not any("U+FFFD" in w for w in result.warnings)
