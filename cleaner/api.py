@@ -83,8 +83,10 @@ def clean_html(
     not part of `.text`. Comments are one more signal for the block model (a forum's replies are
     its main text, an article's comments are not); with "off" they are left out. Text the parse lost
     (a page nested deeper than the HTML parser's limit), or a page with text where nothing was
-    kept, is named in `.warnings`: an empty `.text` is not always an empty page. A page that
-    takes longer than `html_timeout` seconds raises `cleaner.html.HtmlTimeout` (an HtmlError).
+    kept, is named in `.warnings`: an empty `.text` is not always an empty page. So are the repairs
+    made before parsing (`cleaner.html._readable`: bad bytes under the declared charset, lone
+    surrogates, overlong scripts). A page that takes longer than `html_timeout` seconds raises
+    `cleaner.html.HtmlTimeout` (an HtmlError).
     """
     from cleaner.dommodel import html_document
 

@@ -7,6 +7,7 @@ from that point on, silently. `extract` says so in `Page.warnings` rather than g
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import re
 import signal
@@ -122,6 +123,92 @@ _VISIBLE_TEXT = "//text()[not(ancestor::head or ancestor::script or ancestor::st
 TEXT_WORDS_MIN = 50  # an empty extraction from a page with this many words of text is worth a warning
 
 
+PARSER_MAX_TEXT = 10_000_000  # libxml2's longest text node without XML_PARSE_HUGE: it stops there
+SCRIPT_MAX_CHARS = 1_000_000  # a script or style this long is dropped before parsing (no text in it)
+_CHARSET = re.compile(rb"""<meta\b[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+_BAD_SHARE = 0.01  # a page with more undecodable bytes than this does not mostly decode under its charset
+_ESCAPED = re.compile("[\udc80-\udcff]")  # one undecodable byte each, under surrogateescape
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SCRIPT_TAG = re.compile(r"<(/?)(?:script|style)\b[^>]{0,2000}>", re.IGNORECASE)
+_LONG_TEXT = re.compile(f"(?<![^<])[^<]{{{PARSER_MAX_TEXT},}}")  # tried only where a run of text starts
+
+
+def _readable(html: str | bytes) -> tuple[str | bytes, tuple[str, ...]]:
+    """The page as the parser should get it, and what was changed to get there: bytes under the
+    charset the page declares, lone surrogates (a split emoji in JSON) and overlong scripts out,
+    each of which otherwise costs text (a wrong charset, or libxml2 stopping there)."""
+    warnings: tuple[str, ...] = ()
+    if isinstance(html, bytes):
+        html, warnings = _decode_declared(html)
+    if isinstance(html, str):
+        found = len(_SURROGATE.findall(html))
+        if found:
+            html = _SURROGATE.sub("\ufffd", html)
+            warnings += (f"{found:,} lone surrogate code point(s) (a split emoji?) replaced by U+FFFD before parsing",)
+    if len(html) > PARSER_MAX_TEXT:
+        if isinstance(html, bytes):
+            from trafilatura.utils import decode_file
+
+            html = decode_file(html)
+        html, more = _without_long_scripts(html)
+        warnings += more
+    return html, warnings
+
+
+def _decode_declared(data: bytes) -> tuple[str | bytes, tuple[str, ...]]:
+    """A page that is not UTF-8 but mostly decodes under the charset it declares is decoded so,
+    its few bad bytes replaced: left to trafilatura, one stray byte in a page declared UTF-8 made
+    it guess another charset for the whole page ("cafÃĐ")."""
+    try:
+        data.decode("utf-8")
+        return data, ()
+    except UnicodeDecodeError:
+        pass
+    m = _CHARSET.search(data[:_SNIFF_CHARS])
+    if m is None:
+        return data, ()
+    try:
+        codec = codecs.lookup(m.group(1).decode("ascii")).name
+        if "<meta".encode(codec) != b"<meta":  # a declaration read as ASCII cannot be true (utf-16)
+            return data, ()
+        text = data.decode(codec, errors="surrogateescape")
+    except (LookupError, UnicodeError):  # an unknown charset, or one that fails whole (truncated)
+        return data, ()
+    bad = len(_ESCAPED.findall(text))
+    if not bad or bad > _BAD_SHARE * len(data):
+        return data, ()
+    return _ESCAPED.sub("\ufffd", text), (
+        f"{bad:,} byte(s) invalid in the page's declared charset ({codec}) were replaced by U+FFFD",
+    )
+
+
+def _without_long_scripts(html: str) -> tuple[str, tuple[str, ...]]:
+    """Empty the scripts and styles of over SCRIPT_MAX_CHARS (they carry no text) and warn of any
+    text node still over libxml2's limit: the parser drops everything from there on."""
+    parts, last, opened, dropped = [], 0, -1, 0
+    for m in _SCRIPT_TAG.finditer(html):
+        if not m.group(1):
+            opened = m.end() if opened < 0 else opened
+        elif opened >= 0:
+            if m.start() - opened > SCRIPT_MAX_CHARS:
+                parts.append(html[last:opened])
+                last, dropped = m.start(), dropped + 1
+            opened = -1
+    if dropped:
+        html = "".join([*parts, html[last:]])
+    warnings: tuple[str, ...] = ()
+    if dropped:
+        warnings += (
+            f"{dropped:,} script(s) or style(s) of over {SCRIPT_MAX_CHARS:,} characters emptied before parsing",
+        )
+    if _LONG_TEXT.search(html):
+        warnings += (
+            f"the page has a text node of over {PARSER_MAX_TEXT:,} characters, the HTML parser's limit: "
+            "the text from that point on was lost",
+        )
+    return html, warnings
+
+
 def extract(html: str | bytes, url: str | None = None) -> Page:
     """The page's main text and title, and a warning when text was lost on the way.
 
@@ -134,12 +221,13 @@ def extract(html: str | bytes, url: str | None = None) -> Page:
         return Page("", None, url)
     import trafilatura
 
+    source, read = _readable(html)
     try:
-        tree = trafilatura.load_html(html)
+        tree = trafilatura.load_html(source)
     except (TypeError, ValueError):  # what bare_extraction catches around its own load_html
         tree = None
     if tree is None:  # not HTML at all: bare_extraction would give up on it the same way
-        return Page("", page_title(html), url)
+        return Page("", page_title(html), url, read)
     warnings = _depth_warning(tree)
     doc = trafilatura.bare_extraction(
         tree,  # bare_extraction works on a copy: `tree` stays as parsed
@@ -152,7 +240,7 @@ def extract(html: str | bytes, url: str | None = None) -> Page:
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     if not text and not warnings:
         warnings = _empty_warning(tree)
-    return Page(text, page_title(html), url, warnings)
+    return Page(text, page_title(html), url, read + warnings)
 
 
 def _depth_warning(tree: Any) -> tuple[str, ...]:
@@ -207,16 +295,18 @@ def own_url(tree: Any) -> str | None:
     return None
 
 
-def _parse(html: str | bytes) -> Any:
-    """The page's lxml tree as trafilatura parses it, or None (empty, or not HTML at all)."""
+def _parse(html: str | bytes) -> tuple[Any, tuple[str, ...]]:
+    """The page's lxml tree as trafilatura parses it, or None (empty, or not HTML at all), and
+    what reading it changed (`_readable`)."""
     if not html.strip():
-        return None
+        return None, ()
     import trafilatura
 
+    source, read = _readable(html)
     try:
-        return trafilatura.load_html(html)
+        return trafilatura.load_html(source), read
     except (TypeError, ValueError):
-        return None
+        return None, read
 
 
 def page_blocks(html: str | bytes) -> list[DomBlock]:
@@ -224,7 +314,7 @@ def page_blocks(html: str | bytes) -> list[DomBlock]:
     trafilatura for its main text: what site templates count (`cleaner learn-sites`)."""
     from cleaner import dom
 
-    tree = _parse(html)
+    tree = _parse(html)[0]
     return [] if tree is None else dom.blocks(tree)
 
 
@@ -237,12 +327,12 @@ def prepare(html: str | bytes, url: str | None = None) -> Prepared:
     if not isinstance(html, str | bytes):
         raise TypeError(f"clean_html() takes str or bytes, not {type(html).__name__}")
     title = page_title(html) if html.strip() else None
-    tree = _parse(html)
+    tree, read = _parse(html)
     if tree is None:
-        return Prepared([], [], "", "", title, url, (), None, tuple(0.0 for _ in pagekind.PAGE_NAMES))
+        return Prepared([], [], "", "", title, url, read, None, tuple(0.0 for _ in pagekind.PAGE_NAMES))
     import trafilatura
 
-    warnings = _depth_warning(tree)
+    warnings = read + _depth_warning(tree)
     items = dom.blocks(tree)
     # With comments: the main text is the same as without (they are extracted apart), and the
     # comments come at no extra parse. `fast`: without trafilatura's fallback extractors

@@ -189,3 +189,60 @@ def test_a_page_without_url_is_read_with_its_own_address(monkeypatch: pytest.Mon
     cleaner.clean_html(page())
     assert seen == [address, "https://example.org/news/7", None]
     assert bare.url is None and given.url == "https://example.org/news/7"
+
+
+# -- pages the parser used to lose text on (issue 21, item 3) ------------------------------------
+
+
+def _utf8_page(body_extra: str = "") -> str:
+    return page(body_extra).replace("<head>", '<head><meta charset="utf-8">')
+
+
+@pytest.mark.parametrize("html_model", ["builtin", "off"])
+def test_a_stray_byte_in_a_page_declared_utf8_is_replaced_not_a_reason_to_guess(html_model: str) -> None:
+    """One invalid byte made trafilatura guess another charset for the whole page: "cafÃĐ"."""
+    data = _utf8_page("<p>We met at the café near the station, where the council had its first meeting.</p>")
+    raw = data.encode("utf-8").replace(b"depot", b"dep\xffot")
+    result = cleaner.clean_html(raw, html_model=html_model)
+    assert "café" in result.text and "Ã" not in result.text
+    assert any("1 byte(s) invalid" in w and "utf-8" in w for w in result.warnings)
+
+
+def test_a_page_in_another_declared_charset_with_no_bad_bytes_is_left_to_trafilatura() -> None:
+    raw = page("<p>Caf\xe9 society met near the river every Sunday morning for years.</p>").encode("cp1252")
+    result = cleaner.clean_html(raw.replace(b"<head>", b'<head><meta charset="windows-1252">'), html_model="off")
+    assert "Café society" in result.text and not result.warnings
+
+
+@pytest.mark.parametrize("html_model", ["builtin", "off"])
+def test_a_lone_surrogate_does_not_stop_the_parse(html_model: str) -> None:
+    """A split emoji in a JSONL html field: lxml stopped there, four paragraphs became one line."""
+    html = page("<p>The mayor posted a photo \ud83d of the new buses on the first day.</p>")
+    html = html.replace("</h1>", "</h1><p>Residents cheered \ud83d as the buses arrived.</p>")
+    result = cleaner.clean_html(html, html_model=html_model)
+    for p in PARAGRAPHS:
+        assert p in result.text
+    assert "the new buses on the first day" in result.text
+    assert any("lone surrogate" in w for w in result.warnings)
+
+
+def test_a_text_node_beyond_the_parser_limit_is_not_the_end_of_the_page() -> None:
+    """An 11 MB inline script: libxml2 stopped at it and everything after it was gone."""
+    html = page().replace("<article>", "<script>var x = '" + "a" * 11_000_000 + "';</script><article>")
+    result = cleaner.clean_html(html)
+    for p in PARAGRAPHS:
+        assert p in result.text
+    assert any("emptied before parsing" in w for w in result.warnings)
+
+
+def test_a_text_node_beyond_the_parser_limit_outside_a_script_warns() -> None:
+    html = page().replace("<footer>", "<div>" + "a" * 10_500_000 + "</div><footer>")
+    assert any("text from that point on was lost" in w for w in cleaner.clean_html(html, html_model="off").warnings)
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "no-such-charset"])
+@pytest.mark.parametrize("stray", [b"\x80", b"\x80\x80"])  # odd and even lengths: utf-16 fails whole on one
+def test_a_declared_charset_that_cannot_be_true_is_ignored(charset: str, stray: bytes) -> None:
+    raw = _utf8_page().replace("utf-8", charset).encode("utf-8") + stray
+    result = cleaner.clean_html(raw, html_model="off")
+    assert PARAGRAPHS[0] in result.text and not any("U+FFFD" in w for w in result.warnings)
