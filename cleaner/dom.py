@@ -28,6 +28,7 @@ from typing import Any
 from cleaner.segment import WORD_RE
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+MODEL_MAX_BLOCKS = 20_000  # past this a page skips trafilatura and the block model (wcxb-dev max: 2,641)
 # Elements whose text never reaches a reader.
 SKIP = frozenset(
     {

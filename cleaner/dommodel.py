@@ -738,9 +738,6 @@ def page_drops(model: DomModel, prep: Prepared, config: CleanerConfig) -> tuple[
     }
 
 
-MODEL_MAX_BLOCKS = 20_000  # wcxb-dev's largest page has 2,641 blocks
-
-
 @dataclass(frozen=True)
 class HtmlDocument:
     """An HTML page as the text pipeline sees it: `text` (the page's blocks, one a line, with
@@ -763,13 +760,14 @@ def html_document(html: str | bytes, url: str | None, config: CleanerConfig) -> 
         page = extract(html, url=url)
         return HtmlDocument(page.text, page.title, page.url or url, None, page.warnings, 0)
     prep = prepare(html, url=url)
-    if len(prep.items) > MODEL_MAX_BLOCKS:
-        # The features and the trees cost memory and time per block (300,000 <p> took 35 s and
-        # 1.7 GB): past the cap, trafilatura's main text is the page's text, cleaned as text.
+    if len(prep.items) > dom.MODEL_MAX_BLOCKS:
+        # trafilatura, the features and the trees cost memory and time per block (300,000 <p> took
+        # 35 s and 1.7 GB): past the cap, the page's blocks are its text, cleaned by the text rules.
         warning = (
-            f"{len(prep.items):,} blocks is more than the block model reads ({MODEL_MAX_BLOCKS:,}): "
-            "trafilatura's main text, cleaned by the text rules"
+            f"{len(prep.items):,} blocks is more than the block model reads ({dom.MODEL_MAX_BLOCKS:,}): "
+            "the page's text blocks, cleaned by the text rules alone"
         )
-        return HtmlDocument(prep.traf_text, prep.title, url, None, (*prep.warnings, warning), 0)
+        text = page_text(prep.items)[0]
+        return HtmlDocument(text, prep.title, url, None, (*prep.warnings, warning), sum(b.words for b in prep.lines))
     text, drops = page_drops(model, prep, config)
     return HtmlDocument(text, prep.title, url, drops, prep.warnings, sum(b.words for b in prep.lines))
