@@ -621,6 +621,7 @@ def decide(
     threshold: float | None = None,
     ruled: frozenset[int] = frozenset(),
     kind: Sequence[float] = (),
+    block_words: np.ndarray | None = None,
 ) -> tuple[str, dict[int, Decision]]:
     """The page as text (one line per block, blank lines between paragraphs) and the model's
     drops keyed by line index of that text.
@@ -635,7 +636,8 @@ def decide(
     text, where = page_text(items)
     rows = model.inputs(x, groups(items))
     p, contributions = model.scores_and_contributions(rows)
-    counts = np.array([float(len(WORD_RE.findall(b.text))) for b in items])
+    # Each block's words: the caller's Blocks have counted them (`Block.words`, the same \w+ count).
+    counts = block_words if block_words is not None else np.array([float(len(WORD_RE.findall(b.text))) for b in items])
     policy: dict[int, tuple[str, str]] = {}
     page_how = ""
     if threshold is not None or model.decision == "threshold":
@@ -725,7 +727,8 @@ def page_drops(model: DomModel, prep: Prepared, config: CleanerConfig) -> tuple[
         prep.url or prep.own_url,
     )
     ruled = frozenset(i for i, d in rules.items() if d.dropped)
-    text, drops = decide(model, prep.items, x, config.html_threshold, ruled, prep.kind)
+    words = np.array([float(b.words) for b in prep.lines])
+    text, drops = decide(model, prep.items, x, config.html_threshold, ruled, prep.kind, words)
     if not config.rule_enabled(model.rule_id):
         return text, {}
     protected: frozenset[int] = frozenset()
