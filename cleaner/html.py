@@ -39,6 +39,12 @@ class HtmlTimeout(HtmlError):
     """A page took longer than the configured limit (`CleanerConfig.html_timeout`)."""
 
 
+class _Expired(BaseException):
+    """The timer's signal, raised where the code happens to be. Not an Exception: trafilatura
+    catches `Exception` around its extractors, and a timeout raised as one was swallowed there (the
+    page then ran to its end and came back as if in time)."""
+
+
 @contextlib.contextmanager
 def time_limit(
     seconds: float | None, error: Callable[[str], Exception] = HtmlTimeout, what: str = "the page"
@@ -53,13 +59,15 @@ def time_limit(
         return
 
     def expired(signum: int, frame: object) -> None:
-        raise error(f"{what} took longer than {seconds:g} s to process (html_timeout); skipped")
+        raise _Expired
 
     start = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
     outer, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Expired:
+        raise error(f"{what} took longer than {seconds:g} s to process (html_timeout); skipped") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

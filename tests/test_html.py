@@ -246,3 +246,19 @@ def test_a_declared_charset_that_cannot_be_true_is_ignored(charset: str, stray: 
     raw = _utf8_page().replace("utf-8", charset).encode("utf-8") + stray
     result = cleaner.clean_html(raw, html_model="off")
     assert PARAGRAPHS[0] in result.text and not any("U+FFFD" in w for w in result.warnings)
+
+
+def test_a_timeout_is_not_swallowed_by_code_that_catches_exception():
+    """trafilatura catches `Exception` around its extractors: a timeout raised there as an
+    Exception was swallowed and the page ran on to its end, as if in time."""
+    import contextlib
+    import time
+
+    from cleaner.html import HtmlTimeout, time_limit
+
+    start = time.monotonic()
+    with pytest.raises(HtmlTimeout, match="html_timeout"), time_limit(0.05):
+        while time.monotonic() - start < 3:
+            with contextlib.suppress(Exception):  # what a third-party extractor does
+                time.sleep(0.01)  # the timer's signal arrives in here
+    assert time.monotonic() - start < 2
