@@ -15,7 +15,10 @@ from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 
 import cleaner
+import cleaner.contrib.datatrove as datatrove_step
+from cleaner.api import TextTimeout
 from cleaner.contrib.datatrove import CleanerStep
+from cleaner.html import HtmlTimeout
 from tests.conftest import ROOT
 from tests.samples import P1, P2, P3
 
@@ -223,15 +226,25 @@ def test_page_in_a_metadata_field() -> None:
     assert plain.text == CLEAN  # no page: its text is cleaned
 
 
-def test_timeouts_and_empty_documents_are_dropped_to_the_writer(tmp_path: Path) -> None:
-    big = "<html><body>" + "<p>Frogs sing at night in the forest.</p>" * 30_000 + "</body></html>"
+def test_timeouts_and_empty_documents_are_dropped_to_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = "<html><body>" + "<p>Frogs sing at night in the forest.</p>" * 1_000 + "</body></html>"
+    real = cleaner.clean_html
+
+    def slow_on_big(page: str | bytes, *args: Any, **kwargs: Any) -> cleaner.CleanResult:
+        if page == big:  # as clean_html does when html_timeout runs out (when it does is up to the machine)
+            raise HtmlTimeout("the page took longer than 0.05 s to process (html_timeout); skipped")
+        return real(page, *args, **kwargs)
+
+    monkeypatch.setattr(datatrove_step, "clean_html", slow_on_big)
     docs = [
         Document(text=big, id="slow"),
         Document(text=(SITE / "bridge.html").read_text(encoding="utf-8"), id="kept"),
         Document(text="<p>Share this article</p>", id="empty"),
     ]
     writer = JsonlWriter(str(tmp_path / "excluded"), compression=None)
-    step = CleanerStep(html=True, html_timeout=0.05, exclusion_writer=writer)
+    step = CleanerStep(html=True, exclusion_writer=writer)
     (kept,) = run_step(step, docs)
     assert kept.id == "kept" and kept.text == cleaner.clean_html((SITE / "bridge.html").read_text()).text
     rows = [json.loads(line) for path in (tmp_path / "excluded").glob("*.jsonl") for line in path.open()]
@@ -243,6 +256,14 @@ def test_timeouts_and_empty_documents_are_dropped_to_the_writer(tmp_path: Path) 
     assert rows[1]["text"] == "<p>Share this article</p>"
     assert step.stats["dropped"].total == 2 and step.stats["forwarded"].total == 1
     assert step.stats["dropped_cleaner_timeout"].total == 1 and step.stats["dropped_cleaner_empty"].total == 1
+
+    def slow(text: str, *args: Any, **kwargs: Any) -> cleaner.CleanResult:
+        raise TextTimeout("the text took longer than 0.05 s to process (html_timeout); skipped")
+
+    monkeypatch.setattr(datatrove_step, "clean", slow)  # a text over its time limit: dropped too
+    timed = CleanerStep(drop_empty=True)
+    assert run_step(timed, [Document(text=DOC, id="t")]) == [] and timed.stats["dropped_cleaner_timeout"].total == 1
+    monkeypatch.undo()
     passed = run_step(CleanerStep(), [Document(text="Share this article\n", id="e")])  # no writer: passed on
     assert [d.text for d in passed] == [""]
     with pytest.raises(ValueError, match=r"exclusion_writer .* drop_empty=False"):
