@@ -47,22 +47,35 @@ def write_input(folder: Path) -> None:
     (folder / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
 
 
+def execute(root: Path, step: CleanerStep, *, tasks: int = 1, text_key: str = "text") -> None:
+    """root/in -> JsonlReader -> step -> JsonlWriter -> root/out, run by datatrove's LocalPipelineExecutor
+    in `tasks` tasks and as many workers; its stats go to root/logs."""
+    LocalPipelineExecutor(
+        pipeline=[
+            JsonlReader(str(root / "in"), text_key=text_key),
+            step,
+            JsonlWriter(str(root / "out"), compression=None),
+        ],
+        tasks=tasks,
+        workers=tasks,
+        logging_dir=str(root / "logs"),
+    ).run()
+
+
+def step_totals(root: Path) -> dict[str, int]:
+    """The step's stats in root/logs/stats.json: datatrove saves a metric updated once as a bare
+    number, else as a dict with its total."""
+    stats = json.loads((root / "logs" / "stats.json").read_text())
+    (step,) = [s for s in stats if s["name"] == str(CleanerStep())]
+    return {k: v if isinstance(v, int) else v["total"] for k, v in step["stats"].items()}
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """JsonlReader -> CleanerStep -> JsonlWriter, run by datatrove's LocalPipelineExecutor."""
     root = tmp_path_factory.mktemp("datatrove")
     write_input(root / "in")
-    executor = LocalPipelineExecutor(
-        pipeline=[
-            JsonlReader(str(root / "in")),
-            CleanerStep(disabled={"related"}),
-            JsonlWriter(str(root / "out"), compression=None),
-        ],
-        tasks=1,
-        workers=1,
-        logging_dir=str(root / "logs"),
-    )
-    executor.run()
+    execute(root, CleanerStep(disabled={"related"}))
     return root
 
 
@@ -97,10 +110,7 @@ def test_executor_records_removals_in_metadata(executed: Path) -> None:
 
 
 def test_executor_stats(executed: Path) -> None:
-    stats = json.loads((executed / "logs" / "stats.json").read_text())
-    (step,) = [s for s in stats if s["name"] == str(CleanerStep())]
-    # datatrove saves a metric updated once as a bare number, else as a dict with its total
-    totals = {k: v if isinstance(v, int) else v["total"] for k, v in step["stats"].items()}
+    totals = step_totals(executed)
     counts = {k: v for k, v in totals.items() if k in ("total", "changed") or k.startswith("removed/")}
     assert counts == {
         "total": 5,
@@ -116,16 +126,7 @@ def test_two_tasks_in_worker_processes(tmp_path: Path) -> None:
     """The step crosses process boundaries (datatrove pickles the pipeline into its workers)."""
     write_input(tmp_path / "in")
     (tmp_path / "in" / "more.jsonl").write_text(json.dumps({"id": "f", "text": DOC}) + "\n")
-    LocalPipelineExecutor(
-        pipeline=[
-            JsonlReader(str(tmp_path / "in")),
-            CleanerStep(removals_key="cut", compact=True, drop_empty=True),
-            JsonlWriter(str(tmp_path / "out"), compression=None),
-        ],
-        tasks=2,
-        workers=2,
-        logging_dir=str(tmp_path / "logs"),
-    ).run()
+    execute(tmp_path, CleanerStep(removals_key="cut", compact=True, drop_empty=True), tasks=2)
     docs = output(tmp_path)
     assert sorted(docs) == ["a", "b", "c", "d", "f"]  # e is empty after cleaning: dropped
     assert docs["f"]["text"] == CLEAN
@@ -146,18 +147,8 @@ def test_html_pages_with_an_exclusion_writer(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     rows = [{"id": name, "url": f"https://example.org/{name}.html", "html": page} for name, page in pages.items()]
     (tmp_path / "in" / "pages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    LocalPipelineExecutor(
-        pipeline=[
-            JsonlReader(str(tmp_path / "in"), text_key="html"),
-            CleanerStep(
-                html=True, compact=True, exclusion_writer=JsonlWriter(str(tmp_path / "excluded"), compression=None)
-            ),
-            JsonlWriter(str(tmp_path / "out"), compression=None),
-        ],
-        tasks=1,
-        workers=1,
-        logging_dir=str(tmp_path / "logs"),
-    ).run()
+    excluded = JsonlWriter(str(tmp_path / "excluded"), compression=None)
+    execute(tmp_path, CleanerStep(html=True, compact=True, exclusion_writer=excluded), text_key="html")
     docs = output(tmp_path)
     assert sorted(docs) == ["bridge", "frogs"]
     for name, doc in docs.items():
@@ -169,8 +160,7 @@ def test_html_pages_with_an_exclusion_writer(tmp_path: Path) -> None:
     assert excluded["id"] == "promo" and excluded["text"] == pages["promo"]  # the page, as it came in
     assert excluded["metadata"]["filter_reason"] == "cleaner_empty"
     assert [r["category"] for r in excluded["metadata"]["cleaner_removed"]] == ["promo", "promo"]
-    (step,) = [s for s in json.loads((tmp_path / "logs" / "stats.json").read_text()) if s["name"] == str(CleanerStep())]
-    totals = {k: v if isinstance(v, int) else v["total"] for k, v in step["stats"].items()}
+    totals = step_totals(tmp_path)
     assert {k: totals.get(k) for k in ("total", "forwarded", "dropped", "dropped_cleaner_empty")} == {
         "total": 3,
         "forwarded": 2,

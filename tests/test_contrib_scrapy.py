@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import functools
 import importlib
 import json
-import os
-import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +20,7 @@ from scrapy.utils.test import get_crawler
 import cleaner
 from cleaner.config import ConfigError
 from cleaner.contrib.scrapy import CleanerPipeline
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_python
 from tests.samples import P1, P2, P3
 
 FIXTURES = ROOT / "tests" / "fixtures_integrations"
@@ -49,40 +43,12 @@ BRIDGE = [
 # -- a real crawl -------------------------------------------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url() -> Iterator[str]:
-    """The fixture site served by http.server on 127.0.0.1, on a free port, in a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def crawl(site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run both spiders of crawl_site.py with CrawlerProcess, in a subprocess (a Twisted reactor
+    """Run the spiders of crawl_site.py with CrawlerProcess, in a subprocess (a Twisted reactor
     cannot be restarted, so an in-process crawl would be the only one in the test session)."""
     out = tmp_path_factory.mktemp("crawl")
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)  # this checkout's cleaner
-    proc = subprocess.run(
-        [sys.executable, str(FIXTURES / "crawl_site.py"), site_url, str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": path},
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_python([str(FIXTURES / "crawl_site.py"), site_url, str(out)], timeout=120)
     return out
 
 
@@ -336,16 +302,7 @@ def test_threads_under_a_running_reactor(reactor: str, settings: dict[str, Any],
         **settings,
     }
     script = FIXTURES / "threaded_pipeline.py"
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
-    proc = subprocess.run(
-        [sys.executable, str(script), reactor, json.dumps(settings)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": path},
-    )
-    assert proc.returncode == 0, proc.stderr
-    run = json.loads(proc.stdout)
+    run = json.loads(run_python([str(script), reactor, json.dumps(settings)], timeout=120).stdout)
     assert "error" not in run, run["error"]
     assert run["calls"] == [{"id": i, "on_reactor_thread": False, "reactor_ran_meanwhile": True} for i in range(6)]
     assert run["most_at_once"] == threads

@@ -8,15 +8,8 @@ the page is a doctest: tests/test_records.py runs it.)
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +17,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from cleaner.contrib.scrapy import CleanerPipeline
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_python
 
 DOC = ROOT / "docs" / "integrations.md"
 SITE = ROOT / "tests" / "fixtures_integrations" / "site"
@@ -52,20 +45,6 @@ def shown(command: str) -> list[str]:
     raise LookupError(command)
 
 
-def run_python(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)  # this checkout's cleaner
-    proc = subprocess.run(
-        [sys.executable, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": path},
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc
-
-
 def stats_items(line: str) -> set[str]:
     """The `key: value` items of a datatrove 'Stats: {...}' line (commas inside brackets kept)."""
     body = line.strip().removeprefix("Stats: {").removesuffix("}")
@@ -80,25 +59,6 @@ def step_stats(stderr: str) -> str:
 
 
 # -- Scrapy --------------------------------------------------------------------------------------
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url() -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_scrapy_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
