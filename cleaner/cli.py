@@ -13,12 +13,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import Task as ProgressTask
 from rich.text import Text
 
 from cleaner import __version__
@@ -56,6 +57,8 @@ POLICY = (
     "cleaners into one OUTDIR at once.\n\n"
     "Warnings (one line each on stderr, exit status unchanged) flag an input that was cleaned but "
     "whose output may lack text, e.g. an HTML page nested deeper than the parser can follow.\n\n"
+    "Progress: on a terminal, stderr shows a bar over the files, and the records and records/s of a JSONL "
+    "input cleaned in this process (one file, stdin, or --jobs 1); nothing when it is not a terminal.\n\n"
     "Exit status: 0 all clean, 1 some input failed (one line each on stderr), 2 usage error."
 )
 
@@ -294,16 +297,76 @@ def _print_summary(console: Console, summary: Summary) -> None:
         console.print(Text(_one_line(line), style="bold" if line.startswith("cleaner: removed") else ""))
 
 
+class _CountColumn(ProgressColumn):
+    """Files done of all, or for a JSONL input its records so far and their rate."""
+
+    def render(self, task: ProgressTask) -> Text:
+        records = task.fields.get("records")
+        if records is None:
+            return Text(f"{task.completed:,.0f}/{task.total:,.0f}" if task.total is not None else "")
+        rate = records / task.elapsed if task.elapsed else 0.0
+        return Text(f"{records:,} records, {rate:,.0f} records/s")
+
+
+class _Progress:
+    """What a run shows while it goes, on a terminal only (transient): a bar over the files when
+    there are several, and for each JSONL input cleaned in this process (one input, or --jobs 1)
+    its records and records/s, with a bar over its bytes when its size is known (not stdin)."""
+
+    def __init__(self, bar: Progress | None, files: int) -> None:
+        self.bar = bar
+        self.files = bar.add_task("cleaning", total=files) if bar is not None and files > 1 else None
+        self.current: TaskID | None = None
+
+    def records(self, task: cio.Task) -> cio.LineProgress | None:
+        """The callback for one JSONL input's lines (None for other inputs, or off a terminal)."""
+        if task.kind is not cio.Kind.JSONL:
+            return None
+        try:
+            size: int | None = task.src.stat().st_size
+        except OSError:
+            size = None
+        return self.stream(PurePath(task.name).name, size)
+
+    def stream(self, name: str, size: int | None = None) -> cio.LineProgress | None:
+        bar = self.bar
+        if bar is None:
+            return None
+        self._drop_current()
+        current = self.current = bar.add_task(name, total=size, records=0)
+        count = 0
+
+        def line(size: int) -> None:
+            nonlocal count
+            count += 1
+            bar.update(current, advance=size, records=count)
+
+        return line
+
+    def advance(self) -> None:
+        """One input finished."""
+        self._drop_current()
+        if self.bar is not None and self.files is not None:
+            self.bar.advance(self.files)
+
+    def _drop_current(self) -> None:
+        if self.bar is not None and self.current is not None:
+            self.bar.refresh()  # the input's last count, drawn at least once
+            self.bar.remove_task(self.current)
+            self.current = None
+
+
 @contextlib.contextmanager
-def _progress(console: Console, total: int) -> Iterator[Callable[[], None]]:
-    """A transient progress bar on a terminal for runs of several files; a no-op otherwise."""
-    if not console.is_terminal or total < 2:
-        yield lambda: None
+def _progress(console: Console, tasks: list[cio.Task] | None = None) -> Iterator[_Progress]:
+    """The run's progress display (see _Progress); `tasks` None: stdin's JSONL stream. Nothing
+    at all when stderr is not a terminal, or when one non-JSONL file is all there is to show."""
+    shown = tasks is None or len(tasks) > 1 or any(t.kind is cio.Kind.JSONL for t in tasks)
+    if not console.is_terminal or not shown:
+        yield _Progress(None, 0)
         return
-    columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(bar_width=20), _CountColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("clean", total=total)
-        yield lambda: bar.advance(task)
+        yield _Progress(bar, len(tasks) if tasks is not None else 0)
 
 
 @contextlib.contextmanager
@@ -439,16 +502,16 @@ def clean(
             _internal_errors(debug),
             _report_sink(report) as sink,
             _runner(scheduler) as run_tasks,
-            _progress(console, len(plan.tasks)) as advance,
+            _progress(console, plan.tasks) as progress,
         ):
             sink([cio.unlisted_status(problem) for problem in plan.errors])
-            for task, res in zip(plan.tasks, run_tasks(plan.tasks, options, jobs), strict=True):
+            for task, res in zip(plan.tasks, run_tasks(plan.tasks, options, jobs, progress.records), strict=True):
                 _print_problems(console, res, debug)
                 sink(_report_records(res))
                 summary.add(res)
                 if manifest is not None and res.ok and res.record:
                     _record_done(console, manifest, task, res, summary)
-                advance()
+                progress.advance()
     except KeyboardInterrupt:
         again = " (run the same command again to resume)" if manifest is not None else ""
         console.print(
@@ -485,7 +548,9 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-Runner = Callable[[list[cio.Task], cio.Options, int], Iterator[cio.FileResult]]
+Runner = Callable[
+    [list[cio.Task], cio.Options, int, Callable[[cio.Task], cio.LineProgress | None]], Iterator[cio.FileResult]
+]
 
 
 def _check_scheduler(paths: list[str], jobs: int) -> None:
@@ -506,13 +571,13 @@ def _runner(scheduler: str | None) -> Iterator[Runner]:
     """How the files get cleaned: here, in --jobs worker processes, or on a Dask cluster
     (cleaner.dask: the same worker function, so the same bytes)."""
     if scheduler is None:
-        yield cio.run_tasks
+        yield lambda tasks, options, jobs, progress: cio.run_tasks(tasks, options, jobs, progress=progress)
         return
     from cleaner import dask as cdask
 
     try:
         with cdask.connect(scheduler) as client:
-            yield lambda tasks, options, jobs: cdask.run_tasks(tasks, options, client)
+            yield lambda tasks, options, jobs, progress: cdask.run_tasks(tasks, options, client)
     except cdask.SchedulerError as exc:
         _stderr().print(Text(_one_line(f"cleaner: error: {exc}"), style="red"))
         raise typer.Exit(1) from None
@@ -558,7 +623,10 @@ def _clean_stdin(
     with _internal_errors(debug), _report_sink(report) as sink:
         if kind is cio.Kind.JSONL:  # record by record: a pipeline's stream can be any length
             writer = None if options.dry_run else sys.stdout.buffer
-            res = cio.process_jsonl_stream(sys.stdin.buffer, writer, options)
+            with _progress(console) as progress:
+                res = cio.process_jsonl_stream(
+                    sys.stdin.buffer, writer, options, progress=progress.stream(cio.STDIN_NAME)
+                )
         else:
             data = sys.stdin.buffer.read()
             if kind is cio.Kind.TEXT and looks_like_html(data):

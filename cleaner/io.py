@@ -52,6 +52,7 @@ from cleaner.records import RecordCleaner
 from cleaner.types import Category, CleanResult
 
 STDIN_NAME = "<stdin>"
+LineProgress = Callable[[int], None]  # told the size in bytes of each JSONL line once it is cleaned
 MAX_MESSAGES_PER_FILE = 20  # a binary file named .jsonl must not print a million lines
 _SNIFF_BYTES = 8192
 
@@ -829,8 +830,15 @@ def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult
     return bom + splice_record(text, spans, record, cleaner.updates(result)) + ending
 
 
-def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | _Sink | None, options: Options, res: FileResult) -> None:
-    """Stream records from `lines` to `out` (None: count only), one line at a time."""
+def clean_jsonl(
+    lines: Iterable[bytes],
+    out: IO[bytes] | _Sink | None,
+    options: Options,
+    res: FileResult,
+    progress: LineProgress | None = None,
+) -> None:
+    """Stream records from `lines` to `out` (None: count only), one line at a time; `progress`
+    hears of each line done (the CLI's records/s on a terminal)."""
     cleaner = record_cleaner(options)
     for lineno, raw in enumerate(lines, 1):
         line = _clean_jsonl_line(raw, lineno, options, res, cleaner)
@@ -838,6 +846,8 @@ def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | _Sink | None, options: 
         res.bytes_out += len(line)
         if out is not None:
             out.write(line)
+        if progress is not None:
+            progress(len(raw))
 
 
 def _hashing(lines: Iterable[bytes], res: FileResult) -> Iterator[bytes]:
@@ -864,15 +874,15 @@ def open_jsonl(src: Path) -> io.BufferedReader:
     return fh
 
 
-def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
+def _process_jsonl(task: Task, options: Options, res: FileResult, progress: LineProgress | None = None) -> None:
     with open_jsonl(task.src) as fh:
         if task.dest is None or options.dry_run:
-            clean_jsonl(_hashing(fh, res), None, options, res)
+            clean_jsonl(_hashing(fh, res), None, options, res, progress)
         else:
             if res.backup:
                 make_backup(task.src)
             with AtomicWriter(task.dest) as out:
-                clean_jsonl(_hashing(fh, res), out, options, res)
+                clean_jsonl(_hashing(fh, res), out, options, res, progress)
             res.dest_sha256 = out.digest.hexdigest()
 
 
@@ -908,15 +918,15 @@ def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
     return res
 
 
-def process_file(task: Task, options: Options) -> FileResult:
+def process_file(task: Task, options: Options, progress: LineProgress | None = None) -> FileResult:
     """Clean one file and write its output atomically. The worker: never raises, never prints.
+    `progress`: told of each line of a JSONL file as it is done (not of other kinds).
 
     An input the manifest lists as finished (same settings, the output on disk still the one
     recorded, and the same size and mtime, or else the same content) is not cleaned again: its
     result comes back with `up_to_date` set. Same size and mtime: the input is not even read.
     """
     res = FileResult(task.name)
-    work = _process_jsonl if task.kind is Kind.JSONL else _process_document
 
     def resumed() -> None:
         stamp = input_stamp(task.src)  # before the read: a write during it shows on the next run
@@ -933,7 +943,10 @@ def process_file(task: Task, options: Options) -> FileResult:
                 return
         if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
             res.backup = True
-        work(task, options, res)
+        if task.kind is Kind.JSONL:
+            _process_jsonl(task, options, res, progress)
+        else:
+            _process_document(task, options, res)
         res.record = res.sha256 is not None
 
     return _guarded(res, resumed)
@@ -1155,7 +1168,11 @@ def process_stream(data: bytes, kind: Kind, options: Options, name: str = STDIN_
 
 
 def process_jsonl_stream(
-    reader: IO[bytes], writer: IO[bytes] | None, options: Options, name: str = STDIN_NAME
+    reader: IO[bytes],
+    writer: IO[bytes] | None,
+    options: Options,
+    name: str = STDIN_NAME,
+    progress: LineProgress | None = None,
 ) -> FileResult:
     """Clean JSONL records from `reader` to `writer` (None: count only) one line at a time, so
     that memory stays flat however long the stream (stdin in a pipeline). A record that cannot
@@ -1165,7 +1182,7 @@ def process_jsonl_stream(
     def work() -> None:
         peek = getattr(reader, "peek", None)
         check_jsonl_head(peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if peek is not None else b"")
-        clean_jsonl(reader, writer, options, res)
+        clean_jsonl(reader, writer, options, res, progress)
 
     return _guarded(res, work)
 
@@ -1180,6 +1197,7 @@ def run_tasks(
     options: Options,
     jobs: int = 1,
     work: Callable[[Task, Options], FileResult] | None = None,
+    progress: Callable[[Task], LineProgress | None] | None = None,
 ) -> Iterator[FileResult]:
     """Results in task order, whatever the number of worker processes.
 
@@ -1190,11 +1208,15 @@ def run_tasks(
     flight are then run again one at a time, each in a worker of its own, so the one that kills its
     worker is that input's failure and the run goes on with a new pool. `work`: the worker
     function (`process_file`; a module-level function, for the workers to import).
+    `progress(task)`: a LineProgress for a task cleaned in this process by `process_file` (one
+    task, or jobs 1), or None; tasks in worker processes report nothing while they run.
     """
-    work = work or process_file
     if jobs <= 1 or len(tasks) <= 1:
-        yield from (work(task, options) for task in tasks)
+        for task in tasks:
+            watch = progress(task) if progress is not None and work is None else None
+            yield process_file(task, options, watch) if work is None else work(task, options)
         return
+    work = work or process_file
     # The fork server is a fresh `python -c` whose import path starts with the working directory
     # (Python 3.11 does not pass it our sys.path): a folder named `cleaner` there (the parent of a
     # clone) would shadow this package in every worker. PYTHONSAFEPATH keeps that entry out.

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
-import functools
 import importlib
 import json
-import os
-import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +20,7 @@ from scrapy.utils.test import get_crawler
 import cleaner
 from cleaner.config import ConfigError
 from cleaner.contrib.scrapy import CleanerPipeline
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_python
 from tests.samples import P1, P2, P3
 
 FIXTURES = ROOT / "tests" / "fixtures_integrations"
@@ -48,40 +43,12 @@ BRIDGE = [
 # -- a real crawl -------------------------------------------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url() -> Iterator[str]:
-    """The fixture site served by http.server on 127.0.0.1, on a free port, in a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def crawl(site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Run both spiders of crawl_site.py with CrawlerProcess, in a subprocess (a Twisted reactor
+    """Run the spiders of crawl_site.py with CrawlerProcess, in a subprocess (a Twisted reactor
     cannot be restarted, so an in-process crawl would be the only one in the test session)."""
     out = tmp_path_factory.mktemp("crawl")
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)  # this checkout's cleaner
-    proc = subprocess.run(
-        [sys.executable, str(FIXTURES / "crawl_site.py"), site_url, str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": path},
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_python([str(FIXTURES / "crawl_site.py"), site_url, str(out)], timeout=120)
     return out
 
 
@@ -151,14 +118,29 @@ def test_crawl_html_field_extracts_the_page(crawl: Path) -> None:
     assert items["promo.html"]["text"] == "Download our app\n\nShare this article\n"  # paragraphs: blank between
     frogs = cleaner.clean_html((SITE / "frogs.html").read_text(), url=items["frogs.html"]["url"], disabled={"promo"})
     assert items["frogs.html"]["text"] == frogs.text
+    lean = _items(crawl / "lean.jsonl")  # the same crawl with CLEANER_DROP_HTML: the pages are not exported
+    assert lean == {name: {"url": item["url"], "text": item["text"]} for name, item in items.items()}
 
 
 # -- the pipeline on its own ---------------------------------------------------------------------
 
 
 def pipeline(**settings: Any) -> tuple[CleanerPipeline, Crawler]:
-    crawler = get_crawler(settings_dict=settings)
+    """A pipeline that cleans in line (CLEANER_CONCURRENCY 0, unless set), so no reactor is needed;
+    the threads are tested under a running reactor by test_threads_under_a_running_reactor."""
+    crawler = get_crawler(settings_dict={"CLEANER_CONCURRENCY": 0, **settings})
     return CleanerPipeline.from_crawler(crawler), crawler
+
+
+def process(pipe: CleanerPipeline, item: Any, *args: Any) -> Any:
+    """pipe.process_item(item) to the end: in line, its coroutine finishes without waiting for anything."""
+    coroutine = pipe.process_item(item, *args)
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise AssertionError("process_item waited for something: it did not clean in line")
 
 
 def cleaner_stats(crawler: Crawler) -> dict[str, Any]:
@@ -189,7 +171,7 @@ class ArticleAttrs:
 def test_dataclass_item() -> None:
     pipe, crawler = pipeline(CLEANER_REMOVALS_FIELD="removals")
     item = ArticleData(url="https://example.org/frogs", text=DOC)
-    assert pipe.process_item(item) is item  # cleaned in place
+    assert process(pipe, item) is item  # cleaned in place
     assert item.text == CLEAN
     assert [r["category"] for r in item.removals] == ["navigation", "newsletter", "promo"]
     assert cleaner_stats(crawler) == {
@@ -203,12 +185,12 @@ def test_dataclass_item() -> None:
 def test_scrapy_item_with_custom_fields() -> None:
     pipe, crawler = pipeline(CLEANER_FIELD="body", CLEANER_HTML_FIELD="html", CLEANER_DISABLE="promo,related")
     item = ArticleItem(url="https://example.org/frogs", body=DOC, title="Frogs")
-    result = pipe.process_item(item, scrapy.Spider("legacy"))  # Scrapy < 2.13 passes the spider
+    result = process(pipe, item, scrapy.Spider("legacy"))  # Scrapy < 2.13 passes the spider
     assert result is item
     assert item["body"] == f"{P1}\n\n{P2}\n\n{P3}\n\nShare this article\n"  # promo disabled
     assert "removals" not in item and item["title"] == "Frogs"
     page = ArticleItem(html=(SITE / "bridge.html").read_bytes())  # bytes, as in response.body
-    pipe.process_item(page)
+    process(pipe, page)
     assert [line for line in page["body"].splitlines() if line] == [*BRIDGE, "Share this article"]
     bridge = cleaner.clean_html((SITE / "bridge.html").read_bytes(), disabled={"promo", "related"})
     text_counts = cleaner.clean(DOC, title="Frogs", disabled={"promo", "related"}).by_category()
@@ -223,19 +205,19 @@ def test_attrs_item_and_title_field() -> None:
     pipe, crawler = pipeline()
     text = f"By Jane Smith and Tom Lee\n\n{P1}\n\n{FROGS}\n\n{P2}\n\n{FROGS}\n"
     item = ArticleAttrs(text=text, title=FROGS)
-    pipe.process_item(item)
+    process(pipe, item)
     assert item.text == f"By Jane Smith and Tom Lee\n\n{P1}\n\n{FROGS}\n\n{P2}\n"
     assert cleaner_stats(crawler) == {"cleaner/items": 1, "cleaner/removed/duplicate-headline": 1}
     untitled, _ = pipeline(CLEANER_TITLE_FIELD="")
     other = ArticleAttrs(text=text, title=FROGS)
-    untitled.process_item(other)
+    process(untitled, other)
     assert other.text == text  # without the title the repeat is not recognised
 
 
 def test_undeclared_removals_field_is_a_clear_error() -> None:
     pipe, _ = pipeline(CLEANER_FIELD="body", CLEANER_REMOVALS_FIELD="removals")
     with pytest.raises(KeyError, match=r"ArticleItem has no field 'removals'.*CLEANER_REMOVALS_FIELD"):
-        pipe.process_item(ArticleItem(body=DOC))
+        process(pipe, ArticleItem(body=DOC))
 
 
 def test_items_without_text_pass_unchanged() -> None:
@@ -243,7 +225,7 @@ def test_items_without_text_pass_unchanged() -> None:
     items: list[Any] = [{"url": "https://example.org/"}, {"text": None}, {"text": 42}, ArticleItem(url="x")]
     for item in items:
         before = dict(item)
-        assert pipe.process_item(item) is item
+        assert process(pipe, item) is item
         assert dict(item) == before
     assert cleaner_stats(crawler) == {"cleaner/skipped": 4}
 
@@ -251,13 +233,13 @@ def test_items_without_text_pass_unchanged() -> None:
 def test_drop_empty() -> None:
     pipe, crawler = pipeline(CLEANER_DROP_EMPTY=True)
     with pytest.raises(DropItem, match=r"nothing left in 'text' after cleaning \(2 line\(s\) removed: promo 2\)"):
-        pipe.process_item({"text": "Download our app\nShare this article\n"})
+        process(pipe, {"text": "Download our app\nShare this article\n"})
     with pytest.raises(DropItem, match="it was empty already"):
-        pipe.process_item({"text": "\n"})
-    assert pipe.process_item({"text": DOC})["text"] == CLEAN
+        process(pipe, {"text": "\n"})
+    assert process(pipe, {"text": DOC})["text"] == CLEAN
     assert cleaner_stats(crawler)["cleaner/dropped_empty"] == 2
     keep, _ = pipeline()  # the default: never drop
-    assert keep.process_item({"text": "Download our app\n"}) == {"text": ""}
+    assert process(keep, {"text": "Download our app\n"}) == {"text": ""}
 
 
 def test_config_file_and_disable_settings(tmp_path: Path) -> None:
@@ -267,11 +249,88 @@ def test_config_file_and_disable_settings(tmp_path: Path) -> None:
     config = pipe.cleaner.config
     assert config is not None
     assert {c.value for c in config.disabled} == {"newsletter", "promo"}  # the file's and the setting's
-    assert pipe.process_item({"text": DOC})["text"] == DOC.rstrip("\n") + "\n"  # every removal switched off
+    assert process(pipe, {"text": DOC})["text"] == DOC.rstrip("\n") + "\n"  # every removal switched off
     with pytest.raises(ConfigError, match="unknown category 'adverts'"):
         pipeline(CLEANER_DISABLE=["adverts"])
     with pytest.raises(ConfigError, match="cannot read config"):
         pipeline(CLEANER_CONFIG=str(tmp_path / "missing.toml"))
+
+
+def test_drop_html() -> None:
+    pipe, crawler = pipeline(CLEANER_HTML_FIELD="html", CLEANER_DROP_HTML=True, CLEANER_FIELD="body")
+    page = (SITE / "bridge.html").read_text(encoding="utf-8")
+    item = ArticleItem(url="https://example.org/bridge", html=page)
+    assert process(pipe, item) is item
+    assert set(item) == {"url", "body"} and item["body"] == cleaner.clean_html(page).text  # the page is gone
+    texted = {"body": DOC, "html": page}  # cleaned from its text: the page goes too
+    assert process(pipe, texted) == {"body": CLEAN}
+    data, _ = pipeline(CLEANER_HTML_FIELD="removals", CLEANER_DROP_HTML=True)
+    declared = ArticleData(url="x", text=DOC)  # a dataclass keeps its fields: the page one becomes None
+    declared.removals = [{"a": 1}]
+    process(data, declared)
+    assert declared.removals is None and declared.text == CLEAN
+    skipped = {"html": 42}  # nothing to clean: passed on as it is, page field and all
+    assert process(pipe, skipped) == {"html": 42}
+    assert cleaner_stats(crawler)["cleaner/skipped"] == 1
+    keep, _ = pipeline(CLEANER_HTML_FIELD="html")  # the default: the page stays
+    assert process(keep, {"text": DOC, "html": page}) == {"text": CLEAN, "html": page}
+    with pytest.raises(ConfigError, match="CLEANER_DROP_HTML needs CLEANER_HTML_FIELD"):
+        pipeline(CLEANER_DROP_HTML=True)
+
+
+def test_concurrency_setting() -> None:
+    assert CleanerPipeline.from_crawler(get_crawler()).concurrency == 2  # the default: two threads
+    assert pipeline(CLEANER_CONCURRENCY="4")[0].concurrency == 4  # settings from the command line are strings
+    for bad in (-1, "two", 1.5, True):
+        with pytest.raises(ConfigError, match=r"CLEANER_CONCURRENCY must be a whole number of threads, 0 or more"):
+            pipeline(CLEANER_CONCURRENCY=bad)
+
+
+@pytest.mark.parametrize(
+    ("reactor", "settings", "threads"),
+    [("asyncio", {}, 2), ("select", {"CLEANER_CONCURRENCY": 3}, 3)],
+)
+def test_threads_under_a_running_reactor(reactor: str, settings: dict[str, Any], threads: int) -> None:
+    """Six items at once through process_item with a reactor running (a subprocess: a reactor runs once
+    per process): each is cleaned in a thread while the reactor goes on, at most `threads` at a time,
+    and written, counted or dropped as in line; under Scrapy's asyncio reactor and under another one."""
+    settings = {
+        "CLEANER_HTML_FIELD": "html",
+        "CLEANER_DROP_HTML": True,
+        "CLEANER_DROP_EMPTY": True,
+        "CLEANER_REMOVALS_FIELD": "removals",
+        **settings,
+    }
+    script = FIXTURES / "threaded_pipeline.py"
+    run = json.loads(run_python([str(script), reactor, json.dumps(settings)], timeout=120).stdout)
+    assert "error" not in run, run["error"]
+    assert run["calls"] == [{"id": i, "on_reactor_thread": False, "reactor_ran_meanwhile": True} for i in range(6)]
+    assert run["most_at_once"] == threads
+    assert run["pool_after_close"] is False
+    page, text = (_fixture_constant(script, name) for name in ("PAGE", "TEXT"))
+    items = run["items"]
+    assert sorted(items) == ["0", "1", "3", "4", "5"]
+    assert run["dropped"] == {"2": "cleaner: nothing left in 'text' after cleaning (1 line(s) removed: promo 1)"}
+    from_page, from_text = cleaner.clean_html(page), cleaner.clean(text)
+    assert items["1"] == {"id": 1, "text": from_page.text, "removals": [r.to_dict() for r in from_page.removed]}
+    for i in ("0", "3", "5"):  # item 3 had a page too: dropped
+        assert items[i] == {"id": int(i), "text": from_text.text, "removals": [r.to_dict() for r in from_text.removed]}
+    assert items["4"] == {"id": 4}
+    expected = {"cleaner/items": 5, "cleaner/skipped": 1, "cleaner/dropped_empty": 1}
+    for result, times in ((from_page, 1), (from_text, 3), (cleaner.clean("Download our app\n"), 1)):
+        for category, n in result.by_category().items():
+            expected[f"cleaner/removed/{category}"] = expected.get(f"cleaner/removed/{category}", 0) + n * times
+    assert run["stats"] == expected
+
+
+def _fixture_constant(script: Path, name: str) -> str:
+    """A string constant of a fixture script, read without running it (it installs a reactor)."""
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
+            value = ast.literal_eval(node.value)
+            assert isinstance(value, str)
+            return value
+    raise LookupError(name)
 
 
 def test_missing_scrapy_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

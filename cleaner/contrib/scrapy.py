@@ -12,6 +12,14 @@ Enable it in the project settings and say where the text is::
     CLEANER_CONFIG = "cleaner.toml"      # optional: a CleanerConfig TOML file (the CLI's --config)
     CLEANER_REMOVALS_FIELD = "removals"  # optional: add the removals (list of dicts) to each item
     CLEANER_DROP_EMPTY = False           # True: drop items whose cleaned text is empty
+    CLEANER_DROP_HTML = False            # True: remove CLEANER_HTML_FIELD from each cleaned item (None
+                                         # on dataclass and attrs items, whose fields cannot go)
+    CLEANER_CONCURRENCY = 2              # items cleaned at once, in threads; 0: on the reactor thread
+
+The cleaning runs in a pool of CLEANER_CONCURRENCY threads of the pipeline's own, so the crawl
+(downloads, parsing, other pipelines) goes on while a page is cleaned; the item is written to
+and the stats counted back on the reactor thread. With 0, items are cleaned on the reactor
+thread, one at a time, as a plain function call (the crawl waits for each).
 
 Items of any kind `itemadapter` knows (dicts, `scrapy.Item`, dataclasses, attrs classes) are
 cleaned in place and returned; with an Item, dataclass or attrs item, the text field (and the
@@ -22,13 +30,20 @@ text is empty.
 
 Stats: ``cleaner/items`` (items cleaned), ``cleaner/removed/<category>`` (lines removed per
 category), ``cleaner/skipped``, ``cleaner/dropped_empty``.
+
+`html_timeout` (CleanerConfig) is enforced in the main thread only: in the cleaning threads a
+page has no time limit (Python cannot stop a thread), so a crawl of hostile pages may prefer
+CLEANER_CONCURRENCY = 0.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import asyncio
+from collections.abc import Callable, MutableMapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from cleaner.config import CleanerConfig
+from cleaner.config import CleanerConfig, ConfigError
 from cleaner.contrib import missing_extra
 from cleaner.records import RecordCleaner
 from cleaner.types import CleanResult
@@ -36,6 +51,7 @@ from cleaner.types import CleanResult
 try:
     from itemadapter import ItemAdapter
     from scrapy.exceptions import DropItem
+    from twisted.internet.defer import Deferred
 except ImportError as exc:  # pragma: no cover - exercised by the test that hides scrapy
     raise missing_extra(__name__, "Scrapy and itemadapter", "scrapy", exc) from exc
 
@@ -44,9 +60,12 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
 
-__all__ = ["CleanerPipeline", "config_from_settings", "record_cleaner_from_settings"]
+__all__ = ["CleanerPipeline", "concurrency_from_settings", "config_from_settings", "record_cleaner_from_settings"]
 
 STATS_PREFIX = "cleaner"
+DEFAULT_CONCURRENCY = 2  # threads; the GIL makes more of them worth little for rules in pure Python
+
+T = TypeVar("T")
 
 
 def config_from_settings(settings: BaseSettings) -> CleanerConfig:
@@ -75,19 +94,44 @@ def record_cleaner_from_settings(settings: BaseSettings) -> RecordCleaner:
     )
 
 
+def concurrency_from_settings(settings: BaseSettings) -> int:
+    """CLEANER_CONCURRENCY: a whole number of threads, 0 or more (0: clean on the reactor thread)."""
+    value = settings.get("CLEANER_CONCURRENCY", DEFAULT_CONCURRENCY)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0 or (isinstance(value, float) and value != number) or isinstance(value, bool):
+        raise ConfigError(f"CLEANER_CONCURRENCY must be a whole number of threads, 0 or more, got {value!r}")
+    return number
+
+
 class CleanerPipeline:
-    """Clean the text field of every item; count removals per category in the crawler stats."""
+    """Clean the text field of every item; count removals per category in the crawler stats.
+
+    `concurrency` threads clean items off the reactor thread (0: cleaned in line, on the
+    reactor thread). `drop_html`: remove the cleaner's html_field from each cleaned item.
+    """
 
     def __init__(
         self,
         cleaner: RecordCleaner | None = None,
         *,
         drop_empty: bool = False,
+        drop_html: bool = False,
+        concurrency: int = DEFAULT_CONCURRENCY,
         stats: StatsCollector | None = None,
     ) -> None:
         self.cleaner = cleaner or RecordCleaner()
+        if drop_html and not self.cleaner.html_field:
+            raise ConfigError("CLEANER_DROP_HTML needs CLEANER_HTML_FIELD: the field to remove from each item")
+        if concurrency < 0:
+            raise ConfigError(f"concurrency must be 0 or more, got {concurrency}")
         self.drop_empty = drop_empty
+        self.drop_html = drop_html
+        self.concurrency = concurrency
         self.stats = stats
+        self._pool: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanerPipeline:
@@ -95,13 +139,48 @@ class CleanerPipeline:
         return cls(
             record_cleaner_from_settings(settings),
             drop_empty=settings.getbool("CLEANER_DROP_EMPTY", False),
+            drop_html=settings.getbool("CLEANER_DROP_HTML", False),
+            concurrency=concurrency_from_settings(settings),
             stats=crawler.stats,
         )
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
-        """Clean the item in place and return it (`spider` is accepted for Scrapy < 2.13)."""
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Clean the item in place and return it (`spider` is accepted for Scrapy < 2.13).
+
+        The cleaning runs in one of the pipeline's threads; the item is updated, and the stats
+        counted, when the coroutine resumes on the reactor thread.
+        """
+        if not self.concurrency:
+            return self.clean_item(item)
         adapter = ItemAdapter(item)
-        result = self.cleaner.result(adapter)
+        return self._apply(item, adapter, await self._in_thread(self.cleaner.result, adapter))
+
+    def clean_item(self, item: Any) -> Any:
+        """Clean the item in place, here and now, and return it (what process_item does in its
+        thread and then on the reactor thread); raises DropItem as process_item does."""
+        adapter = ItemAdapter(item)
+        return self._apply(item, adapter, self.cleaner.result(adapter))
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Let the cleaning threads go (every item has been through process_item by now)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    async def _in_thread(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(*args)` in the pool, awaited the way the running Scrapy can await: an asyncio
+        future under the asyncio reactor (or without a reactor), a Deferred under another reactor."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="cleaner")
+        future = self._pool.submit(work, *args)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # a Twisted reactor that is not asyncio's: wake it from the thread
+            return await _deferred(future)
+        return await asyncio.wrap_future(future)
+
+    def _apply(self, item: Any, adapter: ItemAdapter, result: CleanResult | None) -> Any:
+        """Write a cleaning's result to the item, count it, and drop the item if asked to."""
         if result is None:
             self._inc("skipped")
             return item
@@ -114,11 +193,24 @@ class CleanerPipeline:
                     f"cleaner: {kind} has no field {name!r} to write the cleaned item to; declare it in {kind} "
                     "or change CLEANER_FIELD / CLEANER_REMOVALS_FIELD"
                 ) from None
+        if self.drop_html:
+            self._drop_html(item, adapter)
         self._count(result)
         if self.drop_empty and not result.text.strip():
             self._inc("dropped_empty")
             raise DropItem(self._empty_reason(result))
         return item
+
+    def _drop_html(self, item: Any, adapter: ItemAdapter) -> None:
+        """Remove the page from a dict or scrapy.Item; a dataclass or attrs item cannot lose a
+        declared field, so there it becomes None."""
+        name = self.cleaner.html_field
+        if name is None or name not in adapter:
+            return
+        if isinstance(item, MutableMapping):
+            del adapter[name]
+        else:
+            adapter[name] = None
 
     def _count(self, result: CleanResult) -> None:
         self._inc("items")
@@ -133,3 +225,20 @@ class CleanerPipeline:
         counts = ", ".join(f"{category} {lines}" for category, lines in result.by_category().items())
         removed = f"{result.lines_removed} line(s) removed: {counts}" if counts else "it was empty already"
         return f"cleaner: nothing left in {self.cleaner.field!r} after cleaning ({removed})"
+
+
+def _deferred(future: Future[T]) -> Deferred[T]:
+    """A Deferred fired on the reactor thread when `future` (running in another thread) is done."""
+    from twisted.internet import reactor  # here: importing it installs the default reactor if none is yet
+
+    d: Deferred[T] = Deferred()
+
+    def fire(done: Future[T]) -> None:
+        exc = done.exception()
+        if exc is None:
+            d.callback(done.result())
+        else:
+            d.errback(exc)
+
+    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
+    return d

@@ -4,7 +4,8 @@
 
 Two spiders crawl the fixture site at BASE_URL (index.html and the articles it links to):
 `text` yields items with the article text taken block by block with selectors, as many
-scrapers do; `html` yields the raw page and lets the pipeline extract it (CLEANER_HTML_FIELD).
+scrapers do; `html` yields the raw page and lets the pipeline extract it (CLEANER_HTML_FIELD);
+`lean` does the same and has the page removed from the items (CLEANER_DROP_HTML).
 Items go to OUTDIR/<spider>.jsonl by feed export; each crawler's stats to OUTDIR/stats.json.
 """
 
@@ -66,6 +67,13 @@ class HtmlSpider(SiteSpider):
         yield {"url": response.url, "html": response.text}
 
 
+class LeanSpider(HtmlSpider):
+    """As `html`, with the page removed from each item once it is cleaned (CLEANER_DROP_HTML)."""
+
+    name = "lean"
+    custom_settings: ClassVar[dict[str, Any]] = {**HtmlSpider.custom_settings, "CLEANER_DROP_HTML": True}
+
+
 def main(base_url: str, outdir: Path) -> None:
     settings = {
         "ITEM_PIPELINES": {"cleaner.contrib.scrapy.CleanerPipeline": 300},
@@ -76,7 +84,7 @@ def main(base_url: str, outdir: Path) -> None:
     }
     process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
-    for spider in (TextSpider, HtmlSpider):
+    for spider in (TextSpider, HtmlSpider, LeanSpider):
         crawler = process.create_crawler(spider)
         crawlers.append(crawler)
         process.crawl(crawler, base_url=base_url)
