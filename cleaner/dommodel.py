@@ -510,7 +510,10 @@ def best_cut(keep: np.ndarray, words: np.ndarray) -> float:
 EXTRA_SURE = 0.05  # an extra scored under this is kept whatever the page
 TEASER_LINKS = 0.25  # the extras are teasers and menus when this share of their words is link text...
 ARTICLE_MIN = 0.05  # ...on a page the page-kind model does not rule out as an article...
-EXTRA_SHARE_MAX = 0.7  # ...whose kept text the extras do not make (a listing's items are its content)
+EXTRA_SHARE_MAX = 0.7  # ...whose kept text the extras do not make (a listing's items are its content),
+LINKS_MOSTLY = 0.6  # ...unless this share of their words is links on a page that may well be an article:
+ARTICLE_LIKELY = 0.3  # a sidebar of link lists beside a short post is not the post
+COMMENTS_LEAD = 200  # on an article, a comment section after this many kept words of article goes
 ARTICLE_SURE = 0.5  # on a page that reads as an article, an extra scored UNTOUCHED_P or more goes...
 UNTOUCHED_P = 0.3  # ...when trafilatura took nothing of the element around it
 PROSE_WORDS = 15  # a paragraph of trafilatura's text this long...
@@ -535,10 +538,11 @@ class PageView:
 
     @property
     def teasers(self) -> bool:
+        mostly_links = self.extra_links >= LINKS_MOSTLY and self.article >= ARTICLE_LIKELY
         return (
             self.extra_links >= TEASER_LINKS
             and self.article >= ARTICLE_MIN
-            and self.extra_share <= EXTRA_SHARE_MAX
+            and (self.extra_share <= EXTRA_SHARE_MAX or mostly_links)
             and not self.listing_url
         )
 
@@ -554,7 +558,9 @@ def settle_page(
       comments are not the article (in CV on wcxb-dev this helps forums as well as articles).
     * When the extras are mostly link text (TEASER_LINKS) on a page that may be an article, they are
       related-story teasers and menus: only extras the model is sure of stay. Not when they are most
-      of what is kept (EXTRA_SHARE_MAX) or the address names a listing: a listing's links are its content.
+      of what is kept (EXTRA_SHARE_MAX) or the address names a listing: a listing's links are its content;
+      but still when they are mostly links (LINKS_MOSTLY) on a page likely an article (ARTICLE_LIKELY).
+    * On a page that reads as an article, its comment section goes (`comment_section`).
     * On a page that reads as an article (ARTICLE_SURE), an extra the model is unsure of
       (UNTOUCHED_P) goes when trafilatura took nothing of the element around it (a sidebar, a
       book list, a blogroll): the article is where trafilatura's main text is."""
@@ -580,6 +586,9 @@ def settle_page(
         )
         for i in np.flatnonzero(unsure).tolist():
             out.setdefault(i, ("teasers", why))
+    if article >= ARTICLE_SURE:
+        for i, why in comment_section(x, dropped, words).items():
+            out.setdefault(i, ("comments", why))
     apart = extra & (p >= UNTOUCHED_P) & (x[:, _COL["anc1_traf"]] < EXTRA_SURE) & ~np.isin(np.arange(len(p)), list(out))
     # Apart from trafilatura's text, more words than stay of it: trafilatura took a fragment of the
     # main content, not the article; the block model's choice stands.
@@ -588,6 +597,28 @@ def settle_page(
         for i in np.flatnonzero(apart).tolist():
             out[i] = ("apart", why)
     return view, out
+
+
+def comment_section(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> dict[int, str]:
+    """On a page that reads as an article: the blocks of its comment section, those whose markup
+    says comment (`fam_comments`: comment, reply, disqus... in a class or id around them) from the
+    first such block on, when COMMENTS_LEAD or more words of other kept text come before it. Taken
+    whatever the block model says, in trafilatura's main text or not: trafilatura keeps a blog's
+    comments in its main text when their markup is not one it knows (2008-2012 blogs on
+    news-dev/dragnet, whose gold leaves comments out). A forum thread's replies are not touched:
+    its page does not read as an article, and its opening post is in the same markup."""
+    marked = ~dropped & (x[:, _COL["fam_comments"]] > 0)
+    if not marked.any():
+        return {}
+    first = int(np.flatnonzero(marked)[0])
+    lead = float(words[:first][~dropped[:first] & ~marked[:first]].sum())
+    if lead < COMMENTS_LEAD:
+        return {}
+    why = (
+        f"its markup says comment, and it comes after {lead:.0f} words of the article: "
+        "an article's comment section is not the article"
+    )
+    return {i: why for i in np.flatnonzero(marked).tolist()}
 
 
 def kept_anyway(x: np.ndarray, p: np.ndarray, words: np.ndarray) -> np.ndarray:

@@ -132,6 +132,36 @@ def test_settle_page_drops_link_heavy_extras_on_a_possible_article_only() -> Non
     assert dommodel.settle_page(x, p, dropped, small, article=0.9)[1] == {}
 
 
+def test_settle_page_drops_a_sidebar_of_links_beside_a_short_post() -> None:
+    """Extras that are most of what is kept are a listing's content, unless they are mostly links
+    on a page likely an article: a blog's sidebars beside a short post (news-dev/dragnet)."""
+    x = _rows([1, 1, 0, 0, 0, 0], [0, 0, 1, 1, 1, 0.2], [0] * 6)
+    p = np.array([0.01, 0.01, 0.5, 0.5, 0.5, 0.5])
+    words = np.array([40.0, 40, 100, 100, 100, 20])  # extras: 320 of 400 kept words, 94 % links
+    view, out = dommodel.settle_page(x, p, np.zeros(6, dtype=bool), words, article=dommodel.ARTICLE_LIKELY)
+    assert view.extra_share > dommodel.EXTRA_SHARE_MAX and view.teasers and sorted(out) == [2, 3, 4, 5]
+    assert dommodel.settle_page(x, p, np.zeros(6, dtype=bool), words, article=0.2)[1] == {}
+    x[:, dommodel._COL["link_density"]] = [0, 0, 0.5, 0.5, 0.5, 0.2]  # half links: a listing's items
+    assert dommodel.settle_page(x, p, np.zeros(6, dtype=bool), words, article=0.9)[1] == {}
+
+
+def test_settle_page_drops_the_comment_section_of_an_article() -> None:
+    """Blocks whose markup says comment, after the article, go on an article page, even in
+    trafilatura's main text and scored as content; not on a page that does not read as an article,
+    nor when too little comes before them (a forum's opening post sits in the same markup)."""
+    x = _rows([1, 1, 1, 1, 1, 0], [0] * 6, [0] * 6)
+    x[:, dommodel._COL["fam_comments"]] = [0, 0, 0, 1, 1, 1]
+    p = np.array([0.01, 0.01, 0.01, 0.02, 0.02, 0.02])
+    words = np.array([90.0, 90, 90, 30, 30, 5])
+    none = np.zeros(6, dtype=bool)
+    out = dommodel.settle_page(x, p, none, words, article=0.9)[1]
+    assert sorted(out) == [3, 4, 5] and {rule for rule, _ in out.values()} == {"comments"}
+    assert "after 270 words" in out[3][1]
+    assert dommodel.settle_page(x, p, none, words, article=0.3)[1] == {}
+    short = np.array([50.0, 50, 50, 30, 30, 5])  # 150 words before the comments
+    assert dommodel.settle_page(x, p, none, short, article=0.9)[1] == {}
+
+
 def test_settle_page_drops_unsure_comment_extras_on_any_page() -> None:
     x = _rows([1, 1, 0, 0], [0, 0, 0, 0], [0, 0, 1, 1])
     p = np.array([0.01, 0.01, 0.3, 0.01])
