@@ -93,13 +93,12 @@ def block_layout(block: DomBlock) -> Layout:
     """What an HTML block is, from its tag (`cleaner.dom`)."""
     if block.pre:
         return Layout(Role.CODE, group=block.pre)
-    if len(block.tag) == 2 and block.tag[0] == "h" and block.tag[1] in "123456":
-        return Layout(Role.HEADING, level=int(block.tag[1]))
     if block.tag in ("td", "th"):
         return Layout(Role.CELL, group=block.ancestors[0] if block.ancestors else 0)
-    if block.tag == "li":
-        return Layout(Role.ITEM)
-    return TEXT
+    return _BY_TAG.get(block.tag, TEXT)
+
+
+_BY_TAG = {f"h{n}": Layout(Role.HEADING, level=n) for n in range(1, 7)} | {"li": Layout(Role.ITEM)}
 
 
 def kept_layout(
@@ -108,7 +107,7 @@ def kept_layout(
     """The layout of each line of `result.text`, for a page whose blocks `items` made `source`
     (block k being line `where[k]` of it). The output's non-blank lines are the source's kept
     non-blank lines, in order (`cleaner.render`); blank lines are plain."""
-    by_line = {line: block_layout(b) for line, b in zip(where, items, strict=True)}
+    by_line = {line: lay for line, b in zip(where, items, strict=True) if (lay := block_layout(b)) is not TEXT}
     removed = {i for r in result.removed for i in range(r.lines[0] - 1, r.lines[1])}
     kept = [i for i, line in enumerate(source.split("\n")) if i not in removed and line.strip()]
     out_lines = result.text.split("\n")
@@ -155,27 +154,30 @@ class _Unit:
 
 def _units(doc: Document) -> list[_Unit]:
     """The document's lines; a row's cells gathered into one unit, and no blank line between the
-    rows of a table or inside a code block."""
+    rows of a table or inside a code block. Linear: a row of a million cells is one list."""
     lines = doc.result.text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     layout = doc.layout if len(doc.layout) >= len(lines) else (TEXT,) * len(lines)
-    units: list[_Unit] = []
-    last: _Unit | None = None  # the last non-blank unit
+    units: list[tuple[Layout, list[str]]] = []  # (layout, its lines or cells; [] for a blank line)
+    last: Layout | None = None  # the layout of the last non-blank unit
     for line, lay in zip(lines, layout, strict=False):
         if not line.strip():
-            units.append(_Unit(TEXT, ()))
+            units.append((TEXT, []))
             continue
-        if last is not None and lay.role in (Role.CELL, Role.CODE) and last.layout.role is lay.role:
-            if lay.role is Role.CELL or last.layout == lay:
-                while units[-1].blank:
+        if last is not None and lay.role in _JOINED and last.role is lay.role:
+            if lay.role is Role.CELL or last == lay:
+                while not units[-1][1]:
                     units.pop()
-            if last.layout == lay and lay.role is Role.CELL:
-                units[-1] = last = _Unit(lay, (*last.parts, line))
+            if lay.role is Role.CELL and last == lay:
+                units[-1][1].append(line)
                 continue
-        last = _Unit(lay, (line,))
-        units.append(last)
-    return units
+        units.append((lay, [line]))
+        last = lay
+    return [_Unit(lay, tuple(parts)) for lay, parts in units]
+
+
+_JOINED = (Role.CELL, Role.CODE)  # a table's rows and a code block's lines have no blank line between them
 
 
 def render(doc: Document, fmt: Format | str = Format.TXT) -> str:
@@ -185,7 +187,7 @@ def render(doc: Document, fmt: Format | str = Format.TXT) -> str:
         return _dumps(to_json(doc))
     if fmt is Format.MARKDOWN:
         return _markdown(doc)
-    if not doc.layout:
+    if not any(lay.role in _JOINED for lay in doc.layout):  # nothing to join: the text as cleaned
         return doc.result.text
     return _join([CELL_SEPARATOR.join(u.parts) for u in _units(doc)], "\n")
 

@@ -15,6 +15,7 @@ from cleaner.formats import Format, Layout, Role, render
 from tests.conftest import ROOT, SEEDS
 from tests.samples import P1, P2, P3
 from tests.test_cli import flat
+from tests.test_linear import _ratio
 
 DOC = f"Frogs found in the canopy of Borneo\n\nSkip to content\n\n{P1}\n\nGet the newsletter\n\n{P2}\n\n{P3}\n"
 LD = json.dumps(
@@ -260,3 +261,15 @@ def test_the_help_shows_real_json_and_markdown() -> None:
     md = runner.invoke(app, ["clean", "-", "--html", "--format", "markdown", "-q"], input=page).stdout.splitlines()
     assert "## The counts" in md and "| River trail | 41 | Rhacophorus pardalis |" in md
     assert '"## The counts"' in shown and '"| River trail | 41 | Rhacophorus pardalis |"' in shown
+
+
+def _wide_row(n: int) -> str:
+    """Markdown of a table row of n cells (a page can hold one)."""
+    cells = "".join(f"c{i}\n" for i in range(n))
+    doc = cleaner.Document(cleaner.CleanResult(text=cells), cleaner.Metadata(), (Layout(Role.CELL, group=1),) * n)
+    return render(doc, "markdown")
+
+
+def test_a_wide_row_renders_in_linear_time() -> None:
+    assert _wide_row(3) == "| c0 | c1 | c2 |\n| --- | --- | --- |\n"
+    assert _ratio(_wide_row) < 10  # linear ~4; gathering the cells by tuple concatenation was quadratic
