@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import cleaner
 from cleaner import io as cio
 from cleaner.cli import app
 from cleaner.formats import Format, Layout, Role, render
+from cleaner.html import HtmlError
+from cleaner.segment import WORD_RE
 from tests.conftest import ROOT, SEEDS
 from tests.samples import P1, P2, P3
 from tests.test_cli import flat
 from tests.test_linear import _ratio
+from tests.test_properties_html import SOURCES
 
 DOC = f"Frogs found in the canopy of Borneo\n\nSkip to content\n\n{P1}\n\nGet the newsletter\n\n{P2}\n\n{P3}\n"
 LD = json.dumps(
@@ -273,3 +279,37 @@ def _wide_row(n: int) -> str:
 def test_a_wide_row_renders_in_linear_time() -> None:
     assert _wide_row(3) == "| c0 | c1 | c2 |\n| --- | --- | --- |\n"
     assert _ratio(_wide_row) < 10  # linear ~4; gathering the cells by tuple concatenation was quadratic
+
+
+# -- properties --------------------------------------------------------------------------------
+
+PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PIECES = st.sampled_from(
+    [P1, P2, "Home | News", "Share this article", "  indented code", "a | b", "```", "# not a heading", ""]
+)
+TAGGED = st.lists(
+    st.tuples(st.sampled_from(["p", "h2", "li", "td", "th", "pre", "tr", "div"]), PIECES), max_size=12
+).map(lambda parts: "<html><body>" + "".join(f"<{t}>{x}</{t}>" for t, x in parts) + "</body></html>")
+
+
+@PROPERTIES
+@given(st.text(max_size=300))
+def test_any_texts_txt_is_its_clean_text(text: str) -> None:
+    doc = cleaner.clean_document(text)
+    assert render(doc, "txt") == cleaner.clean(text).text
+    assert json.loads(render(doc, "json"))["text"] == doc.text
+
+
+@PROPERTIES
+@given(st.one_of(SOURCES, TAGGED))
+def test_any_pages_formats_keep_every_kept_word(source: str | bytes) -> None:
+    try:
+        doc = cleaner.clean_html_document(source)
+    except HtmlError:
+        return
+    kept = Counter(WORD_RE.findall(doc.result.text))
+    assert Counter(WORD_RE.findall(doc.text)) == kept  # txt joins and regroups lines, nothing else
+    markdown = Counter(WORD_RE.findall(render(doc, "markdown")))
+    assert all(markdown[w] >= n for w, n in kept.items())
+    assert json.loads(render(doc, "json"))["text"] == doc.text
+    assert [render(doc, f) for f in Format] == [render(cleaner.clean_html_document(source), f) for f in Format]
