@@ -8,8 +8,10 @@
 [((1, 1), 'navigation', 'en.navigation.skip-link')]
 """
 
-from cleaner.api import clean, clean_html
+from cleaner.api import clean, clean_document, clean_html, clean_html_document
 from cleaner.config import CleanerConfig, ConfigError
+from cleaner.formats import Document, Format, render
+from cleaner.metadata import Metadata
 from cleaner.records import RecordError, clean_records
 from cleaner.rules import RuleError
 from cleaner.types import Action, Block, Category, CleanResult, Decision, Removal, Shape, Stage, Strength
@@ -24,6 +26,9 @@ __all__ = [
     "CleanerConfig",
     "ConfigError",
     "Decision",
+    "Document",
+    "Format",
+    "Metadata",
     "RecordError",
     "Removal",
     "RuleError",
@@ -32,6 +37,9 @@ __all__ = [
     "Strength",
     "__version__",
     "clean",
+    "clean_document",
     "clean_html",
+    "clean_html_document",
     "clean_records",
+    "render",
 ]

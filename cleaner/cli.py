@@ -27,6 +27,7 @@ from cleaner import io as cio
 from cleaner.api import clean as clean_text
 from cleaner.config import CleanerConfig, ConfigError
 from cleaner.dommodel import load as load_dom_model
+from cleaner.formats import Format
 from cleaner.html import looks_like_html
 from cleaner.model import ModelError
 from cleaner.model import load as load_model
@@ -43,7 +44,8 @@ POLICY = (
     "reported and skipped. HTML that is not UTF-8 is decoded by its own charset declaration. "
     "JSONL must be UTF-8.\n\n"
     "Output: OUTDIR/<path inside the folder> for folder arguments, OUTDIR/<name> for files. HTML "
-    "output is UTF-8 text named <name>.txt (page.html -> page.html.txt). JSONL output keeps every "
+    "output is UTF-8 text named <name>.txt (page.html -> page.html.txt); --format json or markdown appends .json "
+    "or .md instead (a.txt -> a.txt.json, page.html -> page.html.md). JSONL output keeps every "
     "record's other fields and the line numbering: blank and invalid lines are copied unchanged. "
     "Writes are atomic. Nothing is written into an input folder, and no input is overwritten "
     "unless --in-place.\n\n"
@@ -55,6 +57,13 @@ POLICY = (
     "changed original as <name>.orig (an existing .orig is never overwritten) unless --no-backup. "
     "Temp files ('.<name>.XXXX.part') a killed run left in OUTDIR are removed; do not run two "
     "cleaners into one OUTDIR at once.\n\n"
+    "Formats: --format json writes one object per input; for fixtures/formats/frogs.html it begins "
+    '{"title": "Counting tree frogs with Python | Field Notes", "url": '
+    '"https://fieldnotes.example.org/2025/03/counting-tree-frogs", "date": "2025-03-14", "author": "Ana Lim", '
+    '"site_name": "Field Notes", "text": "Every spring our survey team walks ...", then "removed" (each removal as '
+    '--report writes it) and "warnings". --format markdown writes that page\'s headings as "## The counts", its '
+    'table rows as "| River trail | 41 | Rhacophorus pardalis |" and its code between ``` fences, indented as it '
+    "was. Every format keeps a page's table row on one line (txt: the kept cells joined by ' | ').\n\n"
     "Warnings (one line each on stderr, exit status unchanged) flag an input that was cleaned but "
     "whose output may lack text, e.g. an HTML page nested deeper than the parser can follow.\n\n"
     "Progress: on a terminal, stderr shows a bar over the files, and the records and records/s of a JSONL "
@@ -415,6 +424,16 @@ def clean(
         Path | None, typer.Option("-o", "--output", metavar="OUTDIR", help="Write cleaned files under this folder.")
     ] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="Overwrite the input files instead.")] = False,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            case_sensitive=False,
+            help="txt: the kept lines (default); json: one object per input (title, url, date, author, site_name, "
+            "text, removed, warnings); markdown: headings, list items, table rows and code blocks kept as such. "
+            "Output names get .json / .md (a.txt -> a.txt.json, page.html -> page.html.md). Not for JSONL input.",
+        ),
+    ] = Format.TXT,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report and summarise only; write no files.")] = False,
     report: Annotated[
         Path | None,
@@ -466,6 +485,7 @@ def clean(
     """
     if removals_field is not None and removals_field == field_name:
         raise typer.BadParameter("must differ from --field", param_hint="'--removals-field'")
+    _check_format(fmt, in_place, jsonl and "-" in paths)
     options = cio.Options(
         config=build_config(config, disable, rules, model, sites, html_model),
         field=field_name,
@@ -474,12 +494,13 @@ def clean(
         dry_run=dry_run,
         collect=report is not None,
         backup=not no_backup,
+        format=fmt,
     )
     if scheduler is not None:
         _check_scheduler(paths, jobs)
     if "-" in paths:
         _clean_stdin(paths, output, in_place, _stdin_kind(jsonl, html), options, report, quiet, debug)
-    plan = _plan(paths, output, in_place, dry_run, glob or [], report)
+    plan = _plan(paths, output, in_place, dry_run, glob or [], report, fmt)
     jobs = jobs or _cpu_count()
     console = _stderr()
     summary = Summary(
@@ -583,8 +604,27 @@ def _runner(scheduler: str | None) -> Iterator[Runner]:
         raise typer.Exit(1) from None
 
 
+def _check_format(fmt: Format, in_place: bool, jsonl_stdin: bool) -> None:
+    """--format json and markdown write new files beside nothing: not in place, not for JSONL."""
+    if fmt is Format.TXT:
+        return
+    if in_place:
+        raise typer.BadParameter(
+            f"--in-place rewrites each input in its own format; write {fmt.value} with -o OUTDIR",
+            param_hint="'--format'",
+        )
+    if jsonl_stdin:
+        raise typer.BadParameter(cio.JSONL_FORMAT, param_hint="'--format'")
+
+
 def _plan(
-    paths: list[str], output: Path | None, in_place: bool, dry_run: bool, globs: list[str], report: Path | None
+    paths: list[str],
+    output: Path | None,
+    in_place: bool,
+    dry_run: bool,
+    globs: list[str],
+    report: Path | None,
+    fmt: Format = Format.TXT,
 ) -> cio.Plan:
     """Check the destination flags, then let io plan the run; unsafe plans are usage errors."""
     if output is not None and in_place:
@@ -592,7 +632,7 @@ def _plan(
     if output is None and not in_place and not dry_run:
         raise typer.BadParameter("say where the output goes: -o OUTDIR, or --in-place", param_hint="'-o'")
     try:
-        plan = cio.plan_run(paths, outdir=output, in_place=in_place, globs=globs)
+        plan = cio.plan_run(paths, outdir=output, in_place=in_place, globs=globs, fmt=fmt)
         if report is not None and str(report) != "-":
             cio.check_report_path(report, plan)
     except cio.PlanError as exc:

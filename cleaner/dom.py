@@ -252,6 +252,7 @@ class DomBlock:
     email_form: bool  # inside a form with an e-mail or text input (a sign-up box)
     signature: int  # the holding element's tag, depth and class, hashed: repeated structures share it
     ancestors: tuple[int, ...]  # ids of the block-level elements around it, nearest first (ANCESTOR_LEVELS)
+    pre: int = 0  # the <pre> it is a line of (a number per page; 0: none): its spaces are the author's
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -313,6 +314,7 @@ class _Walker:
         self.ctx: tuple[str, int, int, int, int, bool, int] = ("body", 0, 0, 0, 0, False, 0)
         self.path: list[int] = []  # ids of the open block-level elements, the innermost last
         self.serial = 0
+        self.pre = 0  # the outermost open <pre>: a block inside one (a highlighter's <div> a line) is code too
 
     def flush(self) -> None:
         if not self.parts:
@@ -323,12 +325,13 @@ class _Walker:
         self.link_chars = self.links = 0
         tag, depth, containers, families, own, email, signature = self.ctx
         ancestors = tuple(self.path[-2 : -2 - ANCESTOR_LEVELS : -1])
-        lines = [line.rstrip() for line in raw.split("\n")] if tag == "pre" else [_SPACE.sub(" ", raw).strip()]
+        pre = self.pre
+        lines = [line.rstrip() for line in raw.split("\n")] if pre else [_SPACE.sub(" ", raw).strip()]
         lines = [line for line in lines if line.strip()]
         for line in lines:
             share = link_chars if len(lines) == 1 else round(link_chars * len(line) / max(1, len(raw)))
             self.blocks.append(
-                DomBlock(line, tag, depth, containers, families, own, share, links, email, signature, ancestors)
+                DomBlock(line, tag, depth, containers, families, own, share, links, email, signature, ancestors, pre)
             )
 
     def text(self, value: str | None, in_link: bool) -> None:
@@ -360,6 +363,8 @@ class _Walker:
             self.ctx = (tag, depth, containers, families, own | near[0] | near[1], email, signature)
             self.serial += 1
             self.path.append(self.serial)
+            if tag == "pre" and not self.pre:
+                self.pre = self.serial
         elif tag == "br":
             self.flush()
         if tag == "a" and not link and (el.text or len(el)):
@@ -372,7 +377,8 @@ class _Walker:
         if block:
             self.flush()
             self.ctx = outer
-            self.path.pop()
+            if self.pre == self.path.pop():
+                self.pre = 0
 
 
 def blocks(tree: Any) -> list[DomBlock]:

@@ -784,6 +784,7 @@ class HtmlDocument:
     given: dict[int, Decision] | None
     warnings: tuple[str, ...]
     page_words: int
+    items: tuple[dom.DomBlock, ...] = ()  # the blocks `text` was made of (`page_text`): the formats' layout
 
 
 def html_document(html: str | bytes, url: str | None, config: CleanerConfig) -> HtmlDocument:
@@ -802,6 +803,8 @@ def html_document(html: str | bytes, url: str | None, config: CleanerConfig) -> 
             "the page's text blocks, cleaned by the text rules alone"
         )
         text = page_text(prep.items)[0]
-        return HtmlDocument(text, prep.title, url, None, (*prep.warnings, warning), sum(b.words for b in prep.lines))
+        words = sum(b.words for b in prep.lines)
+        return HtmlDocument(text, prep.title, url, None, (*prep.warnings, warning), words, tuple(prep.items))
     text, drops = page_drops(model, prep, config)
-    return HtmlDocument(text, prep.title, url, drops, prep.warnings, sum(b.words for b in prep.lines))
+    words = sum(b.words for b in prep.lines)
+    return HtmlDocument(text, prep.title, url, drops, prep.warnings, words, tuple(prep.items))

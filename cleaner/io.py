@@ -45,8 +45,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from cleaner.api import clean, clean_html
+from cleaner.api import clean, clean_html, clean_html_document
 from cleaner.config import CleanerConfig
+from cleaner.formats import Document, Format, render, text_document
 from cleaner.pipeline import run
 from cleaner.records import RecordCleaner
 from cleaner.types import Category, CleanResult
@@ -79,10 +80,14 @@ def kind_of(path: Path | PurePosixPath) -> Kind:
     return SUPPORTED.get(path.suffix.lower(), Kind.TEXT)
 
 
-def output_name(name: str, kind: Kind) -> str:
+def output_name(name: str, kind: Kind, fmt: Format = Format.TXT) -> str:
     """The output's file name. HTML becomes plain text, so '.txt' is appended (page.html ->
-    page.html.txt): the source stays recognisable and never collides with a page.txt beside it."""
-    return name + ".txt" if kind is Kind.HTML else name
+    page.html.txt): the source stays recognisable and never collides with a page.txt beside it.
+    Another format appends its own extension the same way (a.txt -> a.txt.json, page.html ->
+    page.html.md), unless the name already ends with it (notes.md -> notes.md)."""
+    if fmt is Format.TXT:
+        return name + ".txt" if kind is Kind.HTML else name
+    return name if name.lower().endswith(fmt.extension) else name + fmt.extension
 
 
 class InputError(Exception):
@@ -238,6 +243,10 @@ class _Entry:
     kind: Kind
 
 
+JSONL_FORMAT = (
+    "JSONL is written as JSONL, its records' text replaced (add the removals with --removals-field): "
+    "--format json and markdown are for text and HTML inputs"
+)
 NOT_SUPPORTED = "not text, HTML or JSONL"  # why a file in an input folder was left out, as the summary says it
 NOT_GLOBBED = "not matched by --glob"
 
@@ -313,6 +322,7 @@ def plan_run(
     outdir: Path | None = None,
     in_place: bool = False,
     globs: Sequence[str] = (),
+    fmt: Format = Format.TXT,
 ) -> Plan:
     """Find the inputs and their destinations; raise PlanError for anything that would write into
     the input tree, overwrite an input (without --in-place) or write two inputs to one file."""
@@ -331,9 +341,12 @@ def plan_run(
             problem = "HTML is not cleaned in place (the output is plain text); use -o OUTDIR"
             plan.errors.append(Unlisted(entry.name, problem))
             continue
+        if fmt is not Format.TXT and entry.kind is Kind.JSONL:
+            plan.errors.append(Unlisted(entry.name, JSONL_FORMAT))
+            continue
         dest = entry.src if in_place else None
         if outdir is not None:
-            dest = outdir / output_name(str(entry.rel), entry.kind)
+            dest = outdir / output_name(str(entry.rel), entry.kind, fmt)
             if dest == outdir / MANIFEST_NAME:
                 raise PlanError(f"{entry.name}: output {dest} would overwrite the run's manifest")
             _check_dest(entry.name, dest, plan, claimed)
@@ -521,6 +534,7 @@ class Options:
     dry_run: bool = False
     collect: bool = False  # keep one report record per removal (only when --report asks)
     backup: bool = True  # --in-place: keep the original as <name>.orig (unless --no-backup)
+    format: Format = Format.TXT  # what a text or HTML input's output is (`cleaner.formats`)
 
 
 SKIPPED_DONE = "skipped: done in an earlier run"  # the report's status for an input the manifest lists
@@ -598,7 +612,16 @@ def _clean_text(data: bytes, options: Options, res: FileResult) -> bytes:
     text, enc = decode(data)
     result = clean_plain(text, options.config)
     res.add(result, options)
-    return encode(result.text, enc)
+    if options.format is Format.TXT:
+        return encode(result.text, enc)
+    return _output(text_document(result), options.format, enc)
+
+
+def _output(doc: Document, fmt: Format, enc: Encoding | None = None) -> bytes:
+    """A document in its format: JSON, and anything from a page, in UTF-8; a text's txt and
+    markdown in the text's own encoding."""
+    rendered = render(doc, fmt)
+    return rendered.encode("utf-8") if enc is None or fmt is Format.JSON else encode(rendered, enc)
 
 
 def clean_plain(
@@ -618,18 +641,32 @@ def clean_page(page: str | bytes, config: CleanerConfig | None, url: str | None 
     """`cleaner.clean_html` (its result carries the extraction's warnings, for the CLI to show),
     under the name every CLI path uses and tests replace. A page that cannot be processed (too
     slow: html_timeout) is the input's problem, reported with its name."""
+    with _page_problem():
+        return clean_html(page, url=url, config=config)
+
+
+def page_document(
+    page: str | bytes, config: CleanerConfig | None, url: str | None = None, metadata: bool = True
+) -> Document:
+    """`cleaner.clean_html_document`, its problems the input's, as `clean_page`."""
+    with _page_problem():
+        return clean_html_document(page, url=url, config=config, metadata=metadata)
+
+
+@contextlib.contextmanager
+def _page_problem() -> Iterator[None]:
     from cleaner.html import HtmlError
 
     try:
-        return clean_html(page, url=url, config=config)
+        yield
     except HtmlError as exc:
         raise InputError(str(exc)) from None
 
 
 def _clean_html(data: bytes, options: Options, res: FileResult) -> bytes:
-    result = clean_page(html_source(data), options.config)
-    res.add(result, options)
-    return result.text.encode("utf-8")
+    doc = page_document(html_source(data), options.config, metadata=options.format is Format.JSON)
+    res.add(doc.result, options)
+    return _output(doc, options.format)
 
 
 # -- JSONL records -----------------------------------------------------------------------------
@@ -1029,7 +1066,8 @@ def settings_hash(options: Options, version: str) -> str:
 
     models = [model_digest(cfg.model, model.BUILTIN_FILE), model_digest(cfg.html_model, dommodel.BUILTIN_FILE)]
     blob = json.dumps(
-        [version, fields, rules, models, options.field, options.removals_field, options.html_field],
+        [version, fields, rules, models, options.field, options.removals_field, options.html_field]
+        + ([options.format] if options.format is not Format.TXT else []),  # txt: the hash of earlier runs
         sort_keys=True,
         default=str,
     )

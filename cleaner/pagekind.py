@@ -58,6 +58,7 @@ _LD_KINDS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset({"service", "localbusiness", "organization", "event", "faqpage", "aboutpage", "contactpage"}),
     ),
 )
+LD_KINDS = dict(_LD_KINDS)  # the same, by kind (`cleaner.metadata` reads whose date and author are the page's)
 LD_KIND_NAMES = tuple(k for k, _ in _LD_KINDS)
 _LD_TYPE = {t: k for k, types in _LD_KINDS for t in types}
 _LD_SCAN_CHARS = 200_000  # JSON-LD past this is not read: the kinds are named near the top

@@ -188,7 +188,7 @@ class _Anchor:
         return len(tokens & self.tokens) / len(tokens | self.tokens) >= NEAR_DUPLICATE
 
 
-def _headline_sized(block: Block) -> bool:
+def headline_sized(block: Block) -> bool:
     return HEADLINE_MIN_WORDS <= block.words <= HEADLINE_MAX_WORDS and not block.text.rstrip().endswith(".")
 
 
@@ -229,14 +229,14 @@ def headlines(view: DocView, decisions: Decisions) -> Decisions:
         tnorm = normalize(view.title.strip())
         anchor = _Anchor(_variants(tnorm), frozenset(_key(tnorm).split()), -1)
     else:
-        first = next((p for p in visible[:HEADLINE_SEARCH] if _headline_sized(view.blocks[p])), None)
+        first = next((p for p in visible[:HEADLINE_SEARCH] if headline_sized(view.blocks[p])), None)
         if first is not None:
             anchor = _anchor_of(view.blocks[first], first)
     repeated = False
     previous: Block | None = None
     for pos in visible:
         block = view.blocks[pos]
-        if not _headline_sized(block):
+        if not headline_sized(block):
             previous = None
             continue
         if anchor is not None and pos != anchor.pos and anchor.matches(*_keys(block.norm)):

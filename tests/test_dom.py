@@ -52,6 +52,30 @@ def test_hidden_and_noscript_text_is_kept_and_flagged() -> None:
 def test_pre_keeps_its_lines() -> None:
     got = _blocks("<pre>def f():\n    return 1\n\nx = f()</pre>")
     assert [b.text for b in got] == ["def f():", "    return 1", "x = f()"]
+    assert len({b.pre for b in got}) == 1 and got[0].pre
+
+
+def test_a_block_inside_pre_keeps_its_lines_and_indentation() -> None:
+    # Highlighters wrap code in blocks inside the <pre> (Sphinx: <div class="show_sql">, wcxb-dev 0664):
+    # the block's tag was the div's, and its lines were collapsed into one, indentation lost.
+    got = _blocks(
+        '<pre>&gt;&gt;&gt; run()\n<div class="out">CREATE TABLE t (\n    id INTEGER,\n    name TEXT\n)</div></pre>'
+    )
+    assert [b.text for b in got] == [">>> run()", "CREATE TABLE t (", "    id INTEGER,", "    name TEXT", ")"]
+    assert len({b.pre for b in got}) == 1 and got[0].pre  # one code block
+    assert [b.tag for b in got] == ["pre", "div", "div", "div", "div"]  # the model's features stay the same
+
+
+def test_inline_code_in_prose_is_not_preformatted() -> None:
+    got = _blocks("<p>Call <code>f(\n  x)</code> twice.</p><pre>a</pre><p>After</p><pre><pre>b</pre>c</pre>")
+    assert [(b.text, bool(b.pre)) for b in got] == [
+        ("Call f( x) twice.", False),
+        ("a", True),
+        ("After", False),
+        ("b", True),
+        ("c", True),
+    ]
+    assert got[1].pre != got[3].pre == got[4].pre  # two code blocks: the nested <pre> is part of its outer one
 
 
 def test_link_density_counts_text_inside_links() -> None:
