@@ -53,7 +53,9 @@ POLICY = (
     "not read again; any other is hashed. --force cleans everything again. --in-place keeps each "
     "changed original as <name>.orig (an existing .orig is never overwritten) unless --no-backup. "
     "Temp files ('.<name>.XXXX.part') a killed run left in OUTDIR are removed; do not run two "
-    "cleaners into one OUTDIR at once.\n\n"
+    "cleaners into one OUTDIR at once. With --report, each input's removals are kept in "
+    "OUTDIR/.cleaner-report/, so that a rerun's report (or that of a run stopped by Ctrl-C) is the "
+    "whole run's, the same as an uninterrupted run's.\n\n"
     "Warnings (one line each on stderr, exit status unchanged) flag an input that was cleaned but "
     "whose output may lack text, e.g. an HTML page nested deeper than the parser can follow.\n\n"
     "Exit status: 0 all clean, 1 some input failed (one line each on stderr), 2 usage error."
@@ -359,8 +361,9 @@ def clean(
             "--report",
             metavar="FILE",
             help="Write one JSON line per removal (file, record, lines, category, rule, reason, score, text), and "
-            "one {file, status} line per input skipped as done in an earlier run (status 'skipped: done in an "
-            "earlier run') or failed (status 'failed: <the problems>').",
+            "one {file, status} line per input that failed (status 'failed: <the problems>'). With -o, every "
+            "input's removals are kept in OUTDIR/.cleaner-report/, so that the report of a rerun (or of a run "
+            "stopped by Ctrl-C) also holds those of the inputs an earlier run finished, in the same order.",
         ),
     ] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Worker processes (0: one per CPU).")] = 1,
@@ -434,6 +437,8 @@ def clean(
         if not force:
             plan.tasks = manifest.resume(plan.tasks)
         manifest.sweep(plan.tasks)  # temp files of a killed run
+    reached = 0  # tasks whose records went to the report
+    interrupted = False
     try:
         with (
             _internal_errors(debug),
@@ -442,14 +447,22 @@ def clean(
             _progress(console, len(plan.tasks)) as advance,
         ):
             sink([cio.unlisted_status(problem) for problem in plan.errors])
-            for task, res in zip(plan.tasks, run_tasks(plan.tasks, options, jobs), strict=True):
-                _print_problems(console, res, debug)
-                sink(_report_records(res))
-                summary.add(res)
-                if manifest is not None and res.ok and res.record:
-                    _record_done(console, manifest, task, res, summary)
-                advance()
-    except KeyboardInterrupt:
+            try:
+                for task, res in zip(plan.tasks, run_tasks(plan.tasks, options, jobs), strict=True):
+                    _print_problems(console, res, debug)
+                    sink(_report_records(res))
+                    reached += 1
+                    summary.add(res)
+                    if manifest is not None and res.ok and res.record:
+                        _record_done(console, manifest, task, res, summary, options)
+                    advance()
+            except KeyboardInterrupt:  # the report still gets what earlier runs finished, then replaces the old one
+                interrupted = True
+                for records in cio.kept_reports(plan.tasks[reached:] if options.collect else []):
+                    sink(records)
+    except KeyboardInterrupt:  # a second Ctrl-C: the old report stays
+        interrupted = True
+    if interrupted:
         again = " (run the same command again to resume)" if manifest is not None else ""
         console.print(
             Text(
@@ -463,21 +476,18 @@ def clean(
 
 
 def _record_done(
-    console: Console, manifest: cio.Manifest, task: cio.Task, res: cio.FileResult, summary: Summary
+    console: Console,
+    manifest: cio.Manifest,
+    task: cio.Task,
+    res: cio.FileResult,
+    summary: Summary,
+    options: cio.Options,
 ) -> None:
-    """Append the finished input to the manifest; a failure costs only the resume, so it is an
-    error line, not the end of the run."""
-    if task.dest is None or res.sha256 is None:
-        return
-    try:
-        manifest.add(task.dest, res.sha256, res.stamp, res.dest_sha256)
-    except OSError as exc:
-        console.print(
-            Text(
-                _one_line(f"cleaner: error: {manifest.path}: cannot record progress: {cio.os_problem(exc)}"),
-                style="red",
-            )
-        )
+    """Append the finished input to the manifest (with its report records, when the run keeps a
+    report); a failure costs only the resume, so it is an error line, not the end of the run."""
+    problem = cio.record_finished(manifest, task, res, options)
+    if problem is not None:
+        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
         summary.errors += 1
 
 

@@ -17,6 +17,9 @@ Resuming: a run into OUTDIR appends one line per finished input to OUTDIR/.clean
 (`Manifest`); a later run with the same settings skips inputs whose content is unchanged and whose
 output is still the one recorded (by its hash): an input with the recorded size and mtime is not
 read at all, any other is hashed. Write failures (disk full, permission) name the output: "cannot write ...".
+With a report, each finished input's report records are kept in OUTDIR/.cleaner-report/ (one file
+per output, its hash on the input's manifest line), so that the report of a rerun, or of a run
+stopped by Ctrl-C, still holds the removals of the inputs an earlier run finished (`ReportPart`).
 """
 
 from __future__ import annotations
@@ -186,6 +189,15 @@ class Stamp:
 
 
 @dataclass(frozen=True)
+class ReportPart:
+    """Where the report records of a finished input are kept (OUTDIR/.cleaner-report/), and the
+    sha256 of those bytes as the manifest recorded them: a part lost or edited is not trusted."""
+
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Finished:
     """What the manifest lists as finished into a destination: the input's hash (and stamp) and
     the output's hash, so that a skip can check the output on disk is still the one recorded."""
@@ -193,6 +205,7 @@ class Finished:
     sha256: str
     output: str  # the sha256 of the output as written
     stamp: Stamp | None = None  # None: not recorded (an older manifest, or a file too new to trust)
+    report: ReportPart | None = None  # None: finished by a run without --report (its removals not kept)
 
 
 @dataclass(frozen=True)
@@ -287,8 +300,8 @@ def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_En
         plan.roots.append(path.resolve())
         for found in _walk(path, plan.errors):
             rel = PurePosixPath(found.relative_to(path).as_posix())
-            if rel.name == MANIFEST_NAME:  # an earlier run's output folder: its manifest is no input
-                plan.skipped += 1
+            if rel.name == MANIFEST_NAME or REPORT_PARTS in rel.parts[:-1]:
+                plan.skipped += 1  # an earlier run's output folder: its manifest and kept reports are no input
                 continue
             kind = _selected(rel, globs)
             if kind is not None and found.is_symlink():
@@ -522,9 +535,6 @@ class Options:
     backup: bool = True  # --in-place: keep the original as <name>.orig (unless --no-backup)
 
 
-SKIPPED_DONE = "skipped: done in an earlier run"  # the report's status for an input the manifest lists
-
-
 @dataclass
 class FileResult:
     """What one input produced: counts for the summary, report records, problems. No printing."""
@@ -578,10 +588,8 @@ class FileResult:
             self.errors.append(f"{self.name}: {hidden} more error(s) not shown")
 
     def status(self) -> dict[str, object] | None:
-        """The report line for an input that has no removals to account for it: skipped because
-        an earlier run finished it, or failed (with every problem shown on stderr)."""
-        if self.up_to_date:
-            return {"file": self.name, "status": SKIPPED_DONE}
+        """The report line for an input that failed (with every problem shown on stderr). An input
+        an earlier run finished gets none: its kept removals stand in the report as if cleaned now."""
         if not self.ok:
             prefix = f"{self.name}: "
             return {"file": self.name, "status": "failed: " + "; ".join(e.removeprefix(prefix) for e in self.errors)}
@@ -921,22 +929,60 @@ def process_file(task: Task, options: Options) -> FileResult:
     def resumed() -> None:
         stamp = input_stamp(task.src)  # before the read: a write during it shows on the next run
         res.stamp = stamp if _settled(stamp) else None
-        done = task.done
-        if done is not None and task.dest is not None and _holds(task.dest, done.output):
-            if done.stamp == stamp:
-                res.sha256, res.dest_sha256, res.up_to_date = done.sha256, done.output, True
-                return
-            sha256 = file_sha256(task.src)
-            if sha256 == done.sha256:  # touched, or copied, but the same content: record the new stamp
-                res.sha256, res.dest_sha256, res.up_to_date = sha256, done.output, True
-                res.record = res.stamp is not None
-                return
+        if _still_done(task, stamp, options, res):
+            return
         if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
             res.backup = True
         work(task, options, res)
         res.record = res.sha256 is not None
 
     return _guarded(res, resumed)
+
+
+def _still_done(task: Task, stamp: Stamp, options: Options, res: FileResult) -> bool:
+    """Whether the manifest's word that `task` is finished still holds: the output on disk is the
+    one recorded, the input has the recorded stamp or content and, when a report is asked for,
+    its kept removals are there as recorded (they go on `res.report`, as if cleaned now)."""
+    done = task.done
+    if done is None or task.dest is None or not _holds(task.dest, done.output):
+        return False
+    touched = done.stamp != stamp
+    if touched and file_sha256(task.src) != done.sha256:
+        return False
+    if options.collect:
+        kept = None if done.report is None else read_part(done.report, task.name)
+        if kept is None:
+            return False
+        res.report = kept
+    res.sha256, res.dest_sha256, res.up_to_date = done.sha256, done.output, True
+    res.record = touched and res.stamp is not None  # touched, or copied, but the same content: the new stamp
+    return True
+
+
+def read_part(part: ReportPart, name: str) -> list[dict[str, object]] | None:
+    """A finished input's kept report records, named `name` (this run's name for the input), or
+    None when the part is not the one recorded (lost, edited, a kill between its write and the
+    manifest line). No records were kept for an input without removals: no file, the empty hash."""
+    try:
+        data = part.path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != part.sha256:
+        return None
+    records = [json.loads(line) for line in data.split(b"\n") if line]
+    for record in records:
+        record["file"] = name
+    return records
+
+
+def kept_reports(tasks: Iterable[Task]) -> Iterator[list[dict[str, object]]]:
+    """After an interruption: the kept report records of the tasks not reached that an earlier
+    run finished, so that the report still accounts for every finished input."""
+    for task in tasks:
+        if task.done is not None and task.done.report is not None:
+            yield read_part(task.done.report, task.name) or []
 
 
 def _holds(dest: Path, sha256: str) -> bool:
@@ -996,6 +1042,7 @@ def make_backup(src: Path) -> None:
 # -- the manifest: which inputs a run into OUTDIR has finished --------------------------------
 
 MANIFEST_NAME = ".cleaner-manifest.jsonl"
+REPORT_PARTS = ".cleaner-report"  # OUTDIR's folder of each finished input's report records
 
 
 def settings_hash(options: Options, version: str) -> str:
@@ -1083,7 +1130,9 @@ class Manifest:
                 dest = self.outdir / entry["path"]
                 output = entry.get("output")
                 ours = entry["settings"] == self.settings and isinstance(output, str)
-                latest[dest] = Finished(str(entry["sha256"]), output, _stamp_in(entry)) if ours else None
+                report = entry.get("report")
+                part = ReportPart(self.part_path(dest), report) if isinstance(report, str) else None
+                latest[dest] = Finished(str(entry["sha256"]), output, _stamp_in(entry), part) if ours else None
             except (ValueError, KeyError, TypeError, AttributeError):
                 continue
         return {dest: done for dest, done in latest.items() if done is not None}
@@ -1094,9 +1143,10 @@ class Manifest:
         return [dataclasses.replace(t, done=done.get(t.dest)) if t.dest in done else t for t in tasks]
 
     def sweep(self, tasks: Sequence[Task]) -> int:
-        """Remove the temp files ('.name.XXXX.part') a killed run left beside this run's outputs;
-        only names an AtomicWriter for one of `tasks` would make. How many went."""
-        prefixes: dict[Path, set[str]] = {}
+        """Remove the temp files ('.name.XXXX.part') a killed run left beside this run's outputs
+        (only names an AtomicWriter for one of `tasks` would make) and among its kept report
+        records. How many went."""
+        prefixes: dict[Path, set[str]] = {self.outdir / REPORT_PARTS: {"."}}  # that folder is ours alone
         for task in tasks:
             if task.dest is not None:
                 prefixes.setdefault(task.dest.parent, set()).add(f".{task.dest.name[:100]}.")
@@ -1111,14 +1161,35 @@ class Manifest:
                             removed += 1
         return removed
 
-    def add(self, dest: Path, sha256: str, stamp: Stamp | None = None, output: str | None = None) -> None:
-        """Record that the input hashing to sha256 was cleaned into dest, whose bytes hash to output."""
+    def part_path(self, dest: Path) -> Path:
+        """Where dest's report records are kept: a flat folder, named by a hash of the output's
+        path (no name too long, no folder tree to mirror)."""
+        rel = dest.relative_to(self.outdir).as_posix()
+        return (
+            self.outdir
+            / REPORT_PARTS
+            / f"{hashlib.sha256(rel.encode('utf-8', 'surrogateescape')).hexdigest()[:32]}.jsonl"
+        )
+
+    def add(
+        self,
+        dest: Path,
+        sha256: str,
+        stamp: Stamp | None = None,
+        output: str | None = None,
+        report: Sequence[dict[str, object]] | None = None,
+    ) -> None:
+        """Record that the input hashing to sha256 was cleaned into dest, whose bytes hash to output;
+        with `report` (the run keeps one), its report records are kept first, and their hash recorded.
+        Raises OSError or InputError when the manifest or the kept records cannot be written."""
         rel = dest.relative_to(self.outdir).as_posix()
         entry: dict[str, object] = {"path": rel, "sha256": sha256, "settings": self.settings}
         if output is not None:
             entry["output"] = output
         if stamp is not None:
             entry.update(size=stamp.size, mtime_ns=stamp.mtime_ns)
+        if report is not None:
+            entry["report"] = self._keep(dest, report_lines(report))
         line = json.dumps(entry) + "\n"
         self.outdir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
@@ -1127,6 +1198,32 @@ class Manifest:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    def _keep(self, dest: Path, data: bytes) -> str:
+        """Write dest's report records (none: no file) and return their hash. Written before the
+        manifest line: a kill in between leaves a part the line does not vouch for, and the input
+        is cleaned again."""
+        part = self.part_path(dest)
+        if data:
+            write_atomic(part, data)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                part.unlink()
+        return hashlib.sha256(data).hexdigest()
+
+
+def record_finished(manifest: Manifest, task: Task, res: FileResult, options: Options) -> str | None:
+    """Add a finished input to the manifest (its report records kept when the run collects them);
+    the problem, naming the file that could not be written, or None."""
+    if task.dest is None or res.sha256 is None:
+        return None
+    try:
+        manifest.add(task.dest, res.sha256, res.stamp, res.dest_sha256, res.report if options.collect else None)
+    except OSError as exc:
+        return f"{manifest.path}: cannot record progress: {os_problem(exc)}"
+    except InputError as exc:
+        return f"cannot record progress: {exc}"
+    return None
 
 
 def _stamp_in(entry: dict[str, Any]) -> Stamp | None:

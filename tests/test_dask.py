@@ -160,6 +160,19 @@ def test_a_second_run_resumes_from_the_manifest(client: distributed.Client, corp
     assert not any(r.up_to_date for r in forced.results)
 
 
+def test_a_rerun_keeps_the_report_as_the_cli_does(client: distributed.Client, corpus: Path, tmp_path: Path) -> None:
+    """Done inputs' removals come back from OUTDIR's kept records: the report of a run that
+    resumes is the one a single uninterrupted run writes (issue 20, item 2)."""
+    full = run("clean", corpus, "-o", tmp_path / "local", "--report", tmp_path / "local.jsonl")
+    first = next(t for t in cio.plan_run([str(corpus)]).tasks if t.name.endswith(".txt"))
+    clean_files([str(first.src)], tmp_path / "dask", client=client, report=tmp_path / "part.jsonl")
+    for _ in range(2):
+        rerun = clean_files(corpus, tmp_path / "dask", client=client, report=tmp_path / "dask.jsonl")
+        assert any(r.up_to_date for r in rerun.results)
+        assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert full.exit_code == 1  # the broken inputs, failed in each run alike
+
+
 def test_glob_patterns_are_expanded_like_a_shell(client: distributed.Client, corpus: Path, tmp_path: Path) -> None:
     result = clean_files([f"{corpus}/many/*.txt", f"{corpus}/nothing/*.txt"], tmp_path / "out", client=client)
     assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == [f"{i}.txt" for i in range(6)]
