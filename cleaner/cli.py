@@ -36,7 +36,12 @@ from cleaner.types import Category
 POLICY = (
     "Inputs: .txt and .md are text, .html/.htm are pages (decided block by block, see --html-model), .jsonl holds "
     "one JSON record per line. Inside folders other files are skipped (or choose with --glob); a "
-    "file named on the command line is read as text whatever its extension.\n\n"
+    "file named on the command line is read as text whatever its extension, except .json: read as JSON Lines, "
+    "and refused when its first line is not a JSON object.\n\n"
+    "Compressed: each may end in .gz (gzip) or .zst (zstd), e.g. pages.jsonl.gz, page.html.gz: read as what the "
+    "name under the suffix says (JSONL streamed), and written under the same name with the same compression "
+    "(page.html.gz -> page.html.txt.gz; gzip with no name or time in its header, so reruns give the same bytes). "
+    "A truncated or corrupt file is that file's error, and the run goes on.\n\n"
     "Encoding: UTF-8 (a BOM is fine) or UTF-16 with a BOM; output keeps the input's encoding and "
     "line endings. Files with NUL bytes ('binary file') or invalid UTF-8 ('not UTF-8 text') are "
     "reported and skipped. HTML that is not UTF-8 is decoded by its own charset declaration. "
@@ -645,7 +650,7 @@ def explain(
         name, kind = file, cio.kind_of(Path(file))
         options = options if kind is cio.Kind.JSONL else cio.site_options(options, Path(file))
         try:
-            data = cio.read_bytes(Path(file))
+            data = cio.read_input(Path(file))
         except cio.InputError as exc:
             _stderr().print(Text(_one_line(f"cleaner: error: {file}: {exc}"), style="red"))
             raise typer.Exit(1) from None

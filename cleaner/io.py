@@ -48,7 +48,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from cleaner import compression
 from cleaner.api import clean, clean_html
+from cleaner.compression import Codec
 from cleaner.config import CleanerConfig
 from cleaner.pipeline import run
 from cleaner.records import RecordCleaner
@@ -76,15 +78,37 @@ SUPPORTED: dict[str, Kind] = {
 }
 
 
+def codec_of(path: Path | PurePosixPath) -> Codec | None:
+    """The compression a file's name says it has ('.gz', '.zst'), read and written the same way."""
+    return compression.split_codec(path.name)[1]
+
+
+def content_suffix(path: Path | PurePosixPath) -> str:
+    """The extension that says what the file holds, past a compression suffix: '.jsonl' for a.jsonl.gz."""
+    return PurePosixPath(compression.split_codec(path.name)[0]).suffix.lower()
+
+
+def supported_kind(path: Path | PurePosixPath) -> Kind | None:
+    """The kind of a file found in a folder, by its extension (past '.gz' or '.zst'); None: left out."""
+    return SUPPORTED.get(content_suffix(path))
+
+
 def kind_of(path: Path | PurePosixPath) -> Kind:
-    """Kind by extension. Unsupported extensions read as text: only files the user named get here."""
-    return SUPPORTED.get(path.suffix.lower(), Kind.TEXT)
+    """Kind by extension (past '.gz' or '.zst'). Only files the user named (or a --glob chose) get
+    here: a '.json' file is read as JSON Lines (and refused when its first line is not a record),
+    any other extension as text."""
+    suffix = content_suffix(path)
+    return SUPPORTED.get(suffix) or (Kind.JSONL if suffix == ".json" else Kind.TEXT)
 
 
 def output_name(name: str, kind: Kind) -> str:
     """The output's file name. HTML becomes plain text, so '.txt' is appended (page.html ->
-    page.html.txt): the source stays recognisable and never collides with a page.txt beside it."""
-    return name + ".txt" if kind is Kind.HTML else name
+    page.html.txt, page.html.gz -> page.html.txt.gz): the source stays recognisable and never
+    collides with a page.txt beside it. A compressed input's output keeps its compression suffix."""
+    if kind is not Kind.HTML:
+        return name
+    base, _ = compression.split_codec(name)
+    return base + ".txt" + name[len(base) :]
 
 
 class InputError(Exception):
@@ -129,11 +153,20 @@ def sniff_encoding(data: bytes) -> Encoding:
     return next((enc for enc in _BOMS if data.startswith(enc.bom)), UTF8)
 
 
+def _binary(head: bytes) -> BinaryInput:
+    """'binary file', or, for compressed data under a name that does not say so, what it is."""
+    codec = compression.sniff(head)
+    if codec is None:
+        return BinaryInput("binary file (contains NUL bytes)")
+    suffix = next(s for s, c in compression.SUFFIXES.items() if c is codec)
+    return BinaryInput(f"{codec}-compressed data under a name without {suffix}: name it so to have it read")
+
+
 def decode(data: bytes) -> tuple[str, Encoding]:
     """Bytes to text under the documented policy; raises InputError naming the problem."""
     enc = sniff_encoding(data)
     if not enc.bom and b"\x00" in data:
-        raise BinaryInput("binary file (contains NUL bytes)")
+        raise _binary(data[:8])
     try:
         text = data[len(enc.bom) :].decode(enc.codec)
     except UnicodeDecodeError as exc:
@@ -166,7 +199,7 @@ def check_jsonl_head(head: bytes) -> None:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError("not UTF-8 text (JSONL must be UTF-8, this is UTF-16)")
     if b"\x00" in head:
-        raise BinaryInput("binary file (contains NUL bytes)")
+        raise _binary(head[:8])
 
 
 def read_bytes(path: Path) -> bytes:
@@ -174,6 +207,18 @@ def read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(os_problem(exc)) from None
+
+
+def unpack(data: bytes, path: Path) -> bytes:
+    """A file's bytes as read, decompressed when its name says '.gz' or '.zst' (InputError when
+    the data is truncated or corrupt)."""
+    codec = codec_of(path)
+    return data if codec is None else compression.decompress(data, codec, InputError)
+
+
+def read_input(path: Path) -> bytes:
+    """An input document's contents: its bytes, decompressed as its name says."""
+    return unpack(read_bytes(path), path)
 
 
 # -- planning: which files, written where -------------------------------------------------------
@@ -261,7 +306,7 @@ def _selected(rel: PurePosixPath, globs: Sequence[str]) -> Kind | None:
     when it contains '/'. Without --glob only supported extensions are taken.
     """
     if not globs:
-        return SUPPORTED.get(rel.suffix.lower())
+        return supported_kind(rel)
     for pattern in globs:
         target = rel.as_posix() if "/" in pattern else rel.name
         if fnmatch.fnmatchcase(target, pattern):
@@ -438,9 +483,10 @@ class AtomicWriter:
     A dest that `writes_through` (a FIFO, /dev/stdout, ...) is opened and written instead.
 
     The temp file is created on construction, so "cannot write here" surfaces before any work.
+    With `codec`, what is written is compressed on its way to the file.
     """
 
-    def __init__(self, dest: Path):
+    def __init__(self, dest: Path, codec: Codec | None = None):
         self.dest = dest
         self.through = writes_through(dest)
         try:
@@ -453,15 +499,22 @@ class AtomicWriter:
             raise InputError(f"cannot write {dest}: {os_problem(exc)}") from None
         self.tmp = Path(tmp)  # dest itself when writing through
         self.fh: IO[bytes] = os.fdopen(fd, "wb")
+        try:
+            self.sink = _Sink(self.fh, self.dest, codec)
+        except BaseException:  # no compressor (a missing library): nothing left behind
+            self.__exit__(InputError)
+            raise
 
     def __enter__(self) -> _Sink:
-        return _Sink(self.fh, self.dest)
+        return self.sink
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         try:
             if exc_type is None:
                 self._commit()
         finally:
+            if hasattr(self, "sink"):
+                self.sink.discard()
             if not self.fh.closed:
                 with contextlib.suppress(OSError):  # the write error itself is already on its way
                     self.fh.close()
@@ -470,6 +523,7 @@ class AtomicWriter:
                     os.unlink(self.tmp)
 
     def _commit(self) -> None:
+        self.sink.finish()
         if self.through:
             try:
                 self.fh.close()
@@ -487,21 +541,70 @@ class AtomicWriter:
         _fsync_dir(self.dest.parent)
 
 
+class _Hashed(io.RawIOBase):
+    """A file seen through a sha256 of every byte that passes: the manifest records the hash of
+    what is on disk (a compressed output's, a compressed input's), read or written once."""
+
+    def __init__(self, fh: IO[bytes], digest: Any = None):
+        self._fh = fh
+        self.digest = hashlib.sha256() if digest is None else digest
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._fh.read(len(buffer))
+        self.digest.update(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def write(self, data: Any) -> int:
+        self.digest.update(data)
+        self._fh.write(data)
+        return len(data)
+
+    def close(self) -> None:  # the file is its owner's to close
+        super().close()
+
+
 class _Sink:
     """The writable end of an AtomicWriter: a failed write (disk full, ...) becomes an InputError
-    naming the destination, so it is not mistaken for a problem reading the input."""
+    naming the destination, so it is not mistaken for a problem reading the input. With a codec,
+    the data is compressed on its way; `digest` is of the bytes that reach the file."""
 
-    def __init__(self, fh: IO[bytes], dest: Path):
-        self._fh = fh
+    def __init__(self, fh: IO[bytes], dest: Path, codec: Codec | None = None):
+        self._file = _Hashed(fh)
         self._dest = dest
-        self.digest = hashlib.sha256()  # of everything written: the manifest records the output's hash
+        self._compressor = None if codec is None else compression.writer(self._file, codec, InputError)
+
+    @property
+    def digest(self) -> Any:  # hashlib's HASH: the manifest records the output's hash
+        return self._file.digest
 
     def write(self, data: bytes) -> int:
-        self.digest.update(data)
         try:
-            return self._fh.write(data)
+            (self._file if self._compressor is None else self._compressor).write(data)
         except OSError as exc:
             raise InputError(f"cannot write {self._dest}: {os_problem(exc)}") from None
+        return len(data)
+
+    def finish(self) -> None:
+        """Write the end of a compressed stream (nothing to do for plain data)."""
+        if self._compressor is not None:
+            try:
+                self._compressor.close()
+            except OSError as exc:
+                raise InputError(f"cannot write {self._dest}: {os_problem(exc)}") from None
+
+    def discard(self) -> None:
+        """Close the compressor of a write that failed (its file is being removed), so that it does
+        not write its end into a closed file when it is collected; after `finish`, nothing to do."""
+        if self._compressor is not None:
+            with contextlib.suppress(Exception):
+                self._compressor.close()
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -514,9 +617,11 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(dest: Path, data: bytes) -> None:
-    with AtomicWriter(dest) as fh:
+def write_atomic(dest: Path, data: bytes, codec: Codec | None = None) -> str:
+    """Write dest atomically (compressed with `codec`); the sha256 of the bytes on disk."""
+    with AtomicWriter(dest, codec) as fh:
         fh.write(data)
+    return str(fh.digest.hexdigest())
 
 
 # -- cleaning ----------------------------------------------------------------------------------
@@ -848,46 +953,67 @@ def clean_jsonl(lines: Iterable[bytes], out: IO[bytes] | _Sink | None, options: 
             out.write(line)
 
 
-def _hashing(lines: Iterable[bytes], res: FileResult) -> Iterator[bytes]:
-    """The lines, hashed on the way: res.sha256 is set once the last one has gone through, so a
-    JSONL file is read once, and the hash is that of what was cleaned."""
-    digest = hashlib.sha256()
-    for line in lines:
-        digest.update(line)
-        yield line
-    res.sha256 = digest.hexdigest()
+def _records_only(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a '.json' file, refused as a whole (InputError) when its first record line is
+    not a JSON object: a JSON document is not cleaned line by line as if it were records."""
+    lines = iter(lines)
+    for lineno, raw in enumerate(lines, 1):
+        body = split_line(raw)[0]
+        body = body[len(codecs.BOM_UTF8) :] if lineno == 1 and body.startswith(codecs.BOM_UTF8) else body
+        if body.strip():
+            try:
+                parse_record(body)
+            except InputError as exc:
+                raise InputError(
+                    f"not JSON Lines (one JSON object per line), not cleaned: line {lineno}: {exc}"
+                ) from None
+            yield raw
+            break
+        yield raw
+    yield from lines
 
 
-def open_jsonl(src: Path) -> io.BufferedReader:
-    """A JSONL file opened for reading line by line, refused up front when it is not UTF-8."""
+@contextlib.contextmanager
+def open_jsonl(src: Path, digest: Any = None) -> Iterator[IO[bytes]]:
+    """A JSONL file opened for reading line by line (decompressed as its name says), refused up
+    front when it is not UTF-8. With `digest` (a hashlib object), every byte of the file as it is
+    on disk goes through it, the whole file once the reading is done: its hash is that of what
+    was cleaned, and the file is read once."""
     try:
         fh = src.open("rb")
     except OSError as exc:
         raise InputError(os_problem(exc)) from None
-    try:
-        check_jsonl_head(fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
-    except InputError:
-        fh.close()
-        raise
-    return fh
+    with fh:
+        raw: IO[bytes] = fh if digest is None else io.BufferedReader(_Hashed(fh, digest), 1 << 16)
+        codec = codec_of(src)
+        stream = raw if codec is None else compression.reader(raw, codec, InputError)
+        check_jsonl_head(stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])  # type: ignore[attr-defined]
+        yield stream
+        if digest is not None:
+            while raw.read(1 << 20):  # the rest, if any, past the end of the compressed stream
+                pass
 
 
 def _process_jsonl(task: Task, options: Options, res: FileResult) -> None:
-    with open_jsonl(task.src) as fh:
+    digest = hashlib.sha256()
+    with open_jsonl(task.src, digest) as fh:
+        lines = _records_only(fh) if content_suffix(task.src) == ".json" else fh
         if task.dest is None or options.dry_run:
-            clean_jsonl(_hashing(fh, res), None, options, res)
+            clean_jsonl(lines, None, options, res)
         else:
             if res.backup:
                 make_backup(task.src)
-            with AtomicWriter(task.dest) as out:
-                clean_jsonl(_hashing(fh, res), out, options, res)
+            with AtomicWriter(task.dest, codec_of(task.dest)) as out:
+                clean_jsonl(lines, out, options, res)
             res.dest_sha256 = out.digest.hexdigest()
+    res.sha256 = digest.hexdigest()
 
 
 def _process_document(task: Task, options: Options, res: FileResult) -> None:
     options = site_options(options, task.src)  # site templates: a file's host is its folder's name
-    data = read_bytes(task.src)
-    res.sha256 = hashlib.sha256(data).hexdigest()
+    raw = read_bytes(task.src)
+    res.sha256 = hashlib.sha256(raw).hexdigest()  # of the file as it is on disk (compressed or not)
+    data = unpack(raw, task.src)
     res.bytes_in = len(data)
     out = _clean_html(data, options, res) if task.kind is Kind.HTML else _clean_text(data, options, res)
     res.bytes_out = len(out)
@@ -897,8 +1023,7 @@ def _process_document(task: Task, options: Options, res: FileResult) -> None:
         return  # in place and unchanged: leave the file (and its mtime) alone
     if res.backup:
         make_backup(task.src)
-    write_atomic(task.dest, out)
-    res.dest_sha256 = hashlib.sha256(out).hexdigest()
+    res.dest_sha256 = write_atomic(task.dest, out, codec_of(task.dest))
 
 
 def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
@@ -1496,7 +1621,7 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
     from cleaner.sites import host_of, host_of_folder
 
     if task.kind is not Kind.JSONL:
-        data = read_bytes(task.src)
+        data = read_input(task.src)
         if task.kind is Kind.HTML:
             from cleaner.dommodel import page_text
             from cleaner.html import page_blocks
