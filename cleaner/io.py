@@ -159,7 +159,9 @@ def _binary(head: bytes) -> BinaryInput:
     if codec is None:
         return BinaryInput("binary file (contains NUL bytes)")
     suffix = next(s for s, c in compression.SUFFIXES.items() if c is codec)
-    return BinaryInput(f"{codec}-compressed data under a name without {suffix}: name it so to have it read")
+    return BinaryInput(
+        f"{codec}-compressed data, but the name does not end in {suffix} (only such names are decompressed)"
+    )
 
 
 def decode(data: bytes) -> tuple[str, Encoding]:
@@ -483,11 +485,14 @@ class AtomicWriter:
     A dest that `writes_through` (a FIFO, /dev/stdout, ...) is opened and written instead.
 
     The temp file is created on construction, so "cannot write here" surfaces before any work.
-    With `codec`, what is written is compressed on its way to the file.
+    With `codec`, what is written is compressed on its way to the file. `durable=False` skips the
+    fsyncs, for files whose loss after a crash is noticed and made good (the kept report records,
+    checked against the hash the manifest holds): still never half a file while the system runs.
     """
 
-    def __init__(self, dest: Path, codec: Codec | None = None):
+    def __init__(self, dest: Path, codec: Codec | None = None, *, durable: bool = True):
         self.dest = dest
+        self.durable = durable
         self.through = writes_through(dest)
         try:
             if self.through:  # appending: /dev/stdout may be a file the shell opened with >>
@@ -532,13 +537,15 @@ class AtomicWriter:
             return
         try:
             self.fh.flush()
-            os.fsync(self.fh.fileno())
+            if self.durable:
+                os.fsync(self.fh.fileno())
             self.fh.close()
             os.chmod(self.tmp, _mode_for(self.dest))
             os.replace(self.tmp, self.dest)
         except OSError as exc:
             raise InputError(f"cannot write {self.dest}: {os_problem(exc)}") from None
-        _fsync_dir(self.dest.parent)
+        if self.durable:
+            _fsync_dir(self.dest.parent)
 
 
 class _Hashed(io.RawIOBase):
@@ -617,9 +624,9 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(dest: Path, data: bytes, codec: Codec | None = None) -> str:
+def write_atomic(dest: Path, data: bytes, codec: Codec | None = None, *, durable: bool = True) -> str:
     """Write dest atomically (compressed with `codec`); the sha256 of the bytes on disk."""
-    with AtomicWriter(dest, codec) as fh:
+    with AtomicWriter(dest, codec, durable=durable) as fh:
         fh.write(data)
     return str(fh.digest.hexdigest())
 
@@ -1330,7 +1337,7 @@ class Manifest:
         is cleaned again."""
         part = self.part_path(dest)
         if data:
-            write_atomic(part, data)
+            write_atomic(part, data, durable=False)  # a part lost to a crash fails its hash: the input is redone
         else:
             with contextlib.suppress(FileNotFoundError):
                 part.unlink()

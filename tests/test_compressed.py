@@ -129,7 +129,9 @@ def test_compressed_data_under_a_plain_name_is_named_as_such(tmp_path: Path) -> 
     src.write_bytes(gzip.compress(RECORDS))
     result = run("clean", src, "-o", tmp_path / "out")
     assert result.exit_code == 1
-    assert f"{src}: gzip-compressed data under a name without .gz: name it so to have it read" in result.stderr
+    assert f"{src}: gzip-compressed data, but the name does not end in .gz (only such names are decompressed)" in (
+        result.stderr
+    )
 
 
 def test_a_rerun_skips_finished_compressed_inputs(pair: tuple[Path, Path], tmp_path: Path) -> None:
@@ -259,3 +261,22 @@ gc.collect()
     proc = subprocess.run([sys.executable, "-X", "dev", "-c", script], capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stderr) == (0, "")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_learn_sites_reads_compressed_files_as_their_plain_selves(tmp_path: Path) -> None:
+    records = "".join(
+        json.dumps({"url": f"https://example.org/{i}", "text": f"Home | News | Sport\n\n{P1} {i}\n"}) + "\n"
+        for i in range(4)
+    ).encode()
+    for folder, name, data in (
+        ("plain", "r.jsonl", records),
+        ("zipped", "r.jsonl.gz", gzip.compress(records)),
+        ("zst", "r.jsonl.zst", compression.compress(records, Codec.ZSTD)),
+    ):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / name).write_bytes(data)
+        result = run("learn-sites", tmp_path / folder, "-o", tmp_path / f"{folder}.toml")
+        assert result.exit_code == 0, result.stderr
+    learned = (tmp_path / "plain.toml").read_text()
+    assert "home | news | sport" in learned
+    assert (tmp_path / "zipped.toml").read_text() == learned == (tmp_path / "zst.toml").read_text()
