@@ -38,7 +38,12 @@ from cleaner.types import Category
 POLICY = (
     "Inputs: .txt and .md are text, .html/.htm are pages (decided block by block, see --html-model), .jsonl holds "
     "one JSON record per line. Inside folders other files are skipped (or choose with --glob); a "
-    "file named on the command line is read as text whatever its extension.\n\n"
+    "file named on the command line is read as text whatever its extension, except .json: read as JSON Lines, "
+    "and refused when its first line is not a JSON object.\n\n"
+    "Compressed: each may end in .gz (gzip) or .zst (zstd), e.g. pages.jsonl.gz, page.html.gz: read as what the "
+    "name under the suffix says (JSONL streamed), and written under the same name with the same compression "
+    "(page.html.gz -> page.html.txt.gz; gzip with no name or time in its header, so reruns give the same bytes). "
+    "A truncated or corrupt file is that file's error, and the run goes on.\n\n"
     "Encoding: UTF-8 (a BOM is fine) or UTF-16 with a BOM; output keeps the input's encoding and "
     "line endings. Files with NUL bytes ('binary file') or invalid UTF-8 ('not UTF-8 text') are "
     "reported and skipped. HTML that is not UTF-8 is decoded by its own charset declaration. "
@@ -56,7 +61,9 @@ POLICY = (
     "not read again; any other is hashed. --force cleans everything again. --in-place keeps each "
     "changed original as <name>.orig (an existing .orig is never overwritten) unless --no-backup. "
     "Temp files ('.<name>.XXXX.part') a killed run left in OUTDIR are removed; do not run two "
-    "cleaners into one OUTDIR at once.\n\n"
+    "cleaners into one OUTDIR at once. With --report, each input's removals are kept in "
+    "OUTDIR/.cleaner-report/, so that a rerun's report (or that of a run stopped by Ctrl-C) is the "
+    "whole run's, the same as an uninterrupted run's.\n\n"
     "Formats: --format json writes one object per input; for fixtures/formats/frogs.html it begins "
     '{"title": "Counting tree frogs with Python | Field Notes", "url": '
     '"https://fieldnotes.example.org/2025/03/counting-tree-frogs", "date": "2025-03-14", "author": "Ana Lim", '
@@ -441,8 +448,9 @@ def clean(
             "--report",
             metavar="FILE",
             help="Write one JSON line per removal (file, record, lines, category, rule, reason, score, text), and "
-            "one {file, status} line per input skipped as done in an earlier run (status 'skipped: done in an "
-            "earlier run') or failed (status 'failed: <the problems>').",
+            "one {file, status} line per input that failed (status 'failed: <the problems>'). With -o, every "
+            "input's removals are kept in OUTDIR/.cleaner-report/, so that the report of a rerun (or of a run "
+            "stopped by Ctrl-C) also holds those of the inputs an earlier run finished, in the same order.",
         ),
     ] = None,
     jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Worker processes (0: one per CPU).")] = 1,
@@ -518,6 +526,8 @@ def clean(
         if not force:
             plan.tasks = manifest.resume(plan.tasks)
         manifest.sweep(plan.tasks)  # temp files of a killed run
+    reached = 0  # tasks whose records went to the report
+    interrupted = False
     try:
         with (
             _internal_errors(debug),
@@ -526,14 +536,22 @@ def clean(
             _progress(console, plan.tasks) as progress,
         ):
             sink([cio.unlisted_status(problem) for problem in plan.errors])
-            for task, res in zip(plan.tasks, run_tasks(plan.tasks, options, jobs, progress.records), strict=True):
-                _print_problems(console, res, debug)
-                sink(_report_records(res))
-                summary.add(res)
-                if manifest is not None and res.ok and res.record:
-                    _record_done(console, manifest, task, res, summary)
-                progress.advance()
-    except KeyboardInterrupt:
+            try:
+                for task, res in zip(plan.tasks, run_tasks(plan.tasks, options, jobs, progress.records), strict=True):
+                    _print_problems(console, res, debug)
+                    sink(_report_records(res))
+                    reached += 1
+                    summary.add(res)
+                    if manifest is not None and res.ok and res.record:
+                        _record_done(console, manifest, task, res, summary, options)
+                    progress.advance()
+            except KeyboardInterrupt:  # the report still gets what earlier runs finished, then replaces the old one
+                interrupted = True
+                for records in cio.kept_reports(plan.tasks[reached:] if options.collect else []):
+                    sink(records)
+    except KeyboardInterrupt:  # a second Ctrl-C: the old report stays
+        interrupted = True
+    if interrupted:
         again = " (run the same command again to resume)" if manifest is not None else ""
         console.print(
             Text(
@@ -547,21 +565,18 @@ def clean(
 
 
 def _record_done(
-    console: Console, manifest: cio.Manifest, task: cio.Task, res: cio.FileResult, summary: Summary
+    console: Console,
+    manifest: cio.Manifest,
+    task: cio.Task,
+    res: cio.FileResult,
+    summary: Summary,
+    options: cio.Options,
 ) -> None:
-    """Append the finished input to the manifest; a failure costs only the resume, so it is an
-    error line, not the end of the run."""
-    if task.dest is None or res.sha256 is None:
-        return
-    try:
-        manifest.add(task.dest, res.sha256, res.stamp, res.dest_sha256)
-    except OSError as exc:
-        console.print(
-            Text(
-                _one_line(f"cleaner: error: {manifest.path}: cannot record progress: {cio.os_problem(exc)}"),
-                style="red",
-            )
-        )
+    """Append the finished input to the manifest (with its report records, when the run keeps a
+    report); a failure costs only the resume, so it is an error line, not the end of the run."""
+    problem = cio.record_finished(manifest, task, res, options)
+    if problem is not None:
+        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
         summary.errors += 1
 
 
@@ -743,7 +758,7 @@ def explain(
         name, kind = file, cio.kind_of(Path(file))
         options = options if kind is cio.Kind.JSONL else cio.site_options(options, Path(file))
         try:
-            data = cio.read_bytes(Path(file))
+            data = cio.read_input(Path(file))
         except cio.InputError as exc:
             _stderr().print(Text(_one_line(f"cleaner: error: {file}: {exc}"), style="red"))
             raise typer.Exit(1) from None

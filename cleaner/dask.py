@@ -141,7 +141,10 @@ def _client_for(client: distributed.Client | None) -> Iterator[distributed.Clien
 def _portable_task(task: cio.Task) -> cio.Task:
     """The task with absolute paths: a worker's working folder is not the client's."""
     dest = None if task.dest is None else task.dest.absolute()
-    return dataclasses.replace(task, src=task.src.absolute(), dest=dest)
+    done = task.done
+    if done is not None and done.report is not None:
+        done = dataclasses.replace(done, report=dataclasses.replace(done.report, path=done.report.path.absolute()))
+    return dataclasses.replace(task, src=task.src.absolute(), dest=dest, done=done)
 
 
 def portable_config(config: CleanerConfig) -> CleanerConfig:
@@ -322,15 +325,24 @@ def clean_files(
     manifest.sweep(tasks)
     with _report(None if report is None else Path(report)) as sink:
         sink([cio.unlisted_status(u) for u in run.unlisted])
-        for task, res in zip(tasks, run_tasks(tasks, options, client, partition_files=partition_files), strict=True):
-            sink(_report_records(res))
-            res.report = []
-            if res.ok and res.record and task.dest is not None and res.sha256 is not None:
-                try:
-                    manifest.add(task.dest, res.sha256, res.stamp, res.dest_sha256)
-                except OSError as exc:
-                    run.manifest_errors.append(f"{manifest.path}: cannot record progress: {cio.os_problem(exc)}")
-            run.results.append(res)
+        try:
+            for task, res in zip(
+                tasks, run_tasks(tasks, options, client, partition_files=partition_files), strict=True
+            ):
+                sink(_report_records(res))
+                run.results.append(res)
+                if res.ok and res.record:
+                    problem = cio.record_finished(manifest, task, res, options)
+                    run.manifest_errors += [problem] if problem is not None else []
+                res.report = []
+        except KeyboardInterrupt:  # as the CLI: the report keeps every finished input's removals
+            for records in cio.kept_reports(tasks[len(run.results) :] if options.collect else []):
+                sink(records)
+            interrupted = True
+        else:
+            interrupted = False
+    if interrupted:
+        raise KeyboardInterrupt
     return run
 
 

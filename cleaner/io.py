@@ -17,6 +17,9 @@ Resuming: a run into OUTDIR appends one line per finished input to OUTDIR/.clean
 (`Manifest`); a later run with the same settings skips inputs whose content is unchanged and whose
 output is still the one recorded (by its hash): an input with the recorded size and mtime is not
 read at all, any other is hashed. Write failures (disk full, permission) name the output: "cannot write ...".
+With a report, each finished input's report records are kept in OUTDIR/.cleaner-report/ (one file
+per output, its hash on the input's manifest line), so that the report of a rerun, or of a run
+stopped by Ctrl-C, still holds the removals of the inputs an earlier run finished (`ReportPart`).
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from cleaner import compression
 from cleaner.api import clean, clean_html, clean_html_document
+from cleaner.compression import Codec
 from cleaner.config import CleanerConfig
 from cleaner.formats import Document, Format, render, text_document
 from cleaner.pipeline import run
@@ -75,19 +80,40 @@ SUPPORTED: dict[str, Kind] = {
 }
 
 
+def codec_of(path: Path | PurePosixPath) -> Codec | None:
+    """The compression a file's name says it has ('.gz', '.zst'), read and written the same way."""
+    return compression.split_codec(path.name)[1]
+
+
+def content_suffix(path: Path | PurePosixPath) -> str:
+    """The extension that says what the file holds, past a compression suffix: '.jsonl' for a.jsonl.gz."""
+    return PurePosixPath(compression.split_codec(path.name)[0]).suffix.lower()
+
+
+def supported_kind(path: Path | PurePosixPath) -> Kind | None:
+    """The kind of a file found in a folder, by its extension (past '.gz' or '.zst'); None: left out."""
+    return SUPPORTED.get(content_suffix(path))
+
+
 def kind_of(path: Path | PurePosixPath) -> Kind:
-    """Kind by extension. Unsupported extensions read as text: only files the user named get here."""
-    return SUPPORTED.get(path.suffix.lower(), Kind.TEXT)
+    """Kind by extension (past '.gz' or '.zst'). Only files the user named (or a --glob chose) get
+    here: a '.json' file is read as JSON Lines (and refused when its first line is not a record),
+    any other extension as text."""
+    suffix = content_suffix(path)
+    return SUPPORTED.get(suffix) or (Kind.JSONL if suffix == ".json" else Kind.TEXT)
 
 
 def output_name(name: str, kind: Kind, fmt: Format = Format.TXT) -> str:
     """The output's file name. HTML becomes plain text, so '.txt' is appended (page.html ->
-    page.html.txt): the source stays recognisable and never collides with a page.txt beside it.
-    Another format appends its own extension the same way (a.txt -> a.txt.json, page.html ->
-    page.html.md), unless the name already ends with it (notes.md -> notes.md)."""
+    page.html.txt, page.html.gz -> page.html.txt.gz): the source stays recognisable and never
+    collides with a page.txt beside it. Another format appends its own extension the same way
+    (a.txt -> a.txt.json, page.html -> page.html.md), unless the name already ends with it
+    (notes.md -> notes.md). A compressed input's output keeps its compression suffix."""
+    base, _ = compression.split_codec(name)
+    suffix = name[len(base) :]
     if fmt is Format.TXT:
-        return name + ".txt" if kind is Kind.HTML else name
-    return name if name.lower().endswith(fmt.extension) else name + fmt.extension
+        return base + ".txt" + suffix if kind is Kind.HTML else name
+    return (base if base.lower().endswith(fmt.extension) else base + fmt.extension) + suffix
 
 
 class InputError(Exception):
@@ -132,11 +158,22 @@ def sniff_encoding(data: bytes) -> Encoding:
     return next((enc for enc in _BOMS if data.startswith(enc.bom)), UTF8)
 
 
+def _binary(head: bytes) -> BinaryInput:
+    """'binary file', or, for compressed data under a name that does not say so, what it is."""
+    codec = compression.sniff(head)
+    if codec is None:
+        return BinaryInput("binary file (contains NUL bytes)")
+    suffix = next(s for s, c in compression.SUFFIXES.items() if c is codec)
+    return BinaryInput(
+        f"{codec}-compressed data, but the name does not end in {suffix} (only such names are decompressed)"
+    )
+
+
 def decode(data: bytes) -> tuple[str, Encoding]:
     """Bytes to text under the documented policy; raises InputError naming the problem."""
     enc = sniff_encoding(data)
     if not enc.bom and b"\x00" in data:
-        raise BinaryInput("binary file (contains NUL bytes)")
+        raise _binary(data[:8])
     try:
         text = data[len(enc.bom) :].decode(enc.codec)
     except UnicodeDecodeError as exc:
@@ -169,7 +206,7 @@ def check_jsonl_head(head: bytes) -> None:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError("not UTF-8 text (JSONL must be UTF-8, this is UTF-16)")
     if b"\x00" in head:
-        raise BinaryInput("binary file (contains NUL bytes)")
+        raise _binary(head[:8])
 
 
 def read_bytes(path: Path) -> bytes:
@@ -177,6 +214,18 @@ def read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(os_problem(exc)) from None
+
+
+def unpack(data: bytes, path: Path) -> bytes:
+    """A file's bytes as read, decompressed when its name says '.gz' or '.zst' (InputError when
+    the data is truncated or corrupt)."""
+    codec = codec_of(path)
+    return data if codec is None else compression.decompress(data, codec, InputError)
+
+
+def read_input(path: Path) -> bytes:
+    """An input document's contents: its bytes, decompressed as its name says."""
+    return unpack(read_bytes(path), path)
 
 
 # -- planning: which files, written where -------------------------------------------------------
@@ -192,6 +241,15 @@ class Stamp:
 
 
 @dataclass(frozen=True)
+class ReportPart:
+    """Where the report records of a finished input are kept (OUTDIR/.cleaner-report/), and the
+    sha256 of those bytes as the manifest recorded them: a part lost or edited is not trusted."""
+
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Finished:
     """What the manifest lists as finished into a destination: the input's hash (and stamp) and
     the output's hash, so that a skip can check the output on disk is still the one recorded."""
@@ -199,6 +257,7 @@ class Finished:
     sha256: str
     output: str  # the sha256 of the output as written
     stamp: Stamp | None = None  # None: not recorded (an older manifest, or a file too new to trust)
+    report: ReportPart | None = None  # None: finished by a run without --report (its removals not kept)
 
 
 @dataclass(frozen=True)
@@ -258,7 +317,7 @@ def _selected(rel: PurePosixPath, globs: Sequence[str]) -> Kind | None:
     when it contains '/'. Without --glob only supported extensions are taken.
     """
     if not globs:
-        return SUPPORTED.get(rel.suffix.lower())
+        return supported_kind(rel)
     for pattern in globs:
         target = rel.as_posix() if "/" in pattern else rel.name
         if fnmatch.fnmatchcase(target, pattern):
@@ -297,8 +356,8 @@ def _entries(paths: Sequence[str], globs: Sequence[str], plan: Plan) -> list[_En
         plan.roots.append(path.resolve())
         for found in _walk(path, plan.errors):
             rel = PurePosixPath(found.relative_to(path).as_posix())
-            if rel.name == MANIFEST_NAME:  # an earlier run's output folder: its manifest is no input
-                plan.skipped += 1
+            if rel.name == MANIFEST_NAME or REPORT_PARTS in rel.parts[:-1]:
+                plan.skipped += 1  # an earlier run's output folder: its manifest and kept reports are no input
                 continue
             kind = _selected(rel, globs)
             if kind is not None and found.is_symlink():
@@ -439,10 +498,14 @@ class AtomicWriter:
     A dest that `writes_through` (a FIFO, /dev/stdout, ...) is opened and written instead.
 
     The temp file is created on construction, so "cannot write here" surfaces before any work.
+    With `codec`, what is written is compressed on its way to the file. `durable=False` skips the
+    fsyncs, for files whose loss after a crash is noticed and made good (the kept report records,
+    checked against the hash the manifest holds): still never half a file while the system runs.
     """
 
-    def __init__(self, dest: Path):
+    def __init__(self, dest: Path, codec: Codec | None = None, *, durable: bool = True):
         self.dest = dest
+        self.durable = durable
         self.through = writes_through(dest)
         try:
             if self.through:  # appending: /dev/stdout may be a file the shell opened with >>
@@ -454,15 +517,22 @@ class AtomicWriter:
             raise InputError(f"cannot write {dest}: {os_problem(exc)}") from None
         self.tmp = Path(tmp)  # dest itself when writing through
         self.fh: IO[bytes] = os.fdopen(fd, "wb")
+        try:
+            self.sink = _Sink(self.fh, self.dest, codec)
+        except BaseException:  # no compressor (a missing library): nothing left behind
+            self.__exit__(InputError)
+            raise
 
     def __enter__(self) -> _Sink:
-        return _Sink(self.fh, self.dest)
+        return self.sink
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         try:
             if exc_type is None:
                 self._commit()
         finally:
+            if hasattr(self, "sink"):
+                self.sink.discard()
             if not self.fh.closed:
                 with contextlib.suppress(OSError):  # the write error itself is already on its way
                     self.fh.close()
@@ -471,6 +541,7 @@ class AtomicWriter:
                     os.unlink(self.tmp)
 
     def _commit(self) -> None:
+        self.sink.finish()
         if self.through:
             try:
                 self.fh.close()
@@ -479,30 +550,81 @@ class AtomicWriter:
             return
         try:
             self.fh.flush()
-            os.fsync(self.fh.fileno())
+            if self.durable:
+                os.fsync(self.fh.fileno())
             self.fh.close()
             os.chmod(self.tmp, _mode_for(self.dest))
             os.replace(self.tmp, self.dest)
         except OSError as exc:
             raise InputError(f"cannot write {self.dest}: {os_problem(exc)}") from None
-        _fsync_dir(self.dest.parent)
+        if self.durable:
+            _fsync_dir(self.dest.parent)
+
+
+class _Hashed(io.RawIOBase):
+    """A file seen through a sha256 of every byte that passes: the manifest records the hash of
+    what is on disk (a compressed output's, a compressed input's), read or written once."""
+
+    def __init__(self, fh: IO[bytes], digest: Any = None):
+        self._fh = fh
+        self.digest = hashlib.sha256() if digest is None else digest
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._fh.read(len(buffer))
+        self.digest.update(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def write(self, data: Any) -> int:
+        self.digest.update(data)
+        self._fh.write(data)
+        return len(data)
+
+    def close(self) -> None:  # the file is its owner's to close
+        super().close()
 
 
 class _Sink:
     """The writable end of an AtomicWriter: a failed write (disk full, ...) becomes an InputError
-    naming the destination, so it is not mistaken for a problem reading the input."""
+    naming the destination, so it is not mistaken for a problem reading the input. With a codec,
+    the data is compressed on its way; `digest` is of the bytes that reach the file."""
 
-    def __init__(self, fh: IO[bytes], dest: Path):
-        self._fh = fh
+    def __init__(self, fh: IO[bytes], dest: Path, codec: Codec | None = None):
+        self._file = _Hashed(fh)
         self._dest = dest
-        self.digest = hashlib.sha256()  # of everything written: the manifest records the output's hash
+        self._compressor = None if codec is None else compression.writer(self._file, codec, InputError)
+
+    @property
+    def digest(self) -> Any:  # hashlib's HASH: the manifest records the output's hash
+        return self._file.digest
 
     def write(self, data: bytes) -> int:
-        self.digest.update(data)
         try:
-            return self._fh.write(data)
+            (self._file if self._compressor is None else self._compressor).write(data)
         except OSError as exc:
             raise InputError(f"cannot write {self._dest}: {os_problem(exc)}") from None
+        return len(data)
+
+    def finish(self) -> None:
+        """Write the end of a compressed stream (nothing to do for plain data)."""
+        if self._compressor is not None:
+            try:
+                self._compressor.close()
+            except OSError as exc:
+                raise InputError(f"cannot write {self._dest}: {os_problem(exc)}") from None
+
+    def discard(self) -> None:
+        """Close the compressor of a write that failed (its file is being removed), so that it does
+        not write its end into a closed file when it is collected; after `finish`, nothing to do."""
+        if self._compressor is not None:
+            with contextlib.suppress(Exception):
+                self._compressor.close()
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -515,9 +637,11 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(dest: Path, data: bytes) -> None:
-    with AtomicWriter(dest) as fh:
+def write_atomic(dest: Path, data: bytes, codec: Codec | None = None, *, durable: bool = True) -> str:
+    """Write dest atomically (compressed with `codec`); the sha256 of the bytes on disk."""
+    with AtomicWriter(dest, codec, durable=durable) as fh:
         fh.write(data)
+    return str(fh.digest.hexdigest())
 
 
 # -- cleaning ----------------------------------------------------------------------------------
@@ -535,9 +659,6 @@ class Options:
     collect: bool = False  # keep one report record per removal (only when --report asks)
     backup: bool = True  # --in-place: keep the original as <name>.orig (unless --no-backup)
     format: Format = Format.TXT  # what a text or HTML input's output is (`cleaner.formats`)
-
-
-SKIPPED_DONE = "skipped: done in an earlier run"  # the report's status for an input the manifest lists
 
 
 @dataclass
@@ -593,10 +714,8 @@ class FileResult:
             self.errors.append(f"{self.name}: {hidden} more error(s) not shown")
 
     def status(self) -> dict[str, object] | None:
-        """The report line for an input that has no removals to account for it: skipped because
-        an earlier run finished it, or failed (with every problem shown on stderr)."""
-        if self.up_to_date:
-            return {"file": self.name, "status": SKIPPED_DONE}
+        """The report line for an input that failed (with every problem shown on stderr). An input
+        an earlier run finished gets none: its kept removals stand in the report as if cleaned now."""
         if not self.ok:
             prefix = f"{self.name}: "
             return {"file": self.name, "status": "failed: " + "; ".join(e.removeprefix(prefix) for e in self.errors)}
@@ -887,46 +1006,67 @@ def clean_jsonl(
             progress(len(raw))
 
 
-def _hashing(lines: Iterable[bytes], res: FileResult) -> Iterator[bytes]:
-    """The lines, hashed on the way: res.sha256 is set once the last one has gone through, so a
-    JSONL file is read once, and the hash is that of what was cleaned."""
-    digest = hashlib.sha256()
-    for line in lines:
-        digest.update(line)
-        yield line
-    res.sha256 = digest.hexdigest()
+def _records_only(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a '.json' file, refused as a whole (InputError) when its first record line is
+    not a JSON object: a JSON document is not cleaned line by line as if it were records."""
+    lines = iter(lines)
+    for lineno, raw in enumerate(lines, 1):
+        body = split_line(raw)[0]
+        body = body[len(codecs.BOM_UTF8) :] if lineno == 1 and body.startswith(codecs.BOM_UTF8) else body
+        if body.strip():
+            try:
+                parse_record(body)
+            except InputError as exc:
+                raise InputError(
+                    f"not JSON Lines (one JSON object per line), not cleaned: line {lineno}: {exc}"
+                ) from None
+            yield raw
+            break
+        yield raw
+    yield from lines
 
 
-def open_jsonl(src: Path) -> io.BufferedReader:
-    """A JSONL file opened for reading line by line, refused up front when it is not UTF-8."""
+@contextlib.contextmanager
+def open_jsonl(src: Path, digest: Any = None) -> Iterator[IO[bytes]]:
+    """A JSONL file opened for reading line by line (decompressed as its name says), refused up
+    front when it is not UTF-8. With `digest` (a hashlib object), every byte of the file as it is
+    on disk goes through it, the whole file once the reading is done: its hash is that of what
+    was cleaned, and the file is read once."""
     try:
         fh = src.open("rb")
     except OSError as exc:
         raise InputError(os_problem(exc)) from None
-    try:
-        check_jsonl_head(fh.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])
-    except InputError:
-        fh.close()
-        raise
-    return fh
+    with fh:
+        raw: IO[bytes] = fh if digest is None else io.BufferedReader(_Hashed(fh, digest), 1 << 16)
+        codec = codec_of(src)
+        stream = raw if codec is None else compression.reader(raw, codec, InputError)
+        check_jsonl_head(stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])  # type: ignore[attr-defined]
+        yield stream
+        if digest is not None:
+            while raw.read(1 << 20):  # the rest, if any, past the end of the compressed stream
+                pass
 
 
 def _process_jsonl(task: Task, options: Options, res: FileResult, progress: LineProgress | None = None) -> None:
-    with open_jsonl(task.src) as fh:
+    digest = hashlib.sha256()
+    with open_jsonl(task.src, digest) as fh:
+        lines = _records_only(fh) if content_suffix(task.src) == ".json" else fh
         if task.dest is None or options.dry_run:
-            clean_jsonl(_hashing(fh, res), None, options, res, progress)
+            clean_jsonl(lines, None, options, res, progress)
         else:
             if res.backup:
                 make_backup(task.src)
-            with AtomicWriter(task.dest) as out:
-                clean_jsonl(_hashing(fh, res), out, options, res, progress)
+            with AtomicWriter(task.dest, codec_of(task.dest)) as out:
+                clean_jsonl(lines, out, options, res, progress)
             res.dest_sha256 = out.digest.hexdigest()
+    res.sha256 = digest.hexdigest()
 
 
 def _process_document(task: Task, options: Options, res: FileResult) -> None:
     options = site_options(options, task.src)  # site templates: a file's host is its folder's name
-    data = read_bytes(task.src)
-    res.sha256 = hashlib.sha256(data).hexdigest()
+    raw = read_bytes(task.src)
+    res.sha256 = hashlib.sha256(raw).hexdigest()  # of the file as it is on disk (compressed or not)
+    data = unpack(raw, task.src)
     res.bytes_in = len(data)
     out = _clean_html(data, options, res) if task.kind is Kind.HTML else _clean_text(data, options, res)
     res.bytes_out = len(out)
@@ -936,8 +1076,7 @@ def _process_document(task: Task, options: Options, res: FileResult) -> None:
         return  # in place and unchanged: leave the file (and its mtime) alone
     if res.backup:
         make_backup(task.src)
-    write_atomic(task.dest, out)
-    res.dest_sha256 = hashlib.sha256(out).hexdigest()
+    res.dest_sha256 = write_atomic(task.dest, out, codec_of(task.dest))
 
 
 def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
@@ -968,16 +1107,8 @@ def process_file(task: Task, options: Options, progress: LineProgress | None = N
     def resumed() -> None:
         stamp = input_stamp(task.src)  # before the read: a write during it shows on the next run
         res.stamp = stamp if _settled(stamp) else None
-        done = task.done
-        if done is not None and task.dest is not None and _holds(task.dest, done.output):
-            if done.stamp == stamp:
-                res.sha256, res.dest_sha256, res.up_to_date = done.sha256, done.output, True
-                return
-            sha256 = file_sha256(task.src)
-            if sha256 == done.sha256:  # touched, or copied, but the same content: record the new stamp
-                res.sha256, res.dest_sha256, res.up_to_date = sha256, done.output, True
-                res.record = res.stamp is not None
-                return
+        if _still_done(task, stamp, options, res):
+            return
         if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
             res.backup = True
         if task.kind is Kind.JSONL:
@@ -987,6 +1118,52 @@ def process_file(task: Task, options: Options, progress: LineProgress | None = N
         res.record = res.sha256 is not None
 
     return _guarded(res, resumed)
+
+
+def _still_done(task: Task, stamp: Stamp, options: Options, res: FileResult) -> bool:
+    """Whether the manifest's word that `task` is finished still holds: the output on disk is the
+    one recorded, the input has the recorded stamp or content and, when a report is asked for,
+    its kept removals are there as recorded (they go on `res.report`, as if cleaned now)."""
+    done = task.done
+    if done is None or task.dest is None or not _holds(task.dest, done.output):
+        return False
+    touched = done.stamp != stamp
+    if touched and file_sha256(task.src) != done.sha256:
+        return False
+    if options.collect:
+        kept = None if done.report is None else read_part(done.report, task.name)
+        if kept is None:
+            return False
+        res.report = kept
+    res.sha256, res.dest_sha256, res.up_to_date = done.sha256, done.output, True
+    res.record = touched and res.stamp is not None  # touched, or copied, but the same content: the new stamp
+    return True
+
+
+def read_part(part: ReportPart, name: str) -> list[dict[str, object]] | None:
+    """A finished input's kept report records, named `name` (this run's name for the input), or
+    None when the part is not the one recorded (lost, edited, a kill between its write and the
+    manifest line). No records were kept for an input without removals: no file, the empty hash."""
+    try:
+        data = part.path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != part.sha256:
+        return None
+    records = [json.loads(line) for line in data.split(b"\n") if line]
+    for record in records:
+        record["file"] = name
+    return records
+
+
+def kept_reports(tasks: Iterable[Task]) -> Iterator[list[dict[str, object]]]:
+    """After an interruption: the kept report records of the tasks not reached that an earlier
+    run finished, so that the report still accounts for every finished input."""
+    for task in tasks:
+        if task.done is not None and task.done.report is not None:
+            yield read_part(task.done.report, task.name) or []
 
 
 def _holds(dest: Path, sha256: str) -> bool:
@@ -1046,6 +1223,7 @@ def make_backup(src: Path) -> None:
 # -- the manifest: which inputs a run into OUTDIR has finished --------------------------------
 
 MANIFEST_NAME = ".cleaner-manifest.jsonl"
+REPORT_PARTS = ".cleaner-report"  # OUTDIR's folder of each finished input's report records
 
 
 def settings_hash(options: Options, version: str) -> str:
@@ -1134,7 +1312,9 @@ class Manifest:
                 dest = self.outdir / entry["path"]
                 output = entry.get("output")
                 ours = entry["settings"] == self.settings and isinstance(output, str)
-                latest[dest] = Finished(str(entry["sha256"]), output, _stamp_in(entry)) if ours else None
+                report = entry.get("report")
+                part = ReportPart(self.part_path(dest), report) if isinstance(report, str) else None
+                latest[dest] = Finished(str(entry["sha256"]), output, _stamp_in(entry), part) if ours else None
             except (ValueError, KeyError, TypeError, AttributeError):
                 continue
         return {dest: done for dest, done in latest.items() if done is not None}
@@ -1145,9 +1325,10 @@ class Manifest:
         return [dataclasses.replace(t, done=done.get(t.dest)) if t.dest in done else t for t in tasks]
 
     def sweep(self, tasks: Sequence[Task]) -> int:
-        """Remove the temp files ('.name.XXXX.part') a killed run left beside this run's outputs;
-        only names an AtomicWriter for one of `tasks` would make. How many went."""
-        prefixes: dict[Path, set[str]] = {}
+        """Remove the temp files ('.name.XXXX.part') a killed run left beside this run's outputs
+        (only names an AtomicWriter for one of `tasks` would make) and among its kept report
+        records. How many went."""
+        prefixes: dict[Path, set[str]] = {self.outdir / REPORT_PARTS: {"."}}  # that folder is ours alone
         for task in tasks:
             if task.dest is not None:
                 prefixes.setdefault(task.dest.parent, set()).add(f".{task.dest.name[:100]}.")
@@ -1162,14 +1343,35 @@ class Manifest:
                             removed += 1
         return removed
 
-    def add(self, dest: Path, sha256: str, stamp: Stamp | None = None, output: str | None = None) -> None:
-        """Record that the input hashing to sha256 was cleaned into dest, whose bytes hash to output."""
+    def part_path(self, dest: Path) -> Path:
+        """Where dest's report records are kept: a flat folder, named by a hash of the output's
+        path (no name too long, no folder tree to mirror)."""
+        rel = dest.relative_to(self.outdir).as_posix()
+        return (
+            self.outdir
+            / REPORT_PARTS
+            / f"{hashlib.sha256(rel.encode('utf-8', 'surrogateescape')).hexdigest()[:32]}.jsonl"
+        )
+
+    def add(
+        self,
+        dest: Path,
+        sha256: str,
+        stamp: Stamp | None = None,
+        output: str | None = None,
+        report: Sequence[dict[str, object]] | None = None,
+    ) -> None:
+        """Record that the input hashing to sha256 was cleaned into dest, whose bytes hash to output;
+        with `report` (the run keeps one), its report records are kept first, and their hash recorded.
+        Raises OSError or InputError when the manifest or the kept records cannot be written."""
         rel = dest.relative_to(self.outdir).as_posix()
         entry: dict[str, object] = {"path": rel, "sha256": sha256, "settings": self.settings}
         if output is not None:
             entry["output"] = output
         if stamp is not None:
             entry.update(size=stamp.size, mtime_ns=stamp.mtime_ns)
+        if report is not None:
+            entry["report"] = self._keep(dest, report_lines(report))
         line = json.dumps(entry) + "\n"
         self.outdir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
@@ -1178,6 +1380,32 @@ class Manifest:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    def _keep(self, dest: Path, data: bytes) -> str:
+        """Write dest's report records (none: no file) and return their hash. Written before the
+        manifest line: a kill in between leaves a part the line does not vouch for, and the input
+        is cleaned again."""
+        part = self.part_path(dest)
+        if data:
+            write_atomic(part, data, durable=False)  # a part lost to a crash fails its hash: the input is redone
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                part.unlink()
+        return hashlib.sha256(data).hexdigest()
+
+
+def record_finished(manifest: Manifest, task: Task, res: FileResult, options: Options) -> str | None:
+    """Add a finished input to the manifest (its report records kept when the run collects them);
+    the problem, naming the file that could not be written, or None."""
+    if task.dest is None or res.sha256 is None:
+        return None
+    try:
+        manifest.add(task.dest, res.sha256, res.stamp, res.dest_sha256, res.report if options.collect else None)
+    except OSError as exc:
+        return f"{manifest.path}: cannot record progress: {os_problem(exc)}"
+    except InputError as exc:
+        return f"cannot record progress: {exc}"
+    return None
 
 
 def _stamp_in(entry: dict[str, Any]) -> Stamp | None:
@@ -1459,7 +1687,7 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
     from cleaner.sites import host_of, host_of_folder
 
     if task.kind is not Kind.JSONL:
-        data = read_bytes(task.src)
+        data = read_input(task.src)
         if task.kind is Kind.HTML:
             from cleaner.dommodel import page_text
             from cleaner.html import page_blocks

@@ -233,17 +233,20 @@ def test_seed_demo_run(tmp_path: Path) -> None:
     result = run("clean", SEEDS, "-o", out, "--report", out / "removed.jsonl")
     assert result.exit_code == 0, result.stderr
     seeds = sorted(p.name for p in SEEDS.glob("*.txt"))
-    assert sorted(p.name for p in out.iterdir()) == sorted([*seeds, "removed.jsonl", MANIFEST])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*seeds, "removed.jsonl", MANIFEST, cio.REPORT_PARTS])
     assert f"{len(seeds)} files (1 skipped: not text, HTML or JSONL: gold.json)," in result.stderr
     assert "removed" in result.stderr
     for name in seeds:
         assert (out / name).read_text() == cleaner.clean((SEEDS / name).read_text()).text
+    report = (out / "removed.jsonl").read_bytes()
+    assert report.count(b"\n") == 42
     again = run("clean", SEEDS, "-o", out, "--report", out / "removed.jsonl")
     assert again.exit_code == 0, again.stderr
     assert again.stderr.splitlines() == [
         f"cleaner: {len(seeds)} files (1 skipped: not text, HTML or JSONL: gold.json): all {len(seeds)} already "
         "done in an earlier run, nothing cleaned (--force cleans them again)"
     ]
+    assert (out / "removed.jsonl").read_bytes() == report  # the second `make demo` keeps the whole report
 
 
 def test_readme_demo_block_is_what_make_demo_prints(tmp_path: Path) -> None:
@@ -352,19 +355,24 @@ def test_report_accounts_for_skipped_and_failed_inputs(tree: Path, tmp_path: Pat
     }
     assert all({"file", "lines", "category", "rule", "reason", "text"} <= set(r) for r in removals)
 
+    first = report.read_bytes()
     run("clean", tree, "-o", out, "--report", report)
     rows = read_report(report)
-    skipped = [r["file"] for r in rows if r.get("status") == "skipped: done in an earlier run"]
-    assert skipped == [str(tree / n) for n in ("a.txt", "sub/b.md", "sub/page.html")]  # done: no removals again
+    assert not any(r.get("status", "").startswith("skipped") for r in rows)  # done: their kept removals instead
     assert [r["status"] for r in rows if r["file"] == str(tree / "bad.txt")] == [
         "failed: binary file (contains NUL bytes)"
     ]
-    assert len(rows) == len(skipped) + 2 + sum(r["file"] == str(tree / "data.jsonl") for r in removals)
+    missing = report_line(str(tmp_path / "missing"), "failed: no such file or directory")
+    assert report.read_bytes() == first.replace(missing, b"")  # the same report, less the path not given again
+
+
+def report_line(name: str, status: str) -> bytes:
+    return (json.dumps({"file": name, "status": status}) + "\n").encode()
 
 
 def test_report_help_documents_the_status_lines() -> None:
     text = flat(run("clean", "--help").stdout)
-    assert "{file, status}" in text and "skipped: done in an earlier run" in text
+    assert "{file, status}" in text and "failed: <the problems>" in text and ".cleaner-report/" in text
 
 
 def test_stdin_failure_gets_a_status_line(tmp_path: Path) -> None:
@@ -455,8 +463,9 @@ def test_jobs_two_is_byte_identical_to_one(tmp_path: Path) -> None:
         out = tmp_path / f"out{jobs}"
         result = run("clean", src, "-o", out, "--jobs", jobs, "--report", tmp_path / f"r{jobs}.jsonl")
         assert result.exit_code == 0, result.stderr
-        outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))})
-    assert outs[0] == outs[1] and len(outs[0]) == 12  # 11 outputs and the manifest
+        outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    kept = [p for p in outs[0] if p.parts[0] == cio.REPORT_PARTS]
+    assert outs[0] == outs[1] and len(outs[0]) == 12 + len(kept)  # 11 outputs, the manifest, kept removals
     assert (tmp_path / "r1.jsonl").read_bytes() == (tmp_path / "r2.jsonl").read_bytes()
 
 

@@ -160,6 +160,45 @@ def test_a_second_run_resumes_from_the_manifest(client: distributed.Client, corp
     assert not any(r.up_to_date for r in forced.results)
 
 
+def test_a_rerun_keeps_the_report_as_the_cli_does(client: distributed.Client, corpus: Path, tmp_path: Path) -> None:
+    """Done inputs' removals come back from OUTDIR's kept records: the report of a run that
+    resumes is the one a single uninterrupted run writes (issue 20, item 2)."""
+    full = run("clean", corpus, "-o", tmp_path / "local", "--report", tmp_path / "local.jsonl")
+    first = next(t for t in cio.plan_run([str(corpus)]).tasks if t.name.endswith(".txt"))
+    clean_files([str(first.src)], tmp_path / "dask", client=client, report=tmp_path / "part.jsonl")
+    for _ in range(2):
+        rerun = clean_files(corpus, tmp_path / "dask", client=client, report=tmp_path / "dask.jsonl")
+        assert any(r.up_to_date for r in rerun.results)
+        assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert full.exit_code == 1  # the broken inputs, failed in each run alike
+
+
+def test_an_interrupted_run_writes_the_report_of_what_it_finished(
+    client: distributed.Client, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C in clean_files (here: after the second input is recorded) still writes the report,
+    a prefix of the whole run's; the next run completes it, byte for byte."""
+    assert run("clean", corpus, "-o", tmp_path / "local", "--report", tmp_path / "local.jsonl").exit_code == 1
+    whole = (tmp_path / "local.jsonl").read_bytes()
+    real, calls = cio.record_finished, []
+
+    def record_then_stop(*args: object) -> str | None:
+        problem = real(*args)  # type: ignore[arg-type]
+        calls.append(problem)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return problem
+
+    monkeypatch.setattr(cio, "record_finished", record_then_stop)
+    report = tmp_path / "dask.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        clean_files(corpus, tmp_path / "dask", client=client, report=report)
+    assert report.read_bytes() and whole.startswith(report.read_bytes()) and report.read_bytes() != whole
+    monkeypatch.setattr(cio, "record_finished", real)
+    clean_files(corpus, tmp_path / "dask", client=client, report=report)
+    assert report.read_bytes() == whole
+
+
 def test_glob_patterns_are_expanded_like_a_shell(client: distributed.Client, corpus: Path, tmp_path: Path) -> None:
     result = clean_files([f"{corpus}/many/*.txt", f"{corpus}/nothing/*.txt"], tmp_path / "out", client=client)
     assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == [f"{i}.txt" for i in range(6)]

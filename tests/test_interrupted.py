@@ -46,7 +46,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
-    """A folder of a few hundred small files and the output a complete run gives for each."""
+    """A folder of a few hundred small files and the output a complete run gives for each (and,
+    under the key REPORT, the report of that run)."""
     base = tmp_path_factory.mktemp("corpus")
     src = base / "in"
     for i in range(FILES):
@@ -54,28 +55,36 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, by
         sub.mkdir(parents=True, exist_ok=True)
         (sub / f"{i:03d}.txt").write_text(doc(i))
     ref = base / "ref"
-    assert run("clean", src, "-o", ref).exit_code == 0
-    expected = {k: (ref / k).read_bytes() for k in snapshot(ref) if k != MANIFEST}
+    assert run("clean", src, "-o", ref, "--report", base / "ref.jsonl").exit_code == 0
+    expected = {k: (ref / k).read_bytes() for k in snapshot(ref) if k != MANIFEST and k.endswith(".txt")}
     assert len(expected) == FILES
-    return src, expected
+    return src, {**expected, REPORT: (base / "ref.jsonl").read_bytes()}
+
+
+REPORT = "<report>"  # the corpus's key for the report of an uninterrupted run
 
 
 def outputs(out: Path) -> list[Path]:
     return [p for p in out.rglob("*.txt") if p.is_file()]
 
 
+def report_files(report: Path) -> list[str]:
+    """The files the report's records name, once each, in the order they come."""
+    return list(dict.fromkeys(json.loads(line)["file"] for line in report.read_text().splitlines()))
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def kill_part_way(src: Path, out: Path, sig: int, attempts: int = 3) -> int:
+def kill_part_way(src: Path, out: Path, sig: int, *args: str | Path, attempts: int = 3) -> int:
     """Start a real CLI run, let some outputs appear, then send `sig`; the run's exit status.
 
     On a loaded machine the watcher can be starved until the run has finished: then the run is
     started again from scratch (up to `attempts` times) rather than failing for the wrong reason."""
     for _ in range(attempts):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out)],
+            [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), *map(str, args)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             # A child inherits an ignored SIGINT (some earlier test in the same pytest process can
@@ -102,30 +111,41 @@ def check_outputs_whole(out: Path, expected: dict[str, bytes]) -> None:
         assert path.read_bytes() == expected[path.relative_to(out).as_posix()], path
 
 
+def recorded(out: Path) -> set[str]:
+    """The outputs the manifest lists as finished (a torn last line left out)."""
+    manifest = (out / MANIFEST).read_text().splitlines() if (out / MANIFEST).exists() else []
+    return {json.loads(line)["path"] for line in manifest if line.endswith("}")}
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_killed_run_resumes_and_completes(corpus: tuple[Path, dict[str, bytes]], tmp_path: Path, sig: int) -> None:
     src, expected = corpus
     before = snapshot(src)
     out = tmp_path / "out"
-    status = kill_part_way(src, out, sig)
+    report = tmp_path / "removed.jsonl"
+    status = kill_part_way(src, out, sig, "--report", report)
     assert status != 0, "the run finished before it could be interrupted"
     done = outputs(out)
     assert 0 < len(done) < FILES
     check_outputs_whole(out, expected)  # every output there is complete, never partial
-    manifest = (out / MANIFEST).read_text().splitlines() if (out / MANIFEST).exists() else []
-    recorded = {json.loads(line)["path"] for line in manifest if line.endswith("}")}
-    assert recorded <= {p.relative_to(out).as_posix() for p in done}  # recorded only once written
+    finished = recorded(out)
+    assert finished <= {p.relative_to(out).as_posix() for p in done}  # recorded only once written
+    if sig == signal.SIGINT:  # the report holds the removals of every input finished before Ctrl-C
+        assert {str(src / name) for name in finished} <= set(report_files(report))
+        assert expected[REPORT].startswith(report.read_bytes())
 
     stale = out / "d0" / ".000.txt.k2j4.part"  # as a SIGKILL during a write leaves it
     stale.write_bytes(b"half a fi")
     keep = out / "d0" / ".notes.part"  # not a temp name this run would make: left alone
     keep.write_bytes(b"x")
-    result = run("clean", src, "-o", out)
+    result = run("clean", src, "-o", out, "--report", report)
     assert not stale.exists() and keep.read_bytes() == b"x"
     keep.unlink()
     assert result.exit_code == 0, result.stderr
-    assert f"({len(recorded)} already done)" in result.stderr or not recorded
-    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in outputs(out)} == expected
+    assert f"({len(finished)} already done)" in result.stderr or not finished
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in outputs(out)} | {REPORT: report.read_bytes()} == (
+        expected
+    )
     assert snapshot(src) == before  # the input tree is never modified
     assert not list(out.rglob("*.part"))  # Ctrl-C: the writer removed it; SIGKILL: the re-run did
     if sig == signal.SIGINT:
@@ -391,3 +411,150 @@ def test_builtin_models_are_hashed_by_their_bytes() -> None:
         packaged = resources.files("cleaner.data").joinpath(name).read_bytes()
         assert cio.model_digest("builtin", name) == hashlib.sha256(packaged).hexdigest()
     assert cio.model_digest("off", "line_model.json") == "off"
+
+
+# -- the report across reruns (issue 20, item 2) --------------------------------------------------
+
+
+def small_corpus(tmp_path: Path, n: int = 4) -> Path:
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(n):
+        (src / f"{i}.txt").write_text(doc(i))
+        settled(src / f"{i}.txt")
+    (src / "r.jsonl").write_text("".join(json.dumps({"text": doc(10 + k)}) + "\n" for k in range(2)))
+    settled(src / "r.jsonl")
+    return src
+
+
+def fresh_report(src: Path, tmp_path: Path, *args: str) -> bytes:
+    """The report of an uninterrupted run into a new folder."""
+    report = tmp_path / "fresh.jsonl"
+    assert run("clean", src, "-o", tmp_path / "fresh", "--report", report, *args).exit_code == 0
+    return report.read_bytes()
+
+
+def test_a_plain_rerun_keeps_the_complete_report(tmp_path: Path) -> None:
+    src = small_corpus(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "removed.jsonl"
+    assert run("clean", src, "-o", out, "--report", report).exit_code == 0
+    complete = report.read_bytes()
+    assert len(report_files(report)) == 5 and b'"status"' not in complete
+    for jobs in ("1", "2", "1"):
+        result = run("clean", src, "-o", out, "--report", report, "--jobs", jobs)
+        assert ": all 5 already done in an earlier run" in result.stderr
+        assert report.read_bytes() == complete
+    assert fresh_report(src, tmp_path) == complete
+
+
+def test_a_rerun_with_one_file_done_gives_the_uninterrupted_report(tmp_path: Path) -> None:
+    """As after a kill: some inputs finished by the first run, the rest by the second."""
+    src = small_corpus(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "removed.jsonl"
+    assert run("clean", src / "1.txt", src / "r.jsonl", "-o", out, "--report", report).exit_code == 0
+    for jobs in ("2", "1"):
+        result = run("clean", src, "-o", out, "--report", report, "--jobs", jobs)
+        assert result.exit_code == 0
+        assert report.read_bytes() == fresh_report(src, tmp_path)
+
+
+def test_a_changed_input_is_cleaned_again_and_its_old_removals_replaced(tmp_path: Path) -> None:
+    src = small_corpus(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "removed.jsonl"
+    assert run("clean", src, "-o", out, "--report", report).exit_code == 0
+    assert b"Share this article" in report.read_bytes()
+    (src / "2.txt").write_text(doc(2).replace("Share this article", "Sign up for our newsletter"))
+    result = run("clean", src, "-o", out, "--report", report)
+    assert "(4 already done)" in result.stderr
+    rows = [json.loads(line) for line in report.read_text().splitlines()]
+    texts = [r["text"] for r in rows if r["file"] == str(src / "2.txt")]
+    assert "Sign up for our newsletter" in texts and "Share this article" not in texts
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    assert report.read_bytes() == fresh_report(src, tmp_path)
+
+
+def test_report_to_stdout_holds_the_kept_removals_too(tmp_path: Path) -> None:
+    src = small_corpus(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "removed.jsonl"
+    assert run("clean", src, "-o", out, "--report", report).exit_code == 0
+    result = run("clean", src, "-o", out, "--report", "-")
+    assert result.exit_code == 0 and ": all 5 already done" in result.stderr
+    assert result.stdout_bytes == report.read_bytes()
+
+
+def test_an_input_finished_without_a_report_is_cleaned_again_for_one(tmp_path: Path, opened: list[str]) -> None:
+    """Its removals were never kept: a run that asks for a report cleans it again, once."""
+    src = small_corpus(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "removed.jsonl"
+    assert run("clean", src, "-o", out).exit_code == 0
+    result = run("clean", src, "-o", out, "--report", report)
+    assert "already done" not in result.stderr
+    assert report.read_bytes() == fresh_report(src, tmp_path)
+    opened.clear()
+    result = run("clean", src, "-o", out, "--report", report)
+    assert ": all 5 already done" in result.stderr and opened == []
+    assert report.read_bytes() == fresh_report(src, tmp_path)
+
+
+def test_kept_removals_that_were_lost_or_edited_are_made_again(tmp_path: Path) -> None:
+    src = small_corpus(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "removed.jsonl"
+    assert run("clean", src, "-o", out, "--report", report).exit_code == 0
+    complete = report.read_bytes()
+    parts = sorted((out / cio.REPORT_PARTS).iterdir())
+    assert len(parts) == 5
+    parts[0].unlink()
+    parts[1].write_text(parts[1].read_text().replace("Skip to content", "Skip to contents"))
+    result = run("clean", src, "-o", out, "--report", report)
+    assert "(3 already done)" in result.stderr
+    assert report.read_bytes() == complete
+    assert "(3 already done)" not in run("clean", src, "-o", out, "--report", report).stderr
+
+
+def test_an_output_folder_as_input_leaves_its_kept_removals_out(tmp_path: Path) -> None:
+    src = small_corpus(tmp_path)
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out, "--report", tmp_path / "removed.jsonl").exit_code == 0
+    result = run("clean", out, "-o", tmp_path / "again")
+    assert result.exit_code == 0, result.stderr
+    assert "cleaner: 5 files" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == sorted(
+        [MANIFEST, "0.txt", "1.txt", "2.txt", "3.txt", "r.jsonl"]
+    )
+
+
+def test_ctrl_c_keeps_the_removals_of_inputs_not_reached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C part way through a rerun: the report still holds every finished input's removals
+    (those not reached from the kept records), not only those before the interruption."""
+    src = small_corpus(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "removed.jsonl"
+    assert run("clean", src, "-o", out, "--report", report).exit_code == 0
+    complete = report.read_bytes()
+    changed = doc(1).replace("Share this article", "Sign up for our newsletter")
+    (src / "1.txt").write_text(changed)
+    real = cio.clean
+
+    def interrupted(text: str, *args: Any, **kwargs: Any) -> Any:
+        if text == changed:
+            raise KeyboardInterrupt
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(cio, "clean", interrupted)
+    result = run("clean", src, "-o", out, "--report", report)
+    assert result.exit_code == 130 and "interrupted after 1 of 5 files" in result.stderr
+    assert report.read_bytes() == complete  # 1.txt's output on disk is still the first run's, and so is its account
+    monkeypatch.setattr(cio, "clean", real)
+    assert run("clean", src, "-o", out, "--report", report).exit_code == 0
+    assert b"Sign up for our newsletter" in report.read_bytes()
+    assert report.read_bytes() == fresh_report(src, tmp_path)
+
+
+def test_kept_removals_take_this_runs_name_for_the_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = small_corpus(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "removed.jsonl"
+    assert run("clean", src, "-o", out, "--report", report).exit_code == 0  # absolute names
+    monkeypatch.chdir(tmp_path)
+    result = run("clean", "in", "-o", out, "--report", report)
+    assert ": all 5 already done" in result.stderr
+    assert report_files(report) == ["in/0.txt", "in/1.txt", "in/2.txt", "in/3.txt", "in/r.jsonl"]
+    assert report.read_bytes() == fresh_report(Path("in"), tmp_path)
