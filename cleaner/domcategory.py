@@ -1,0 +1,233 @@
+"""The category of a block the HTML block model drops: what the block is, not why it went.
+
+Users switch categories off (`--disable legal`), so the name matters as much as the drop. The
+markup's family words (`cleaner.dom.FAMILIES`) are good evidence of *that* a block is boilerplate
+but poor evidence of *which*: a footer holds menus as well as copyright lines, a class named
+"plus" or "premium" is seldom a paywall, and an ancestor's class colours a whole page. So the
+block's own text speaks first (`cleaner/data/html_category_cues.toml`; a <figcaption> and a
+repeat of the headline before it), then the element itself
+and its near ancestors, then its shape (a short link in a menu is navigation). A block none of
+these name is `other`: a byline, a date, a reader comment, an event's address, a price.
+
+Measured on the hand-labelled set `tests/cases/html_categories.jsonl` (wcxb-dev, CC-BY-4.0):
+bench/results/2026-12-04-html-categories.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from cleaner import dom
+from cleaner.segment import WORD_RE
+from cleaner.types import Category
+
+CUES_FILE = "html_category_cues.toml"
+LINK_SHARE = 0.5  # a block this much link text is a link (a menu item, a teaser)
+TEASER_WORDS = 4  # a link of this many words, outside a menu, is a teaser of another page
+FORM_FIELD_WORDS = 12  # a block this short in a form with an e-mail field is the sign-up box's (a label, a note)
+MENU_HEADING_WORDS = 3  # a footer's block this short, not a link, heads a column of links ("Company")
+TITLE_SAME = 0.8  # word overlap (Jaccard) with the title, or one of its parts, of a repeated headline
+HEADING_SAME = 0.6  # a heading's share of words in common with the title (the smaller side) likewise
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    id: str
+    category: Category
+    pattern: re.Pattern[str]
+    why: str
+    pos: tuple[str, ...]
+    neg: tuple[str, ...]
+
+
+@functools.cache
+def cues() -> tuple[Cue, ...]:
+    """The text cues, in the order they are tried (package data, read once)."""
+    data = tomllib.loads(resources.files("cleaner.data").joinpath(CUES_FILE).read_text(encoding="utf-8"))
+    return tuple(
+        Cue(
+            str(c["id"]),
+            Category(c["category"]),
+            re.compile(c["pattern"]),
+            str(c["why"]),
+            tuple(c.get("pos", ())),
+            tuple(c.get("neg", ())),
+        )
+        for c in data["cue"]
+    )
+
+
+def text_cue(text: str) -> Category | None:
+    """The category the block's own words name, if any."""
+    low = text.lower()
+    for cue in cues():
+        if cue.pattern.search(low):
+            return cue.category
+    return None
+
+
+_FAMILY_BIT = {name: 1 << i for i, name in enumerate(dom.FAMILY_NAMES)}
+_CONTAINER_BIT = {name: 1 << i for i, name in enumerate(dom.CONTAINERS)}
+_TITLE_PARTS = re.compile(r"\s+[|–—:-]\s+|\s+·\s+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(WORD_RE.findall(text.lower()))
+
+
+def repeats_title(text: str, tag: str, title: str | None) -> bool:
+    """Whether a block repeats the page's headline: its words are the title's, or those of one
+    part of it ("Headline | Site"), or, for a heading, mostly the title's."""
+    if not title:
+        return False
+    words = _words(text)
+    if not words:
+        return False
+    for part in (title, *_TITLE_PARTS.split(title)):
+        other = _words(part)
+        if other and len(words & other) / len(words | other) >= TITLE_SAME:
+            return True
+    if tag in ("h1", "h2"):
+        other = _words(title)
+        common = len(words & other)
+        return common >= 2 and common / min(len(words), len(other)) >= HEADING_SAME
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the category of one dropped block is read from."""
+
+    block: dom.DomBlock
+    link_share: float  # share of its characters that are link text
+    words: float
+    title_sim: float  # the block model's `title_sim` (Jaccard with the whole title)
+    title: str | None = None
+    rule: str = ""  # the page policy's rule when it dropped the block ("comment", "teasers", "apart")
+
+    def own(self, family: str) -> bool:
+        return bool(self.block.own_families & _FAMILY_BIT[family])
+
+    def inside(self, container: str) -> bool:
+        return bool(self.block.containers & _CONTAINER_BIT[container])
+
+    @property
+    def link(self) -> bool:
+        return self.link_share >= LINK_SHARE
+
+    @property
+    def teaser_heading(self) -> bool:
+        """A heading that links elsewhere with a headline's words: another page's teaser."""
+        return self.link and self.block.tag in dom.HEADINGS and self.words >= TEASER_WORDS
+
+    @property
+    def in_menu(self) -> bool:
+        """In a menu: a <nav>, an element named nav/menu/breadcrumb..., or a link in the header
+        (not a teaser's headline there)."""
+        if self.own("nav") or self.inside("nav"):
+            return True
+        return self.link and self.inside("header") and not self.teaser_heading
+
+
+def headline_category(ev: Evidence) -> Category | None:
+    """A repeat of the headline is a duplicate headline, unless it is a menu's item (the page's own
+    entry in a menu or breadcrumb)."""
+    if ev.title_sim < TITLE_SAME and not repeats_title(ev.block.text, ev.block.tag, ev.title):
+        return None
+    if ev.block.tag == "li" or (ev.link and ev.in_menu):
+        return Category.NAVIGATION
+    return Category.DUPLICATE_HEADLINE
+
+
+def cue_category(ev: Evidence) -> Category | None:
+    """The category the words name; but a menu's link to the newsletter or subscription page is
+    navigation ("Newsletters", "Subscriptions")."""
+    found = text_cue(ev.block.text)
+    if found in (Category.NEWSLETTER, Category.PAYWALL) and ev.link and ev.in_menu:
+        return Category.NAVIGATION
+    return found
+
+
+def markup_category(ev: Evidence) -> Category | None:
+    """The element's own markup, where it is specific: reader comments and their form, share
+    buttons, a cookie banner, a sign-up box, a caption in a figure."""
+    if ev.rule == "comment" or ev.own("comments"):
+        return Category.OTHER
+    if ev.own("share"):
+        return Category.PROMO
+    if ev.own("cookie"):
+        return Category.LEGAL
+    if (ev.own("newsletter") or (ev.block.email_form and ev.words <= FORM_FIELD_WORDS)) and not ev.link:
+        return Category.NEWSLETTER
+    if ev.own("caption") and ev.inside("figure") and not ev.link:
+        return Category.CAPTION
+    return None
+
+
+def shape_category(ev: Evidence) -> Category:
+    """Menus are navigation, and so are a footer's short column headings; other links are teasers
+    of other pages (related) when they read like a headline and navigation when short; an element
+    named related or promo says so; a byline or date element, and the rest, is `other`."""
+    if ev.in_menu or (ev.inside("footer") and ev.words <= MENU_HEADING_WORDS and not ev.link):
+        return Category.NAVIGATION
+    if ev.own("related"):
+        return Category.RELATED
+    if ev.link:
+        return Category.RELATED if ev.words >= TEASER_WORDS else Category.NAVIGATION
+    if ev.own("promo"):
+        return Category.PROMO
+    return Category.OTHER
+
+
+def category_of(ev: Evidence) -> Category:
+    """The category of a block the block model (or the page policy) drops."""
+    if ev.block.tag == "figcaption":
+        return Category.CAPTION
+    return headline_category(ev) or cue_category(ev) or markup_category(ev) or shape_category(ev)
+
+
+# What the text stages read of a block-model drop. revise's context rules (a box between two
+# newsletter or paywall drops, a lead-in above one) and the line model's rule feature read the
+# category of the drops around a line; they were tuned with the markup family of each dropped
+# block, named as below, so that is what they still read (`Decision.context_category`): which
+# blocks are dropped stays as tuned, while the category users see is `category_of`'s.
+_FAMILY_CATEGORY: tuple[tuple[str, Category], ...] = (
+    ("paywall", Category.PAYWALL),
+    ("newsletter", Category.NEWSLETTER),
+    ("related", Category.RELATED),
+    ("share", Category.PROMO),
+    ("promo", Category.PROMO),
+    ("login", Category.PROMO),
+    ("caption", Category.CAPTION),
+    ("cookie", Category.LEGAL),
+    ("footer", Category.LEGAL),
+)
+
+
+def family_category(ev: Evidence) -> Category:
+    """The markup family of a dropped block (its own element first, then any ancestor), as the
+    text stages read it; among the page policy's teasers a short link counts as navigation and
+    the rest as related."""
+    found = _family_of(ev)
+    in_nav = ev.inside("nav") or ev.block.families & _FAMILY_BIT["nav"]
+    if ev.rule != "teasers" or found is not Category.NAVIGATION or in_nav:
+        return found
+    return Category.NAVIGATION if ev.link and ev.words < TEASER_WORDS else Category.RELATED
+
+
+def _family_of(ev: Evidence) -> Category:
+    if ev.title_sim >= TITLE_SAME:
+        return Category.DUPLICATE_HEADLINE
+    for bits in (ev.block.own_families, ev.block.families):
+        for name, category in _FAMILY_CATEGORY:
+            if bits & _FAMILY_BIT[name]:
+                return category
+    if ev.inside("figure"):
+        return Category.CAPTION
+    if ev.inside("footer"):
+        return Category.LEGAL
+    return Category.NAVIGATION
