@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
@@ -29,6 +30,7 @@ CUES_FILE = "html_category_cues.toml"
 LINK_SHARE = 0.5  # a block this much link text is a link (a menu item, a teaser)
 TEASER_WORDS = 4  # a link of this many words, outside a menu, is a teaser of another page
 FORM_FIELD_WORDS = 12  # a block this short in a form with an e-mail field is the sign-up box's (a label, a note)
+SUMMARY_WORDS = 8  # prose this long under a teaser's link is its summary
 MENU_HEADING_WORDS = 3  # a footer's block this short, not a link, heads a column of links ("Company")
 TITLE_SAME = 0.8  # word overlap (Jaccard) with the title, or one of its parts, of a repeated headline
 HEADING_SAME = 0.6  # a heading's share of words in common with the title (the smaller side) likewise
@@ -79,9 +81,9 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(WORD_RE.findall(text.lower()))
 
 
-def repeats_title(text: str, tag: str, title: str | None) -> bool:
+def repeats_title(text: str, tag: str, title: str | None, link: bool = False) -> bool:
     """Whether a block repeats the page's headline: its words are the title's, or those of one
-    part of it ("Headline | Site"), or, for a heading, mostly the title's."""
+    part of it ("Headline | Site"), or, for a heading that is not a link, mostly the title's."""
     if not title:
         return False
     words = _words(text)
@@ -91,7 +93,7 @@ def repeats_title(text: str, tag: str, title: str | None) -> bool:
         other = _words(part)
         if other and len(words & other) / len(words | other) >= TITLE_SAME:
             return True
-    if tag in ("h1", "h2"):
+    if tag in ("h1", "h2") and not link:
         other = _words(title)
         common = len(words & other)
         return common >= 2 and common / min(len(words), len(other)) >= HEADING_SAME
@@ -125,6 +127,13 @@ class Evidence:
         return self.link and self.block.tag in dom.HEADINGS and self.words >= TEASER_WORDS
 
     @property
+    def box_heading(self) -> bool:
+        """A footer's or a sidebar's short heading, not a link: it heads a column of links
+        ("Company", "Archives")."""
+        boxed = self.inside("footer") or self.inside("aside") or self.own("aside")
+        return boxed and self.words <= MENU_HEADING_WORDS and not self.link
+
+    @property
     def in_menu(self) -> bool:
         """In a menu: a <nav>, an element named nav/menu/breadcrumb..., or a link in the header
         (not a teaser's headline there)."""
@@ -136,7 +145,7 @@ class Evidence:
 def headline_category(ev: Evidence) -> Category | None:
     """A repeat of the headline is a duplicate headline, unless it is a menu's item (the page's own
     entry in a menu or breadcrumb)."""
-    if ev.title_sim < TITLE_SAME and not repeats_title(ev.block.text, ev.block.tag, ev.title):
+    if ev.title_sim < TITLE_SAME and not repeats_title(ev.block.text, ev.block.tag, ev.title, ev.link):
         return None
     if ev.block.tag == "li" or (ev.link and ev.in_menu):
         return Category.NAVIGATION
@@ -169,18 +178,40 @@ def markup_category(ev: Evidence) -> Category | None:
 
 
 def shape_category(ev: Evidence) -> Category:
-    """Menus are navigation, and so are a footer's short column headings; other links are teasers
-    of other pages (related) when they read like a headline and navigation when short; an element
-    named related or promo says so; a byline or date element, and the rest, is `other`."""
-    if ev.in_menu or (ev.inside("footer") and ev.words <= MENU_HEADING_WORDS and not ev.link):
+    """Menus are navigation, and so are a footer's or sidebar's short headings; other links are
+    teasers of other pages (related) when they read like a headline or are a heading, and
+    navigation when short; an element named related or promo says so; the rest is `other`."""
+    if ev.in_menu or ev.box_heading:
         return Category.NAVIGATION
     if ev.own("related"):
         return Category.RELATED
     if ev.link:
-        return Category.RELATED if ev.words >= TEASER_WORDS else Category.NAVIGATION
+        heading = ev.block.tag in dom.HEADINGS
+        return Category.RELATED if heading or ev.words >= TEASER_WORDS else Category.NAVIGATION
     if ev.own("promo"):
         return Category.PROMO
     return Category.OTHER
+
+
+def categories(drops: Mapping[int, Evidence]) -> dict[int, Category]:
+    """The categories of a page's dropped blocks (by block index): each block's own
+    (`category_of`), then a teaser's summary, prose just under a related link that nothing else
+    names, is related too."""
+    out = {i: category_of(ev) for i, ev in drops.items()}
+    for i, ev in drops.items():
+        above = drops.get(i - 1)
+        if (
+            out[i] is Category.OTHER
+            and above is not None
+            and above.link
+            and out[i - 1] is Category.RELATED
+            and not ev.link
+            and ev.words >= SUMMARY_WORDS
+            and text_cue(ev.block.text) is None
+            and markup_category(ev) is None
+        ):
+            out[i] = Category.RELATED
+    return out
 
 
 def category_of(ev: Evidence) -> Category:

@@ -575,14 +575,28 @@ def kept_anyway(x: np.ndarray, p: np.ndarray, words: np.ndarray) -> np.ndarray:
 
 
 def drop_categories(
-    items: Sequence[dom.DomBlock], x: np.ndarray, words: np.ndarray, i: int, title: str | None, rule: str = ""
-) -> tuple[Category, Category]:
-    """The category of dropped block `i` and the one the text stages read (`cleaner.domcategory`);
-    `rule`: the page policy's, when it dropped the block."""
-    ev = domcategory.Evidence(
-        items[i], float(x[i, _COL["link_density"]]), float(words[i]), float(x[i, _COL["title_sim"]]), title, rule
-    )
-    return domcategory.category_of(ev), domcategory.family_category(ev)
+    items: Sequence[dom.DomBlock],
+    x: np.ndarray,
+    words: np.ndarray,
+    chosen: Sequence[int],
+    policy: Mapping[int, tuple[str, str]],
+    title: str | None,
+) -> dict[int, tuple[Category, Category]]:
+    """The category of each dropped block and the one the text stages read (`cleaner.domcategory`);
+    `policy`: the page policy's rule and reason for the blocks it dropped."""
+    found = {
+        i: domcategory.Evidence(
+            items[i],
+            float(x[i, _COL["link_density"]]),
+            float(words[i]),
+            float(x[i, _COL["title_sim"]]),
+            title,
+            policy[i][0] if i in policy else "",
+        )
+        for i in chosen
+    }
+    named = domcategory.categories(found)
+    return {i: (named[i], domcategory.family_category(ev)) for i, ev in found.items()}
 
 
 def decide(
@@ -639,11 +653,12 @@ def decide(
     if len(chosen):
         contrib = contributions[chosen]
         names = model.names
+        named = drop_categories(items, x, counts, chosen.tolist(), policy, title)
         for row, i in enumerate(chosen.tolist()):
+            category, family = named[i]
             if i in policy:
-                rule, why = policy[i]
+                why = policy[i][1]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
-                category, family = drop_categories(items, x, counts, i, title, rule)
             else:
                 words = [
                     signal_words(names[f]) for f in np.argsort(-contrib[row], kind="stable")[:8] if contrib[row, f] > 0
@@ -652,7 +667,6 @@ def decide(
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}" + (
                     f": {', '.join(signals)}." if signals else "."
                 )
-                category, family = drop_categories(items, x, counts, i, title)
             drops[where[i]] = Decision(
                 Action.DROP,
                 Stage.MODEL,

@@ -16,16 +16,16 @@ import cleaner
 from cleaner import dom
 from cleaner.cli import app
 from cleaner.config import CleanerConfig
-from cleaner.domcategory import Evidence, category_of, cues, family_category, text_cue
+from cleaner.domcategory import Evidence, categories, category_of, cues, family_category, text_cue
 from cleaner.evaluation.categories import load_cases, measure
 from cleaner.types import Category
 
 CASES = Path(__file__).resolve().parent / "cases" / "html_categories.jsonl"
 HELDOUT = Path(__file__).resolve().parent / "cases" / "html_categories_heldout.jsonl"
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev"
-# Measured (bench/results/2026-12-04-html-categories.md): 0.833 on the labelled set (0.378 with the
+# Measured (bench/results/2026-12-04-html-categories.md): 0.845 on the labelled set (0.378 with the
 # markup families alone), 0.787 on the held-out blocks (0.260). Minimums are never lowered silently.
-AGREEMENT_MIN = 0.82
+AGREEMENT_MIN = 0.84
 HELDOUT_MIN = 0.75
 
 
@@ -82,6 +82,22 @@ def test_headline_repeats_and_menu_links() -> None:
     assert _category(crumb, title) is Category.NAVIGATION
     assert _category(_block("Ten cheap funds that beat the market this year", "h3", link=True)) is Category.RELATED
     assert _category(_block("Newsletters", "li", ("nav", "li", "a"), link=True)) is Category.NAVIGATION
+
+
+def _ev(block: dom.DomBlock, title: str | None = None) -> Evidence:
+    return Evidence(block, block.link_chars / len(block.text), float(len(block.text.split())), 0.0, title)
+
+
+def test_a_teasers_summary_is_related_and_a_teaser_heading_is_no_headline() -> None:
+    teaser = _block("Will AI Replace Photographers? A Critical Look", "p", link=True)
+    summary = _block("With AI dominating the field, should photographers start looking for a new career?", "p")
+    assert categories({7: _ev(teaser), 8: _ev(summary)}) == {7: Category.RELATED, 8: Category.RELATED}
+    assert categories({8: _ev(summary)}) == {8: Category.OTHER}  # alone, nothing names it
+    title = "The Average Cost of House Cleaning Services in San Diego California"
+    link = _block("Cleaning Services Costs In The City Of San Diego In California", "h1", link=True)
+    assert category_of(_ev(link, title)) is Category.RELATED
+    heading = _block("Cleaning Services Costs In The City Of San Diego In California", "h1")
+    assert category_of(_ev(heading, title)) is Category.DUPLICATE_HEADLINE
 
 
 def test_other_is_a_category_users_switch_off(tmp_path: Path) -> None:
