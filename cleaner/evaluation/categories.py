@@ -50,7 +50,7 @@ class Agreement:
             "| true \\ given | " + " | ".join(names) + " | agree |",
             "|---" * (len(names) + 2) + "|",
         ]
-        for true in names:
+        for true in sorted({true for true, _ in self.confusion}):
             row = [self.confusion.get((true, given), 0) for given in names]
             total = sum(row)
             ok = self.confusion.get((true, true), 0)
