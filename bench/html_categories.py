@@ -4,7 +4,7 @@
 
 Data: wcxb-dev, WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0. The labelled
 blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_heldout.jsonl, .md.
-Each set is measured twice: with the categories users see (`cleaner.domcategory.category_of`) and,
+Each set is measured twice: with the categories users see (`cleaner.domcategory.name_of`) and,
 for comparison, with the block model's drops named by their markup family alone
 (`family_category`, what every drop was named before), the phrase rules' categories as they are.
 """
@@ -30,13 +30,13 @@ SETS = (
 
 @contextlib.contextmanager
 def markup_families_only() -> Iterator[None]:
-    """Name every block-model drop by its markup family, as before `domcategory.category_of`."""
-    saved = domcategory.category_of
-    domcategory.category_of = domcategory.family_category
+    """Name every block-model drop by its markup family, as before `domcategory.name_of`."""
+    saved = domcategory.name_of
+    domcategory.name_of = lambda ev: domcategory.Named(domcategory.family_category(ev), "its markup family")
     try:
         yield
     finally:
-        domcategory.category_of = saved
+        domcategory.name_of = saved
 
 
 def section(name: str, path: Path, data: Path) -> str:

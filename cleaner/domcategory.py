@@ -63,12 +63,12 @@ def cues() -> tuple[Cue, ...]:
     )
 
 
-def text_cue(text: str) -> Category | None:
-    """The category the block's own words name, if any."""
+def text_cue(text: str) -> Cue | None:
+    """The first cue the block's own words match, if any."""
     low = text.lower()
     for cue in cues():
         if cue.pattern.search(low):
-            return cue.category
+            return cue
     return None
 
 
@@ -142,83 +142,102 @@ class Evidence:
         return self.link and self.inside("header") and not self.teaser_heading
 
 
-def headline_category(ev: Evidence) -> Category | None:
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A dropped block's category and, in a few words, what named it (ends its removal's reason)."""
+
+    category: Category
+    why: str
+
+
+def headline_category(ev: Evidence) -> Named | None:
     """A repeat of the headline is a duplicate headline, unless it is a menu's item (the page's own
     entry in a menu or breadcrumb)."""
     if ev.title_sim < TITLE_SAME and not repeats_title(ev.block.text, ev.block.tag, ev.title, ev.link):
         return None
     if ev.block.tag == "li" or (ev.link and ev.in_menu):
-        return Category.NAVIGATION
-    return Category.DUPLICATE_HEADLINE
+        return Named(Category.NAVIGATION, "a menu's item repeating the headline")
+    return Named(Category.DUPLICATE_HEADLINE, "it repeats the headline")
 
 
-def cue_category(ev: Evidence) -> Category | None:
+def cue_category(ev: Evidence) -> Named | None:
     """The category the words name; but a menu's link to the newsletter or subscription page is
     navigation ("Newsletters", "Subscriptions")."""
-    found = text_cue(ev.block.text)
-    if found in (Category.NEWSLETTER, Category.PAYWALL) and ev.link and ev.in_menu:
-        return Category.NAVIGATION
-    return found
+    cue = text_cue(ev.block.text)
+    if cue is None:
+        return None
+    if cue.category in (Category.NEWSLETTER, Category.PAYWALL) and ev.link and ev.in_menu:
+        return Named(Category.NAVIGATION, "a menu's link")
+    return Named(cue.category, f"its words ({cue.id})")
 
 
-def markup_category(ev: Evidence) -> Category | None:
+def markup_category(ev: Evidence) -> Named | None:
     """The element's own markup, where it is specific: reader comments and their form, share
     buttons, a cookie banner, a sign-up box, a caption in a figure."""
-    if ev.rule == "comment" or ev.own("comments"):
-        return Category.OTHER
-    if ev.own("share"):
-        return Category.PROMO
-    if ev.own("cookie"):
-        return Category.LEGAL
-    if (ev.own("newsletter") or (ev.block.email_form and ev.words <= FORM_FIELD_WORDS)) and not ev.link:
-        return Category.NEWSLETTER
-    if ev.own("caption") and ev.inside("figure") and not ev.link:
-        return Category.CAPTION
+    if ev.rule == "comment":
+        return Named(Category.OTHER, "a reader comment")
+    for family, category in (("comments", Category.OTHER), ("share", Category.PROMO), ("cookie", Category.LEGAL)):
+        if ev.own(family):
+            return Named(category, f"its element is named {family}")
+    if ev.link:
+        return None
+    if ev.own("newsletter") or (ev.block.email_form and ev.words <= FORM_FIELD_WORDS):
+        return Named(Category.NEWSLETTER, "a sign-up form's")
+    if ev.own("caption") and ev.inside("figure"):
+        return Named(Category.CAPTION, "a caption in a figure")
     return None
 
 
-def shape_category(ev: Evidence) -> Category:
+def shape_category(ev: Evidence) -> Named:
     """Menus are navigation, and so are a footer's or sidebar's short headings; other links are
     teasers of other pages (related) when they read like a headline or are a heading, and
     navigation when short; an element named related or promo says so; the rest is `other`."""
-    if ev.in_menu or ev.box_heading:
-        return Category.NAVIGATION
+    if ev.in_menu:
+        return Named(Category.NAVIGATION, "in a menu")
+    if ev.box_heading:
+        return Named(Category.NAVIGATION, "a footer's or sidebar's heading")
     if ev.own("related"):
-        return Category.RELATED
+        return Named(Category.RELATED, "its element is named related")
+    if ev.link and (ev.block.tag in dom.HEADINGS or ev.words >= TEASER_WORDS):
+        return Named(Category.RELATED, "a link to another page's headline")
     if ev.link:
-        heading = ev.block.tag in dom.HEADINGS
-        return Category.RELATED if heading or ev.words >= TEASER_WORDS else Category.NAVIGATION
+        return Named(Category.NAVIGATION, "a short link")
     if ev.own("promo"):
-        return Category.PROMO
-    return Category.OTHER
+        return Named(Category.PROMO, "its element is named promo")
+    return Named(Category.OTHER, "no family names it")
 
 
-def categories(drops: Mapping[int, Evidence]) -> dict[int, Category]:
+def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
     """The categories of a page's dropped blocks (by block index): each block's own
-    (`category_of`), then a teaser's summary, prose just under a related link that nothing else
+    (`name_of`), then a teaser's summary, prose just under a related link that nothing else
     names, is related too."""
-    out = {i: category_of(ev) for i, ev in drops.items()}
+    out = {i: name_of(ev) for i, ev in drops.items()}
     for i, ev in drops.items():
         above = drops.get(i - 1)
         if (
-            out[i] is Category.OTHER
+            out[i].category is Category.OTHER
             and above is not None
             and above.link
-            and out[i - 1] is Category.RELATED
+            and out[i - 1].category is Category.RELATED
             and not ev.link
             and ev.words >= SUMMARY_WORDS
             and text_cue(ev.block.text) is None
             and markup_category(ev) is None
         ):
-            out[i] = Category.RELATED
+            out[i] = Named(Category.RELATED, "a teaser's summary")
     return out
+
+
+def name_of(ev: Evidence) -> Named:
+    """The category of a block the block model (or the page policy) drops, and what named it."""
+    if ev.block.tag == "figcaption":
+        return Named(Category.CAPTION, "a <figcaption>")
+    return headline_category(ev) or cue_category(ev) or markup_category(ev) or shape_category(ev)
 
 
 def category_of(ev: Evidence) -> Category:
     """The category of a block the block model (or the page policy) drops."""
-    if ev.block.tag == "figcaption":
-        return Category.CAPTION
-    return headline_category(ev) or cue_category(ev) or markup_category(ev) or shape_category(ev)
+    return name_of(ev).category
 
 
 # What the text stages read of a block-model drop. revise's context rules (a box between two

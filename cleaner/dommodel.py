@@ -581,9 +581,9 @@ def drop_categories(
     chosen: Sequence[int],
     policy: Mapping[int, tuple[str, str]],
     title: str | None,
-) -> dict[int, tuple[Category, Category]]:
-    """The category of each dropped block and the one the text stages read (`cleaner.domcategory`);
-    `policy`: the page policy's rule and reason for the blocks it dropped."""
+) -> dict[int, tuple[domcategory.Named, Category]]:
+    """The category of each dropped block (with what named it) and the one the text stages read
+    (`cleaner.domcategory`); `policy`: the page policy's rule and reason for the blocks it dropped."""
     found = {
         i: domcategory.Evidence(
             items[i],
@@ -655,7 +655,7 @@ def decide(
         names = model.names
         named = drop_categories(items, x, counts, chosen.tolist(), policy, title)
         for row, i in enumerate(chosen.tolist()):
-            category, family = named[i]
+            name, family = named[i]
             if i in policy:
                 why = policy[i][1]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
@@ -671,8 +671,8 @@ def decide(
                 Action.DROP,
                 Stage.MODEL,
                 model.rule_id,
-                reason,
-                category=category,
+                f"{reason} {name.category.value.capitalize()}: {name.why}.",
+                category=name.category,
                 strength=Strength.STRONG,
                 score=round(float(p[i]), 4),
                 context_category=family,

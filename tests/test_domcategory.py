@@ -32,7 +32,8 @@ HELDOUT_MIN = 0.75
 @pytest.mark.parametrize("cue", cues(), ids=lambda c: c.id)
 def test_cue_examples(cue) -> None:  # type: ignore[no-untyped-def]
     for text in cue.pos:
-        assert text_cue(text) is cue.category, text
+        found = text_cue(text)
+        assert found is not None and found.category is cue.category, text
     for text in cue.neg:
         assert not cue.pattern.search(text.lower()), text
 
@@ -91,8 +92,10 @@ def _ev(block: dom.DomBlock, title: str | None = None) -> Evidence:
 def test_a_teasers_summary_is_related_and_a_teaser_heading_is_no_headline() -> None:
     teaser = _block("Will AI Replace Photographers? A Critical Look", "p", link=True)
     summary = _block("With AI dominating the field, should photographers start looking for a new career?", "p")
-    assert categories({7: _ev(teaser), 8: _ev(summary)}) == {7: Category.RELATED, 8: Category.RELATED}
-    assert categories({8: _ev(summary)}) == {8: Category.OTHER}  # alone, nothing names it
+    named = categories({7: _ev(teaser), 8: _ev(summary)})
+    assert (named[7].category, named[8].category) == (Category.RELATED, Category.RELATED)
+    assert named[8].why == "a teaser's summary"
+    assert categories({8: _ev(summary)})[8].category is Category.OTHER  # alone, nothing names it
     title = "The Average Cost of House Cleaning Services in San Diego California"
     link = _block("Cleaning Services Costs In The City Of San Diego In California", "h1", link=True)
     assert category_of(_ev(link, title)) is Category.RELATED
@@ -141,5 +144,6 @@ def test_switching_other_off_keeps_those_blocks() -> None:
     on = cleaner.clean_html(page.html_bytes, page.url)
     off = cleaner.clean_html(page.html_bytes, page.url, disabled={"other"})
     assert any(r.category is Category.OTHER for r in on.removed)
+    assert all(r.reason.endswith(".") and "Other: " in r.reason for r in on.removed if r.category is Category.OTHER)
     assert not any(r.category is Category.OTHER for r in off.removed)
     assert len(off.text) > len(on.text)
