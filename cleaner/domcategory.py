@@ -81,6 +81,12 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(WORD_RE.findall(text.lower()))
 
 
+@functools.lru_cache(maxsize=64)
+def _title_parts(title: str) -> tuple[frozenset[str], ...]:
+    """The words of the title, then of each of its parts ("Headline | Site"): read once a page."""
+    return tuple(_words(part) for part in (title, *_TITLE_PARTS.split(title)))
+
+
 def repeats_title(text: str, tag: str, title: str | None, link: bool = False) -> bool:
     """Whether a block repeats the page's headline: its words are the title's, or those of one
     part of it ("Headline | Site"), or, for a heading that is not a link, mostly the title's."""
@@ -89,14 +95,12 @@ def repeats_title(text: str, tag: str, title: str | None, link: bool = False) ->
     words = _words(text)
     if not words:
         return False
-    for part in (title, *_TITLE_PARTS.split(title)):
-        other = _words(part)
-        if other and len(words & other) / len(words | other) >= TITLE_SAME:
-            return True
-    if tag in ("h1", "h2") and not link:
-        other = _words(title)
-        common = len(words & other)
-        return common >= 2 and common / min(len(words), len(other)) >= HEADING_SAME
+    parts = _title_parts(title)
+    if any(other and len(words & other) / len(words | other) >= TITLE_SAME for other in parts):
+        return True
+    if tag in ("h1", "h2") and not link and parts[0]:
+        common = len(words & parts[0])
+        return common >= 2 and common / min(len(words), len(parts[0])) >= HEADING_SAME
     return False
 
 
