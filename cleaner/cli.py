@@ -67,7 +67,8 @@ POLICY = (
     "Formats: --format json writes one object per input; for fixtures/formats/frogs.html it begins "
     '{"title": "Counting tree frogs with Python | Field Notes", "url": '
     '"https://fieldnotes.example.org/2025/03/counting-tree-frogs", "date": "2025-03-14", "author": "Ana Lim", '
-    '"site_name": "Field Notes", "text": "Every spring our survey team walks ...", then "removed" (each removal as '
+    '"site_name": "Field Notes", "text": "Counting tree frogs with Python\\n\\nEvery spring our survey team walks '
+    '...", then "removed" (each removal as '
     '--report writes it) and "warnings". --format markdown writes that page\'s headings as "## The counts", its '
     'table rows as "| River trail | 41 | Rhacophorus pardalis |" and its code between ``` fences, indented as it '
     "was. Every format keeps a page's table row on one line (txt: the kept cells joined by ' | ').\n\n"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner import dom, pagekind
+from cleaner import dom, domcategory, pagekind
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.html import Prepared
@@ -398,36 +398,6 @@ def load(spec: str) -> DomModel | None:
     return None if found is None else from_dict(*found)
 
 
-# What each family of markup evidence means for the category of a dropped block.
-_FAMILY_CATEGORY: tuple[tuple[str, Category], ...] = (
-    ("paywall", Category.PAYWALL),
-    ("newsletter", Category.NEWSLETTER),
-    ("related", Category.RELATED),
-    ("share", Category.PROMO),
-    ("promo", Category.PROMO),
-    ("login", Category.PROMO),
-    ("caption", Category.CAPTION),
-    ("cookie", Category.LEGAL),
-    ("footer", Category.LEGAL),
-)
-_FAMILY_BIT = {name: 1 << i for i, name in enumerate(dom.FAMILY_NAMES)}
-
-
-def category_of(block: dom.DomBlock, title_sim: float) -> Category:
-    """The category of a dropped block, from the markup around it (its own element first)."""
-    if title_sim >= 0.8:
-        return Category.DUPLICATE_HEADLINE
-    for bits in (block.own_families, block.families):
-        for name, category in _FAMILY_CATEGORY:
-            if bits & _FAMILY_BIT[name]:
-                return category
-    if block.containers & (1 << dom.CONTAINERS.index("figure")):
-        return Category.CAPTION
-    if block.containers & (1 << dom.CONTAINERS.index("footer")):
-        return Category.LEGAL
-    return Category.NAVIGATION
-
-
 # Plain words for the block features in an explanation; the text features use the line model's.
 DOM_SIGNALS: dict[str, str] = {
     "tag": "its element",
@@ -635,14 +605,29 @@ def kept_anyway(x: np.ndarray, p: np.ndarray, words: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _policy_category(block: dom.DomBlock, link_density: float, words: float, title_sim: float, rule: str) -> Category:
-    """The category of a block the page policy drops: the markup's word when it names one, else
-    among teasers a short link is a menu item and the rest (headlines, summaries) related stories."""
-    found = category_of(block, title_sim)
-    in_nav = block.containers & (1 << dom.CONTAINERS.index("nav")) or block.families & _FAMILY_BIT["nav"]
-    if rule != "teasers" or found is not Category.NAVIGATION or in_nav:
-        return found
-    return Category.NAVIGATION if link_density >= 0.5 and words < 4 else Category.RELATED
+def drop_categories(
+    items: Sequence[dom.DomBlock],
+    x: np.ndarray,
+    words: np.ndarray,
+    chosen: Sequence[int],
+    policy: Mapping[int, tuple[str, str]],
+    title: str | None,
+) -> dict[int, tuple[domcategory.Named, Category]]:
+    """The category of each dropped block (with what named it) and the one the text stages read
+    (`cleaner.domcategory`); `policy`: the page policy's rule and reason for the blocks it dropped."""
+    found = {
+        i: domcategory.Evidence(
+            items[i],
+            float(x[i, _COL["link_density"]]),
+            float(words[i]),
+            float(x[i, _COL["title_sim"]]),
+            title,
+            policy[i][0] if i in policy else "",
+        )
+        for i in chosen
+    }
+    named = domcategory.categories(found)
+    return {i: (named[i], domcategory.family_category(ev)) for i, ev in found.items()}
 
 
 def decide(
@@ -653,6 +638,7 @@ def decide(
     ruled: frozenset[int] = frozenset(),
     kind: Sequence[float] = (),
     block_words: np.ndarray | None = None,
+    title: str | None = None,
 ) -> tuple[str, dict[int, Decision]]:
     """The page as text (one line per block, blank lines between paragraphs) and the model's
     drops keyed by line index of that text.
@@ -698,12 +684,12 @@ def decide(
     if len(chosen):
         contrib = contributions[chosen]
         names = model.names
+        named = drop_categories(items, x, counts, chosen.tolist(), policy, title)
         for row, i in enumerate(chosen.tolist()):
-            title_sim = float(x[i, _COL["title_sim"]])
+            name, family = named[i]
             if i in policy:
-                rule, why = policy[i]
+                why = policy[i][1]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
-                category = _policy_category(items[i], float(x[i, _COL["link_density"]]), counts[i], title_sim, rule)
             else:
                 words = [
                     signal_words(names[f]) for f in np.argsort(-contrib[row], kind="stable")[:8] if contrib[row, f] > 0
@@ -712,15 +698,15 @@ def decide(
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}" + (
                     f": {', '.join(signals)}." if signals else "."
                 )
-                category = category_of(items[i], title_sim)
             drops[where[i]] = Decision(
                 Action.DROP,
                 Stage.MODEL,
                 model.rule_id,
-                reason,
-                category=category,
+                f"{reason} {name.category.value.capitalize()}: {name.why}.",
+                category=name.category,
                 strength=Strength.STRONG,
                 score=round(float(p[i]), 4),
+                context_category=family,
             )
     return text, drops
 
@@ -759,7 +745,7 @@ def page_drops(model: DomModel, prep: Prepared, config: CleanerConfig) -> tuple[
     )
     ruled = frozenset(i for i, d in rules.items() if d.dropped)
     words = np.array([float(b.words) for b in prep.lines])
-    text, drops = decide(model, prep.items, x, config.html_threshold, ruled, prep.kind, words)
+    text, drops = decide(model, prep.items, x, config.html_threshold, ruled, prep.kind, words, prep.title)
     if not config.rule_enabled(model.rule_id):
         return text, {}
     protected: frozenset[int] = frozenset()

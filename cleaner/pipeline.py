@@ -82,10 +82,13 @@ def run(
     config = sites.for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
     first = config if given is None else dataclasses.replace(config, model="off")
-    final, decisions, restored, warnings = _decide(blocks, first, title, rows, given or {})
+    read = _as_read(given or {})
+    final, decisions, restored, warnings = _decide(blocks, first, title, rows, read)
     model = load_model(config.model)
     if given is not None or (model is not None and not warnings and _unsettled(model, config, restored)):
         final, restored = _settle(blocks, final, decisions, restored, config, title, rows)
+    if given:
+        final, decisions = _as_shown(final, read, given), _as_shown(decisions, read, given)
     by_index = {b.index: b for b in blocks}
     return CleanResult(
         text=render(blocks, final),
@@ -97,6 +100,20 @@ def run(
         lines_in=len(blocks),
         warnings=warnings,
     )
+
+
+def _as_read(given: Decisions) -> Decisions:
+    """The given drops as the text stages read them: under their `context_category` where they
+    have one (the block model's markup family, `cleaner.domcategory.family_category`)."""
+    return {
+        i: dataclasses.replace(d, category=d.context_category) if d.context_category is not None else d
+        for i, d in given.items()
+    }
+
+
+def _as_shown(decisions: Decisions, read: Decisions, given: Decisions) -> Decisions:
+    """`decisions` with each given drop that stood back under the category users see."""
+    return {i: given[i] if read.get(i) is d else d for i, d in decisions.items()}
 
 
 def _unsettled(model: LineModel, config: CleanerConfig, restored: list[int]) -> bool:

@@ -22,6 +22,7 @@ class Category(StrEnum):
     CAPTION = "caption"
     PROMO = "promo"
     LEGAL = "legal"
+    OTHER = "other"  # boilerplate of no family above (a byline, a date, a comment, a price): HTML mode
 
     def __str__(self) -> str:
         return self.value
@@ -88,6 +89,9 @@ class Decision:
     category: Category | None = None
     strength: Strength = Strength.STRONG
     score: float | None = None
+    # The category the text stages read when it is not `category` (HTML block-model drops: see
+    # `cleaner.domcategory.family_category`); users only ever see `category`.
+    context_category: Category | None = None
 
     @property
     def dropped(self) -> bool:

@@ -263,7 +263,8 @@ def test_the_help_shows_real_json_and_markdown() -> None:
     got = json.loads(runner.invoke(app, ["clean", "-", "--html", "--format", "json", "-q"], input=page).stdout)
     for key in ("title", "url", "date", "author", "site_name"):
         assert f'"{key}": {json.dumps(got[key])}' in shown
-    assert got["text"].startswith("Every spring our survey team walks ")
+    assert got["text"].startswith("Counting tree frogs with Python\n\nEvery spring our survey team walks ")
+    assert '"text": "Counting tree frogs with Python\\n\\nEvery spring our survey team walks ...' in shown
     md = runner.invoke(app, ["clean", "-", "--html", "--format", "markdown", "-q"], input=page).stdout.splitlines()
     assert "## The counts" in md and "| River trail | 41 | Rhacophorus pardalis |" in md
     assert '"## The counts"' in shown and '"| River trail | 41 | Rhacophorus pardalis |"' in shown
