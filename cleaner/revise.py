@@ -39,6 +39,7 @@ KICKER_MAX_WORDS = 3
 MAX_TEASERS = 40
 MIN_TOPIC_VOCABULARY = 12  # distinct content words outside a block needed to judge its topic
 REPEATED_HEADER = 3  # a "header" repeated this often is the button of a card grid, not a header
+ARTICLE_RUN = 2  # prose lines in a row that make an article (a listing alternates headlines and summaries)
 SANDWICH_MAX_RUN = 2
 BOX_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL})
 LEAD_IN_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL, Category.PROMO})
@@ -295,6 +296,8 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
         head = view.blocks[pos]
         d = decisions[head.index]
         assert d.category is not None
+        if not _after_article(view, decisions, nb[:k]):
+            continue
         if vocab is None:
             vocab = view.vocabulary(decisions)
         taken = _teasers(view, decisions, out, nb[k + 1 :], vocab)
@@ -306,6 +309,22 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
                 Strength.WEAK,
             )
     return out
+
+
+def _after_article(view: DocView, decisions: Decisions, before: Sequence[int], run: int = ARTICLE_RUN) -> bool:
+    """Whether an article's text stands above a header: `run` prose lines in a row (paragraphs)
+    among the kept lines above it. A listing's or an index's teasers alternate headlines and summaries,
+    and atop a documentation page ("Related articles" over the wiki page) there is nothing: there
+    the lines under a related header are the page's content."""
+    found = 0
+    for p in before:
+        block = view.blocks[p]
+        if block.index in decisions:
+            continue
+        found = found + 1 if block.shape is Shape.PROSE else 0
+        if found >= run:
+            return True
+    return False
 
 
 def _teasers(

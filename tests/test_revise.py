@@ -173,8 +173,29 @@ def test_prose_after_a_single_teaser_is_the_article_resuming() -> None:
         "Council members said the money would pay for forty new buses and longer opening hours at the "
         "central station, which commuters have asked for."
     )
-    view, ann = view_of(ARTICLE[0], "Read also:", TEASERS[2], resume)
+    view, ann = view_of(ARTICLE[0], ARTICLE[1], "Read also:", TEASERS[2], resume)
     assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[2]]
+
+
+def test_a_listing_keeps_the_teasers_under_its_headers() -> None:
+    # A listing page is teasers from the top: above its "Latest articles" stand headlines and
+    # summaries in turn, not an article's last paragraphs, so what follows is the listing too.
+    listing = [TEASERS[0], TEASERS[1], TEASERS[2], TEASERS[3]]
+    view, ann = view_of(*listing, "Latest articles", "Council Votes on the Tram Line", "Mayor Opens the New Station")
+    assert lines_of(view, ann) == ["Latest articles"]
+    assert related_blocks(view, ann, RULES) == {}
+
+
+def test_related_articles_above_a_documentation_page_are_its_content() -> None:
+    # A wiki's "Related articles" box over the page: nothing above it, so no article has ended.
+    doc = [
+        "Related articles",
+        "systemd/User",
+        "systemd/Timers",
+        "systemd is a suite of basic building blocks for a Linux system that provides a system and service manager.",
+    ]
+    view, ann = view_of(*doc)
+    assert related_blocks(view, ann, RULES) == {}
 
 
 def test_on_topic_summary_is_not_taken() -> None:
