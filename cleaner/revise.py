@@ -189,6 +189,12 @@ class _Anchor:
         return len(tokens & self.tokens) / len(tokens | self.tokens) >= NEAR_DUPLICATE
 
 
+# Assignment, brackets, braces, angle brackets and calls: a line of code or configuration, which a
+# documentation page repeats with the page's name in it ('[target.x86_64-linux]' under the title
+# "x86_64-linux"), and which is never a copy of a headline.
+_CODE_MARKS = re.compile(r"[=\[\]{};<>]|\w\(")
+
+
 def _headline_sized(block: Block) -> bool:
     return HEADLINE_MIN_WORDS <= block.words <= HEADLINE_MAX_WORDS and not block.text.rstrip().endswith(".")
 
@@ -237,7 +243,7 @@ def headlines(view: DocView, decisions: Decisions) -> Decisions:
     previous: Block | None = None
     for pos in visible:
         block = view.blocks[pos]
-        if not _headline_sized(block):
+        if not _headline_sized(block) or _CODE_MARKS.search(block.text) is not None:
             previous = None
             continue
         if anchor is not None and pos != anchor.pos and anchor.matches(*_keys(block.norm)):

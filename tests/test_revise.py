@@ -115,6 +115,24 @@ def test_title_suffix_variants_match() -> None:
     assert sorted(headlines(view, ann)) == [4]
 
 
+def test_code_naming_the_page_is_not_a_copy_of_its_headline() -> None:
+    # A documentation page titled with a target's name repeats it in its configuration samples.
+    view, ann = view_of(
+        "riscv64gc-unknown-linux-musl",
+        "Tier 2 target for RISC-V Linux systems using musl, built on the GNU toolchain and tested.",
+        'target = ["riscv64gc-unknown-linux-musl"]',
+        "[target.riscv64gc-unknown-linux-musl]",
+        "Markup('<strong>hello</strong>')",
+        "Markup('<strong>hello</strong>')",
+    )
+    assert headlines(view, ann) == {}
+    # An API page opening with a signature: its first heading-sized line, not a headline, and
+    # nothing repeated under it goes (not the notice each method carries).
+    notice = "This is a nightly-only experimental API (mapped_lock_guards)"
+    view, ann = view_of("pub struct MappedRwLockReadGuard<'a, T>", notice, ARTICLE[0], notice, ARTICLE[1])
+    assert headlines(view, ann) == {}
+
+
 def test_kicker_above_a_confirmed_headline_is_navigation() -> None:
     head = "Council Approves Transport Budget After Months of Debate"
     view, ann = view_of("City Hall", head, ARTICLE[0], head, ARTICLE[1])
