@@ -296,14 +296,14 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
             if rule is not None and rule.header:
                 heads[pos] = view.blocks[pos].norm
     repeats = Counter(heads.values())
+    if heads and not _has_article(view, decisions):
+        return out
     for k, pos in enumerate(nb):
         if pos not in heads or repeats[heads[pos]] >= REPEATED_HEADER:
             continue
         head = view.blocks[pos]
         d = decisions[head.index]
         assert d.category is not None
-        if not _after_article(view, decisions, nb[:k]):
-            continue
         if vocab is None:
             vocab = view.vocabulary(decisions)
         taken = _teasers(view, decisions, out, nb[k + 1 :], vocab)
@@ -317,18 +317,18 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
     return out
 
 
-def _after_article(view: DocView, decisions: Decisions, before: Sequence[int], run: int = ARTICLE_RUN) -> bool:
-    """Whether an article's text stands above a header: `run` prose lines in a row (paragraphs)
-    among the kept lines above it. A listing's or an index's teasers alternate headlines and summaries,
-    and atop a documentation page ("Related articles" over the wiki page) there is nothing: there
-    the lines under a related header are the page's content."""
+def _has_article(view: DocView, decisions: Decisions) -> bool:
+    """Whether the text holds an article: ARTICLE_RUN kept prose lines in a row (paragraphs). A
+    listing's or an index's text is teasers from top to bottom (headlines, or headlines and
+    summaries in turn): there the lines under a related header ("Latest articles", "Most read")
+    are the listing itself, not other stories next to an article."""
     found = 0
-    for p in before:
+    for p in view.nonblank:
         block = view.blocks[p]
         if block.index in decisions:
             continue
         found = found + 1 if block.shape is Shape.PROSE else 0
-        if found >= run:
+        if found >= ARTICLE_RUN:
             return True
     return False
 

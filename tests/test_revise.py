@@ -204,18 +204,6 @@ def test_a_listing_keeps_the_teasers_under_its_headers() -> None:
     assert related_blocks(view, ann, RULES) == {}
 
 
-def test_related_articles_above_a_documentation_page_are_its_content() -> None:
-    # A wiki's "Related articles" box over the page: nothing above it, so no article has ended.
-    doc = [
-        "Related articles",
-        "systemd/User",
-        "systemd/Timers",
-        "systemd is a suite of basic building blocks for a Linux system that provides a system and service manager.",
-    ]
-    view, ann = view_of(*doc)
-    assert related_blocks(view, ann, RULES) == {}
-
-
 def test_on_topic_summary_is_not_taken() -> None:
     on_topic = "Council members approved the transport budget for buses and the central station on Tuesday."
     view, ann = view_of(*ARTICLE, "Related", TEASERS[0], on_topic)
