@@ -40,6 +40,7 @@ MAX_TEASERS = 40
 MIN_TOPIC_VOCABULARY = 12  # distinct content words outside a block needed to judge its topic
 REPEATED_HEADER = 3  # a "header" repeated this often is the button of a card grid, not a header
 ARTICLE_RUN = 2  # prose lines in a row that make an article (a listing alternates headlines and summaries)
+ARTICLE_WORDS = 60  # ... or a prose line this long (a listing's summaries are shorter)
 SANDWICH_MAX_RUN = 2
 BOX_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL})
 LEAD_IN_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL, Category.PROMO})
@@ -318,17 +319,19 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
 
 
 def _has_article(view: DocView, decisions: Decisions) -> bool:
-    """Whether the text holds an article: ARTICLE_RUN kept prose lines in a row (paragraphs). A
-    listing's or an index's text is teasers from top to bottom (headlines, or headlines and
-    summaries in turn): there the lines under a related header ("Latest articles", "Most read")
-    are the listing itself, not other stories next to an article."""
-    found = 0
+    """Whether the text holds an article: ARTICLE_RUN kept prose lines in a row (paragraphs), or
+    one of ARTICLE_WORDS words (a story in one table cell, on older pages). A listing's or an
+    index's text is teasers from top to bottom (headlines, or headlines and short summaries in
+    turn): there the lines under a related header ("Latest articles", "Most read") are the
+    listing itself, not other stories next to an article."""
+    lines = words = 0
     for p in view.nonblank:
         block = view.blocks[p]
         if block.index in decisions:
             continue
-        found = found + 1 if block.shape is Shape.PROSE else 0
-        if found >= ARTICLE_RUN:
+        prose = block.shape is Shape.PROSE
+        lines, words = (lines + 1, words + block.words) if prose else (0, 0)
+        if lines >= ARTICLE_RUN or words >= ARTICLE_WORDS:
             return True
     return False
 

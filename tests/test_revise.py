@@ -204,6 +204,12 @@ def test_a_listing_keeps_the_teasers_under_its_headers() -> None:
     assert related_blocks(view, ann, RULES) == {}
 
 
+def test_a_story_in_one_long_line_is_an_article_for_its_related_headers() -> None:
+    story = " ".join(ARTICLE + MORE)  # older pages put a story in one table cell: one line
+    view, ann = view_of(story, "Top Stories", TEASERS[0], TEASERS[2])
+    assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[0], TEASERS[2]]
+
+
 def test_on_topic_summary_is_not_taken() -> None:
     on_topic = "Council members approved the transport budget for buses and the central station on Tuesday."
     view, ann = view_of(*ARTICLE, "Related", TEASERS[0], on_topic)
