@@ -44,7 +44,8 @@ class CleanerConfig:
     """All settings of a cleaning run. Instances are immutable; use `replace` to derive.
 
     Attributes:
-        disabled: categories that are never removed (e.g. keep related links: {"related"}).
+        disabled: categories that are never removed (e.g. keep related links: {"related"}, or readers' comments:
+            {"comments"}).
         disabled_rules: rule ids (or id prefixes ending in '.') that never fire.
         rule_files: extra TOML rule files in the package's rule format (user phrase rules).
         guard: whether the over-removal guard may restore uncertain lines.

@@ -22,6 +22,7 @@ class Category(StrEnum):
     CAPTION = "caption"
     PROMO = "promo"
     LEGAL = "legal"
+    COMMENTS = "comments"  # readers' comments under an article, and the prompts and forms around them
 
     def __str__(self) -> str:
         return self.value

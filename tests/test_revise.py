@@ -8,6 +8,7 @@ from cleaner.pipeline import ruleset_for
 from cleaner.revise import (
     DocView,
     breadcrumbs,
+    comment_sections,
     crumb_parts,
     headlines,
     lead_ins,
@@ -264,3 +265,64 @@ def test_revise_respects_disabled_categories() -> None:
     blocks = segment("\n\n".join([*ARTICLE, "Read more", *TEASERS]))
     rules = ruleset_for(config)
     assert revise(DocView(blocks, config), annotate(blocks, rules), rules) == {}
+
+
+# -- comment sections
+
+COMMENTS = [
+    "Great post, I had the same trouble with the buses last winter and nobody at the council listened.",
+    "by Ann Miller on January 31, 2011 at 9:59 am",
+    "The tram study is long overdue.",
+    "Reply",
+    "by Tom on February 1, 2011 at 8:27 am",
+]
+
+
+def comments_view(*lines: str, forum: bool = False) -> tuple[DocView, dict[int, Decision]]:
+    blocks = segment("\n".join(lines))
+    return DocView(blocks, CONFIG, forum=forum), annotate(blocks, RULES)
+
+
+def test_comment_section_after_the_article_goes_as_a_run() -> None:
+    view, ann = comments_view(*ARTICLE, *MORE, "15 comments", *COMMENTS)
+    out = comment_sections(view, ann, RULES)
+    assert lines_of(view, out) == [c for c in COMMENTS if c != "Reply"]  # "Reply" is the rule's already
+    assert {(d.rule, d.category) for d in out.values()} == {("context.comments", Category.COMMENTS)}
+    assert ann[len(ARTICLE) + len(MORE)].category is Category.COMMENTS  # the header itself
+
+
+def test_a_forum_thread_keeps_its_posts() -> None:
+    view, ann = comments_view(*ARTICLE, *MORE, "15 comments", *COMMENTS, forum=True)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_comment_counter_under_the_headline_is_not_a_section() -> None:
+    view, ann = comments_view("Council Approves the Bus Budget", "by Ann Miller, May 3, 2012", "3 Comments", *ARTICLE)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_comment_header_without_comments_under_it_takes_nothing() -> None:
+    # No bylines or reply buttons: what follows may be the article going on.
+    view, ann = comments_view(*ARTICLE, "Leave a comment", *MORE)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_comments_without_a_header_go_from_their_first_button() -> None:
+    slashdot = ["Misread the title (Score:5, Funny)", "Now I must admit to being slightly disappointed."]
+    replies = ["Re: (Score:2)", "If this research is done, I would be open to it.", "Re: (Score:3)", "Indeed."]
+    view, ann = comments_view(*ARTICLE, *slashdot, *replies)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == [slashdot[1], replies[1], replies[3]]
+
+
+def test_a_dated_timeline_closing_an_article_is_not_a_comment_section() -> None:
+    timeline = ["Founded on May 3, 2001", "Listed on March 9, 2010", "Sold on June 1, 2020"]
+    view, ann = comments_view(*ARTICLE, *timeline)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_comment_counter_on_every_card_is_a_listing_not_a_section() -> None:
+    cards = []
+    for n, teaser in enumerate(TEASERS):
+        cards += [teaser, ARTICLE[n % 3], f"{n + 2} comments", "by Ann Miller on January 31, 2011 at 9:59 am"]
+    view, ann = comments_view(*ARTICLE, *cards)
+    assert comment_sections(view, ann, RULES) == {}
