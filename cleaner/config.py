@@ -44,8 +44,8 @@ class CleanerConfig:
     """All settings of a cleaning run. Instances are immutable; use `replace` to derive.
 
     Attributes:
-        disabled: categories that are never removed (e.g. keep related links: {"related"}; "other" keeps
-            the HTML blocks of no family: bylines, dates, comments, prices).
+        disabled: categories that are never removed (e.g. keep related links: {"related"}, or readers' comments:
+            {"comments"}; "other" keeps the HTML blocks of no family: bylines, dates, prices).
         disabled_rules: rule ids (or id prefixes ending in '.') that never fire.
         rule_files: extra TOML rule files in the package's rule format (user phrase rules).
         guard: whether the over-removal guard may restore uncertain lines.

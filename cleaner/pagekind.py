@@ -93,6 +93,22 @@ PAGE_NAMES: tuple[str, ...] = (
 )
 
 
+# A forum or Q&A thread's address: a word of its host or path (the forum words of
+# `cleaner.dommodel.URL_KINDS`, and the scripts of the common forum engines).
+_FORUM_URL = re.compile(
+    r"(?:^|[/._?=&-])(?:forums?|threads?|topics?|t|community|discuss|discussions?|questions?|answers|boards?|r|"
+    r"talk|showthread|viewtopic)(?:$|[/._?=&-])",
+    re.IGNORECASE,
+)
+
+
+def forum_url(url: str | None) -> bool:
+    """Whether `url` is a forum's or Q&A site's: there the posts under the first one are the
+    page's content, not an article's comments (`cleaner.revise.comment_sections`)."""
+    host, path = split_url(url)
+    return bool(host or path) and _FORUM_URL.search(f"{host}/{path}") is not None
+
+
 def split_url(url: str | None) -> tuple[str, str]:
     """(host, path) of an address, ("", "") for none or one that does not parse (an unfilled
     template such as "https://[SITE_URL]/x" is common in canonical links)."""

@@ -14,6 +14,7 @@ from cleaner.guard import guard
 from cleaner.learn.features import Vocabulary, self_features
 from cleaner.model import DocState, LineModel, decide
 from cleaner.model import load as load_model
+from cleaner.pagekind import forum_url
 from cleaner.render import emitted, removals, render
 from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
@@ -82,11 +83,12 @@ def run(
     config = sites.for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
     first = config if given is None else dataclasses.replace(config, model="off")
+    forum = forum_url(url)
     read = _as_read(given or {})
-    final, decisions, restored, warnings = _decide(blocks, first, title, rows, read)
+    final, decisions, restored, warnings = _decide(blocks, first, title, rows, read, forum)
     model = load_model(config.model)
     if given is not None or (model is not None and not warnings and _unsettled(model, config, restored)):
-        final, restored = _settle(blocks, final, decisions, restored, config, title, rows)
+        final, restored = _settle(blocks, final, decisions, restored, config, title, rows, forum)
     if given:
         final, decisions = _as_shown(final, read, given), _as_shown(decisions, read, given)
     by_index = {b.index: b for b in blocks}
@@ -132,6 +134,7 @@ def _settle(
     config: CleanerConfig,
     title: str | None,
     rows: dict[str, np.ndarray],
+    forum: bool = False,
 ) -> tuple[Decisions, list[int]]:
     """With the model on, clean the output again until a round removes nothing (at most
     SETTLE_ROUNDS), carrying each round's drops back to the input's lines: the model's caps and
@@ -143,7 +146,7 @@ def _settle(
     for _ in range(SETTLE_ROUNDS):
         order = emitted(blocks, final)
         again = segment(render(blocks, final))
-        round_final, round_decisions, round_restored, _ = _decide(again, config, title, rows)
+        round_final, round_decisions, round_restored, _ = _decide(again, config, title, rows, forum=forum)
         new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
         decisions.update({order[i]: d for i, d in round_decisions.items() if i < len(order)})
         restored += [order[i] for i in round_restored if i < len(order)]
@@ -159,10 +162,11 @@ def _decide(
     title: str | None,
     cache: dict[str, np.ndarray] | None = None,
     given: Decisions | None = None,
+    forum: bool = False,
 ) -> tuple[Decisions, Decisions, list[int], tuple[str, ...]]:
     """One cleaning of `blocks`: (final decisions, decisions before the guard, the indices the
     guard restored, warnings). `cache`: the model's line features by line text (self_features);
-    `given`: drops made before this (see `run`)."""
+    `given`: drops made before this (see `run`); `forum`: the text is a forum thread's (its url)."""
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
     decisions: dict[int, Decision] = annotate(blocks, rules)
@@ -190,7 +194,7 @@ def _decide(
         protected = frozenset(i for i, d in everything.items() if d.dropped and i not in decisions)
     state = DocState()
     for _ in range(config.max_passes):
-        new = {i: d for i, d in revise(DocView(view, config, title), annotations, rules).items() if d.dropped}
+        new = {i: d for i, d in revise(DocView(view, config, title, forum), annotations, rules).items() if d.dropped}
         if model is not None:
             found = _model_drops(model, view, rows, {**annotations, **new}, config, title, state)
             new.update((i, d) for i, d in found.items() if i not in protected)

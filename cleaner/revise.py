@@ -9,6 +9,9 @@ jusText's second pass, with one function per structural signal so each is tested
   off-topic summaries) only while they look like teasers; it stops where the article resumes.
 - `sandwiches`: a short line between two newsletter or paywall lines belongs to the same box.
 - `lead_ins`: a tiny label right above a newsletter/paywall/promo box (its name) belongs to it.
+- `comment_sections`: below the article's text, a comment header (or, without one, the first reply
+  button) starts the readers' comments, taken to the end when bylines and buttons recur (never on a
+  forum's page).
 
 Every function takes the visible blocks and the decisions so far, and returns only new
 decisions; it never overrides an earlier one.
@@ -23,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cleaner.config import CleanerConfig
+from cleaner.learn.features import DATE_RE
 from cleaner.rules import RuleSet
 from cleaner.segment import WORD_RE, normalize
 from cleaner.topic import content_words, overlap, vocabulary
@@ -39,6 +43,12 @@ KICKER_MAX_WORDS = 3
 MAX_TEASERS = 40
 MIN_TOPIC_VOCABULARY = 12  # distinct content words outside a block needed to judge its topic
 REPEATED_HEADER = 3  # a "header" repeated this often is the button of a card grid, not a header
+COMMENT_MARKER_MAX_WORDS = 15  # a dated line this short is a comment's byline ("Ann, May 3, 2012 at 9:41")
+COMMENT_MARKER_EVERY = 20  # a comment section shows a byline or reply button at least every 20 lines
+COMMENT_MARKERS = 2  # ... and at least this many
+COMMENT_BUTTONS = 3  # without a header: reply buttons (a `comments` rule's lines) from the first one on
+ARTICLE_RUN = 2  # prose lines in a row that make an article (a listing alternates headlines and summaries)
+ARTICLE_WORDS = 60  # ... or a prose line this long (a listing's summaries are shorter)
 SANDWICH_MAX_RUN = 2
 BOX_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL})
 LEAD_IN_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL, Category.PROMO})
@@ -52,6 +62,7 @@ class DocView:
     blocks: Sequence[Block]
     config: CleanerConfig
     title: str | None = None
+    forum: bool = False  # a forum's or Q&A thread's page (from its url): its posts are its content
     nonblank: list[int] = field(init=False)
     _words: list[frozenset[str]] | None = field(default=None, init=False)
 
@@ -77,6 +88,7 @@ def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
         lambda v, d: related_blocks(v, d, rules),
         sandwiches,
         lead_ins,
+        lambda v, d: comment_sections(v, d, rules),
     ]
     for step in steps:
         for index, decision in step(view, decisions).items():
@@ -188,6 +200,12 @@ class _Anchor:
         return len(tokens & self.tokens) / len(tokens | self.tokens) >= NEAR_DUPLICATE
 
 
+# Assignment, brackets, braces, angle brackets and calls: a line of code or configuration, which a
+# documentation page repeats with the page's name in it ('[target.x86_64-linux]' under the title
+# "x86_64-linux"), and which is never a copy of a headline.
+_CODE_MARKS = re.compile(r"[=\[\]{};<>]|\w\(")
+
+
 def headline_sized(block: Block) -> bool:
     return HEADLINE_MIN_WORDS <= block.words <= HEADLINE_MAX_WORDS and not block.text.rstrip().endswith(".")
 
@@ -236,7 +254,7 @@ def headlines(view: DocView, decisions: Decisions) -> Decisions:
     previous: Block | None = None
     for pos in visible:
         block = view.blocks[pos]
-        if not headline_sized(block):
+        if not headline_sized(block) or _CODE_MARKS.search(block.text) is not None:
             previous = None
             continue
         if anchor is not None and pos != anchor.pos and anchor.matches(*_keys(block.norm)):
@@ -286,9 +304,11 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
         d = decisions.get(view.blocks[pos].index)
         if d is not None and d.stage is Stage.ANNOTATE and d.category is not None:
             rule = rules.by_id.get(d.rule)
-            if rule is not None and rule.header:
+            if rule is not None and rule.header and rule.category is not Category.COMMENTS:
                 heads[pos] = view.blocks[pos].norm
     repeats = Counter(heads.values())
+    if heads and not _has_article(view, decisions):
+        return out
     for k, pos in enumerate(nb):
         if pos not in heads or repeats[heads[pos]] >= REPEATED_HEADER:
             continue
@@ -306,6 +326,24 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
                 Strength.WEAK,
             )
     return out
+
+
+def _has_article(view: DocView, decisions: Decisions) -> bool:
+    """Whether the text holds an article: ARTICLE_RUN kept prose lines in a row (paragraphs), or
+    one of ARTICLE_WORDS words (a story in one table cell, on older pages). A listing's or an
+    index's text is teasers from top to bottom (headlines, or headlines and short summaries in
+    turn): there the lines under a related header ("Latest articles", "Most read") are the
+    listing itself, not other stories next to an article."""
+    lines = words = 0
+    for p in view.nonblank:
+        block = view.blocks[p]
+        if block.index in decisions:
+            continue
+        prose = block.shape is Shape.PROSE
+        lines, words = (lines + 1, words + block.words) if prose else (0, 0)
+        if lines >= ARTICLE_RUN or words >= ARTICLE_WORDS:
+            return True
+    return False
 
 
 def _teasers(
@@ -420,3 +458,82 @@ def lead_ins(view: DocView, decisions: Decisions) -> Decisions:
             Strength.WEAK,
         )
     return out
+
+
+# -- comment sections --------------------------------------------------------------------------
+
+
+def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Decisions:
+    """The readers' comments under an article, as one run to the end of the text.
+
+    The run starts at a comment header ("23 Comments", "Leave a Reply", "Join the discussion": a
+    `comments` rule with `header = true`), or, where there is none, at the first reply button (a
+    `comments` rule's line: "Reply", "Re: (Score:3)"). It must stand below the article's text
+    (`_article_end`: a counter beside the byline under the headline is no section), and comment
+    markers (`_comment_marker`: bylines with a date, buttons) must recur under it: at least
+    COMMENT_MARKERS of them and one every COMMENT_MARKER_EVERY lines, and without a header at least
+    COMMENT_BUTTONS buttons (dates alone are no comments: a timeline closing an article, a
+    sidebar's archive of months, have them too).
+
+    Never on a forum's or Q&A page (`DocView.forum`): a thread's posts are its content."""
+    if view.forum or not any(d.dropped and d.category is Category.COMMENTS for d in decisions.values()):
+        return {}  # either start needs a `comments` rule's line: a header, or a button among the markers
+    nb = view.nonblank
+    if sum(1 for p in nb if _comment_header(decisions.get(view.blocks[p].index), rules)) >= REPEATED_HEADER:
+        return {}  # a counter on every card ("14 comments"): a listing of posts, not a comment section
+    markers = [_comment_marker(view.blocks[p], decisions) for p in nb]
+    for k in range(_article_end(view, decisions) + 1, len(nb)):
+        pos = nb[k]
+        head = view.blocks[pos]
+        header = _comment_header(decisions.get(head.index), rules)
+        if not (header or markers[k] == "rule"):
+            continue
+        under = markers[k + 1 :] if header else markers[k:]
+        found = sum(1 for m in under if m)
+        if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY):
+            continue
+        if not header and sum(1 for m in under if m == "rule") < COMMENT_BUTTONS:
+            continue
+        where = f"under the comment header on line {head.line}" if header else f"from line {head.line} on"
+        reason = f"A reader's comment: comment bylines and buttons recur {where}."
+        start = k + 1 if header else k
+        return {
+            view.blocks[p].index: _drop("context.comments", Category.COMMENTS, reason, Strength.STRONG)
+            for p in nb[start:]
+            if view.blocks[p].index not in decisions
+        }
+    return {}
+
+
+def _article_end(view: DocView, decisions: Decisions) -> int:
+    """Where the article's text ends: the last line (position in `view.nonblank`) of the run of
+    kept prose lines in a row that holds the most words; -1 when there is no prose. A comment
+    section starts below it: a counter above the article ("2,483 comments" over the headline) and
+    a sidebar's archive of dates stand above it on a whole page's text."""
+    best_words, best_end, words, nb = 0, -1, 0, view.nonblank
+    for k, p in enumerate(nb):
+        block = view.blocks[p]
+        d = decisions.get(block.index)
+        if d is not None and d.category is not Category.COMMENTS:
+            continue  # an ad label or a share bar inside the article: the run goes on
+        words = words + block.words if d is None and block.shape is Shape.PROSE else 0
+        if words > best_words:
+            best_words, best_end = words, k
+    return best_end
+
+
+def _comment_header(decision: Decision | None, rules: RuleSet) -> bool:
+    if decision is None or decision.stage is not Stage.ANNOTATE or decision.category is not Category.COMMENTS:
+        return False
+    rule = rules.by_id.get(decision.rule)
+    return rule is not None and rule.header
+
+
+def _comment_marker(block: Block, decisions: Decisions) -> str | None:
+    """ "rule" for a line a `comments` rule took (reply and report buttons, the comment form),
+    "byline" for a short line with a date or time ("Ann on May 3, 2012 at 9:41 am"), else None."""
+    d = _dropped(decisions, block)
+    if d is not None:
+        return "rule" if d.category is Category.COMMENTS else None
+    short = block.shape is not Shape.PROSE and 0 < block.words <= COMMENT_MARKER_MAX_WORDS
+    return "byline" if short and DATE_RE.search(block.text) is not None else None

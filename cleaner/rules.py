@@ -69,7 +69,7 @@ class Rule:
     pattern: str
     why: str
     max_words: int
-    header: bool  # starts a block that the context pass extends (related teasers)
+    header: bool  # starts a block that the context pass extends (related teasers, or comments)
     priority: int
     pos: tuple[str, ...]
     neg: tuple[str, ...]

@@ -23,6 +23,7 @@ class Category(StrEnum):
     PROMO = "promo"
     LEGAL = "legal"
     OTHER = "other"  # boilerplate of no family above (a byline, a date, a comment, a price): HTML mode
+    COMMENTS = "comments"  # readers' comments under an article, and the prompts and forms around them
 
     def __str__(self) -> str:
         return self.value

@@ -79,6 +79,25 @@ def test_disabled_category_is_kept() -> None:
     assert cleaner.clean(text, CleanerConfig(disabled=frozenset({Category.RELATED}))).text == text
 
 
+COMMENT_SECTION = (
+    "2 comments",
+    "I have met very few millionaires, but the ones I met were kind and shockingly human to everyone.",
+    "by james on January 31, 2011 at 9:59 am",
+    "Great post, certainly there is a pattern here.",
+    "by Damien on January 31, 2011 at 10:12 am",
+)
+
+
+def test_comments_go_under_an_article_stay_in_a_forum_and_when_switched_off() -> None:
+    text = doc(PROSE, PROSE2, *COMMENT_SECTION)
+    cleaned = cleaner.clean(text, url="https://blog.example.com/2011/01/startup-hubris")
+    assert cleaned.text == doc(PROSE, PROSE2)
+    assert cleaned.by_category() == {"comments": len(COMMENT_SECTION)}
+    forum = cleaner.clean(text, url="https://forum.example.com/t/startup-hubris/4711")
+    assert forum.text == doc(PROSE, PROSE2, *COMMENT_SECTION[1:])  # the posts stay, the counter goes
+    assert cleaner.clean(text, disabled={"comments"}).text == text
+
+
 def test_disabled_rule_ids_and_prefixes() -> None:
     text = doc("Skip to content", "", PROSE)
     assert cleaner.clean(text, disabled_rules={"en.navigation.skip-link"}).text == text

@@ -235,3 +235,16 @@ def test_a_page_past_the_block_cap_is_cleaned_from_its_blocks_by_the_rules(monke
     assert any("more than the block model reads (10)" in w for w in result.warnings)
     assert result.text.count("The city council voted") == 8
     assert not any(r.rule.startswith("dom:") for r in result.removed)
+
+
+def test_forum_urls_are_told_from_articles() -> None:
+    for url in (
+        "https://discourse.example.org/t/how-to-x/123",
+        "https://www.example.com/forums/showthread.php?t=99",
+        "https://community.example.com/questions/42/why",
+        "https://www.reddit.com/r/python/comments/abc/title/",
+        "https://www.mumsnet.com/talk/food_and_recipes/5498613-family-meals",
+    ):
+        assert pagekind.forum_url(url), url
+    for url in (None, "", "https://blog.example.com/2011/01/startup-hubris", "https://news.example.com/world/story-1"):
+        assert not pagekind.forum_url(url), url

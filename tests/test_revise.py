@@ -8,6 +8,7 @@ from cleaner.pipeline import ruleset_for
 from cleaner.revise import (
     DocView,
     breadcrumbs,
+    comment_sections,
     crumb_parts,
     headlines,
     lead_ins,
@@ -115,6 +116,24 @@ def test_title_suffix_variants_match() -> None:
     assert sorted(headlines(view, ann)) == [4]
 
 
+def test_code_naming_the_page_is_not_a_copy_of_its_headline() -> None:
+    # A documentation page titled with a target's name repeats it in its configuration samples.
+    view, ann = view_of(
+        "riscv64gc-unknown-linux-musl",
+        "Tier 2 target for RISC-V Linux systems using musl, built on the GNU toolchain and tested.",
+        'target = ["riscv64gc-unknown-linux-musl"]',
+        "[target.riscv64gc-unknown-linux-musl]",
+        "Markup('<strong>hello</strong>')",
+        "Markup('<strong>hello</strong>')",
+    )
+    assert headlines(view, ann) == {}
+    # An API page opening with a signature: its first heading-sized line, not a headline, and
+    # nothing repeated under it goes (not the notice each method carries).
+    notice = "This is a nightly-only experimental API (mapped_lock_guards)"
+    view, ann = view_of("pub struct MappedRwLockReadGuard<'a, T>", notice, ARTICLE[0], notice, ARTICLE[1])
+    assert headlines(view, ann) == {}
+
+
 def test_kicker_above_a_confirmed_headline_is_navigation() -> None:
     head = "Council Approves Transport Budget After Months of Debate"
     view, ann = view_of("City Hall", head, ARTICLE[0], head, ARTICLE[1])
@@ -173,8 +192,23 @@ def test_prose_after_a_single_teaser_is_the_article_resuming() -> None:
         "Council members said the money would pay for forty new buses and longer opening hours at the "
         "central station, which commuters have asked for."
     )
-    view, ann = view_of(ARTICLE[0], "Read also:", TEASERS[2], resume)
+    view, ann = view_of(ARTICLE[0], ARTICLE[1], "Read also:", TEASERS[2], resume)
     assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[2]]
+
+
+def test_a_listing_keeps_the_teasers_under_its_headers() -> None:
+    # A listing page is teasers from the top: above its "Latest articles" stand headlines and
+    # summaries in turn, not an article's last paragraphs, so what follows is the listing too.
+    listing = [TEASERS[0], TEASERS[1], TEASERS[2], TEASERS[3]]
+    view, ann = view_of(*listing, "Latest articles", "Council Votes on the Tram Line", "Mayor Opens the New Station")
+    assert lines_of(view, ann) == ["Latest articles"]
+    assert related_blocks(view, ann, RULES) == {}
+
+
+def test_a_story_in_one_long_line_is_an_article_for_its_related_headers() -> None:
+    story = " ".join(ARTICLE + MORE)  # older pages put a story in one table cell: one line
+    view, ann = view_of(story, "Top Stories", TEASERS[0], TEASERS[2])
+    assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[0], TEASERS[2]]
 
 
 def test_on_topic_summary_is_not_taken() -> None:
@@ -231,3 +265,64 @@ def test_revise_respects_disabled_categories() -> None:
     blocks = segment("\n\n".join([*ARTICLE, "Read more", *TEASERS]))
     rules = ruleset_for(config)
     assert revise(DocView(blocks, config), annotate(blocks, rules), rules) == {}
+
+
+# -- comment sections
+
+COMMENTS = [
+    "Great post, I had the same trouble with the buses last winter and nobody at the council listened.",
+    "by Ann Miller on January 31, 2011 at 9:59 am",
+    "The tram study is long overdue.",
+    "Reply",
+    "by Tom on February 1, 2011 at 8:27 am",
+]
+
+
+def comments_view(*lines: str, forum: bool = False) -> tuple[DocView, dict[int, Decision]]:
+    blocks = segment("\n".join(lines))
+    return DocView(blocks, CONFIG, forum=forum), annotate(blocks, RULES)
+
+
+def test_comment_section_after_the_article_goes_as_a_run() -> None:
+    view, ann = comments_view(*ARTICLE, *MORE, "15 comments", *COMMENTS)
+    out = comment_sections(view, ann, RULES)
+    assert lines_of(view, out) == [c for c in COMMENTS if c != "Reply"]  # "Reply" is the rule's already
+    assert {(d.rule, d.category) for d in out.values()} == {("context.comments", Category.COMMENTS)}
+    assert ann[len(ARTICLE) + len(MORE)].category is Category.COMMENTS  # the header itself
+
+
+def test_a_forum_thread_keeps_its_posts() -> None:
+    view, ann = comments_view(*ARTICLE, *MORE, "15 comments", *COMMENTS, forum=True)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_comment_counter_under_the_headline_is_not_a_section() -> None:
+    view, ann = comments_view("Council Approves the Bus Budget", "by Ann Miller, May 3, 2012", "3 Comments", *ARTICLE)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_comment_header_without_comments_under_it_takes_nothing() -> None:
+    # No bylines or reply buttons: what follows may be the article going on.
+    view, ann = comments_view(*ARTICLE, "Leave a comment", *MORE)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_comments_without_a_header_go_from_their_first_button() -> None:
+    slashdot = ["Misread the title (Score:5, Funny)", "Now I must admit to being slightly disappointed."]
+    replies = ["Re: (Score:2)", "If this research is done, I would be open to it.", "Re: (Score:3)", "Indeed."]
+    view, ann = comments_view(*ARTICLE, *slashdot, *replies)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == [slashdot[1], replies[1], replies[3]]
+
+
+def test_a_dated_timeline_closing_an_article_is_not_a_comment_section() -> None:
+    timeline = ["Founded on May 3, 2001", "Listed on March 9, 2010", "Sold on June 1, 2020"]
+    view, ann = comments_view(*ARTICLE, *timeline)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_comment_counter_on_every_card_is_a_listing_not_a_section() -> None:
+    cards = []
+    for n, teaser in enumerate(TEASERS):
+        cards += [teaser, ARTICLE[n % 3], f"{n + 2} comments", "by Ann Miller on January 31, 2011 at 9:59 am"]
+    view, ann = comments_view(*ARTICLE, *cards)
+    assert comment_sections(view, ann, RULES) == {}

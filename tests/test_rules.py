@@ -112,12 +112,12 @@ def test_patterns_are_written_for_the_normalised_line() -> None:
         assert bare == bare.lower(), f"{rule.id}: pattern has upper-case letters"
 
 
-def test_header_rules_are_whole_line_related_headers() -> None:
-    """The context pass extends a header over the teasers below it: only whole-line labels may do that."""
+def test_header_rules_are_whole_line_related_or_comment_headers() -> None:
+    """The context pass extends a header over the teasers or comments below it: only whole-line labels may."""
     headers = [rule for rule in RULES if rule.header]
-    assert headers
+    assert {rule.category for rule in headers} == {Category.RELATED, Category.COMMENTS}
     for rule in headers:
-        assert rule.scope is Scope.LINE and rule.category is Category.RELATED, rule.id
+        assert rule.scope is Scope.LINE and rule.category in (Category.RELATED, Category.COMMENTS), rule.id
 
 
 def test_each_packaged_file_declares_its_language() -> None:

@@ -30,7 +30,7 @@ from cleaner.topic import content_words, stopwords
 from cleaner.types import Block, Category, Decision, Shape
 
 _URL = re.compile(r"https?://|www\.|\S@\S+\.\w|\.(?:com|org|net|html?)\b", re.IGNORECASE)
-_DATE = re.compile(
+DATE_RE = re.compile(
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b|\b\d+\s?(?:min|h|hrs?|hours?|days?|mins?)\b",
     re.IGNORECASE,
 )
@@ -90,7 +90,12 @@ _ASCII_UPPER = "".join(c for c in _ASCII if c.isupper()).encode()
 _ASCII_DIGITS = "".join(c for c in _ASCII if c.isdigit()).encode()
 _ASCII_SPACES = "".join(c for c in _ASCII if c.isspace()).encode()
 SHAPE_CODE = {Shape.BLANK: 0.0, Shape.PROSE: 1.0, Shape.SHORT: 2.0, Shape.HEADLINE: 3.0}
-CATEGORY_CODE = {c: float(i + 1) for i, c in enumerate(Category)}
+# The rules' verdict as a number (the `rule` feature, here and in HTML mode's block model).
+# Comment prompts were `promo` rules when the packaged models were trained: `comments` keeps
+# promo's code, so their trees read the same values for the same lines.
+_CODED = [c for c in Category if c is not Category.COMMENTS]
+CATEGORY_CODE: dict[Category, float] = {c: float(_CODED.index(c) + 1) for c in _CODED}
+CATEGORY_CODE[Category.COMMENTS] = CATEGORY_CODE[Category.PROMO]
 
 LOCAL_NAMES: tuple[str, ...] = (
     "chars_log",
@@ -239,7 +244,7 @@ def local_features(block: Block, stop: frozenset[str]) -> list[float]:
         digits / sampled,
         symbols / sampled,
         float(_URL.search(text) is not None),
-        float(_DATE.search(text) is not None),
+        float(DATE_RE.search(text) is not None),
         float(text[:1] in _BULLETS),
         float(sum(map(text.count, _SEPARATORS))),
         stops,
