@@ -178,9 +178,9 @@ def cue_category(ev: Evidence) -> Named | None:
 def markup_category(ev: Evidence) -> Named | None:
     """The element's own markup, where it is specific: reader comments and their form, share
     buttons, a cookie banner, a sign-up box, a caption in a figure."""
-    if ev.rule == "comment":
-        return Named(Category.OTHER, "a reader comment")
-    for family, category in (("comments", Category.OTHER), ("share", Category.PROMO), ("cookie", Category.LEGAL)):
+    if ev.rule in ("comment", "comments"):
+        return Named(Category.COMMENTS, "a reader comment")
+    for family, category in (("comments", Category.COMMENTS), ("share", Category.PROMO), ("cookie", Category.LEGAL)):
         if ev.own(family):
             return Named(category, f"its element is named {family}")
     if ev.link:
