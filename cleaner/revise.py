@@ -300,15 +300,18 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
     nb = view.nonblank
     vocab: Counter[str] | None = None
     heads: dict[int, str] = {}
+    inline: set[int] = set()
     for pos in nb:
         d = decisions.get(view.blocks[pos].index)
         if d is not None and d.stage is Stage.ANNOTATE and d.category is not None:
             rule = rules.by_id.get(d.rule)
             if rule is not None and rule.header and rule.category is not Category.COMMENTS:
                 heads[pos] = view.blocks[pos].norm
+                if rule.inline:
+                    inline.add(pos)
     repeats = Counter(heads.values())
-    if heads and not _has_article(view, decisions):
-        return out
+    if len(inline) < len(heads) and not _has_article(view, decisions):
+        heads = {pos: norm for pos, norm in heads.items() if pos in inline}  # a listing's own headers
     for k, pos in enumerate(nb):
         if pos not in heads or repeats[heads[pos]] >= REPEATED_HEADER:
             continue

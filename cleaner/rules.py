@@ -74,6 +74,10 @@ class Rule:
     pos: tuple[str, ...]
     neg: tuple[str, ...]
     order: int
+    # A header that only ever sits inside an article ("Read also:"): its teasers are taken in any
+    # text. Others ("Latest articles", "Most read") take them only in a text that holds an article:
+    # on a listing those lines are the listing (`revise.related_blocks`).
+    inline: bool = False
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -461,6 +465,7 @@ def _parse_rule(entry: dict[str, object], lang: str, order: int) -> Rule:
         "why",
         "max_words",
         "header",
+        "inline",
         "priority",
         "pos",
         "neg",
@@ -487,6 +492,9 @@ def _parse_rule(entry: dict[str, object], lang: str, order: int) -> Rule:
     header = entry.get("header", False)
     if not isinstance(header, bool):
         raise TypeError(f"header must be true or false, got {header!r}")
+    inline = entry.get("inline", False)
+    if not isinstance(inline, bool) or (inline and not header):
+        raise TypeError(f"inline must be true or false, and only on a header, got {inline!r}")
     return Rule(
         id=f"{lang}.{category.value}.{name}",
         category=category,
@@ -496,6 +504,7 @@ def _parse_rule(entry: dict[str, object], lang: str, order: int) -> Rule:
         why=why,
         max_words=max_words,
         header=header,
+        inline=inline,
         priority=priority,
         pos=pos,
         neg=_texts(entry, "neg"),

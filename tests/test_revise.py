@@ -205,6 +205,16 @@ def test_a_listing_keeps_the_teasers_under_its_headers() -> None:
     assert related_blocks(view, ann, RULES) == {}
 
 
+def test_read_also_takes_its_teasers_in_a_text_of_one_paragraph() -> None:
+    """'Read also' only ever stands inside an article (`inline = true`): a news brief of one
+    paragraph loses the teasers under it, while a listing keeps those under 'Latest articles'."""
+    brief = ARTICLE[0]
+    view, ann = view_of(brief, "Read also:", TEASERS[0], TEASERS[2])
+    assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[0], TEASERS[2]]
+    view, ann = view_of(brief, "Latest articles", TEASERS[0], TEASERS[2])
+    assert related_blocks(view, ann, RULES) == {}
+
+
 def test_a_story_in_one_long_line_is_an_article_for_its_related_headers() -> None:
     story = " ".join(ARTICLE + MORE)  # older pages put a story in one table cell: one line
     view, ann = view_of(story, "Top Stories", TEASERS[0], TEASERS[2])

@@ -214,6 +214,7 @@ GOOD_RULE = USER_RULES.split("[[rule]]", 1)[1]
         ),
         pytest.param(USER_RULES + "priority = 1.5\n", "priority must be a whole number", id="priority"),
         pytest.param(USER_RULES + 'header = "yes"\n', "header must be true or false", id="header"),
+        pytest.param(USER_RULES + "inline = true\n", "only on a header", id="inline-without-header"),
         pytest.param(re.sub(r"pattern = .*", "pattern = [1, 2]", USER_RULES), "pattern must be a string", id="pattern"),
         pytest.param(re.sub(r"\npattern = .*", "", USER_RULES), "missing key 'pattern'", id="no-pattern"),
         pytest.param(USER_RULES.replace('pos = ["', 'pos = [1, "'), "pos must be a list of strings", id="pos-type"),
