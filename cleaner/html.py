@@ -58,17 +58,24 @@ def time_limit(
         yield
         return
 
+    done = False
+
     def expired(signum: int, frame: object) -> None:
-        raise _Expired
+        if not done:
+            raise _Expired
 
     start = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
-    outer, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Then again every RETRY: a raise that lands where Python ignores exceptions (a __del__, a
+    # weakref callback) or where a bare `except:` eats it would otherwise be the only one.
+    outer, interval = signal.setitimer(signal.ITIMER_REAL, seconds, min(max(seconds / 10, 0.01), 1.0))
     try:
         yield
     except _Expired:
+        done = True
         raise error(f"{what} took longer than {seconds:g} s to process (html_timeout); skipped") from None
     finally:
+        done = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer:
