@@ -401,7 +401,7 @@ def _report_sink(report: Path | None) -> Iterator[Callable[[list[dict[str, objec
         yield out
         return
     try:
-        writer = cio.AtomicWriter(report)
+        writer = cio.AtomicWriter(report, cio.codec_of(report))  # report.jsonl.gz: gzip, like an output
     except cio.InputError as exc:
         _stderr().print(Text(_one_line(f"cleaner: error: report: {exc}"), style="red"))
         raise typer.Exit(1) from None

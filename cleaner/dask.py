@@ -275,7 +275,7 @@ def _report(path: Path | None) -> Iterator[Callable[[list[dict[str, object]]], N
     if path is None:
         yield lambda records: None
         return
-    with cio.AtomicWriter(path) as fh:
+    with cio.AtomicWriter(path, cio.codec_of(path)) as fh:
 
         def write(records: list[dict[str, object]]) -> None:
             fh.write(cio.report_lines(records))

@@ -280,3 +280,15 @@ def test_learn_sites_reads_compressed_files_as_their_plain_selves(tmp_path: Path
     learned = (tmp_path / "plain.toml").read_text()
     assert "home | news | sport" in learned
     assert (tmp_path / "zipped.toml").read_text() == learned == (tmp_path / "zst.toml").read_text()
+
+
+def test_a_report_named_gz_or_zst_is_compressed(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    plain = pair[0]
+    assert run("clean", plain, "-o", tmp_path / "out", "--report", tmp_path / "r.jsonl").exit_code == 0
+    expected = (tmp_path / "r.jsonl").read_bytes()
+    for name in ("r.jsonl.gz", "r.jsonl.zst"):
+        result = run("clean", plain, "-o", tmp_path / f"out-{name}", "--report", tmp_path / name)
+        assert result.exit_code == 0, result.stderr
+        data = (tmp_path / name).read_bytes()
+        assert compression.sniff(data) is cio.codec_of(Path(name))
+        assert unzip(data, name) == expected
