@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -251,6 +252,19 @@ def settled(path: Path, offset_ns: int = 0) -> None:
     os.utime(path, ns=(HOUR_AGO_NS + offset_ns, HOUR_AGO_NS + offset_ns))
 
 
+def settled_inputs(tmp_path: Path, texts: dict[str, str], records: Sequence[str] = ()) -> Path:
+    """An 'in' folder of text files and, with `records`, an r.jsonl of them, all `settled`."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in texts.items():
+        (src / name).write_text(text)
+    if records:
+        (src / "r.jsonl").write_text("".join(json.dumps({"text": r}) + "\n" for r in records))
+    for path in src.iterdir():
+        settled(path)
+    return src
+
+
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the inputs (under an 'in' folder) opened for reading: Path.read_bytes, the
@@ -272,13 +286,7 @@ def manifest_entries(out: Path) -> list[dict[str, Any]]:
 
 
 def test_rerun_does_not_read_finished_inputs(tmp_path: Path, opened: list[str]) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    for i in range(3):
-        (src / f"{i}.txt").write_text(doc(i))
-    (src / "r.jsonl").write_text(json.dumps({"text": doc(7)}) + "\n")
-    for path in src.iterdir():
-        settled(path)
+    src = settled_inputs(tmp_path, {f"{i}.txt": doc(i) for i in range(3)}, [doc(7)])
     out = tmp_path / "out"
     assert run("clean", src, "-o", out).exit_code == 0
     entries = manifest_entries(out)
@@ -368,12 +376,7 @@ def test_a_run_back_to_the_first_settings_redoes_what_other_settings_overwrote(t
 
 
 def test_an_output_changed_after_the_run_is_made_again(tmp_path: Path) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "a.txt").write_text(doc(1))
-    (src / "r.jsonl").write_text(json.dumps({"text": doc(2)}) + "\n")
-    for path in src.iterdir():
-        settled(path)
+    src = settled_inputs(tmp_path, {"a.txt": doc(1)}, [doc(2)])
     out = tmp_path / "out"
     assert run("clean", src, "-o", out).exit_code == 0
     expected = snapshot(out)
@@ -417,14 +420,7 @@ def test_builtin_models_are_hashed_by_their_bytes() -> None:
 
 
 def small_corpus(tmp_path: Path, n: int = 4) -> Path:
-    src = tmp_path / "in"
-    src.mkdir()
-    for i in range(n):
-        (src / f"{i}.txt").write_text(doc(i))
-        settled(src / f"{i}.txt")
-    (src / "r.jsonl").write_text("".join(json.dumps({"text": doc(10 + k)}) + "\n" for k in range(2)))
-    settled(src / "r.jsonl")
-    return src
+    return settled_inputs(tmp_path, {f"{i}.txt": doc(i) for i in range(n)}, [doc(10 + k) for k in range(2)])
 
 
 def fresh_report(src: Path, tmp_path: Path, *args: str) -> bytes:
