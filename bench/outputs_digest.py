@@ -1,0 +1,96 @@
+"""Fingerprint what cleaner gives, page by page, to prove a refactor or a speed-up output-identical.
+
+    .venv/bin/python bench/outputs_digest.py ../shared/data/wcxb-dev ../shared/data/news-dev/dragnet \\
+        ../shared/data/news-dev/l3s-gn1 --every 3 --jobs 2 --out /tmp/before.json
+    ... change the code ...
+    .venv/bin/python bench/outputs_digest.py <same sets and --every> --jobs 2 --compare /tmp/before.json
+
+For every --every'th page of each set: `clean_html` with the block model, `clean_html` with
+html_model="off", the markdown rendering of `clean_html_document`, and text mode (`clean`) over the
+page's trafilatura and html_text extracts (from the eval cache, computed when missing). Each
+output is reduced to a SHA-256 of its text, its removals (line, category, rule id, reason) and its
+warnings. `--compare` names every page and path whose fingerprint moved and exits 1 if any did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+PATHS = ("html", "html_off", "markdown", "text_trafilatura", "text_html_text")
+
+
+def _result_digest(result: Any) -> str:
+    h = hashlib.sha256()
+    h.update(result.text.encode("utf-8", "surrogatepass"))
+    for r in result.removed:
+        line = f"\x00{r.lines}\x01{r.category.value}\x01{r.rule}\x01{r.reason}\x01{r.score}"
+        h.update(line.encode("utf-8", "surrogatepass"))
+    for w in result.warnings:
+        h.update(f"\x02{w}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:24]
+
+
+def _page_digests(job: tuple[str, str]) -> tuple[str, dict[str, str]]:
+    import cleaner
+    from cleaner.evaluation.datasets import load_pages
+    from cleaner.evaluation.peers import peer_text
+
+    root, pid = job
+    page = next(load_pages(root, ids=[pid]))
+    out: dict[str, str] = {}
+    for path in PATHS:
+        try:
+            if path == "html":
+                out[path] = _result_digest(cleaner.clean_html(page.html_bytes, page.url))
+            elif path == "html_off":
+                out[path] = _result_digest(cleaner.clean_html(page.html_bytes, page.url, html_model="off"))
+            elif path == "markdown":
+                doc = cleaner.clean_html_document(page.html_bytes, page.url)
+                out[path] = hashlib.sha256(cleaner.render(doc, cleaner.Format.MARKDOWN).encode()).hexdigest()[:24]
+            else:
+                text = peer_text(path.removeprefix("text_"), page.html_bytes, page.url)
+                out[path] = _result_digest(cleaner.clean(text, url=page.url))
+        except Exception as exc:  # an error is an output too: it must not change either
+            out[path] = f"error {type(exc).__name__}: {exc}"[:200]
+    return f"{Path(root).name}/{pid}", out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cleaner.evaluation.datasets import list_ids
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("sets", nargs="+", type=Path)
+    ap.add_argument("--every", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--compare", type=Path)
+    args = ap.parse_args(argv)
+    jobs = [(str(root), pid) for root in args.sets for pid in list_ids(root)[:: args.every]]
+    with ProcessPoolExecutor(args.jobs) as pool:
+        digests = dict(pool.map(_page_digests, jobs, chunksize=4))
+    print(f"{len(digests)} pages x {len(PATHS)} paths fingerprinted", file=sys.stderr)
+    if args.out:
+        args.out.write_text(json.dumps(digests, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    if args.compare:
+        before: dict[str, dict[str, str]] = json.loads(args.compare.read_text(encoding="utf-8"))
+        moved = [
+            (page, path)
+            for page in sorted(set(before) | set(digests))
+            for path in PATHS
+            if before.get(page, {}).get(path) != digests.get(page, {}).get(path)
+        ]
+        for page, path in moved[:50]:
+            print(f"moved: {page} {path}")
+        print(f"{len(moved)} of {len(digests) * len(PATHS)} outputs moved")
+        return 1 if moved else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
