@@ -9,7 +9,8 @@ For every --every'th page of each set: `clean_html` with the block model, `clean
 html_model="off", the markdown rendering of `clean_html_document`, and text mode (`clean`) over the
 page's trafilatura and html_text extracts (from the eval cache, computed when missing). Each
 output is reduced to a SHA-256 of its text, its removals (line, category, rule id, reason) and its
-warnings. `--compare` names every page and path whose fingerprint moved and exits 1 if any did.
+warnings. `--compare` names every page and path whose fingerprint moved and exits 1 if any did; it compares
+the pages of this run (a larger earlier run, e.g. every page, serves any --every).
 """
 
 from __future__ import annotations
@@ -79,12 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(digests, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     if args.compare:
         before: dict[str, dict[str, str]] = json.loads(args.compare.read_text(encoding="utf-8"))
-        moved = [
-            (page, path)
-            for page in sorted(set(before) | set(digests))
-            for path in PATHS
-            if before.get(page, {}).get(path) != digests.get(page, {}).get(path)
-        ]
+        unknown = sorted(set(digests) - set(before))
+        if unknown:  # a --every or a set the earlier run did not have: nothing to compare with
+            print(f"{len(unknown)} pages are not in {args.compare}, e.g. {unknown[0]}", file=sys.stderr)
+            return 2
+        moved = [(p, path) for p in sorted(digests) for path in PATHS if before[p][path] != digests[p][path]]
         for page, path in moved[:50]:
             print(f"moved: {page} {path}")
         print(f"{len(moved)} of {len(digests) * len(PATHS)} outputs moved")
