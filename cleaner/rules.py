@@ -14,7 +14,8 @@ is what keeps article prose safe: "Read also" as a whole line is a related-links
 - `short`:  the phrase occurs in a line of at most `max_words` words. Calls to action.
 
 Matching cost, measured on whole-page text: trying an alternation of all patterns at every
-position of every line costs ~40 µs a line. Two analyses of each pattern, done once, avoid it:
+position of every line costs ~40 µs a line. Two analyses of each pattern (`cleaner.patterns`), done
+once, avoid it:
 
 - `short` rules (searched anywhere in a line): the literal strings any match must contain
   (`required_literals`) go into one trie-shaped expression. A line it does not hit (most lines)
@@ -32,15 +33,25 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from importlib import import_module, resources
+from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from cleaner.config import rule_switched_off
+from cleaner.patterns import (
+    first_chars,
+    nested_repeat,
+    opcodes,
+    required_literals,
+    selective,
+    sre_constants,
+    sre_parser,
+    top_level_branches,
+    trie_pattern,
+)
 from cleaner.segment import make_block
 from cleaner.types import Category
 
@@ -222,183 +233,6 @@ MEMO_SIZE = 50_000
 MEMO_CHARS = 300
 
 
-# -- literal analysis --------------------------------------------------------------------------
-
-
-# The stdlib's own regex parser (re._parser, stable since 3.11; typeshed has no stubs for it).
-sre_parser: Any = import_module("re._parser")
-sre_constants: Any = import_module("re._constants")
-
-
-def required_literals(pattern: str) -> set[str] | None:
-    """Strings of which every match of `pattern` contains at least one, or None if unknown.
-
-    Walks the parsed pattern: a run of literal characters is such a string; a group or a
-    repeat with min >= 1 passes on its child's set; an alternation unites its branches' sets
-    (unknown if any branch is); a sequence keeps its most selective member set (longest
-    shortest literal). Anything optional or a character class contributes nothing.
-    """
-    try:
-        return _required(sre_parser.parse(pattern))
-    except (re.error, RecursionError):
-        return None
-
-
-def _required(items: Any) -> set[str] | None:
-    c = sre_constants
-    best: set[str] | None = None
-    run: list[str] = []
-
-    def consider(found: set[str] | None) -> None:
-        nonlocal best
-        if not found:
-            return
-        if best is None or _selectivity(found) > _selectivity(best):
-            best = found
-
-    for op, arg in items:
-        if op is c.LITERAL:
-            run.append(chr(arg))
-            continue
-        if run:
-            consider({"".join(run)})
-            run = []
-        if op is c.SUBPATTERN:
-            consider(_required(arg[-1]))
-        elif op is c.BRANCH:
-            branches = [_required(b) for b in arg[1]]
-            if all(b is not None for b in branches):
-                consider(set().union(*(b for b in branches if b is not None)))
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            consider(_required(arg[2]))
-    if run:
-        consider({"".join(run)})
-    return best
-
-
-def _selectivity(literals: set[str]) -> tuple[bool, int, int]:
-    return (all(selective(lit) for lit in literals), min(map(len, literals)), -len(literals))
-
-
-def top_level_branches(pattern: str) -> list[str]:
-    """The pattern split at its top-level '|' (outside groups, classes and escapes)."""
-    parts: list[str] = []
-    depth, escaped, start = 0, False, 0
-    class_from = -1  # index of the first character inside an open [...] class, or -1
-    for i, ch in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif class_from >= 0:
-            if ch == "^" and i == class_from:
-                class_from += 1
-            elif ch == "]" and i > class_from:  # a ']' first in the class is literal
-                class_from = -1
-        elif ch == "[":
-            class_from = i + 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-    parts.append(pattern[start:])
-    return parts
-
-
-def first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters a match of `pattern` can start with, or None if any (or unknown)."""
-    try:
-        found, nullable = _first(list(sre_parser.parse(pattern)))
-    except (re.error, RecursionError):
-        return None
-    return None if found is None or nullable else frozenset(found)
-
-
-def _first(items: list[Any]) -> tuple[set[str] | None, bool]:
-    """(possible first characters, whether the sequence can match the empty string)."""
-    c = sre_constants
-    out: set[str] = set()
-    found: set[str] | None
-    for op, arg in items:
-        if op is c.AT:
-            continue  # anchors and word boundaries are zero-width
-        if op is c.LITERAL:
-            found, nullable = {chr(arg)}, False
-        elif op is c.IN:
-            found, nullable = _first_of_class(arg), False
-        elif op is c.SUBPATTERN:
-            found, nullable = _first(list(arg[-1]))
-        elif op is c.BRANCH:
-            parts = [_first(list(b)) for b in arg[1]]
-            if any(f is None for f, _ in parts):
-                return None, False
-            found = set().union(*(f for f, _ in parts if f is not None))
-            nullable = any(n for _, n in parts)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            found, nullable = _first(list(arg[2]))
-            nullable = nullable or arg[0] == 0
-        else:
-            return None, False
-        if found is None:
-            return None, False
-        out |= found
-        if not nullable:
-            return out, False
-    return out, True
-
-
-def _first_of_class(items: Any) -> set[str] | None:
-    c = sre_constants
-    out: set[str] = set()
-    for op, arg in items:
-        if op is c.LITERAL:
-            out.add(chr(arg))
-        elif op is c.RANGE and arg[1] - arg[0] < 128:
-            out.update(chr(x) for x in range(arg[0], arg[1] + 1))
-        else:
-            return None  # negated classes, \w, \d, wide ranges: anything
-    return out
-
-
-def selective(literal: str) -> bool:
-    """Whether a literal is rare enough in text to gate on: four or more characters of which
-    three are letters or digits (" app" yes, " to " and "ad" no), or a symbol prose rarely
-    uses (©, @, parentheses)."""
-    alnum = sum(ch.isalnum() for ch in literal)
-    if alnum >= 3 and len(literal) >= 4:
-        return True
-    return any(not ch.isalnum() and not ch.isspace() and ch not in "'-.,:" for ch in literal)
-
-
-Trie = dict[str, "Trie"]
-
-
-def trie_pattern(words: Iterable[str]) -> str:
-    """One regex matching any of `words`, shaped as a trie so `re` never backtracks across
-    hundreds of alternatives (a flat alternation of ~600 literals is several times slower)."""
-    trie: Trie = {}
-    for word in sorted(set(words)):
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: Trie) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else f"{body}?"
-        return body
-
-    return emit(trie)
-
-
 def _rank(rule: Rule) -> tuple[int, int, int]:
     return (rule.priority, _SCOPE_RANK[rule.scope], -rule.order)
 
@@ -542,9 +376,9 @@ def check_rule(rule: Rule) -> None:
     pattern = rule.pattern
     if re.compile(pattern).flags & ~re.UNICODE:
         raise ValueError("inline flags such as (?i) would apply to every merged rule; lines are lower-cased already")
-    if any(op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS) for op in _ops(sre_parser.parse(pattern))):
+    if any(op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS) for op in opcodes(sre_parser.parse(pattern))):
         raise ValueError("backreferences (\\1, (?P=name), (?(1)...)) are not allowed: merged, groups are renumbered")
-    if _nested_repeat(sre_parser.parse(pattern)):
+    if nested_repeat(sre_parser.parse(pattern)):
         raise ValueError(
             "nested unbounded repeats such as (a+)+ or (\\w+\\s?)* can take exponential time on one line "
             "(a 29-byte line took 17 s): make the inner repeat possessive (a++) or the parts distinct"
@@ -579,70 +413,6 @@ def _as_line(text: str) -> tuple[str, int]:
     """An example as `annotate` sees a line: normalised text and word count."""
     block = make_block(0, text)
     return block.norm, block.words
-
-
-_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
-
-
-def _nullable(item: Any) -> bool:
-    """Whether a parsed element can match the empty string."""
-    op, arg = item
-    if op in _REPEATS or op == sre_constants.POSSESSIVE_REPEAT:
-        return bool(arg[0] == 0 or all(_nullable(i) for i in arg[2]))
-    if op == sre_constants.SUBPATTERN:
-        return all(_nullable(i) for i in arg[3])
-    if op == sre_constants.ATOMIC_GROUP:
-        return all(_nullable(i) for i in arg)
-    if op == sre_constants.BRANCH:
-        return any(all(_nullable(i) for i in b) for b in arg[1])
-    return op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
-
-
-def _unbounded(item: Any) -> bool:
-    """A greedy or lazy repeat without an upper bound (a group holding just one counts)."""
-    op, arg = item
-    if op in _REPEATS:
-        return bool(arg[1] == sre_constants.MAXREPEAT)
-    if op == sre_constants.SUBPATTERN:
-        solid = [i for i in arg[3] if not _nullable(i)]
-        return len(solid) == 1 and _unbounded(solid[0])
-    return False
-
-
-def _nested_repeat(items: Any) -> bool:
-    """An unbounded repeat whose body is, but for parts that may match nothing, one unbounded
-    repeat ((a+)+, (?:\\w+\\s?)*): the ways to split a run between the two grow exponentially
-    when the rest fails. Possessive repeats and atomic groups are safe and pass; overlapping
-    neighbours such as (x+x+)+ are not caught."""
-    for op, arg in items:
-        if op in _REPEATS and arg[1] == sre_constants.MAXREPEAT:
-            solid = [i for i in arg[2] if not _nullable(i)]
-            if not solid or (len(solid) == 1 and _unbounded(solid[0])):
-                return True
-        inner: list[Any] = (
-            [arg[2]]
-            if op in _REPEATS
-            else [arg[3]]
-            if op == sre_constants.SUBPATTERN
-            else list(arg[1])
-            if op == sre_constants.BRANCH
-            else [arg[1]]
-            if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT)
-            else []
-        )
-        if any(_nested_repeat(part) for part in inner):
-            return True
-    return False
-
-
-def _ops(items: Any) -> Iterator[Any]:
-    """Every opcode of a parsed pattern, nested ones included."""
-    for op, arg in items:
-        yield op
-        for part in arg if isinstance(arg, tuple | list) else (arg,):
-            for sub in part if isinstance(part, list) else (part,):
-                if isinstance(sub, sre_parser.SubPattern):
-                    yield from _ops(sub)
 
 
 def load_rules(extra_files: Iterable[Path] = ()) -> list[Rule]:

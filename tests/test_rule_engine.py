@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cleaner.rules import first_chars, required_literals, selective, top_level_branches, trie_pattern
+from cleaner.patterns import first_chars, required_literals, selective, top_level_branches, trie_pattern
 
 
 @pytest.mark.parametrize(
