@@ -11,9 +11,9 @@ from cleaner import sites
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
-from cleaner.learn.features import Vocabulary, self_features
-from cleaner.model import DocState, LineModel, decide
-from cleaner.model import load as load_model
+from cleaner.models.line import DocState, LineModel, decide
+from cleaner.models.line import load as load_model
+from cleaner.models.line_features import Vocabulary, self_features
 from cleaner.pagekind import forum_url
 from cleaner.render import emitted, removals, render
 from cleaner.revise import DocView, revise
@@ -122,7 +122,7 @@ def _unsettled(model: LineModel, config: CleanerConfig, restored: list[int]) -> 
     """Whether cleaning the output again could remove more. Not with a model that leaves
     extractors' outputs to the rules, unless the guard gave lines back: the last pass saw the
     output and removed nothing, so a second clean finds no rule drops, takes the text for an
-    extract (see `cleaner.model.decide`) and the model abstains."""
+    extract (see `cleaner.models.line.decide`) and the model abstains."""
     return bool(restored) or model.extract_threshold is not None or config.model_threshold is not None
 
 

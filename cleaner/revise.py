@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cleaner.config import CleanerConfig
-from cleaner.learn.features import DATE_RE
+from cleaner.models.line_features import DATE_RE
 from cleaner.rules import RuleSet
 from cleaner.segment import WORD_RE, normalize
 from cleaner.topic import content_words, overlap, vocabulary

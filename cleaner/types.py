@@ -39,7 +39,7 @@ class Stage(StrEnum):
 
     ANNOTATE = "annotate"  # context-free: phrase rules and line shape
     REVISE = "revise"  # context: neighbours, position, document structure
-    MODEL = "model"  # the learned line model (cleaner.model)
+    MODEL = "model"  # the learned line model (cleaner.models.line)
     GUARD = "guard"  # over-removal guard restored the line
 
 

@@ -97,18 +97,18 @@ def test_empty_input_scores_nothing(synthetic: tuple[LineModel, Any, np.ndarray]
 
 
 def test_scoring_in_chunks_changes_nothing(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
-    import cleaner.model
+    import cleaner.models.trees
 
     model, _, x = synthetic
     whole = model.raw(x)
-    saved = cleaner.model.CHUNK
+    saved = cleaner.models.trees.CHUNK
     try:
-        cleaner.model.CHUNK = 7
+        cleaner.models.trees.CHUNK = 7
         assert np.array_equal(model.raw(x), whole)
         roots = model.trees.value[model.trees.roots].sum()
         assert np.allclose(model.contributions(x).sum(axis=1) + roots, whole, atol=1e-9)
     finally:
-        cleaner.model.CHUNK = saved
+        cleaner.models.trees.CHUNK = saved
 
 
 def test_page_like_comes_from_the_kind_trees(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
