@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from cleaner import sites
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
@@ -19,7 +18,8 @@ from cleaner.render import emitted, removals, render
 from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment
-from cleaner.types import Block, CleanResult, Decision
+from cleaner.sites import host_of, site_decisions
+from cleaner.types import Block, Category, CleanResult, Decision
 
 Decisions = dict[int, Decision]
 SETTLE_ROUNDS = 4
@@ -52,6 +52,31 @@ def ruleset_for(config: CleanerConfig) -> RuleSet:
     return build_ruleset(config.rule_files, config.disabled, config.disabled_rules)
 
 
+# -- the site templates' hooks (`cleaner.sites` holds the rules and their file format) ------------
+
+
+def for_document(config: CleanerConfig, url: str | None) -> CleanerConfig:
+    """The config for one document: with site templates on, `site_host` becomes the host of
+    `url` when it has one (else the config's own `site_host`, e.g. the CLI's folder name stays)."""
+    if config.sites is None:
+        return config
+    host = host_of(url)
+    if host is None or host == config.site_host:
+        return config
+    return config.replace(site_host=host)
+
+
+def template_drops(blocks: Sequence[Block], config: CleanerConfig) -> dict[int, Decision]:
+    """The pipeline's hook: the site drops for `config.site_host`, unless the user switched off
+    their category or rule id."""
+    if config.sites is None or config.site_host is None or not config.enabled(Category.NAVIGATION):
+        return {}
+    found = site_decisions(blocks, config.sites, config.site_host)
+    if found and not config.rule_enabled(next(iter(found.values())).rule):
+        return {}
+    return found
+
+
 def _model_drops(
     model: LineModel,
     view: list[Block],
@@ -80,7 +105,7 @@ def run(
     first pass (the block model read the same text features and the markup besides), and the
     output is cleaned again as text until nothing changes, so `clean` of it changes nothing."""
     blocks = segment(text)
-    config = sites.for_document(config, url)  # the url's host picks the site template (cleaner.sites)
+    config = for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
     first = config if given is None else dataclasses.replace(config, model="off")
     forum = forum_url(url)
@@ -170,7 +195,7 @@ def _decide(
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
     decisions: dict[int, Decision] = annotate(blocks, rules)
-    decisions = {**sites.template_drops(blocks, config), **(given or {}), **decisions}  # context-free too
+    decisions = {**template_drops(blocks, config), **(given or {}), **decisions}  # context-free too
     visible = [b for b in blocks if b.index not in decisions]
     annotations = dict(decisions)
     # Context passes until a pass over exactly what a second `clean` would see (the surviving
