@@ -18,7 +18,7 @@ from typing import Any
 
 from cleaner.errors import ConfigError as ConfigError
 from cleaner.sites import SiteRules, host_name, rules_of
-from cleaner.types import Category
+from cleaner.types import Category, Decision
 
 TIMEOUT_MAX = 365 * 24 * 3600.0  # a longer html_timeout is no limit (the OS timer overflows past ~1e9 s)
 
@@ -155,6 +155,12 @@ class CleanerConfig:
 
     def rule_enabled(self, rule_id: str) -> bool:
         return not rule_switched_off(rule_id, self.disabled_rules)
+
+    def allows(self, decision: Decision) -> bool:
+        """Whether `decision` may stand: what the user switched off (its category, or its rule id
+        or a prefix of it) stays. Every stage that decides asks this; the lines a switched-off
+        phrase rule would have taken are kept from the models too (`cleaner.annotate.protected_lines`)."""
+        return (decision.category is None or self.enabled(decision.category)) and self.rule_enabled(decision.rule)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> CleanerConfig:

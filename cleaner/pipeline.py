@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from cleaner.annotate import annotate
+from cleaner.annotate import annotate, protected_lines
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
 from cleaner.models.line import DocState, LineModel, decide
@@ -19,7 +19,7 @@ from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment
 from cleaner.sites import host_of, site_decisions
-from cleaner.types import Block, Category, CleanResult, Decision
+from cleaner.types import Block, CleanResult, Decision
 
 Decisions = dict[int, Decision]
 SETTLE_ROUNDS = 4
@@ -69,12 +69,9 @@ def for_document(config: CleanerConfig, url: str | None) -> CleanerConfig:
 def template_drops(blocks: Sequence[Block], config: CleanerConfig) -> dict[int, Decision]:
     """The pipeline's hook: the site drops for `config.site_host`, unless the user switched off
     their category or rule id."""
-    if config.sites is None or config.site_host is None or not config.enabled(Category.NAVIGATION):
+    if config.sites is None or config.site_host is None:
         return {}
-    found = site_decisions(blocks, config.sites, config.site_host)
-    if found and not config.rule_enabled(next(iter(found.values())).rule):
-        return {}
-    return found
+    return {i: d for i, d in site_decisions(blocks, config.sites, config.site_host).items() if config.allows(d)}
 
 
 def _model_drops(
@@ -88,9 +85,7 @@ def _model_drops(
 ) -> Decisions:
     """The model's drops in one pass, less those in a category or rule the user switched off."""
     found = decide(model, view, rows, dropped, config.model_threshold, title, state)
-    if not config.rule_enabled(model.rule_id):
-        return {}
-    return {i: d for i, d in found.items() if d.category is not None and config.enabled(d.category)}
+    return {i: d for i, d in found.items() if config.allows(d)}
 
 
 def run(
@@ -211,12 +206,7 @@ def _decide(
         )
         model = None
     rows: Mapping[int, np.ndarray] = LazyRows(blocks, model.vocabulary, cache) if model is not None else {}
-    # Lines a switched-off rule or category would have taken are the user's to keep: the model
-    # must not take them under another name.
-    protected: frozenset[int] = frozenset()
-    if model is not None and (config.disabled or config.disabled_rules):
-        everything = annotate(blocks, build_ruleset(config.rule_files, frozenset(), frozenset()))
-        protected = frozenset(i for i, d in everything.items() if d.dropped and i not in decisions)
+    protected = protected_lines(blocks, config, decisions) if model is not None else frozenset()
     state = DocState()
     for _ in range(config.max_passes):
         new = {i: d for i, d in revise(DocView(view, config, title, forum), annotations, rules).items() if d.dropped}

@@ -92,11 +92,8 @@ def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
     ]
     for step in steps:
         for index, decision in step(view, decisions).items():
-            if decision.category is not None and not view.config.enabled(decision.category):
-                continue
-            if not view.config.rule_enabled(decision.rule):
-                continue
-            decisions.setdefault(index, decision)
+            if view.config.allows(decision):
+                decisions.setdefault(index, decision)
     return {i: d for i, d in decisions.items() if i not in annotations}
 
 
