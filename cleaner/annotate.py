@@ -10,12 +10,12 @@ from collections.abc import Collection, Sequence
 
 from cleaner.config import CleanerConfig
 from cleaner.rules import RuleSet, build_ruleset
-from cleaner.types import Action, Block, Decision, Stage, Strength
+from cleaner.types import Action, Block, Decision, Decisions, Stage, Strength
 
 
-def annotate(blocks: Sequence[Block], rules: RuleSet) -> dict[int, Decision]:
+def annotate(blocks: Sequence[Block], rules: RuleSet) -> Decisions:
     """Drop decisions for the lines a phrase rule claims, keyed by block index."""
-    out: dict[int, Decision] = {}
+    out: Decisions = {}
     for block in blocks:
         if block.blank or not block.norm:
             continue

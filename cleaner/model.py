@@ -1,5 +1,6 @@
 """Moved: the line model is `cleaner.models.line`, the tree engine it shares with the block model
-`cleaner.models.trees`. This module only re-exports them under their old path."""
+`cleaner.models.trees`. This module only re-exports them under their old path (and old names:
+`load` is `load_line_model`, `decide` is `line_drops`)."""
 
 from cleaner.models.line import (
     BUILTIN_FILE,
@@ -7,11 +8,11 @@ from cleaner.models.line import (
     SIGNALS,
     DocState,
     LineModel,
-    decide,
     from_dict,
-    load,
     top_signals,
 )
+from cleaner.models.line import line_drops as decide
+from cleaner.models.line import load_line_model as load
 from cleaner.models.trees import (
     BUILTIN,
     CHUNK,

@@ -10,8 +10,7 @@ import numpy as np
 from cleaner.annotate import annotate, protected_lines
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
-from cleaner.models.line import DocState, LineModel, decide
-from cleaner.models.line import load as load_model
+from cleaner.models.line import DocState, LineModel, line_drops, load_line_model
 from cleaner.models.line_features import Vocabulary, self_features
 from cleaner.pagekind import forum_url
 from cleaner.render import emitted, removals, render
@@ -19,9 +18,8 @@ from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment
 from cleaner.sites import host_of, site_decisions
-from cleaner.types import Block, CleanResult, Decision
+from cleaner.types import Block, CleanResult, Decisions
 
-Decisions = dict[int, Decision]
 SETTLE_ROUNDS = 4
 
 
@@ -66,7 +64,7 @@ def for_document(config: CleanerConfig, url: str | None) -> CleanerConfig:
     return config.replace(site_host=host)
 
 
-def template_drops(blocks: Sequence[Block], config: CleanerConfig) -> dict[int, Decision]:
+def template_drops(blocks: Sequence[Block], config: CleanerConfig) -> Decisions:
     """The pipeline's hook: the site drops for `config.site_host`, unless the user switched off
     their category or rule id."""
     if config.sites is None or config.site_host is None:
@@ -84,7 +82,7 @@ def _model_drops(
     state: DocState,
 ) -> Decisions:
     """The model's drops in one pass, less those in a category or rule the user switched off."""
-    found = decide(model, view, rows, dropped, config.model_threshold, title, state)
+    found = line_drops(model, view, rows, dropped, config.model_threshold, title, state)
     return {i: d for i, d in found.items() if config.allows(d)}
 
 
@@ -105,8 +103,8 @@ def run(
     first = config if given is None else dataclasses.replace(config, model="off")
     forum = forum_url(url)
     read = _as_read(given or {})
-    final, decisions, restored, warnings = _decide(blocks, first, title, rows, read, forum)
-    model = load_model(config.model)
+    final, decisions, restored, warnings = _clean_once(blocks, first, title, rows, read, forum)
+    model = load_line_model(config.model)
     if given is not None or (model is not None and not warnings and _unsettled(model, config, restored)):
         final, restored = _settle(blocks, final, decisions, restored, config, title, rows, forum)
     if given:
@@ -142,7 +140,7 @@ def _unsettled(model: LineModel, config: CleanerConfig, restored: list[int]) -> 
     """Whether cleaning the output again could remove more. Not with a model that leaves
     extractors' outputs to the rules, unless the guard gave lines back: the last pass saw the
     output and removed nothing, so a second clean finds no rule drops, takes the text for an
-    extract (see `cleaner.models.line.decide`) and the model abstains."""
+    extract (see `cleaner.models.line.line_drops`) and the model abstains."""
     return bool(restored) or model.extract_threshold is not None or config.model_threshold is not None
 
 
@@ -166,7 +164,7 @@ def _settle(
     for _ in range(SETTLE_ROUNDS):
         order = emitted(blocks, final)
         again = segment(render(blocks, final))
-        round_final, round_decisions, round_restored, _ = _decide(again, config, title, rows, forum=forum)
+        round_final, round_decisions, round_restored, _ = _clean_once(again, config, title, rows, forum=forum)
         new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
         decisions.update({order[i]: d for i, d in round_decisions.items() if i < len(order)})
         restored += [order[i] for i in round_restored if i < len(order)]
@@ -176,7 +174,7 @@ def _settle(
     return final, sorted(i for i in set(restored) if not ((d := final.get(i)) is not None and d.dropped))
 
 
-def _decide(
+def _clean_once(
     blocks: list[Block],
     config: CleanerConfig,
     title: str | None,
@@ -189,7 +187,7 @@ def _decide(
     `given`: drops made before this (see `run`); `forum`: the text is a forum thread's (its url)."""
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
-    decisions: dict[int, Decision] = annotate(blocks, rules)
+    decisions: Decisions = annotate(blocks, rules)
     decisions = {**template_drops(blocks, config), **(given or {}), **decisions}  # context-free too
     visible = [b for b in blocks if b.index not in decisions]
     annotations = dict(decisions)
@@ -197,7 +195,7 @@ def _decide(
     # lines, no annotations) removes nothing: so cleaning twice changes nothing. The first
     # pass sees the annotated lines in place, because headers and boxes are context.
     view: list[Block] = blocks
-    model = load_model(config.model)
+    model = load_line_model(config.model)
     warnings: tuple[str, ...] = ()
     if model is not None and len(blocks) > config.model_max_lines:
         warnings = (

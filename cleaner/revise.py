@@ -30,9 +30,7 @@ from cleaner.models.line_features import DATE_RE
 from cleaner.rules import RuleSet
 from cleaner.segment import WORD_RE, normalize
 from cleaner.topic import content_words, overlap, vocabulary
-from cleaner.types import Action, Block, Category, Decision, Shape, Stage, Strength
-
-Decisions = dict[int, Decision]
+from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 HEADLINE_SEARCH = 3  # the headline is among the first visible lines of a document
 TOP_REGION = 8  # non-blank lines at the top of a document where breadcrumbs stand

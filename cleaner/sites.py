@@ -50,7 +50,7 @@ from urllib.parse import urlsplit
 
 from cleaner.errors import ConfigError
 from cleaner.segment import WORD_RE, normalize, shape_of
-from cleaner.types import Action, Block, Category, Decision, Shape, Stage, Strength
+from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 MAX_CHARS = 300  # a longer line is never a template line (same bound as whole-line phrase rules)
 # Defaults chosen by bench/sites_gain.py (see the README's "Per-site templates").
@@ -414,14 +414,14 @@ def site_reason(line: SiteLine, template: HostTemplate) -> str:
     return f"appears on {line.docs} of {template.docs} pages of {template.host} (site template)"
 
 
-def site_decisions(blocks: Sequence[Block], rules: SiteRules, host: str | None) -> dict[int, Decision]:
+def site_decisions(blocks: Sequence[Block], rules: SiteRules, host: str | None) -> Decisions:
     """Drops for the lines of `host`'s template found in `blocks` (context-free: the line alone
     decides). WEAK, so the over-removal guard can restore them on a page they would gut."""
     template = rules.template(host_name(host) if host else None)
     if template is None:
         return {}
     rule = RULE_PREFIX + template.host
-    out: dict[int, Decision] = {}
+    out: Decisions = {}
     for block in blocks:
         if block.blank or not block.norm:
             continue

@@ -99,6 +99,10 @@ class Decision:
         return self.action is Action.DROP
 
 
+# A document's decisions so far, keyed by block index (`Block.index`): what every stage reads and adds to.
+Decisions = dict[int, Decision]
+
+
 @dataclass(frozen=True, slots=True)
 class Removal:
     """One removed run of lines, as reported to users."""

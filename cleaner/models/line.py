@@ -24,7 +24,7 @@ from cleaner.models.line_features import (
     rule_codes,
 )
 from cleaner.models.trees import ModelError, Trees, read_model_json
-from cleaner.types import Action, Block, Category, Decision, Shape, Stage, Strength
+from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 FORMAT = "cleaner-line-model/1"
 BUILTIN_FILE = "line_model.json"
@@ -114,7 +114,7 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
 
 
 @functools.lru_cache(maxsize=8)
-def load(spec: str) -> LineModel | None:
+def load_line_model(spec: str) -> LineModel | None:
     """`"builtin"`: the packaged model; `"off"`: no model; anything else: a model file's path."""
     found = read_model_json(spec, BUILTIN_FILE)
     return None if found is None else from_dict(*found)
@@ -211,7 +211,7 @@ class DocState:
     used: int = 0
 
 
-def decide(
+def line_drops(
     model: LineModel,
     view: Sequence[Block],
     rows: Mapping[int, np.ndarray],
@@ -219,7 +219,7 @@ def decide(
     threshold: float | None = None,
     title: str | None = None,
     state: DocState | None = None,
-) -> dict[int, Decision]:
+) -> Decisions:
     """The model's drops among the visible lines of one pass that no rule dropped.
 
     `view`: the lines the pass sees (blank ones included); `rows`: their self features
@@ -254,7 +254,7 @@ def decide(
     contrib = model.contributions(x[hits])
     kinds = [d.category if (d := dropped.get(i)) is not None else None for i in indices]
     before, after = FEATURE_NAMES.index("core_before"), FEATURE_NAMES.index("core_after")
-    out: dict[int, Decision] = {}
+    out: Decisions = {}
     for k, r in enumerate(hits):
         block = by_index[indices[r]]
         signals = top_signals(model.features, contrib[k])
