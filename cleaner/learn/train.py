@@ -40,6 +40,7 @@ from cleaner.models.line_features import (
     doc_features,
     rule_codes,
 )
+from cleaner.models.trees import stopword_languages_entry
 
 MODEL_VERSION = "2"
 SECOND_VIEW_WEIGHT = 0.5
@@ -265,6 +266,7 @@ def fit(docs: Sequence[Doc], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]
         "card": card,
         "vocabulary": dict(sorted(vocab.log_odds.items())),
         "trees": trees,
+        **stopword_languages_entry(),
     }
 
 

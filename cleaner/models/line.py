@@ -23,7 +23,7 @@ from cleaner.models.line_features import (
     doc_features,
     rule_codes,
 )
-from cleaner.models.trees import ModelError, Trees, read_model_json
+from cleaner.models.trees import ModelError, Trees, check_stopword_languages, read_model_json
 from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 FORMAT = "cleaner-line-model/1"
@@ -74,6 +74,7 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
     """Build a model from the parsed JSON; `source` names the file in errors."""
     if data.get("format") != FORMAT:
         raise ModelError(f"{source}: not a cleaner line model (format {data.get('format')!r}, want {FORMAT!r})")
+    check_stopword_languages(data, source)
     try:
         features = tuple(str(f) for f in data["features"])  # type: ignore[attr-defined]
         kind_features = tuple(str(f) for f in data["kind_features"])  # type: ignore[attr-defined]

@@ -22,7 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from cleaner.topic import STOPLIST_LANGUAGES
+
 BUILTIN = "builtin"
+LANGUAGES = "stopword_languages"  # a model file's record of `cleaner.topic.STOPLIST_LANGUAGES`
 # Rows scored at a time. The walk's working set is rows x trees: at 512 rows (300 trees) it stays
 # in cache; 2048 rows ran 2.6x slower per row on one large document (measured, bench notes).
 CHUNK = 512
@@ -227,3 +230,24 @@ def read_model_json(spec: str, builtin_file: str) -> tuple[Mapping[str, object],
     if not isinstance(data, dict):
         raise ModelError(f"{source}: not a model file (JSON is not an object)")
     return data, source
+
+
+def stopword_languages_entry() -> dict[str, list[str]]:
+    """What a model file records of the function-word lists its features read (the stopword share,
+    the content words): their languages, `{LANGUAGES: [...]}`, for the trainer to write."""
+    return {LANGUAGES: list(STOPLIST_LANGUAGES)}
+
+
+def check_stopword_languages(data: Mapping[str, object], source: str) -> None:
+    """Refuse a model file trained with other stopword languages than `cleaner.topic`'s: adding a
+    language shifts the features silently. A file without the record (written before files had
+    one) is read as it is."""
+    if LANGUAGES not in data:
+        return
+    found, want = data[LANGUAGES], list(STOPLIST_LANGUAGES)
+    if found != want:
+        listed = ", ".join(map(str, found)) if isinstance(found, list) else repr(found)
+        raise ModelError(
+            f"{source}: the model was trained with the stopword languages [{listed}], this version of cleaner "
+            f"reads [{', '.join(want)}] (cleaner/topic.py): its features would differ; retrain it"
+        )
