@@ -35,8 +35,8 @@ import cleaner  # noqa: E402
 from cleaner.annotate import annotate  # noqa: E402
 from cleaner.evaluation.c4 import c4_filter  # noqa: E402
 from cleaner.evaluation.peers import peer_text  # noqa: E402
-from cleaner.learn.features import context_features, self_features  # noqa: E402
-from cleaner.model import load  # noqa: E402
+from cleaner.models.line import load_line_model as load  # noqa: E402
+from cleaner.models.line_features import context_features, self_features  # noqa: E402
 from cleaner.rules import build_ruleset  # noqa: E402
 from cleaner.segment import segment  # noqa: E402
 

@@ -40,7 +40,7 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
         "",
         f"A gradient-boosted tree ensemble (LightGBM {trainer['lightgbm']}, {n_trees} trees, "
         f"{n_nodes} nodes) that gives each line the probability that it is boilerplate, evaluated at run "
-        "time with numpy (`cleaner/model.py`). A second, small ensemble "
+        "time with numpy (`cleaner/models/line.py`, `cleaner/models/trees.py`). A second, small ensemble "
         f"({len(model['kind_trees']['roots'])} trees) decides whether a whole text looks like the page as "
         "text (menus and all) or like an extractor's output; the line trees take that as a feature. "
         "A text counts as page-like when the rules removed at least one of its lines and the kind trees give "

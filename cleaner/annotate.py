@@ -6,15 +6,16 @@ the document waits for `revise`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from cleaner.rules import RuleSet
-from cleaner.types import Action, Block, Decision, Stage, Strength
+from cleaner.config import CleanerConfig
+from cleaner.rules import RuleSet, build_ruleset
+from cleaner.types import Action, Block, Decision, Decisions, Stage, Strength
 
 
-def annotate(blocks: Sequence[Block], rules: RuleSet) -> dict[int, Decision]:
+def annotate(blocks: Sequence[Block], rules: RuleSet) -> Decisions:
     """Drop decisions for the lines a phrase rule claims, keyed by block index."""
-    out: dict[int, Decision] = {}
+    out: Decisions = {}
     for block in blocks:
         if block.blank or not block.norm:
             continue
@@ -29,3 +30,13 @@ def annotate(blocks: Sequence[Block], rules: RuleSet) -> dict[int, Decision]:
                 strength=Strength.STRONG,
             )
     return out
+
+
+def protected_lines(blocks: Sequence[Block], config: CleanerConfig, taken: Collection[int] = ()) -> frozenset[int]:
+    """The lines a phrase rule or category the user switched off would have taken, less `taken`:
+    they are the user's to keep, so no other stage (the line model, the block model) may take
+    them under another name. Empty when nothing is switched off."""
+    if not (config.disabled or config.disabled_rules):
+        return frozenset()
+    everything = annotate(blocks, build_ruleset(config.rule_files, frozenset(), frozenset()))
+    return frozenset(i for i, d in everything.items() if d.dropped and i not in taken)

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 def warm(cfg: CleanerConfig, html: bool = False) -> None:
     """Build the rule set and load the models (all cached) before a document's time limit starts:
     the first document of a process must not pay for them against its limit."""
-    from cleaner.model import load as load_model
+    from cleaner.models.line import load_line_model
     from cleaner.pipeline import ruleset_for
 
     ruleset_for(cfg)
-    load_model(cfg.model)
+    load_line_model(cfg.model)
     if html:
         from cleaner.dommodel import load as load_dom_model
 

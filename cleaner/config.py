@@ -14,17 +14,11 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cleaner.types import Category
-
-if TYPE_CHECKING:
-    from cleaner.sites import SiteRules
-
-
-class ConfigError(ValueError):
-    """A configuration value or file is invalid; the message names the key or file."""
-
+from cleaner.errors import ConfigError as ConfigError
+from cleaner.sites import SiteRules, host_name, rules_of
+from cleaner.types import Category, Decision
 
 TIMEOUT_MAX = 365 * 24 * 3600.0  # a longer html_timeout is no limit (the OS timer overflows past ~1e9 s)
 
@@ -143,8 +137,6 @@ class CleanerConfig:
         if self.site_host is not None and not isinstance(self.site_host, str):
             raise ConfigError(f"site_host must be a host name, got {self.site_host!r}")
         if self.sites is not None or self.site_host is not None:
-            from cleaner.sites import host_name, rules_of
-
             object.__setattr__(self, "sites", None if self.sites is None else rules_of(self.sites))
             object.__setattr__(self, "site_host", host_name(str(self.site_host)) if self.site_host else None)
 
@@ -163,6 +155,12 @@ class CleanerConfig:
 
     def rule_enabled(self, rule_id: str) -> bool:
         return not rule_switched_off(rule_id, self.disabled_rules)
+
+    def allows(self, decision: Decision) -> bool:
+        """Whether `decision` may stand: what the user switched off (its category, or its rule id
+        or a prefix of it) stays. Every stage that decides asks this; the lines a switched-off
+        phrase rule would have taken are kept from the models too (`cleaner.annotate.protected_lines`)."""
+        return (decision.category is None or self.enabled(decision.category)) and self.rule_enabled(decision.rule)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> CleanerConfig:

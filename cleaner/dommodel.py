@@ -24,8 +24,8 @@ from cleaner import dom, domcategory, pagekind
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
 from cleaner.html import Prepared
-from cleaner.learn.features import CATEGORY_CODE, LOCAL_NAMES, local_features
-from cleaner.model import ModelError, Trees, read_model_json
+from cleaner.models.line_features import CATEGORY_CODE, LOCAL_NAMES, local_features
+from cleaner.models.trees import ModelError, Trees, check_stopword_languages, read_model_json
 from cleaner.pagekind import PageKindModel
 from cleaner.pipeline import ruleset_for
 from cleaner.rules import build_ruleset
@@ -357,6 +357,7 @@ def _sigmoid(raw: np.ndarray) -> np.ndarray:
 def from_dict(data: Mapping[str, object], source: str) -> DomModel:
     if data.get("format") != FORMAT:
         raise ModelError(f"{source}: not a cleaner DOM model (format {data.get('format')!r}, expected {FORMAT!r})")
+    check_stopword_languages(data, source)
     names = data.get("features")
     if names != list(FEATURE_NAMES):
         raise ModelError(f"{source}: the model's features do not match this version of cleaner (retrain it)")
@@ -422,7 +423,7 @@ DOM_SIGNALS: dict[str, str] = {
 
 @functools.lru_cache(maxsize=1024)
 def signal_words(name: str) -> str:
-    from cleaner.model import SIGNALS
+    from cleaner.models.line import SIGNALS
 
     if name in DOM_SIGNALS:
         return DOM_SIGNALS[name]

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cleaner.config import CleanerConfig
-from cleaner.types import Action, Block, Decision, Shape, Stage, Strength
-
-Decisions = dict[int, Decision]
+from cleaner.types import Action, Block, Decision, Decisions, Shape, Stage, Strength
 
 
 def prose_words(blocks: Sequence[Block], decisions: Decisions | None = None) -> int:

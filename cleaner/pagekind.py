@@ -232,7 +232,7 @@ class PageKindModel:
 
 
 def from_dict(data: Mapping[str, Any], source: str) -> PageKindModel:
-    from cleaner.model import ModelError
+    from cleaner.models.trees import ModelError
 
     if data.get("format") != FORMAT:
         raise ModelError(f"{source}: not a cleaner page-kind model (format {data.get('format')!r})")

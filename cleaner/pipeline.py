@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from cleaner import sites
-from cleaner.annotate import annotate
+from cleaner.annotate import annotate, protected_lines
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
-from cleaner.learn.features import Vocabulary, self_features
-from cleaner.model import DocState, LineModel, decide
-from cleaner.model import load as load_model
+from cleaner.models.line import DocState, LineModel, line_drops, load_line_model
+from cleaner.models.line_features import Vocabulary, self_features
 from cleaner.pagekind import forum_url
 from cleaner.render import emitted, removals, render
 from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment
-from cleaner.types import Block, CleanResult, Decision
+from cleaner.sites import host_of, site_decisions
+from cleaner.types import Block, CleanResult, Decisions
 
-Decisions = dict[int, Decision]
 SETTLE_ROUNDS = 4
 
 
@@ -52,6 +50,28 @@ def ruleset_for(config: CleanerConfig) -> RuleSet:
     return build_ruleset(config.rule_files, config.disabled, config.disabled_rules)
 
 
+# -- the site templates' hooks (`cleaner.sites` holds the rules and their file format) ------------
+
+
+def for_document(config: CleanerConfig, url: str | None) -> CleanerConfig:
+    """The config for one document: with site templates on, `site_host` becomes the host of
+    `url` when it has one (else the config's own `site_host`, e.g. the CLI's folder name stays)."""
+    if config.sites is None:
+        return config
+    host = host_of(url)
+    if host is None or host == config.site_host:
+        return config
+    return config.replace(site_host=host)
+
+
+def template_drops(blocks: Sequence[Block], config: CleanerConfig) -> Decisions:
+    """The pipeline's hook: the site drops for `config.site_host`, unless the user switched off
+    their category or rule id."""
+    if config.sites is None or config.site_host is None:
+        return {}
+    return {i: d for i, d in site_decisions(blocks, config.sites, config.site_host).items() if config.allows(d)}
+
+
 def _model_drops(
     model: LineModel,
     view: list[Block],
@@ -62,10 +82,8 @@ def _model_drops(
     state: DocState,
 ) -> Decisions:
     """The model's drops in one pass, less those in a category or rule the user switched off."""
-    found = decide(model, view, rows, dropped, config.model_threshold, title, state)
-    if not config.rule_enabled(model.rule_id):
-        return {}
-    return {i: d for i, d in found.items() if d.category is not None and config.enabled(d.category)}
+    found = line_drops(model, view, rows, dropped, config.model_threshold, title, state)
+    return {i: d for i, d in found.items() if config.allows(d)}
 
 
 def run(
@@ -80,13 +98,13 @@ def run(
     first pass (the block model read the same text features and the markup besides), and the
     output is cleaned again as text until nothing changes, so `clean` of it changes nothing."""
     blocks = segment(text)
-    config = sites.for_document(config, url)  # the url's host picks the site template (cleaner.sites)
+    config = for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
     first = config if given is None else dataclasses.replace(config, model="off")
     forum = forum_url(url)
     read = _as_read(given or {})
-    final, decisions, restored, warnings = _decide(blocks, first, title, rows, read, forum)
-    model = load_model(config.model)
+    final, decisions, restored, warnings = _clean_once(blocks, first, title, rows, read, forum)
+    model = load_line_model(config.model)
     if given is not None or (model is not None and not warnings and _unsettled(model, config, restored)):
         final, restored = _settle(blocks, final, decisions, restored, config, title, rows, forum)
     if given:
@@ -122,7 +140,7 @@ def _unsettled(model: LineModel, config: CleanerConfig, restored: list[int]) -> 
     """Whether cleaning the output again could remove more. Not with a model that leaves
     extractors' outputs to the rules, unless the guard gave lines back: the last pass saw the
     output and removed nothing, so a second clean finds no rule drops, takes the text for an
-    extract (see `cleaner.model.decide`) and the model abstains."""
+    extract (see `cleaner.models.line.line_drops`) and the model abstains."""
     return bool(restored) or model.extract_threshold is not None or config.model_threshold is not None
 
 
@@ -146,7 +164,7 @@ def _settle(
     for _ in range(SETTLE_ROUNDS):
         order = emitted(blocks, final)
         again = segment(render(blocks, final))
-        round_final, round_decisions, round_restored, _ = _decide(again, config, title, rows, forum=forum)
+        round_final, round_decisions, round_restored, _ = _clean_once(again, config, title, rows, forum=forum)
         new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
         decisions.update({order[i]: d for i, d in round_decisions.items() if i < len(order)})
         restored += [order[i] for i in round_restored if i < len(order)]
@@ -156,7 +174,7 @@ def _settle(
     return final, sorted(i for i in set(restored) if not ((d := final.get(i)) is not None and d.dropped))
 
 
-def _decide(
+def _clean_once(
     blocks: list[Block],
     config: CleanerConfig,
     title: str | None,
@@ -169,15 +187,15 @@ def _decide(
     `given`: drops made before this (see `run`); `forum`: the text is a forum thread's (its url)."""
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
-    decisions: dict[int, Decision] = annotate(blocks, rules)
-    decisions = {**sites.template_drops(blocks, config), **(given or {}), **decisions}  # context-free too
+    decisions: Decisions = annotate(blocks, rules)
+    decisions = {**template_drops(blocks, config), **(given or {}), **decisions}  # context-free too
     visible = [b for b in blocks if b.index not in decisions]
     annotations = dict(decisions)
     # Context passes until a pass over exactly what a second `clean` would see (the surviving
     # lines, no annotations) removes nothing: so cleaning twice changes nothing. The first
     # pass sees the annotated lines in place, because headers and boxes are context.
     view: list[Block] = blocks
-    model = load_model(config.model)
+    model = load_line_model(config.model)
     warnings: tuple[str, ...] = ()
     if model is not None and len(blocks) > config.model_max_lines:
         warnings = (
@@ -186,12 +204,7 @@ def _decide(
         )
         model = None
     rows: Mapping[int, np.ndarray] = LazyRows(blocks, model.vocabulary, cache) if model is not None else {}
-    # Lines a switched-off rule or category would have taken are the user's to keep: the model
-    # must not take them under another name.
-    protected: frozenset[int] = frozenset()
-    if model is not None and (config.disabled or config.disabled_rules):
-        everything = annotate(blocks, build_ruleset(config.rule_files, frozenset(), frozenset()))
-        protected = frozenset(i for i, d in everything.items() if d.dropped and i not in decisions)
+    protected = protected_lines(blocks, config, decisions) if model is not None else frozenset()
     state = DocState()
     for _ in range(config.max_passes):
         new = {i: d for i, d in revise(DocView(view, config, title, forum), annotations, rules).items() if d.dropped}

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cleaner.types import Block, Decision, Removal
-
-Decisions = dict[int, Decision]
+from cleaner.types import Block, Decision, Decisions, Removal
 
 
 def emitted(blocks: Sequence[Block], decisions: Decisions) -> list[int]:

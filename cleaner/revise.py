@@ -26,13 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cleaner.config import CleanerConfig
-from cleaner.learn.features import DATE_RE
+from cleaner.models.line_features import DATE_RE
 from cleaner.rules import RuleSet
 from cleaner.segment import WORD_RE, normalize
 from cleaner.topic import content_words, overlap, vocabulary
-from cleaner.types import Action, Block, Category, Decision, Shape, Stage, Strength
-
-Decisions = dict[int, Decision]
+from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 HEADLINE_SEARCH = 3  # the headline is among the first visible lines of a document
 TOP_REGION = 8  # non-blank lines at the top of a document where breadcrumbs stand
@@ -92,11 +90,8 @@ def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
     ]
     for step in steps:
         for index, decision in step(view, decisions).items():
-            if decision.category is not None and not view.config.enabled(decision.category):
-                continue
-            if not view.config.rule_enabled(decision.rule):
-                continue
-            decisions.setdefault(index, decision)
+            if view.config.allows(decision):
+                decisions.setdefault(index, decision)
     return {i: d for i, d in decisions.items() if i not in annotations}
 
 

@@ -45,15 +45,12 @@ import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from cleaner.config import ConfigError
+from cleaner.errors import ConfigError
 from cleaner.segment import WORD_RE, normalize, shape_of
-from cleaner.types import Action, Block, Category, Decision, Shape, Stage, Strength
-
-if TYPE_CHECKING:
-    from cleaner.config import CleanerConfig
+from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 MAX_CHARS = 300  # a longer line is never a template line (same bound as whole-line phrase rules)
 # Defaults chosen by bench/sites_gain.py (see the README's "Per-site templates").
@@ -417,14 +414,14 @@ def site_reason(line: SiteLine, template: HostTemplate) -> str:
     return f"appears on {line.docs} of {template.docs} pages of {template.host} (site template)"
 
 
-def site_decisions(blocks: Sequence[Block], rules: SiteRules, host: str | None) -> dict[int, Decision]:
+def site_decisions(blocks: Sequence[Block], rules: SiteRules, host: str | None) -> Decisions:
     """Drops for the lines of `host`'s template found in `blocks` (context-free: the line alone
     decides). WEAK, so the over-removal guard can restore them on a page they would gut."""
     template = rules.template(host_name(host) if host else None)
     if template is None:
         return {}
     rule = RULE_PREFIX + template.host
-    out: dict[int, Decision] = {}
+    out: Decisions = {}
     for block in blocks:
         if block.blank or not block.norm:
             continue
@@ -439,28 +436,6 @@ def site_decisions(blocks: Sequence[Block], rules: SiteRules, host: str | None) 
                 strength=Strength.WEAK,
             )
     return out
-
-
-def for_document(config: CleanerConfig, url: str | None) -> CleanerConfig:
-    """The config for one document: with site templates on, `site_host` becomes the host of
-    `url` when it has one (else the config's own `site_host`, e.g. the CLI's folder name stays)."""
-    if config.sites is None:
-        return config
-    host = host_of(url)
-    if host is None or host == config.site_host:
-        return config
-    return config.replace(site_host=host)
-
-
-def template_drops(blocks: Sequence[Block], config: CleanerConfig) -> dict[int, Decision]:
-    """The pipeline's hook: the site drops for `config.site_host`, unless the user switched off
-    their category or rule id."""
-    if config.sites is None or config.site_host is None or not config.enabled(Category.NAVIGATION):
-        return {}
-    found = site_decisions(blocks, config.sites, config.site_host)
-    if found and not config.rule_enabled(next(iter(found.values())).rule):
-        return {}
-    return found
 
 
 def rules_of(value: object) -> SiteRules:

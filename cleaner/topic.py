@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
-_STOPLIST_LANGUAGES = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch")
+# A model file records these (`cleaner.models.trees.stopword_languages_entry`): a change shifts its features.
+STOPLIST_LANGUAGES = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch")
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +23,7 @@ def stopwords() -> frozenset[str]:
     import justext
 
     words: set[str] = set()
-    for language in _STOPLIST_LANGUAGES:
+    for language in STOPLIST_LANGUAGES:
         words |= {w.lower() for w in justext.get_stoplist(language)}
     return frozenset(words)
 

@@ -39,7 +39,7 @@ class Stage(StrEnum):
 
     ANNOTATE = "annotate"  # context-free: phrase rules and line shape
     REVISE = "revise"  # context: neighbours, position, document structure
-    MODEL = "model"  # the learned line model (cleaner.model)
+    MODEL = "model"  # the learned line model (cleaner.models.line)
     GUARD = "guard"  # over-removal guard restored the line
 
 
@@ -97,6 +97,10 @@ class Decision:
     @property
     def dropped(self) -> bool:
         return self.action is Action.DROP
+
+
+# A document's decisions so far, keyed by block index (`Block.index`): what every stage reads and adds to.
+Decisions = dict[int, Decision]
 
 
 @dataclass(frozen=True, slots=True)

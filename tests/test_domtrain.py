@@ -20,6 +20,7 @@ from cleaner.cli import app
 from cleaner.evaluation.datasets import list_ids, load_pages
 from cleaner.learn.domtrain import DomTrainConfig, arrays, fit, load_rows, write
 from cleaner.learn.labels import Label
+from cleaner.topic import STOPLIST_LANGUAGES
 
 pytest.importorskip("lightgbm", reason="lightgbm is in the dev extra; install with pip install -e '.[dev]'")
 
@@ -40,6 +41,7 @@ def test_training_twice_writes_the_same_bytes_and_the_model_runs(tmp_path: Path)
     assert a.read_bytes() == b.read_bytes()
     data = json.loads(a.read_text(encoding="utf-8"))
     assert data["format"] == dommodel.FORMAT and data["features"] == list(dommodel.FEATURE_NAMES)
+    assert data["stopword_languages"] == list(STOPLIST_LANGUAGES)  # its features read those lists
     assert len(data["trees"]["roots"]) == 12 and len(data["stack"]["roots"]) == 12
     model = dommodel.load(str(a))
     assert model is not None and model.stack is not None

@@ -97,18 +97,18 @@ def test_empty_input_scores_nothing(synthetic: tuple[LineModel, Any, np.ndarray]
 
 
 def test_scoring_in_chunks_changes_nothing(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
-    import cleaner.model
+    import cleaner.models.trees
 
     model, _, x = synthetic
     whole = model.raw(x)
-    saved = cleaner.model.CHUNK
+    saved = cleaner.models.trees.CHUNK
     try:
-        cleaner.model.CHUNK = 7
+        cleaner.models.trees.CHUNK = 7
         assert np.array_equal(model.raw(x), whole)
         roots = model.trees.value[model.trees.roots].sum()
         assert np.allclose(model.contributions(x).sum(axis=1) + roots, whole, atol=1e-9)
     finally:
-        cleaner.model.CHUNK = saved
+        cleaner.models.trees.CHUNK = saved
 
 
 def test_page_like_comes_from_the_kind_trees(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
@@ -285,3 +285,32 @@ def test_code_feature_counts_kinds_of_source_code_evidence() -> None:
     assert code("Home | News | Sport") == 0
     assert code("loop.run_until_complete(main())") >= 2
     assert code("const total = items.reduce((a, b) => a + b, 0);") >= 3
+
+
+def test_a_model_file_records_its_stopword_languages_and_loads_only_with_the_same(
+    synthetic: tuple[LineModel, Any, np.ndarray], tmp_path: Path
+) -> None:
+    from cleaner.topic import STOPLIST_LANGUAGES
+
+    data = _model_dict(synthetic[1])
+    assert from_dict(data, "old.json") is not None  # a file from before the record: read as it is
+    assert from_dict({**data, "stopword_languages": list(STOPLIST_LANGUAGES)}, "same.json") is not None
+    path = tmp_path / "other.json"
+    path.write_text(dumps({**data, "stopword_languages": ["English", "Klingon"]}), encoding="utf-8")
+    with pytest.raises(ModelError) as err:
+        load(str(path))
+    message = str(err.value)
+    assert str(path) in message and "English, Klingon" in message and ", ".join(STOPLIST_LANGUAGES) in message
+
+
+def test_the_block_model_refuses_other_stopword_languages_too() -> None:
+    from cleaner import dommodel
+    from cleaner.models.trees import read_model_json
+
+    found = read_model_json("builtin", dommodel.BUILTIN_FILE)
+    if found is None:
+        pytest.skip("no packaged block model in this checkout")
+    data, _ = found
+    assert dommodel.from_dict({k: v for k, v in data.items() if k != "stopword_languages"}, "dom.json") is not None
+    with pytest.raises(ModelError, match=r"dom\.json: .*stopword languages \[English\]"):
+        dommodel.from_dict({**data, "stopword_languages": ["English"]}, "dom.json")

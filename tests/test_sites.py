@@ -15,13 +15,13 @@ import cleaner
 from cleaner import io as cio
 from cleaner.cli import app
 from cleaner.config import CleanerConfig, ConfigError
+from cleaner.pipeline import for_document
 from cleaner.segment import segment
 from cleaner.sites import (
     SiteCounts,
     SiteRules,
     SitesError,
     count_sites,
-    for_document,
     host_of,
     host_of_folder,
     learn_sites,

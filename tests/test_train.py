@@ -19,6 +19,7 @@ from cleaner.evaluation.datasets import list_ids
 from cleaner.learn.labels import Label, label_lines
 from cleaner.learn.train import TrainConfig, fold_of, train_command
 from cleaner.model import FORMAT, load
+from cleaner.topic import STOPLIST_LANGUAGES
 
 pytest.importorskip("lightgbm", reason="lightgbm is in the dev extra; install with pip install -e '.[dev]'")
 
@@ -43,6 +44,7 @@ def test_training_twice_writes_the_same_bytes(tmp_path: Path) -> None:
     assert a.read_bytes() == b.read_bytes()
     model = json.loads(a.read_text(encoding="utf-8"))
     assert model["format"] == FORMAT
+    assert model["stopword_languages"] == list(STOPLIST_LANGUAGES)  # its features read those lists
     assert model["card"]["data"]["pages"] == 8
     assert len(model["trees"]["roots"]) == 15
     # The file loads, and the pipeline runs with it.

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
-from cleaner.learn.features import Vocabulary, local_features
 from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.learn.mine import domain_of
+from cleaner.models.line_features import Vocabulary, local_features
 from cleaner.pipeline import ruleset_for
 from cleaner.revise import DocView, revise
 from cleaner.segment import WORD_RE, segment

@@ -24,6 +24,7 @@ from cleaner.learn.kindtrain import fit as kind_fit
 from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.learn.mine import domain_of
 from cleaner.learn.train import _flatten, dumps, fold_of, lgb_params
+from cleaner.models.trees import stopword_languages_entry
 from cleaner.pipeline import ruleset_for
 
 MODEL_VERSION = "1"
@@ -202,6 +203,7 @@ def fit(pages: Sequence[PageRows], cfg: DomTrainConfig = DomTrainConfig()) -> di
         "card": card,
         "trees": _flatten(booster.dump_model()),
         "stack": None if stack is None else _flatten(stack.dump_model()),
+        **stopword_languages_entry(),
     }
 
 

@@ -30,9 +30,17 @@ from typing import Any, Protocol
 import numpy as np
 
 from cleaner.learn.dataset import SOURCES, Doc, learn_vocabulary, load_docs
-from cleaner.learn.features import DOC_NAMES, FEATURE_NAMES, Vocabulary, context_features, doc_features, rule_codes
 from cleaner.learn.labels import Label
-from cleaner.model import FORMAT
+from cleaner.models.line import FORMAT
+from cleaner.models.line_features import (
+    DOC_NAMES,
+    FEATURE_NAMES,
+    Vocabulary,
+    context_features,
+    doc_features,
+    rule_codes,
+)
+from cleaner.models.trees import stopword_languages_entry
 
 MODEL_VERSION = "2"
 SECOND_VIEW_WEIGHT = 0.5
@@ -178,7 +186,7 @@ def lgb_params(cfg: TreeSettings) -> dict[str, Any]:
 
 
 def _flatten(dump: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """LightGBM's nested tree dump as the flat node arrays of `cleaner.model`."""
+    """LightGBM's nested tree dump as the flat node arrays of `cleaner.models.trees`."""
     feature: list[int] = []
     threshold: list[float] = []
     left: list[int] = []
@@ -210,7 +218,7 @@ def _flatten(dump: Mapping[str, Any]) -> dict[str, list[Any]]:
 
 
 def fit(docs: Sequence[Doc], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]:
-    """Train on `docs`; return the model file's content (see `cleaner.model`)."""
+    """Train on `docs`; return the model file's content (see `cleaner.models.line`)."""
     import lightgbm as lgb
 
     docs = sorted(docs, key=lambda d: (d.page_id, d.source))
@@ -258,6 +266,7 @@ def fit(docs: Sequence[Doc], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]
         "card": card,
         "vocabulary": dict(sorted(vocab.log_odds.items())),
         "trees": trees,
+        **stopword_languages_entry(),
     }
 
 

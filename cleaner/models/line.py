@@ -1,0 +1,267 @@
+"""The learned line model at run time: a line's probability of being boilerplate, and its drops.
+
+The model file (JSON, written by `cleaner.learn.train`) holds the feature names, the learned
+vocabulary, the decision thresholds, a model card, and two tree ensembles in the flat format of
+`cleaner.models.trees` (the line trees, and the kind trees that tell a whole page's text from an
+extractor's output).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleaner.models.line_features import (
+    DOC_NAMES,
+    FEATURE_NAMES,
+    Vocabulary,
+    context_features,
+    doc_features,
+    rule_codes,
+)
+from cleaner.models.trees import ModelError, Trees, check_stopword_languages, read_model_json
+from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
+
+FORMAT = "cleaner-line-model/1"
+BUILTIN_FILE = "line_model.json"
+
+
+@dataclass(frozen=True, eq=False)
+class LineModel:
+    """A loaded model: `trees` score a line's probability of being boilerplate; `kind` scores
+    how page-like a whole text is (the whole page as text, menus and all, rather than an
+    extractor's output), which the line trees take as their `page_like` feature."""
+
+    version: str
+    features: tuple[str, ...]
+    vocabulary: Vocabulary
+    threshold: float  # drop at or above this probability on a page-like text ...
+    extract_threshold: float | None  # ... and at or above this one on an extractor's output (None: never)
+    page_cap: float  # abstain on a page-like text when the drops would take more than this share of its words
+    extract_cap: float  # the same on an extractor's output
+    page_like_at: float  # the `kind` trees' probability from which a text counts as page-like
+    trees: Trees
+    kind: Trees
+    card: Mapping[str, object]
+
+    @property
+    def rule_id(self) -> str:
+        return f"model:{self.version}"
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        return self.trees.raw(x)
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return self.trees.score(x)
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        return self.trees.contributions(x)
+
+    def page_like(self, doc: np.ndarray) -> float:
+        """1.0 when the document features `doc` (DOC_NAMES) look like a whole page's text."""
+        return float(self.kind.score(doc[None, :])[0] >= self.page_like_at)
+
+
+def _optional_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def from_dict(data: Mapping[str, object], source: str) -> LineModel:
+    """Build a model from the parsed JSON; `source` names the file in errors."""
+    if data.get("format") != FORMAT:
+        raise ModelError(f"{source}: not a cleaner line model (format {data.get('format')!r}, want {FORMAT!r})")
+    check_stopword_languages(data, source)
+    try:
+        features = tuple(str(f) for f in data["features"])  # type: ignore[attr-defined]
+        kind_features = tuple(str(f) for f in data["kind_features"])  # type: ignore[attr-defined]
+        if features != FEATURE_NAMES or kind_features != DOC_NAMES:
+            raise ModelError(
+                f"{source}: the model was trained on other features than this version of cleaner computes; "
+                "retrain it with `cleaner train`"
+            )
+        trees, kind, vocab, card = data["trees"], data["kind_trees"], data["vocabulary"], data.get("card", {})
+        if not all(isinstance(v, Mapping) for v in (trees, kind, vocab, card)):
+            raise TypeError("trees, kind_trees, vocabulary and card must be objects")
+        assert isinstance(trees, Mapping) and isinstance(kind, Mapping)
+        assert isinstance(vocab, Mapping) and isinstance(card, Mapping)
+        model = LineModel(
+            version=str(data["version"]),
+            features=features,
+            vocabulary=Vocabulary({str(k): float(v) for k, v in vocab.items()}),
+            threshold=float(data["threshold"]),  # type: ignore[arg-type]
+            extract_threshold=_optional_float(data["extract_threshold"]),
+            page_cap=float(data["page_cap"]),  # type: ignore[arg-type]
+            extract_cap=float(data["extract_cap"]),  # type: ignore[arg-type]
+            page_like_at=float(data["page_like_at"]),  # type: ignore[arg-type]
+            trees=Trees.of(trees, len(features), source, "trees"),
+            kind=Trees.of(kind, len(kind_features), source, "kind_trees"),
+            card=card,
+        )
+    except ModelError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{source}: malformed model file ({type(exc).__name__}: {exc})") from None
+    for name in ("threshold", "extract_threshold", "page_cap", "extract_cap", "page_like_at"):
+        value = getattr(model, name)
+        if value is None and name == "extract_threshold":
+            continue  # the model leaves extractors' outputs to the rules
+        if not math.isfinite(value) or not 0.0 < value <= 1.0 or (value == 1.0 and "threshold" in name):
+            raise ModelError(f"{source}: {name} must lie between 0 and 1, got {value}")
+    return model
+
+
+@functools.lru_cache(maxsize=8)
+def load_line_model(spec: str) -> LineModel | None:
+    """`"builtin"`: the packaged model; `"off"`: no model; anything else: a model file's path."""
+    found = read_model_json(spec, BUILTIN_FILE)
+    return None if found is None else from_dict(*found)
+
+
+def top_signals(names: Sequence[str], contrib: np.ndarray, k: int = 3) -> list[str]:
+    """Plain words for the (up to) k features that pushed hardest towards boilerplate, strongest
+    first; features that share a description count once."""
+    order = np.argsort(-contrib, kind="stable")  # strongest first; ties in feature order
+    out: list[str] = []
+    for f in order.tolist():
+        if contrib[f] <= 0 or len(out) == k:
+            break
+        words = SIGNALS.get(names[f], names[f].replace("_", " "))
+        if words not in out:
+            out.append(words)
+    return out
+
+
+# What each feature means in an explanation ("the model dropped this line: short line, ...").
+SIGNALS: dict[str, str] = {
+    "chars_log": "its length",
+    "words_log": "its word count",
+    "end_sentence": "its end punctuation",
+    "end_colon": "its end punctuation",
+    "end_other": "its end punctuation",
+    "title_case": "its capitalised words",
+    "upper": "its capital letters",
+    "digits": "its digits",
+    "symbols": "its symbols",
+    "url": "a URL or e-mail",
+    "date": "a date or time",
+    "bullet": "a list marker",
+    "separators": "separators (| · › /)",
+    "stopwords": "its share of function words",
+    "word_len": "its word lengths",
+    "commas": "its commas",
+    "quoted": "quotation marks",
+    "shape": "its shape",
+    "code": "its look of source code",
+    "vocab_mean": "its words (learned vocabulary)",
+    "vocab_min": "its words (learned vocabulary)",
+    "vocab_max": "its words (learned vocabulary)",
+    "vocab_first": "its first word (learned vocabulary)",
+    "vocab_known": "its words (learned vocabulary)",
+    "rule": "the rules' verdict on it",
+    "blank_before": "the blank lines around it",
+    "blank_after": "the blank lines around it",
+    "pos_rel": "its position",
+    "from_top_log": "its distance from the top",
+    "from_bottom_log": "its distance from the bottom",
+    "words_before": "its position",
+    "short_run_log": "the run of short lines it stands in",
+    "window_words": "the lengths of the lines around it",
+    "window_vocab": "the words of the lines around it",
+    "window_code": "source code around it",
+    "rule_near": "removed lines next to it",
+    "core_before": "where it stands from the article's prose",
+    "core_after": "where it stands from the article's prose",
+    "prose_vocab": "its overlap with the article's words",
+    "title_sim": "its overlap with the title",
+    "repeats": "its repetition in the page",
+    "doc_lines_log": "the page's size",
+    "doc_words_log": "the page's size",
+    "doc_prose_share": "the page's share of prose",
+}
+for _side, _where in (("prev", "the line above"), ("next", "the line below")):
+    for _n in ("words_log", "end_sentence", "stopwords", "shape", "rule", "vocab_mean"):
+        SIGNALS[f"{_side}_{_n}"] = _where
+        SIGNALS[f"{_side}2_{_n}"] = _where.replace("the line", "the lines")
+
+
+def _category(pos: int, kinds: Sequence[Category | None], block: Block, before: float, after: float) -> Category:
+    """A model drop's category: that of a rule drop within two lines, else from where it stands
+    relative to the article's prose (`before`/`after`: the core_before/core_after features)."""
+    for step in (1, 2):
+        for near in (pos - step, pos + step):
+            if 0 <= near < len(kinds) and (kind := kinds[near]) is not None:
+                return kind
+    if before > 0:  # above the prose: mastheads, menus, breadcrumbs, bylines
+        return Category.NAVIGATION
+    if after > 0:  # below it: other stories' headlines, footers
+        return Category.RELATED if block.shape is Shape.HEADLINE else Category.NAVIGATION
+    return Category.RELATED if block.shape is Shape.HEADLINE else Category.CAPTION
+
+
+@dataclass
+class DocState:
+    """What the model settles on in a document's first pass and keeps for the later ones: whether
+    the text is page-like, and how many words it may take in all (its cap of what the rules left)."""
+
+    page_like: float | None = None
+    budget: float = 0.0
+    used: int = 0
+
+
+def line_drops(
+    model: LineModel,
+    view: Sequence[Block],
+    rows: Mapping[int, np.ndarray],
+    dropped: Mapping[int, Decision],
+    threshold: float | None = None,
+    title: str | None = None,
+    state: DocState | None = None,
+) -> Decisions:
+    """The model's drops among the visible lines of one pass that no rule dropped.
+
+    `view`: the lines the pass sees (blank ones included); `rows`: their self features
+    (`self_features`); `dropped`: the rules' drops in this view, which stay in place as context;
+    `state`: shared by the passes over one document (a fresh one: this pass is the first).
+    """
+    state = state if state is not None else DocState()
+    codes = rule_codes(dropped)
+    by_index = {b.index: b for b in view}
+    if state.page_like is None:
+        # Page-like takes the kind trees' verdict on the text's shape, and boilerplate the rules
+        # found: the whole page as text always carries some (98 % of wcxb-dev pages), most
+        # extracts none (79 %), and an extract the kind trees misjudge loses whole paragraphs.
+        state.page_like = model.page_like(doc_features(view, rows)) if codes else 0.0
+        cap = model.page_cap if state.page_like else model.extract_cap
+        state.budget = cap * sum(b.words for b in view if not b.blank and b.index not in dropped)
+    page_like = state.page_like
+    cut = threshold if threshold is not None else model.threshold if page_like else model.extract_threshold
+    if cut is None:
+        return {}  # an extractor's output: this model leaves it to the rules
+    indices, x = context_features(view, rows, codes, page_like, title)
+    if not indices:
+        return {}
+    p = model.score(x)
+    hits = [r for r, i in enumerate(indices) if p[r] >= cut and i not in dropped]
+    if not hits:
+        return {}
+    taken = sum(by_index[indices[r]].words for r in hits)
+    if state.used + taken > state.budget:
+        return {}  # the model would take most of the text: its view of this document is not to be trusted
+    state.used += taken
+    contrib = model.contributions(x[hits])
+    kinds = [d.category if (d := dropped.get(i)) is not None else None for i in indices]
+    before, after = FEATURE_NAMES.index("core_before"), FEATURE_NAMES.index("core_after")
+    out: Decisions = {}
+    for k, r in enumerate(hits):
+        block = by_index[indices[r]]
+        signals = top_signals(model.features, contrib[k])
+        reason = f"line model: boilerplate with probability {p[r]:.2f}; it weighed most: {'; '.join(signals)}"
+        category = _category(r, kinds, block, x[r, before], x[r, after])
+        out[block.index] = Decision(
+            Action.DROP, Stage.MODEL, model.rule_id, reason, category, Strength.WEAK, round(float(p[r]), 4)
+        )
+    return out

@@ -1,0 +1,253 @@
+"""The tree engine both learned models use: a gradient-boosted tree ensemble evaluated with numpy.
+
+A model file (JSON: the line model's, `cleaner.models.line`, written by `cleaner.learn.train`;
+the block model's, `cleaner.dommodel`, written by `cleaner.learn.domtrain`) holds its trees as
+flat arrays: node `k` is a split (`feature[k] >= 0`: go to `left[k]` when
+`x[feature[k]] <= threshold[k]`, else `right[k]`) or a leaf (`feature[k] == -1`). `value[k]` is
+the node's output: the leaf value, or for a split the mean output of the rows that reached it in
+training, which is what the per-feature contributions behind every explanation are computed
+from (each step down a tree credits its feature with the change of value).
+
+All trees are walked at once: one (rows x trees) array of node ids, advanced level by level,
+so scoring a document costs a few dozen numpy operations whatever its length.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from cleaner.topic import STOPLIST_LANGUAGES
+
+BUILTIN = "builtin"
+LANGUAGES = "stopword_languages"  # a model file's record of `cleaner.topic.STOPLIST_LANGUAGES`
+# Rows scored at a time. The walk's working set is rows x trees: at 512 rows (300 trees) it stays
+# in cache; 2048 rows ran 2.6x slower per row on one large document (measured, bench notes).
+CHUNK = 512
+# Bounds on a model file, far above any trained one (300 trees of depth 8, 18,300 nodes): the walk's
+# buffers take ~40 bytes x CHUNK x trees (5,000 trees: 100 MB), each row takes `depth` steps.
+MAX_TREES = 5_000
+MAX_NODES = 2_000_000
+MAX_DEPTH = 64
+_TWICE = "a node is reached twice (a cycle, or trees that share nodes)"
+
+
+class ModelError(ValueError):
+    """A model file is missing, unreadable or not a cleaner model of its kind; the message names it."""
+
+
+@dataclass(frozen=True, eq=False)
+class Trees:
+    """One tree ensemble as flat node arrays (see the module docstring)."""
+
+    roots: np.ndarray
+    feature: np.ndarray
+    split: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    width: int  # the number of features of a row
+    base: float = 0.0
+
+    @classmethod
+    def of(cls, data: Mapping[str, object], width: int, source: str, what: str) -> Trees:
+        """The trees of a model file's `data[what]`, checked first: a bad file is one ModelError
+        naming it, never a traceback or an allocation that fails on every document."""
+
+        def bad(problem: str) -> ModelError:
+            return ModelError(f"{source}: malformed model file ({what}: {problem})")
+
+        def arr(key: str, kinds: str, dtype: type) -> np.ndarray:
+            if key not in data:
+                raise bad(f"no {key!r}")
+            try:
+                found = np.asarray(data[key])
+            except ValueError:  # ragged nesting
+                found = np.zeros((0, 0))
+            if found.ndim != 1 or (found.size and found.dtype.kind not in kinds):
+                raise bad(f"{key} must be an array of {'whole numbers' if kinds == 'iu' else 'numbers'}")
+            return found.astype(dtype)
+
+        if not isinstance(data, Mapping):
+            raise bad("not an object")
+        roots, feature, left, right = (arr(k, "iu", np.int64) for k in ("roots", "feature", "left", "right"))
+        split, value = arr("threshold", "iuf", np.float64), arr("value", "iuf", np.float64)
+        n = len(feature)
+        if {len(split), len(left), len(right), len(value)} != {n}:
+            raise bad("node arrays disagree")
+        # The walk holds CHUNK x trees node ids, and renumbering visits every node in Python.
+        if not 0 < len(roots) <= min(n, MAX_TREES) or n > MAX_NODES:
+            raise bad(f"{len(roots)} trees of {n} nodes; at most {MAX_TREES} trees, {MAX_NODES} nodes")
+        if len(np.unique(roots)) != len(roots):
+            raise bad("two trees share a root")
+        inner = feature >= 0
+        for ids in (roots, left[inner], right[inner]):
+            if ids.size and (ids.min() < 0 or ids.max() >= n):
+                raise bad("a node index is out of range")
+        if inner.any() and feature[inner].max() >= width:
+            raise bad("a feature index is out of range")
+        if not np.isfinite(value).all() or np.isnan(split).any():
+            raise bad("a value is not a finite number")
+        try:
+            return cls(roots, feature, split, left, right, value, width)
+        except RecursionError as exc:
+            raise bad(str(exc)) from None
+
+    def __post_init__(self) -> None:
+        # Renumbered for the walk: each split's two children are adjacent (right = left + 1), and
+        # a leaf is its own child with threshold +inf, so a step is `child[node] + (x > split)`
+        # and every row takes exactly `depth` steps.
+        order: list[int] = []
+        child: dict[int, int] = {}
+        level = [int(r) for r in self.roots]
+        order.extend(level)
+        depth = 0
+        while True:
+            nxt: list[int] = []
+            for k in level:
+                if self.feature[k] >= 0:
+                    child[k] = len(order) + len(nxt)
+                    nxt += [int(self.left[k]), int(self.right[k])]
+            if not nxt:
+                break
+            depth += 1
+            if len(order) + len(nxt) > len(self.feature):
+                raise RecursionError(_TWICE)
+            if depth > MAX_DEPTH:
+                raise RecursionError(f"a tree is deeper than {MAX_DEPTH} levels")
+            order.extend(nxt)
+            level = nxt
+        new = np.asarray(order, dtype=np.int64)
+        if len(np.unique(new)) != len(new):
+            raise RecursionError(_TWICE)
+        inner = self.feature[new] >= 0
+        position = np.arange(len(new))
+        kids = np.array([child.get(int(k), -1) for k in new], dtype=np.int64)
+        # int32 node tables: half the memory traffic of the walk's gathers (node ids < 2**31).
+        object.__setattr__(self, "_roots", position[: len(self.roots)].astype(np.int32))
+        object.__setattr__(self, "_feature", np.where(inner, self.feature[new], 0).astype(np.int32))
+        object.__setattr__(self, "_split", np.where(inner, self.split[new], np.inf))
+        object.__setattr__(self, "_child", np.where(inner, kids, position).astype(np.int32))
+        object.__setattr__(self, "_value", self.value[new])
+        object.__setattr__(self, "depth", depth)
+
+    def _walk(self, x: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
+        """The leaf each row reaches in each tree (in the walk's numbering: index `_value`);
+        with `contrib`, add each split's change of value to its feature's column (Saabas)."""
+        feature: np.ndarray = self._feature  # type: ignore[attr-defined]
+        split: np.ndarray = self._split  # type: ignore[attr-defined]
+        child: np.ndarray = self._child  # type: ignore[attr-defined]
+        value: np.ndarray = self._value  # type: ignore[attr-defined]
+        roots: np.ndarray = self._roots  # type: ignore[attr-defined]
+        width = x.shape[1]
+        flat = np.ascontiguousarray(x).ravel()
+        shape = (len(x), len(roots))
+        base = (np.arange(len(x), dtype=np.int32) * np.int32(width))[:, None]
+        nodes = np.broadcast_to(roots, shape).copy()
+        # One set of buffers for every level: np.take into them allocates nothing per step.
+        cell, seen = np.empty(shape, np.int32), np.empty(shape)
+        right, nxt = np.empty(shape, bool), np.empty_like(nodes)
+        cells = contrib.size if contrib is not None else 0
+        for _ in range(self.depth):  # type: ignore[attr-defined]
+            np.take(feature, nodes, out=cell)
+            cell += base  # the (row, feature) cell each node reads
+            np.take(flat, cell, out=seen)
+            np.greater(seen, np.take(split, nodes), out=right)
+            np.take(child, nodes, out=nxt)
+            nxt += right
+            if contrib is not None:
+                # Sum each split's change of value into its (row, feature) cell.
+                gain = np.bincount(cell.ravel(), (value[nxt] - value[nodes]).ravel(), cells)
+                contrib += gain.reshape(contrib.shape)
+            nodes, nxt = nxt, nodes
+        return nodes
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """The ensemble's raw score (log-odds) for each row of `x`, CHUNK rows at a time (the
+        node array is rows x trees: memory stays flat however long the document)."""
+        out = np.zeros(len(x))
+        for start in range(0, len(x), CHUNK):
+            part = x[start : start + CHUNK]
+            leaves = self._walk(part)
+            out[start : start + len(part)] = self._value[leaves].sum(axis=1) + self.base  # type: ignore[attr-defined]
+        return out
+
+    def raw_and_contributions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`raw(x)` and `contributions(x)` from one walk of the trees."""
+        raw = np.zeros(len(x))
+        out = np.zeros((len(x), self.width))
+        for start in range(0, len(x), CHUNK):
+            leaves = self._walk(x[start : start + CHUNK], out[start : start + CHUNK])
+            raw[start : start + len(leaves)] = self._value[leaves].sum(axis=1) + self.base  # type: ignore[attr-defined]
+        return raw, out
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """The probability of the positive class for each row of `x`."""
+        p: np.ndarray = 1.0 / (1.0 + np.exp(-self.raw(x)))
+        return p
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        """Per-feature contributions to each row's raw score (Saabas: each split's change of
+        value, credited to the split's feature); a (rows x features) array. With the roots'
+        values and `base` they add up to `raw`."""
+        out = np.zeros((len(x), self.width))
+        for start in range(0, len(x), CHUNK):
+            self._walk(x[start : start + CHUNK], out[start : start + CHUNK])
+        return out
+
+
+def read_model_json(spec: str, builtin_file: str) -> tuple[Mapping[str, object], str] | None:
+    """A model file's parsed JSON and the name to use in errors: `spec` "off" gives None,
+    "builtin" the packaged `builtin_file` (None when the checkout has none), else a path.
+    ModelError names the file and what is wrong with it."""
+    if spec == "off":
+        return None
+    if spec == BUILTIN:
+        source = f"cleaner/data/{builtin_file}"
+        try:
+            text = resources.files("cleaner.data").joinpath(builtin_file).read_text(encoding="utf-8")
+        except (FileNotFoundError, ModuleNotFoundError):
+            return None  # a checkout before the model was trained
+    else:
+        source = spec
+        try:
+            text = Path(spec).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ModelError(f"{spec}: cannot read the model file ({exc.strerror or exc})") from None
+        except UnicodeDecodeError:
+            raise ModelError(f"{spec}: not a model file (not UTF-8 JSON)") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{source}: not a model file (invalid JSON: {exc})") from None
+    except RecursionError:
+        raise ModelError(f"{source}: not a model file (JSON nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise ModelError(f"{source}: not a model file (JSON is not an object)")
+    return data, source
+
+
+def stopword_languages_entry() -> dict[str, list[str]]:
+    """What a model file records of the function-word lists its features read (the stopword share,
+    the content words): their languages, `{LANGUAGES: [...]}`, for the trainer to write."""
+    return {LANGUAGES: list(STOPLIST_LANGUAGES)}
+
+
+def check_stopword_languages(data: Mapping[str, object], source: str) -> None:
+    """Refuse a model file trained with other stopword languages than `cleaner.topic`'s: adding a
+    language shifts the features silently. A file without the record (written before files had
+    one) is read as it is."""
+    if LANGUAGES not in data:
+        return
+    found, want = data[LANGUAGES], list(STOPLIST_LANGUAGES)
+    if found != want:
+        listed = ", ".join(map(str, found)) if isinstance(found, list) else repr(found)
+        raise ModelError(
+            f"{source}: the model was trained with the stopword languages [{listed}], this version of cleaner "
+            f"reads [{', '.join(want)}] (cleaner/topic.py): its features would differ; retrain it"
+        )
