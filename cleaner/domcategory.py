@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
-from cleaner import dom
+from cleaner.html import dom
 from cleaner.segment import WORD_RE
 from cleaner.types import Category
 

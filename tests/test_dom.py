@@ -11,7 +11,8 @@ import pytest
 import trafilatura
 
 import cleaner
-from cleaner import dom, dommodel
+from cleaner import dommodel
+from cleaner.html import dom
 from cleaner.model import ModelError
 
 
