@@ -18,10 +18,12 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cleaner import pagekind
+from cleaner.annotate import annotate
 from cleaner.html import dom
 from cleaner.learn.features import CATEGORY_CODE, LOCAL_NAMES, local_features
 from cleaner.model import ModelError, Trees, read_model_json
@@ -29,6 +31,10 @@ from cleaner.pagekind import PageKindModel
 from cleaner.segment import WORD_RE
 from cleaner.topic import stopwords
 from cleaner.types import Block, Decision
+
+if TYPE_CHECKING:
+    from cleaner.html.page import Prepared
+    from cleaner.rules import RuleSet
 
 FORMAT = "cleaner-dom-model/1"
 BUILTIN_FILE = "dom_model.json"
@@ -253,6 +259,24 @@ def features(
             x[:, _COL[f"url_{kind}"]] = float(pattern.search(where) is not None)
         x[:, _COL["url_depth"]] = len([s for s in path.split("/") if s])
     return x
+
+
+def page_features(prep: Prepared, rules: RuleSet, url: str | None) -> tuple[np.ndarray, dict[int, Decision]]:
+    """A prepared page's FEATURE_NAMES rows and the phrase rules' decisions on its blocks: the one
+    recipe training (`cleaner.learn.domtrain.page_rows`) and serving (`cleaner.html.mode.page_drops`)
+    share. `url`: the address whose words the block model reads (the caller's choice: serving
+    falls back to the page's own address, training reads the data set's)."""
+    ruled = annotate(prep.lines, rules)
+    x = features(
+        prep.items,
+        prep.lines,
+        dom.TrafVote.of(prep.traf_text),
+        ruled,
+        prep.title,
+        dom.TrafVote.of(prep.traf_comments),
+        url,
+    )
+    return x, ruled
 
 
 # The second stage reads the first stage's probability of each block and of the blocks around it
