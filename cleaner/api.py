@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.config import CleanerConfig, resolve
 from cleaner.html import TEXT_WORDS_MIN, looks_like_html, time_limit
-from cleaner.pipeline import run
+from cleaner.pipeline import run, run_blocks
 from cleaner.types import CleanResult
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def _clean_html_page(html: str | bytes, url: str | None, cfg: CleanerConfig) -> 
     warm(cfg, html=True)
     with time_limit(cfg.html_timeout):
         doc = html_document(html, url, cfg)
-        result = run(doc.text, cfg, title=doc.title, url=doc.url, given=doc.given)
+        result = run_blocks(list(doc.lines), cfg, doc.title, doc.url, doc.given, doc.annotated)
     warnings = doc.warnings + result.warnings
     if doc.given is not None and not result.text and not doc.warnings and doc.page_words >= TEXT_WORDS_MIN:
         warnings += (
