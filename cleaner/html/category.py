@@ -1,7 +1,7 @@
 """The category of a block the HTML block model drops: what the block is, not why it went.
 
 Users switch categories off (`--disable legal`), so the name matters as much as the drop. The
-markup's family words (`cleaner.dom.FAMILIES`) are good evidence of *that* a block is boilerplate
+markup's family words (`cleaner.html.dom.FAMILIES`) are good evidence of *that* a block is boilerplate
 but poor evidence of *which*: a footer holds menus as well as copyright lines, a class named
 "plus" or "premium" is seldom a paywall, and an ancestor's class colours a whole page. So the
 block's own text speaks first (`cleaner/data/html_category_cues.toml`; a <figcaption> and a

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner import domcategory
-from cleaner.html import dom
+from cleaner.html import category, dom
 from cleaner.html.blocks import _COL, DomModel, groups, signal_words
 from cleaner.segment import WORD_RE
 from cleaner.types import Action, Category, Decision, Stage, Strength
@@ -171,11 +170,11 @@ def drop_categories(
     chosen: Sequence[int],
     policy: Mapping[int, tuple[str, str]],
     title: str | None,
-) -> dict[int, tuple[domcategory.Named, Category]]:
+) -> dict[int, tuple[category.Named, Category]]:
     """The category of each dropped block (with what named it) and the one the text stages read
-    (`cleaner.domcategory`); `policy`: the page policy's rule and reason for the blocks it dropped."""
+    (`cleaner.html.category`); `policy`: the page policy's rule and reason for the blocks it dropped."""
     found = {
-        i: domcategory.Evidence(
+        i: category.Evidence(
             items[i],
             float(x[i, _COL["link_density"]]),
             float(words[i]),
@@ -185,8 +184,8 @@ def drop_categories(
         )
         for i in chosen
     }
-    named = domcategory.categories(found)
-    return {i: (named[i], domcategory.family_category(ev)) for i, ev in found.items()}
+    named = category.categories(found)
+    return {i: (named[i], category.family_category(ev)) for i, ev in found.items()}
 
 
 def decide(
