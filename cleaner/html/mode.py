@@ -80,7 +80,7 @@ def page_drops(model: DomModel, prep: Prepared, config: CleanerConfig) -> tuple[
     annotated = {where[i]: d for i, d in rules.items()}
     ruled = frozenset(i for i, d in rules.items() if d.dropped)
     words = np.array([float(b.words) for b in prep.lines])
-    found = decide(model, prep.items, x, config.html_threshold, ruled, prep.kind, words, prep.title)
+    found = decide(model, prep.items, x, words, config.html_threshold, ruled, prep.kind, prep.title)
     if not config.rule_enabled(model.rule_id):
         return lines, {}, annotated
     protected: frozenset[int] = frozenset()

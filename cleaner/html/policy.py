@@ -10,7 +10,6 @@ import numpy as np
 
 from cleaner.html import category, dom
 from cleaner.html.blocks import _COL, DomModel, groups, signal_words
-from cleaner.segment import WORD_RE
 from cleaner.types import Action, Category, Decision, Stage, Strength
 
 
@@ -192,13 +191,14 @@ def decide(
     model: DomModel,
     items: Sequence[dom.DomBlock],
     x: np.ndarray,
+    counts: np.ndarray,
     threshold: float | None = None,
     ruled: frozenset[int] = frozenset(),
     kind: Sequence[float] = (),
-    block_words: np.ndarray | None = None,
     title: str | None = None,
 ) -> dict[int, Decision]:
-    """The model's drops on a page, keyed by block index.
+    """The model's drops on a page, keyed by block index. `counts`: each block's words, as its
+    Block counted them (`Block.words`).
 
     With a threshold (the model's `decision` "threshold", or the user's `html_threshold`), a
     block goes when its probability of boilerplate reaches it. With "expected_f1" (the default
@@ -209,8 +209,6 @@ def decide(
     page's PAGE_NAMES evidence (`cleaner.pagekind`)."""
     rows = model.inputs(x, groups(items))
     p, contributions = model.scores_and_contributions(rows)
-    # Each block's words: the caller's Blocks have counted them (`Block.words`, the same \w+ count).
-    counts = block_words if block_words is not None else np.array([float(len(WORD_RE.findall(b.text))) for b in items])
     policy: dict[int, tuple[str, str]] = {}
     page_how = ""
     if threshold is not None or model.decision == "threshold":
