@@ -13,7 +13,7 @@ the markup says about it:
 * link density (the share of its characters inside `<a>`), depth, position in the page;
 * whether trafilatura's own main text contains it (`TrafVote`): its choice is one vote.
 
-The learned block model (`cleaner.dommodel`) reads these with the learned line model's text
+The learned block model (`cleaner.html.blocks`) reads these with the learned line model's text
 features; this module knows nothing of labels or models.
 """
 

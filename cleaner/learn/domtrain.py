@@ -157,7 +157,7 @@ def cross_fitted(pages: Sequence[PageRows], cfg: DomTrainConfig) -> dict[str, np
 
 
 def fit(pages: Sequence[PageRows], cfg: DomTrainConfig = DomTrainConfig()) -> dict[str, Any]:
-    """Train on `pages`; return the model file's content (see `cleaner.dommodel`)."""
+    """Train on `pages`; return the model file's content (see `cleaner.html.blocks`)."""
     import lightgbm as lgb
 
     pages = sorted(pages, key=lambda p: p.page_id)
