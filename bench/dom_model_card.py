@@ -15,7 +15,7 @@ from typing import Any
 
 from cv_dom import prf  # bench/ is the script's folder: on sys.path when run as a script
 
-from cleaner.dommodel import STACKED_NAMES
+from cleaner.html.blocks import STACKED_NAMES
 
 
 def _splits(trees: Mapping[str, list[Any]], names: Sequence[str]) -> Counter[str]:
@@ -37,7 +37,7 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
         "## What it is",
         "",
         "Gradient-boosted trees (LightGBM, evaluated with numpy at run time) that score each text block of a "
-        "page (a paragraph, heading, list item, table cell: `cleaner.dom`) as boilerplate or main text, from "
+        "page (a paragraph, heading, list item, table cell: `cleaner.html.dom`) as boilerplate or main text, from "
         "the markup around it (tags, class/id/role/aria words, link density, depth, the elements that hold "
         "it), whether trafilatura's main text or its comments contain it, the line model's text features, "
         "the phrase rules' verdict, the page's URL words, and the same evidence of its neighbours. "
@@ -50,7 +50,7 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
         "",
         (
             "Each page gets its own cut: the one that maximises the page's expected word F1 given the "
-            "blocks' probabilities and word counts (`cleaner.dommodel.best_cut`); "
+            "blocks' probabilities and word counts (`cleaner.html.policy.best_cut`); "
             if model.get("decision") == "expected_f1"
             else f"Blocks scored at or above {model['threshold']} are dropped; "
         )
@@ -102,7 +102,7 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
             "",
             f"A logistic regression (L2 {kind['card']['l2']}, standardised features) of whether the page is an "
             f"article, trained on the same {kind['card']['data']['pages']} pages ({kind['card']['data']['articles']} "
-            "articles) from `cleaner.pagekind.PAGE_NAMES`. `cleaner.dommodel.settle_page` uses it on the blocks "
+            "articles) from `cleaner.pagekind.PAGE_NAMES`. `cleaner.html.policy.settle_page` uses it on the blocks "
             "trafilatura's main text left out: unsure ones go when trafilatura took them for comments, when "
             "they are mostly links on a page that may be an article, or when they sit apart from trafilatura's "
             "text on a page that reads as one. Largest weights: " + ", ".join(f"`{n}` {w:+.2f}" for n, w in top) + ".",

@@ -18,8 +18,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from cleaner import domcategory
 from cleaner.evaluation.categories import Agreement, load_cases, measure
+from cleaner.html import category as domcategory
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = (

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.config import CleanerConfig, resolve
 from cleaner.html import TEXT_WORDS_MIN, looks_like_html, time_limit
-from cleaner.pipeline import run
+from cleaner.pipeline import run, run_blocks
 from cleaner.types import CleanResult
 
 if TYPE_CHECKING:
-    from cleaner.dommodel import HtmlDocument
     from cleaner.formats import Document
+    from cleaner.html.mode import HtmlDocument
 
 
 def warm(cfg: CleanerConfig, html: bool = False) -> None:
@@ -24,7 +24,7 @@ def warm(cfg: CleanerConfig, html: bool = False) -> None:
     ruleset_for(cfg)
     load_line_model(cfg.model)
     if html:
-        from cleaner.dommodel import load as load_dom_model
+        from cleaner.html.blocks import load as load_dom_model
 
         load_dom_model(cfg.html_model)
 
@@ -72,7 +72,7 @@ def clean_html(
     """The main text of an HTML page, with every cut explained.
 
     By default (`html_model="builtin"`) the page is parsed once and each of its text blocks is
-    decided by the block model (`cleaner.dommodel`) from the markup around it, its text, and
+    decided by the block model (`cleaner.html.blocks`) from the markup around it, its text, and
     whether trafilatura's main text has it; the text rules then run over the blocks as in text
     mode. The result's lines are the page's blocks (headings and list items on their own lines,
     blank lines between paragraphs); `.removed` lists every block left out, with its rule
@@ -88,7 +88,7 @@ def clean_html(
     its main text, an article's comments are not); with "off" they are left out. Text the parse lost
     (a page nested deeper than the HTML parser's limit), or a page with text where nothing was
     kept, is named in `.warnings`: an empty `.text` is not always an empty page. So are the repairs
-    made before parsing (`cleaner.html._readable`: bad bytes under the declared charset, lone
+    made before parsing (`cleaner.html.page._readable`: bad bytes under the declared charset, lone
     surrogates, overlong scripts). A page that takes longer than `html_timeout` seconds raises
     `cleaner.html.HtmlTimeout` (an HtmlError). `clean_html_document` gives the same with the
     page's layout and metadata, for the output formats.
@@ -97,12 +97,12 @@ def clean_html(
 
 
 def _clean_html_page(html: str | bytes, url: str | None, cfg: CleanerConfig) -> tuple[CleanResult, HtmlDocument]:
-    from cleaner.dommodel import html_document
+    from cleaner.html.mode import html_document
 
     warm(cfg, html=True)
     with time_limit(cfg.html_timeout):
         doc = html_document(html, url, cfg)
-        result = run(doc.text, cfg, title=doc.title, url=doc.url, given=doc.given)
+        result = run_blocks(list(doc.lines), cfg, doc.title, doc.url, doc.given, doc.annotated)
     warnings = doc.warnings + result.warnings
     if doc.given is not None and not result.text and not doc.warnings and doc.page_words >= TEXT_WORDS_MIN:
         warnings += (
@@ -141,8 +141,8 @@ def clean_html_document(
     kept lines (headings, list items, table rows, code) and the page's metadata (`cleaner.metadata`:
     title, url, date, author, site name; the url is the one given, else the page's own).
     `metadata=False`: only the title and the given url (reading the rest costs about 4 ms a page)."""
-    from cleaner.dommodel import page_text
     from cleaner.formats import Document, kept_layout
+    from cleaner.html.mode import page_text
     from cleaner.metadata import Metadata, page_metadata
 
     result, doc = _clean_html_page(html, url, resolve(config, overrides))

@@ -7,12 +7,12 @@ that trafilatura often leaves out). The page's kind is read from:
 
 * what the page says of itself: `og:type`, JSON-LD and microdata `@type`s (Article and
   NewsArticle vs Product, QAPage, DiscussionForumPosting, ItemList...), `article:published_time`;
-* its address (`cleaner.dommodel.URL_KINDS`: a date or a long slug in the path, or words such as
+* its address (`cleaner.html.blocks.URL_KINDS`: a date or a long slug in the path, or words such as
   forum, product, docs, tag);
 * its shape: how much of its text trafilatura takes as main text and in how many long paragraphs,
   `<article>` and `<pre>` counts, link-word share, prices, comments.
 
-`features` turns that into PAGE_NAMES; the page-kind model (`cleaner.dommodel.PageKindModel`)
+`features` turns that into PAGE_NAMES; the page-kind model (`cleaner.pagekind.PageKindModel`)
 turns those into the probability that the page is an article. Nothing here is site-specific.
 """
 
@@ -94,7 +94,7 @@ PAGE_NAMES: tuple[str, ...] = (
 
 
 # A forum or Q&A thread's address: a word of its host or path (the forum words of
-# `cleaner.dommodel.URL_KINDS`, and the scripts of the common forum engines).
+# `cleaner.html.blocks.URL_KINDS`, and the scripts of the common forum engines).
 _FORUM_URL = re.compile(
     r"(?:^|[/._?=&-])(?:forums?|threads?|topics?|t|community|discuss|discussions?|questions?|answers|boards?|r|"
     r"talk|showthread|viewtopic)(?:$|[/._?=&-])",
@@ -164,7 +164,7 @@ def features(
     comments: str,
 ) -> list[float]:
     """PAGE_NAMES for one page: `tree` as parsed, and the page's DOM blocks' texts, word counts,
-    link shares, tags and structure signatures (`cleaner.dom.DomBlock`)."""
+    link shares, tags and structure signatures (`cleaner.html.dom.DomBlock`)."""
     og = [v.strip().lower() for v in _meta(tree, "og:type")]
     kinds = {_LD_TYPE[t] for t in ld_types(tree) if t in _LD_TYPE} if tree is not None else set()
     path = split_url(url)[1].lower()

@@ -13,7 +13,7 @@ from cleaner.guard import guard
 from cleaner.models.line import DocState, LineModel, line_drops, load_line_model
 from cleaner.models.line_features import Vocabulary, self_features
 from cleaner.pagekind import forum_url
-from cleaner.render import emitted, removals, render
+from cleaner.render import emitted, removals, render, rendered_blocks
 from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment
@@ -93,17 +93,31 @@ def run(
     url: str | None = None,
     given: Decisions | None = None,
 ) -> CleanResult:
-    """Clean `text`. `given`: drops decided before the text rules (HTML mode's block model,
-    `cleaner.dommodel`), kept like phrase-rule drops; with them the line model stays out of the
-    first pass (the block model read the same text features and the markup besides), and the
-    output is cleaned again as text until nothing changes, so `clean` of it changes nothing."""
-    blocks = segment(text)
+    """Clean `text`: its lines as Blocks (`segment`), cleaned by `run_blocks`."""
+    return run_blocks(segment(text), config, title, url, given)
+
+
+def run_blocks(
+    blocks: list[Block],
+    config: CleanerConfig,
+    title: str | None = None,
+    url: str | None = None,
+    given: Decisions | None = None,
+    annotated: Decisions | None = None,
+) -> CleanResult:
+    """Clean a document given as its lines, Blocks numbered from 0 as `segment` makes them (HTML
+    mode hands its page's blocks here). `given`: drops decided before the text rules (HTML mode's
+    block model, `cleaner.html.mode`), kept like phrase-rule drops; with them the line model stays
+    out of the first pass (the block model read the same text features and the markup besides),
+    and the output is cleaned again as text until nothing changes, so `clean` of it changes
+    nothing. `annotated`: the phrase rules' decisions on `blocks` under `config`'s rules, when the
+    caller has made them already (HTML mode, for the block model's features)."""
     config = for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
     first = config if given is None else dataclasses.replace(config, model="off")
     forum = forum_url(url)
     read = _as_read(given or {})
-    final, decisions, restored, warnings = _clean_once(blocks, first, title, rows, read, forum)
+    final, decisions, restored, warnings = _clean_once(blocks, first, title, rows, read, forum, annotated)
     model = load_line_model(config.model)
     if given is not None or (model is not None and not warnings and _unsettled(model, config, restored)):
         final, restored = _settle(blocks, final, decisions, restored, config, title, rows, forum)
@@ -163,7 +177,7 @@ def _settle(
     restored = list(restored)
     for _ in range(SETTLE_ROUNDS):
         order = emitted(blocks, final)
-        again = segment(render(blocks, final))
+        again = rendered_blocks(blocks, order)  # = segment(render(blocks, final)), without the round trip
         round_final, round_decisions, round_restored, _ = _clean_once(again, config, title, rows, forum=forum)
         new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
         decisions.update({order[i]: d for i, d in round_decisions.items() if i < len(order)})
@@ -181,13 +195,15 @@ def _clean_once(
     cache: dict[str, np.ndarray] | None = None,
     given: Decisions | None = None,
     forum: bool = False,
+    annotated: Decisions | None = None,
 ) -> tuple[Decisions, Decisions, list[int], tuple[str, ...]]:
     """One cleaning of `blocks`: (final decisions, decisions before the guard, the indices the
     guard restored, warnings). `cache`: the model's line features by line text (self_features);
-    `given`: drops made before this (see `run`); `forum`: the text is a forum thread's (its url)."""
+    `given`: drops made before this (see `run`); `forum`: the text is a forum thread's (its url);
+    `annotated`: the phrase rules' decisions on `blocks`, when already made (see `run_blocks`)."""
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
-    decisions: Decisions = annotate(blocks, rules)
+    decisions: Decisions = annotate(blocks, rules) if annotated is None else dict(annotated)
     decisions = {**template_drops(blocks, config), **(given or {}), **decisions}  # context-free too
     visible = [b for b in blocks if b.index not in decisions]
     annotations = dict(decisions)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cleaner.segment import make_block
 from cleaner.types import Block, Decision, Decisions, Removal
 
 
@@ -32,15 +33,41 @@ def emitted(blocks: Sequence[Block], decisions: Decisions) -> list[int]:
     return out
 
 
+def rendered_blocks(blocks: Sequence[Block], order: Sequence[int]) -> list[Block]:
+    """`segment(render(blocks, decisions))` without writing the text and reading it again, where
+    `order` is `emitted(blocks, decisions)`: the kept Blocks renumbered, the last one with the
+    line ending `render` gives it (a '\\r' of CRLF output), then the empty line after the final
+    newline. `blocks` are lines, as `segment` makes them (no '\\n' in a Block's text)."""
+    if not order:
+        return [make_block(0, "")]
+    by_index = {b.index: b for b in blocks}
+    out = [renumbered(by_index[i], j) for j, i in enumerate(order)]
+    if _ending(blocks, out[-1].text) == "\r\n":  # the \r goes with the last line; no feature reads it
+        last = out[-1]
+        out[-1] = Block(last.index, last.text + "\r", last.norm, last.words, last.shape)
+    out.append(make_block(len(out), ""))
+    return out
+
+
+def renumbered(block: Block, index: int) -> Block:
+    """`block` as line `index` of another text (a third of the time of `dataclasses.replace`)."""
+    return Block(index, block.text, block.norm, block.words, block.shape)
+
+
+def _ending(blocks: Sequence[Block], last: str) -> str:
+    """The line ending `render` writes after its `last` line: the input's (CRLF when a line but
+    the input's last ends with '\\r'), unless that line carries its own '\\r'."""
+    crlf = any(b.text.endswith("\r") for b in blocks[:-1])
+    return "\n" if last.endswith("\r") or not crlf else "\r\n"
+
+
 def render(blocks: Sequence[Block], decisions: Decisions) -> str:
     order = emitted(blocks, decisions)
     if not order:
         return ""
     by_index = {b.index: b for b in blocks}
     out = [by_index[i].text for i in order]
-    crlf = any(b.text.endswith("\r") for b in blocks[:-1])
-    ending = "\n" if out[-1].endswith("\r") or not crlf else "\r\n"
-    return "\n".join(out) + ending
+    return "\n".join(out) + _ending(blocks, out[-1])
 
 
 def removals(blocks: Sequence[Block], decisions: Decisions) -> list[Removal]:

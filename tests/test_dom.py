@@ -1,4 +1,4 @@
-"""HTML mode's DOM blocks (cleaner.dom) and block model (cleaner.dommodel)."""
+"""HTML mode's DOM blocks (cleaner.html.dom) and block model (cleaner.html.blocks, html.policy)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 import trafilatura
 
 import cleaner
-from cleaner import dom, dommodel
+from cleaner import dommodel
+from cleaner.html import dom
 from cleaner.model import ModelError
 
 

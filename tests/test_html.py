@@ -172,7 +172,7 @@ def test_prepare_reads_the_address_the_page_gives_itself(head: str, found: str |
 def test_a_page_without_url_is_read_with_its_own_address(monkeypatch: pytest.MonkeyPatch) -> None:
     """The block model's URL words come from the page's canonical link when no url is given (the
     result still reports only the url the caller gave); a url given wins."""
-    from cleaner import dommodel
+    from cleaner.html import blocks as dommodel
 
     seen: list[str | None] = []
     real = dommodel.features

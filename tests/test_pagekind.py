@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import cleaner
-from cleaner import dom, dommodel, pagekind
+from cleaner import dommodel, pagekind
+from cleaner.html import dom
 from cleaner.learn.kindtrain import fit, fit_logistic, predict
 from cleaner.model import ModelError
 

@@ -100,3 +100,23 @@ def test_cleaning_clean_html_text_again_changes_nothing(source: str | bytes) -> 
         # kept (e.g. two "&amp; &lt;b&gt; &#x41; &bogus;" headings; see the report)
         again = cleaner.clean(result.text, title=result.title)
         assert again.text == result.text, again.removed
+
+
+@SETTINGS
+@given(SOURCES)
+def test_html_mode_hands_the_pipeline_the_blocks_and_annotations_of_its_text(source: str | bytes) -> None:
+    """HTML mode gives the text pipeline its page's Blocks and the phrase rules' decisions on them
+    instead of the page as text: they are what segmenting and annotating that text would make."""
+    from cleaner.annotate import annotate
+    from cleaner.html.mode import html_document
+    from cleaner.pipeline import ruleset_for
+    from cleaner.segment import segment
+
+    config = cleaner.CleanerConfig()
+    try:
+        doc = html_document(source, None, config)
+    except (*DOCUMENTED, TypeError):
+        return
+    assert list(doc.lines) == segment(doc.text)
+    if doc.annotated is not None:
+        assert doc.annotated == annotate(segment(doc.text), ruleset_for(config))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner.render import removals, render
+from cleaner.render import emitted, removals, render, rendered_blocks
 from cleaner.segment import segment
 from cleaner.types import Action, Category, Decision, Stage
 
@@ -33,3 +33,27 @@ def test_removals_group_consecutive_lines_of_one_rule() -> None:
     blocks = segment("a\nb\nc\n\nd")
     spans = [r.lines for r in removals(blocks, {0: DROP, 1: DROP, 4: DROP})]
     assert spans == [(1, 2), (5, 5)]
+
+
+@given(LINES, st.sets(st.integers(0, 11)))
+def test_rendered_blocks_are_the_output_segmented_again(lines: list[str], drop: set[int]) -> None:
+    """The settle rounds renumber the kept Blocks instead of rendering and segmenting again: the
+    same Blocks, blank lines, CRLF endings and the empty line after the final newline included."""
+    blocks = segment("\n".join(lines))
+    decisions = {i: DROP for i in drop if i < len(blocks)}
+    assert rendered_blocks(blocks, emitted(blocks, decisions)) == segment(render(blocks, decisions))
+
+
+def test_rendered_blocks_at_the_edges() -> None:
+    for text, drop in [
+        ("first\nsecond\n\nthird", {0}),  # the first line goes
+        ("first\nsecond\n\nthird", {3}),  # the last line goes: the blank before it is trimmed
+        ("first\r\nsecond\r\nthird", {2}),  # CRLF: the new last line carries its own \r
+        ("first\r\nsecond\r\nthird", {1}),  # CRLF: the last line gains one
+        ("\n\nonly\n\n", set()),  # blank edges
+        ("a\nb", {0, 1}),  # nothing left
+        ("", set()),
+    ]:
+        blocks = segment(text)
+        decisions = {i: DROP for i in drop}
+        assert rendered_blocks(blocks, emitted(blocks, decisions)) == segment(render(blocks, decisions)), text

@@ -1,10 +1,10 @@
-"""Training the block model of HTML mode (`cleaner.dommodel`) on pages with a human main text.
+"""Training the block model of HTML mode (`cleaner.html.blocks`) on pages with a human main text.
 
 Each page goes through exactly what `clean_html` does before the model (`cleaner.html.prepare`,
-the phrase rules, `cleaner.dommodel.features`); each block is labelled against the main text by
-`cleaner.learn.labels` (ambiguous and wordless blocks are left out). A block's weight is its
-share of its page's labelled words, so every page counts the same, as in the per-page F1 the
-benchmark reports.
+then `cleaner.html.blocks.page_features`, the row recipe serving uses too); each block is
+labelled against the main text by `cleaner.learn.labels` (ambiguous and wordless blocks are left
+out). A block's weight is its share of its page's labelled words, so every page counts the same,
+as in the per-page F1 the benchmark reports.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
-from cleaner.dommodel import FEATURE_NAMES, FORMAT, STACKED_NAMES, features, groups, stacked
-from cleaner.html import prepare
+from cleaner.html.blocks import FEATURE_NAMES, FORMAT, STACKED_NAMES, groups, page_features, stacked
+from cleaner.html.page import prepare
 from cleaner.learn.kindtrain import fit as kind_fit
 from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.learn.mine import domain_of
@@ -63,7 +62,7 @@ class PageRows:
     traf_text: str = field(repr=False)
     truth_text: str = field(repr=False)
     rule_drop: np.ndarray = field(repr=False)  # the phrase rules drop the block
-    group: np.ndarray = field(repr=False)  # repeated-structure group per block (cleaner.dommodel.groups)
+    group: np.ndarray = field(repr=False)  # repeated-structure group per block (cleaner.html.blocks.groups)
     kind: tuple[float, ...] = ()  # the page-kind evidence (cleaner.pagekind.PAGE_NAMES)
 
     def weights(self) -> np.ndarray:
@@ -75,8 +74,7 @@ class PageRows:
 
 def page_rows(page_id: str, url: str | None, page_type: str, html: bytes, truth_text: str) -> PageRows:
     prep = prepare(html, url)
-    rules = annotate(prep.lines, ruleset_for(CleanerConfig()))
-    x = features(prep.items, prep.lines, _vote(prep.traf_text), rules, prep.title, _vote(prep.traf_comments), prep.url)
+    x, rules = page_features(prep, ruleset_for(CleanerConfig()), prep.url)
     truth = Truth.of(truth_text)
     y = np.array([int(label_line(b.text, truth)[0]) for b in prep.lines], dtype=np.int64)
     words = np.array([float(b.words) for b in prep.lines])
@@ -95,12 +93,6 @@ def page_rows(page_id: str, url: str | None, page_type: str, html: bytes, truth_
         groups(prep.items),
         prep.kind,
     )
-
-
-def _vote(text: str) -> Any:
-    from cleaner.dom import TrafVote
-
-    return TrafVote.of(text)
 
 
 def _build(args: tuple[str, str | None, str, bytes, str]) -> PageRows:
@@ -166,7 +158,7 @@ def cross_fitted(pages: Sequence[PageRows], cfg: DomTrainConfig) -> dict[str, np
 
 
 def fit(pages: Sequence[PageRows], cfg: DomTrainConfig = DomTrainConfig()) -> dict[str, Any]:
-    """Train on `pages`; return the model file's content (see `cleaner.dommodel`)."""
+    """Train on `pages`; return the model file's content (see `cleaner.html.blocks`)."""
     import lightgbm as lgb
 
     pages = sorted(pages, key=lambda p: p.page_id)

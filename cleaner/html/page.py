@@ -19,7 +19,7 @@ from html import unescape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cleaner.dom import DomBlock
+    from cleaner.html.dom import DomBlock
     from cleaner.types import Block
 
 
@@ -299,7 +299,7 @@ def _empty_warning(tree: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True, eq=False)
 class Prepared:
-    """A page read for the block model: its DOM blocks (`cleaner.dom`), each block's text as a
+    """A page read for the block model: its DOM blocks (`cleaner.html.dom`), each block's text as a
     line Block (`lines[i]` is block i), trafilatura's main text, the title, and warnings."""
 
     items: list[DomBlock]
@@ -345,9 +345,9 @@ def _parse(html: str | bytes) -> tuple[Any, tuple[str, ...]]:
 
 
 def page_blocks(html: str | bytes) -> list[DomBlock]:
-    """The page's DOM blocks alone (`cleaner.dom`), as `prepare` walks them, without asking
+    """The page's DOM blocks alone (`cleaner.html.dom`), as `prepare` walks them, without asking
     trafilatura for its main text: what site templates count (`cleaner learn-sites`)."""
-    from cleaner import dom
+    from cleaner.html import dom
 
     tree = _parse(html)[0]
     return [] if tree is None else dom.blocks(tree)
@@ -356,7 +356,8 @@ def page_blocks(html: str | bytes) -> list[DomBlock]:
 def prepare(html: str | bytes, url: str | None = None) -> Prepared:
     """Parse the page once; walk the tree for blocks (before trafilatura sees it: it works on a
     copy, but the walk must see the page as parsed) and ask trafilatura for its main text."""
-    from cleaner import dom, pagekind
+    from cleaner import pagekind
+    from cleaner.html import dom
     from cleaner.segment import make_block
 
     if not isinstance(html, str | bytes):
@@ -371,7 +372,7 @@ def prepare(html: str | bytes, url: str | None = None) -> Prepared:
     items = dom.blocks(tree)
     if len(items) > dom.MODEL_MAX_BLOCKS:
         # trafilatura's extraction of such a page costs more than all the rest (300,000 table
-        # cells: 11 s and 0.9 GB): the page's own blocks are its text (`dommodel.html_document`).
+        # cells: 11 s and 0.9 GB): the page's own blocks are its text (`cleaner.html.mode.html_document`).
         lines = [make_block(i, b.text) for i, b in enumerate(items)]
         none = tuple(0.0 for _ in pagekind.PAGE_NAMES)
         return Prepared(items, lines, "", "", title, url, warnings, own_url(tree), none)

@@ -1,0 +1,287 @@
+"""The category of a block the HTML block model drops: what the block is, not why it went.
+
+Users switch categories off (`--disable legal`), so the name matters as much as the drop. The
+markup's family words (`cleaner.html.dom.FAMILIES`) are good evidence of *that* a block is boilerplate
+but poor evidence of *which*: a footer holds menus as well as copyright lines, a class named
+"plus" or "premium" is seldom a paywall, and an ancestor's class colours a whole page. So the
+block's own text speaks first (`cleaner/data/html_category_cues.toml`; a <figcaption> and a
+repeat of the headline before it), then the element itself
+and its near ancestors, then its shape (a short link in a menu is navigation). A block none of
+these name is `other`: a byline, a date, a reader comment, an event's address, a price.
+
+Measured on the hand-labelled set `tests/cases/html_categories.jsonl` (wcxb-dev, CC-BY-4.0):
+bench/results/2026-12-04-html-categories.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+from cleaner.html import dom
+from cleaner.segment import WORD_RE
+from cleaner.types import Category
+
+CUES_FILE = "html_category_cues.toml"
+LINK_SHARE = 0.5  # a block this much link text is a link (a menu item, a teaser)
+TEASER_WORDS = 4  # a link of this many words, outside a menu, is a teaser of another page
+FORM_FIELD_WORDS = 12  # a block this short in a form with an e-mail field is the sign-up box's (a label, a note)
+SUMMARY_WORDS = 8  # prose this long under a teaser's link is its summary
+MENU_HEADING_WORDS = 3  # a footer's block this short, not a link, heads a column of links ("Company")
+TITLE_SAME = 0.8  # word overlap (Jaccard) with the title, or one of its parts, of a repeated headline
+HEADING_SAME = 0.6  # a heading's share of words in common with the title (the smaller side) likewise
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    id: str
+    category: Category
+    pattern: re.Pattern[str]
+    why: str
+    pos: tuple[str, ...]
+    neg: tuple[str, ...]
+
+
+@functools.cache
+def cues() -> tuple[Cue, ...]:
+    """The text cues, in the order they are tried (package data, read once)."""
+    data = tomllib.loads(resources.files("cleaner.data").joinpath(CUES_FILE).read_text(encoding="utf-8"))
+    return tuple(
+        Cue(
+            str(c["id"]),
+            Category(c["category"]),
+            re.compile(c["pattern"]),
+            str(c["why"]),
+            tuple(c.get("pos", ())),
+            tuple(c.get("neg", ())),
+        )
+        for c in data["cue"]
+    )
+
+
+def text_cue(text: str) -> Cue | None:
+    """The first cue the block's own words match, if any."""
+    low = text.lower()
+    for cue in cues():
+        if cue.pattern.search(low):
+            return cue
+    return None
+
+
+_FAMILY_BIT = {name: 1 << i for i, name in enumerate(dom.FAMILY_NAMES)}
+_CONTAINER_BIT = {name: 1 << i for i, name in enumerate(dom.CONTAINERS)}
+_TITLE_PARTS = re.compile(r"\s+[|–—:-]\s+|\s+·\s+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(WORD_RE.findall(text.lower()))
+
+
+@functools.lru_cache(maxsize=64)
+def _title_parts(title: str) -> tuple[frozenset[str], ...]:
+    """The words of the title, then of each of its parts ("Headline | Site"): read once a page."""
+    return tuple(_words(part) for part in (title, *_TITLE_PARTS.split(title)))
+
+
+def repeats_title(text: str, tag: str, title: str | None, link: bool = False) -> bool:
+    """Whether a block repeats the page's headline: its words are the title's, or those of one
+    part of it ("Headline | Site"), or, for a heading that is not a link, mostly the title's."""
+    if not title:
+        return False
+    words = _words(text)
+    if not words:
+        return False
+    parts = _title_parts(title)
+    if any(other and len(words & other) / len(words | other) >= TITLE_SAME for other in parts):
+        return True
+    if tag in ("h1", "h2") and not link and parts[0]:
+        common = len(words & parts[0])
+        return common >= 2 and common / min(len(words), len(parts[0])) >= HEADING_SAME
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the category of one dropped block is read from."""
+
+    block: dom.DomBlock
+    link_share: float  # share of its characters that are link text
+    words: float
+    title_sim: float  # the block model's `title_sim` (Jaccard with the whole title)
+    title: str | None = None
+    rule: str = ""  # the page policy's rule when it dropped the block ("comment", "teasers", "apart")
+
+    def own(self, family: str) -> bool:
+        return bool(self.block.own_families & _FAMILY_BIT[family])
+
+    def inside(self, container: str) -> bool:
+        return bool(self.block.containers & _CONTAINER_BIT[container])
+
+    @property
+    def link(self) -> bool:
+        return self.link_share >= LINK_SHARE
+
+    @property
+    def teaser_heading(self) -> bool:
+        """A heading that links elsewhere with a headline's words: another page's teaser."""
+        return self.link and self.block.tag in dom.HEADINGS and self.words >= TEASER_WORDS
+
+    @property
+    def box_heading(self) -> bool:
+        """A footer's or a sidebar's short heading, not a link: it heads a column of links
+        ("Company", "Archives")."""
+        boxed = self.inside("footer") or self.inside("aside") or self.own("aside")
+        return boxed and self.words <= MENU_HEADING_WORDS and not self.link
+
+    @property
+    def in_menu(self) -> bool:
+        """In a menu: a <nav>, an element named nav/menu/breadcrumb..., or a link in the header
+        (not a teaser's headline there)."""
+        if self.own("nav") or self.inside("nav"):
+            return True
+        return self.link and self.inside("header") and not self.teaser_heading
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A dropped block's category and, in a few words, what named it (ends its removal's reason)."""
+
+    category: Category
+    why: str
+
+
+def headline_category(ev: Evidence) -> Named | None:
+    """A repeat of the headline is a duplicate headline, unless it is a menu's item (the page's own
+    entry in a menu or breadcrumb)."""
+    if ev.title_sim < TITLE_SAME and not repeats_title(ev.block.text, ev.block.tag, ev.title, ev.link):
+        return None
+    if ev.block.tag == "li" or (ev.link and ev.in_menu):
+        return Named(Category.NAVIGATION, "a menu's item repeating the headline")
+    return Named(Category.DUPLICATE_HEADLINE, "it repeats the headline")
+
+
+def cue_category(ev: Evidence) -> Named | None:
+    """The category the words name; but a menu's link to the newsletter or subscription page is
+    navigation ("Newsletters", "Subscriptions")."""
+    cue = text_cue(ev.block.text)
+    if cue is None:
+        return None
+    if cue.category in (Category.NEWSLETTER, Category.PAYWALL) and ev.link and ev.in_menu:
+        return Named(Category.NAVIGATION, "a menu's link")
+    return Named(cue.category, f"its words ({cue.id})")
+
+
+def markup_category(ev: Evidence) -> Named | None:
+    """The element's own markup, where it is specific: reader comments and their form, share
+    buttons, a cookie banner, a sign-up box, a caption in a figure."""
+    if ev.rule in ("comment", "comments"):
+        return Named(Category.COMMENTS, "a reader comment")
+    for family, category in (("comments", Category.COMMENTS), ("share", Category.PROMO), ("cookie", Category.LEGAL)):
+        if ev.own(family):
+            return Named(category, f"its element is named {family}")
+    if ev.link:
+        return None
+    if ev.own("newsletter") or (ev.block.email_form and ev.words <= FORM_FIELD_WORDS):
+        return Named(Category.NEWSLETTER, "a sign-up form's")
+    if ev.own("caption") and ev.inside("figure"):
+        return Named(Category.CAPTION, "a caption in a figure")
+    return None
+
+
+def shape_category(ev: Evidence) -> Named:
+    """Menus are navigation, and so are a footer's or sidebar's short headings; other links are
+    teasers of other pages (related) when they read like a headline or are a heading, and
+    navigation when short; an element named related or promo says so; the rest is `other`."""
+    if ev.in_menu:
+        return Named(Category.NAVIGATION, "in a menu")
+    if ev.box_heading:
+        return Named(Category.NAVIGATION, "a footer's or sidebar's heading")
+    if ev.own("related"):
+        return Named(Category.RELATED, "its element is named related")
+    if ev.link and (ev.block.tag in dom.HEADINGS or ev.words >= TEASER_WORDS):
+        return Named(Category.RELATED, "a link to another page's headline")
+    if ev.link:
+        return Named(Category.NAVIGATION, "a short link")
+    if ev.own("promo"):
+        return Named(Category.PROMO, "its element is named promo")
+    return Named(Category.OTHER, "no family names it")
+
+
+def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
+    """The categories of a page's dropped blocks (by block index): each block's own
+    (`name_of`), then a teaser's summary, prose just under a related link that nothing else
+    names, is related too."""
+    out = {i: name_of(ev) for i, ev in drops.items()}
+    for i, ev in drops.items():
+        above = drops.get(i - 1)
+        if (
+            out[i].category is Category.OTHER
+            and above is not None
+            and above.link
+            and out[i - 1].category is Category.RELATED
+            and not ev.link
+            and ev.words >= SUMMARY_WORDS
+            and text_cue(ev.block.text) is None
+            and markup_category(ev) is None
+        ):
+            out[i] = Named(Category.RELATED, "a teaser's summary")
+    return out
+
+
+def name_of(ev: Evidence) -> Named:
+    """The category of a block the block model (or the page policy) drops, and what named it."""
+    if ev.block.tag == "figcaption":
+        return Named(Category.CAPTION, "a <figcaption>")
+    return headline_category(ev) or cue_category(ev) or markup_category(ev) or shape_category(ev)
+
+
+def category_of(ev: Evidence) -> Category:
+    """The category of a block the block model (or the page policy) drops."""
+    return name_of(ev).category
+
+
+# What the text stages read of a block-model drop. revise's context rules (a box between two
+# newsletter or paywall drops, a lead-in above one) and the line model's rule feature read the
+# category of the drops around a line; they were tuned with the markup family of each dropped
+# block, named as below, so that is what they still read (`Decision.context_category`): which
+# blocks are dropped stays as tuned, while the category users see is `category_of`'s.
+_FAMILY_CATEGORY: tuple[tuple[str, Category], ...] = (
+    ("paywall", Category.PAYWALL),
+    ("newsletter", Category.NEWSLETTER),
+    ("related", Category.RELATED),
+    ("share", Category.PROMO),
+    ("promo", Category.PROMO),
+    ("login", Category.PROMO),
+    ("caption", Category.CAPTION),
+    ("cookie", Category.LEGAL),
+    ("footer", Category.LEGAL),
+)
+
+
+def family_category(ev: Evidence) -> Category:
+    """The markup family of a dropped block (its own element first, then any ancestor), as the
+    text stages read it; among the page policy's teasers a short link counts as navigation and
+    the rest as related."""
+    found = _family_of(ev)
+    in_nav = ev.inside("nav") or ev.block.families & _FAMILY_BIT["nav"]
+    if ev.rule != "teasers" or found is not Category.NAVIGATION or in_nav:
+        return found
+    return Category.NAVIGATION if ev.link and ev.words < TEASER_WORDS else Category.RELATED
+
+
+def _family_of(ev: Evidence) -> Category:
+    if ev.title_sim >= TITLE_SAME:
+        return Category.DUPLICATE_HEADLINE
+    for bits in (ev.block.own_families, ev.block.families):
+        for name, category in _FAMILY_CATEGORY:
+            if bits & _FAMILY_BIT[name]:
+                return category
+    if ev.inside("figure"):
+        return Category.CAPTION
+    if ev.inside("footer"):
+        return Category.LEGAL
+    return Category.NAVIGATION

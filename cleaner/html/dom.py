@@ -1,0 +1,442 @@
+"""HTML pages as blocks with DOM evidence: one lxml tree, walked once.
+
+The tree trafilatura parses (`trafilatura.load_html`) is walked in document order; each run of
+text between block-level boundaries (a paragraph, a heading, a list item, a table cell, a `<br>`)
+becomes one `DomBlock`: its text, whitespace collapsed (line by line inside `<pre>`), and what
+the markup says about it:
+
+* its own tag and the semantic containers around it (nav, header, footer, aside, form, main,
+  article, figure, list, table, a link, a quote, code);
+* the boilerplate families named by the class, id, role and aria-label tokens of the element
+  and its ancestors (newsletter, subscribe, paywall, related, share, promo, ad, caption,
+  credit, breadcrumb, cookie, comments, ...), as bits;
+* link density (the share of its characters inside `<a>`), depth, position in the page;
+* whether trafilatura's own main text contains it (`TrafVote`): its choice is one vote.
+
+The learned block model (`cleaner.html.blocks`) reads these with the learned line model's text
+features; this module knows nothing of labels or models.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from cleaner.segment import WORD_RE
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+MODEL_MAX_BLOCKS = 20_000  # past this a page skips trafilatura and the block model (wcxb-dev max: 2,641)
+# Elements whose text never reaches a reader.
+SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "head",
+        "title",
+        "meta",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "option",
+        "textarea",
+        "input",
+        "video",
+        "audio",
+        "map",
+    }
+)
+# Elements that start and end a block (their text never runs on into a neighbour's).
+BLOCK = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        *HEADINGS,
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+# The block's own tag, as a small code (trees split on it; unknown block tags share 0).
+TAG_CODE = {
+    t: float(i + 1)
+    for i, t in enumerate(
+        (
+            "p",
+            *HEADINGS,
+            "li",
+            "td",
+            "th",
+            "dd",
+            "dt",
+            "pre",
+            "blockquote",
+            "figcaption",
+            "caption",
+            "div",
+            "section",
+            "article",
+            "span",
+            "a",
+            "summary",
+            "address",
+            "legend",
+        )
+    )
+}
+# Semantic containers: a bit each, set when the block is inside one (or is one).
+CONTAINERS = (
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "main",
+    "article",
+    "figure",
+    "li",
+    "table",
+    "a",
+    "blockquote",
+    "pre",
+    "button",
+    "label",
+    "h",
+    "hidden",  # hidden, aria-hidden or display:none (a page may reveal it by script: kept, flagged)
+    "noscript",  # a no-script fallback (some sites serve their whole content there)
+)
+_CONTAINER_BIT = {name: 1 << i for i, name in enumerate(CONTAINERS)}
+for _h in HEADINGS:
+    _CONTAINER_BIT[_h] = _CONTAINER_BIT["h"]
+_CONTAINER_BIT["code"] = _CONTAINER_BIT["pre"]
+_CONTAINER_BIT["dd"] = _CONTAINER_BIT["li"]
+_CONTAINER_BIT["dt"] = _CONTAINER_BIT["li"]
+_CONTAINER_BIT["template"] = _CONTAINER_BIT["hidden"]
+# Boilerplate (and article) families named by class / id / role / aria tokens. A token names a
+# family when it equals one of the family's words or, for words of 5+ letters, contains one
+# ("newsletterSignup", "related-posts"). Words in many languages' markup are English.
+FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("newsletter", ("newsletter", "subscribe", "subscription", "signup", "mailing", "optin", "mailchimp")),
+    ("paywall", ("paywall", "premium", "regwall", "piano", "metered", "meter", "locked", "plus")),
+    (
+        "related",
+        (
+            "related",
+            "recommend",
+            "recirc",
+            "more",
+            "trending",
+            "popular",
+            "mostread",
+            "outbrain",
+            "taboola",
+            "teaser",
+            "also",
+        ),
+    ),
+    ("share", ("share", "sharing", "social", "facebook", "twitter", "whatsapp", "pinterest", "linkedin")),
+    (
+        "promo",
+        (
+            "promo",
+            "ad",
+            "ads",
+            "advert",
+            "advertisement",
+            "sponsor",
+            "sponsored",
+            "banner",
+            "dfp",
+            "gpt",
+            "adslot",
+            "commercial",
+        ),
+    ),
+    ("caption", ("caption", "figcaption", "credit", "credits", "photo", "image", "img", "gallery", "media")),
+    (
+        "nav",
+        (
+            "nav",
+            "navbar",
+            "navigation",
+            "menu",
+            "breadcrumb",
+            "breadcrumbs",
+            "topbar",
+            "masthead",
+            "skip",
+            "pagination",
+            "pager",
+            "toc",
+        ),
+    ),
+    ("aside", ("aside", "sidebar", "widget", "rail", "complementary", "sidenav")),
+    ("footer", ("footer", "copyright", "contentinfo", "legal", "bottom")),
+    ("header", ("header", "banner", "logo", "branding", "site-title")),
+    ("cookie", ("cookie", "cookies", "consent", "gdpr", "privacy", "notice")),
+    ("comments", ("comment", "comments", "disqus", "reply", "replies", "respond", "discussion")),
+    ("meta", ("meta", "byline", "author", "date", "time", "tags", "tag", "category", "categories", "published")),
+    ("login", ("login", "signin", "register", "account", "modal", "popup", "overlay", "dialog")),
+    ("hidden", ("hidden", "hide", "invisible", "sr-only", "visually-hidden", "screen-reader-text")),
+    ("content", ("article", "content", "post", "entry", "story", "body", "main", "text", "prose", "rte", "richtext")),
+)
+FAMILY_NAMES = tuple(name for name, _ in FAMILIES)
+_EXACT: dict[str, int] = {}
+_CONTAINS: list[tuple[str, int]] = []
+for _i, (_name, _words) in enumerate(FAMILIES):
+    for _w in _words:
+        _EXACT.setdefault(_w, 0)
+        _EXACT[_w] |= 1 << _i
+        if len(_w) >= 5:
+            _CONTAINS.append((_w, 1 << _i))
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPACE = re.compile(r"\s+")
+ANCESTOR_LEVELS = 4
+MAX_DEPTH = 400  # below Python's recursion limit; libxml2 stops at 256 anyway
+
+
+@dataclass(frozen=True, slots=True)
+class DomBlock:
+    """One run of text of the page with the markup's evidence about it."""
+
+    text: str
+    tag: str  # the block-level element that holds it
+    depth: int
+    containers: int  # CONTAINERS bits: semantic elements around the block (or the block itself)
+    families: int  # FAMILIES bits from the class/id/role/aria tokens of the element and its ancestors
+    own_families: int  # ... of the holding element and its two nearest ancestors only
+    link_chars: int  # characters of text inside <a>
+    links: int  # <a> elements with text in the block
+    email_form: bool  # inside a form with an e-mail or text input (a sign-up box)
+    signature: int  # the holding element's tag, depth and class, hashed: repeated structures share it
+    ancestors: tuple[int, ...]  # ids of the block-level elements around it, nearest first (ANCESTOR_LEVELS)
+    pre: int = 0  # the <pre> it is a line of (a number per page; 0: none): its spaces are the author's
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def attr_families(cls: str) -> int:
+    """The FAMILIES bits named by an attribute string (class, id, role, aria-label). Cached: a
+    page repeats its class strings, and a site its pages'."""
+    if not cls:
+        return 0
+    bits = 0
+    for token in _TOKEN_SPLIT.split(_CAMEL.sub("-", cls).lower()):
+        if token:
+            bits |= _token_families(token)
+    return bits
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token_families(token: str) -> int:
+    hit = _EXACT.get(token)
+    if hit is not None:
+        return hit
+    bits = 0
+    if len(token) >= 5:
+        for word, bit in _CONTAINS:
+            if word in token:
+                bits |= bit
+    return bits
+
+
+def _own_attrs(el: Any) -> str:
+    get = el.get
+    parts = [get("class"), get("id"), get("role"), get("aria-label"), get("itemprop")]
+    return " ".join(p for p in parts if p)
+
+
+def _is_hidden(el: Any) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style) and "display:none" in style.replace(" ", "").lower()
+
+
+def _has_email_input(form: Any) -> bool:
+    for inp in form.iter("input"):
+        kind = (inp.get("type") or "text").lower()
+        name = f"{inp.get('name') or ''} {inp.get('id') or ''} {inp.get('placeholder') or ''}".lower()
+        if kind == "email" or "mail" in name:
+            return True
+    return False
+
+
+class _Walker:
+    """The tree walk: a stack of contexts, text gathered into the open block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[DomBlock] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.links = 0
+        self.ctx: tuple[str, int, int, int, int, bool, int] = ("body", 0, 0, 0, 0, False, 0)
+        self.path: list[int] = []  # ids of the open block-level elements, the innermost last
+        self.serial = 0
+        self.pre = 0  # the outermost open <pre>: a block inside one (a highlighter's <div> a line) is code too
+
+    def flush(self) -> None:
+        if not self.parts:
+            return
+        raw = "".join(self.parts)
+        self.parts = []
+        link_chars, links = self.link_chars, self.links
+        self.link_chars = self.links = 0
+        tag, depth, containers, families, own, email, signature = self.ctx
+        ancestors = tuple(self.path[-2 : -2 - ANCESTOR_LEVELS : -1])
+        pre = self.pre
+        lines = [line.rstrip() for line in raw.split("\n")] if pre else [_SPACE.sub(" ", raw).strip()]
+        lines = [line for line in lines if line.strip()]
+        for line in lines:
+            share = link_chars if len(lines) == 1 else round(link_chars * len(line) / max(1, len(raw)))
+            self.blocks.append(
+                DomBlock(line, tag, depth, containers, families, own, share, links, email, signature, ancestors, pre)
+            )
+
+    def text(self, value: str | None, in_link: bool) -> None:
+        if value:
+            self.parts.append(value)
+            if in_link:
+                self.link_chars += len(value.strip())
+
+    def walk(
+        self, el: Any, depth: int, containers: int, families: int, near: tuple[int, int], link: bool, email: bool
+    ) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if not tag or tag in SKIP or depth > MAX_DEPTH:
+            return
+        own = attr_families(_own_attrs(el))
+        families |= own
+        containers |= _CONTAINER_BIT.get(tag, 0)
+        if _is_hidden(el):
+            containers |= _CONTAINER_BIT["hidden"]
+        if tag == "form" and not email:
+            email = _has_email_input(el)
+        in_link = link or tag == "a"
+        block = tag in BLOCK
+        outer = self.ctx
+        if block:
+            self.flush()
+            signature = zlib.crc32(f"{tag}|{depth}|{el.get('class') or ''}".encode())
+            self.ctx = (tag, depth, containers, families, own | near[0] | near[1], email, signature)
+            self.serial += 1
+            self.path.append(self.serial)
+            if tag == "pre" and not self.pre:
+                self.pre = self.serial
+        elif tag == "br":
+            self.flush()
+        if tag == "a" and not link and (el.text or len(el)):
+            self.links += 1
+        self.text(el.text, in_link)
+        child_near = (own, near[0])
+        for child in el:
+            self.walk(child, depth + 1, containers, families, child_near, in_link, email)
+            self.text(child.tail, link)
+        if block:
+            self.flush()
+            self.ctx = outer
+            if self.pre == self.path.pop():
+                self.pre = 0
+
+
+def blocks(tree: Any) -> list[DomBlock]:
+    """The page's text blocks in document order (the tree is read, never changed).
+
+    Without a <body> (markup that libxml2 leaves inside <head>: an unknown element there, such as
+    a stray <mbox>, keeps the rest of a 2008 page in it), the head's elements are walked as the
+    body would be; its <title>, <meta>, scripts and styles hold no page text."""
+    walker = _Walker()
+    body = tree.find(".//body") if tree.tag != "body" else tree
+    if body is not None:
+        walker.walk(body, 0, 0, 0, (0, 0), False, False)
+    else:
+        for child in tree:
+            if isinstance(child.tag, str) and child.tag.lower() == "head":
+                walker.text(child.text, False)
+                for el in child:
+                    walker.walk(el, 1, 0, 0, (0, 0), False, False)
+                    walker.text(el.tail, False)
+            else:
+                walker.walk(child, 1, 0, 0, (0, 0), False, False)
+            walker.text(child.tail, False)
+    walker.flush()
+    return walker.blocks
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+@dataclass(frozen=True)
+class TrafVote:
+    """trafilatura's main text, ready to be asked whether a block is in it."""
+
+    flat: str  # lower-cased, whitespace collapsed
+    words: frozenset[str]
+    lines: int
+
+    @classmethod
+    def of(cls, text: str) -> TrafVote:
+        flat = _norm(text)
+        return cls(flat, frozenset(WORD_RE.findall(flat)), text.count("\n") + 1 if text else 0)
+
+    def vote(self, text: str, norm: str | None = None) -> tuple[float, float]:
+        """(1.0 if the block's text is inside trafilatura's text else 0.0, the share of the
+        block's words that trafilatura's text has). `norm`: the text already normalised (`norm`)."""
+        if not self.flat:
+            return 0.0, 0.0
+        if norm is None:
+            norm = _norm(text)
+        if norm and norm in self.flat:
+            return 1.0, 1.0
+        words = WORD_RE.findall(norm)
+        if not words:
+            return 0.0, 0.0
+        return 0.0, sum(w in self.words for w in words) / len(words)
+
+
+def norm(text: str) -> str:
+    """Lower case, whitespace collapsed: how a block is looked up in trafilatura's text."""
+    return _norm(text)

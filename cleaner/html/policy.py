@@ -1,0 +1,265 @@
+"""How the block model's scores become drops on a page: the page's own cut (`best_cut`), the page
+policy over it (`settle_page`, `kept_anyway`), and each drop's category and reason (`decide`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleaner.html import category, dom
+from cleaner.html.blocks import _COL, DomModel, groups, signal_words
+from cleaner.types import Action, Category, Decision, Stage, Strength
+
+
+def best_cut(keep: np.ndarray, words: np.ndarray) -> float:
+    """The keep-probability from which to keep blocks so that the page's expected word F1 is
+    highest: keeping the k most likely blocks, the expected overlap with the main text is
+    sum(q * w) over them, and the main text's expected size is sum(q * w) over all blocks, so
+    F1 ~ 2 * sum_k(q * w) / (sum_k(w) + sum_all(q * w)). One sort and two cumulative sums.
+    Returns 1.0 + (keep nothing) when no block is worth keeping."""
+    if not len(keep):
+        return 1.0
+    order = np.argsort(-keep, kind="stable")
+    qw = keep[order] * words[order]
+    expected = 2.0 * np.cumsum(qw) / (np.cumsum(words[order]) + qw.sum() + 1e-9)
+    best = int(np.argmax(expected))
+    if expected[best] <= 0.0:
+        return 1.0 + 1e-9
+    return float(keep[order][best])
+
+
+# The page policy (`settle_page`). A block trafilatura's main text left out is "extra"; the block
+# model may add extras, but on some pages what it would add is another story's teaser, a menu, or
+# reader comments. Chosen in 5-fold CV on wcxb-dev (domain-grouped) with a look at news-dev's
+# two sets; bench/results/2026-12-04-html-news.md has the grid.
+EXTRA_SURE = 0.05  # an extra scored under this is kept whatever the page
+TEASER_LINKS = 0.25  # the extras are teasers and menus when this share of their words is link text...
+ARTICLE_MIN = 0.05  # ...on a page the page-kind model does not rule out as an article...
+EXTRA_SHARE_MAX = 0.7  # ...whose kept text the extras do not make (a listing's items are its content),
+LINKS_MOSTLY = 0.6  # ...unless this share of their words is links on a page that may well be an article:
+ARTICLE_LIKELY = 0.3  # a sidebar of link lists beside a short post is not the post
+COMMENTS_LEAD = 200  # on an article, a comment section after this many kept words of article goes
+ARTICLE_SURE = 0.5  # on a page that reads as an article, an extra scored UNTOUCHED_P or more goes...
+UNTOUCHED_P = 0.3  # ...when trafilatura took nothing of the element around it
+PROSE_WORDS = 15  # a paragraph of trafilatura's text this long...
+PROSE_SURE = 0.7  # ...is only dropped when the block model scores it this or more (`kept_anyway`)
+HEADLINE_SURE = 0.9  # the page's headline (its first <h1> repeating the title) likewise
+POLICY_MAX = 2.0  # the "apart" rule never takes more than twice the words it leaves of trafilatura's text
+
+
+COMMENT_REASON = "trafilatura took it for a reader comment, and the block model is not sure it is main text"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What the page policy saw: the page-kind model's article probability, and of the blocks
+    the block model would add to trafilatura's main text ("extras"), their share of the kept words
+    and the share of their words that are link text."""
+
+    article: float
+    extra_share: float
+    extra_links: float
+    listing_url: bool = False  # the page's address names a listing (category, tag, search...)
+
+    @property
+    def teasers(self) -> bool:
+        mostly_links = self.extra_links >= LINKS_MOSTLY and self.article >= ARTICLE_LIKELY
+        return (
+            self.extra_links >= TEASER_LINKS
+            and self.article >= ARTICLE_MIN
+            and (self.extra_share <= EXTRA_SHARE_MAX or mostly_links)
+            and not self.listing_url
+        )
+
+
+def settle_page(
+    x: np.ndarray, p: np.ndarray, dropped: np.ndarray, words: np.ndarray, article: float
+) -> tuple[PageView, dict[int, tuple[str, str]]]:
+    """The page policy over the block model's choice (`dropped`, one flag a block): the blocks it
+    also drops, each with its rule ("comment", "teasers" or "apart") and the reason in words.
+
+    * An extra that trafilatura took for a reader comment goes unless the model is sure of it
+      (scored under EXTRA_SURE): a forum's posts are in trafilatura's main text, an article's
+      comments are not the article (in CV on wcxb-dev this helps forums as well as articles).
+    * When the extras are mostly link text (TEASER_LINKS) on a page that may be an article, they are
+      related-story teasers and menus: only extras the model is sure of stay. Not when they are most
+      of what is kept (EXTRA_SHARE_MAX) or the address names a listing: a listing's links are its content;
+      but still when they are mostly links (LINKS_MOSTLY) on a page likely an article (ARTICLE_LIKELY).
+    * On a page that reads as an article, its comment section goes (`comment_section`).
+    * On a page that reads as an article (ARTICLE_SURE), an extra the model is unsure of
+      (UNTOUCHED_P) goes when trafilatura took nothing of the element around it (a sidebar, a
+      book list, a blogroll): the article is where trafilatura's main text is."""
+    traf = x[:, _COL["traf_in"]] > 0
+    extra = ~dropped & ~traf
+    kept_words = float(words[~dropped].sum())
+    extra_words = float(words[extra].sum())
+    links = x[:, _COL["link_density"]]
+    view = PageView(
+        article,
+        extra_words / kept_words if kept_words else 0.0,
+        float((links[extra] * words[extra]).sum()) / extra_words if extra_words else 0.0,
+        bool(len(x) and x[0, _COL["url_listing"]] > 0),
+    )
+    unsure = extra & (p >= EXTRA_SURE)
+    out: dict[int, tuple[str, str]] = {}
+    for i in np.flatnonzero(unsure & (x[:, _COL["comment_in"]] > 0)).tolist():
+        out[i] = ("comment", COMMENT_REASON)
+    if view.teasers:
+        why = (
+            f"trafilatura's main text left it out, and {view.extra_links:.0%} of the words the block model "
+            f"would add to it on this page are links (teasers, menus): only blocks it is sure of are added"
+        )
+        for i in np.flatnonzero(unsure).tolist():
+            out.setdefault(i, ("teasers", why))
+    if article >= ARTICLE_SURE:
+        for i, why in comment_section(x, dropped, words).items():
+            out.setdefault(i, ("comments", why))
+    apart = extra & (p >= UNTOUCHED_P) & (x[:, _COL["anc1_traf"]] < EXTRA_SURE) & ~np.isin(np.arange(len(p)), list(out))
+    # Apart from trafilatura's text, more words than stay of it: trafilatura took a fragment of the
+    # main content, not the article; the block model's choice stands.
+    if article >= ARTICLE_SURE and float(words[apart].sum()) <= POLICY_MAX * float(words[traf & ~dropped].sum()):
+        why = "the page reads as an article, and trafilatura's main text took nothing of the element around it"
+        for i in np.flatnonzero(apart).tolist():
+            out[i] = ("apart", why)
+    return view, out
+
+
+def comment_section(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> dict[int, str]:
+    """On a page that reads as an article: the blocks of its comment section, those whose markup
+    says comment (`fam_comments`: comment, reply, disqus... in a class or id around them) from the
+    first such block on, when COMMENTS_LEAD or more words of other kept text come before it. Taken
+    whatever the block model says, in trafilatura's main text or not: trafilatura keeps a blog's
+    comments in its main text when their markup is not one it knows (2008-2012 blogs on
+    news-dev/dragnet, whose gold leaves comments out). A forum thread's replies are not touched:
+    its page does not read as an article, and its opening post is in the same markup."""
+    marked = ~dropped & (x[:, _COL["fam_comments"]] > 0)
+    if not marked.any():
+        return {}
+    first = int(np.flatnonzero(marked)[0])
+    lead = float(words[:first][~dropped[:first] & ~marked[:first]].sum())
+    if lead < COMMENTS_LEAD:
+        return {}
+    why = (
+        f"its markup says comment, and it comes after {lead:.0f} words of the article: "
+        "an article's comment section is not the article"
+    )
+    return {i: why for i in np.flatnonzero(marked).tolist()}
+
+
+def kept_anyway(x: np.ndarray, p: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Blocks the page policy keeps whatever the expected-F1 cut says: paragraphs of trafilatura's
+    main text (PROSE_WORDS or more words, ending a sentence) the block model is not sure of
+    (scored under PROSE_SURE), and the page's headline (its first <h1> that repeats the title)
+    unless the model is sure of it (HEADLINE_SURE). On a short article the cut can otherwise take
+    its headline or its last paragraph, the one beside the footer; across wcxb-dev (CV) and
+    news-dev's two sets each changes F1 by under 0.0005 either way."""
+    keep = (x[:, _COL["traf_in"]] > 0) & (words >= PROSE_WORDS) & (x[:, _COL["end_sentence"]] > 0) & (p < PROSE_SURE)
+    headline = np.flatnonzero((x[:, _COL["title_sim"]] >= 0.8) & (x[:, _COL["tag"]] == dom.TAG_CODE["h1"]))
+    if len(headline) and p[headline[0]] < HEADLINE_SURE:
+        keep[headline[0]] = True
+    return keep
+
+
+def drop_categories(
+    items: Sequence[dom.DomBlock],
+    x: np.ndarray,
+    words: np.ndarray,
+    chosen: Sequence[int],
+    policy: Mapping[int, tuple[str, str]],
+    title: str | None,
+) -> dict[int, tuple[category.Named, Category]]:
+    """The category of each dropped block (with what named it) and the one the text stages read
+    (`cleaner.html.category`); `policy`: the page policy's rule and reason for the blocks it dropped."""
+    found = {
+        i: category.Evidence(
+            items[i],
+            float(x[i, _COL["link_density"]]),
+            float(words[i]),
+            float(x[i, _COL["title_sim"]]),
+            title,
+            policy[i][0] if i in policy else "",
+        )
+        for i in chosen
+    }
+    named = category.categories(found)
+    return {i: (named[i], category.family_category(ev)) for i, ev in found.items()}
+
+
+def decide(
+    model: DomModel,
+    items: Sequence[dom.DomBlock],
+    x: np.ndarray,
+    counts: np.ndarray,
+    threshold: float | None = None,
+    ruled: frozenset[int] = frozenset(),
+    kind: Sequence[float] = (),
+    title: str | None = None,
+) -> dict[int, Decision]:
+    """The model's drops on a page, keyed by block index. `counts`: each block's words, as its
+    Block counted them (`Block.words`).
+
+    With a threshold (the model's `decision` "threshold", or the user's `html_threshold`), a
+    block goes when its probability of boilerplate reaches it. With "expected_f1" (the default
+    of model 1), the page's own cut is chosen to maximise its expected word F1 (`best_cut`): on a
+    page of menus around a short article the cut is stricter than on a long article. Blocks the
+    phrase rules remove (`ruled`) count as gone. A model with a page-kind model then applies the
+    page policy (`settle_page`) to the blocks trafilatura's main text left out; `kind` is the
+    page's PAGE_NAMES evidence (`cleaner.pagekind`)."""
+    rows = model.inputs(x, groups(items))
+    p, contributions = model.scores_and_contributions(rows)
+    policy: dict[int, tuple[str, str]] = {}
+    page_how = ""
+    if threshold is not None or model.decision == "threshold":
+        cut = model.threshold if threshold is None else threshold
+        chosen = np.flatnonzero(p >= cut)
+        how = ""
+    else:
+        keep = 1.0 - p
+        if ruled:
+            keep[list(ruled)] = 0.0
+        q = best_cut(keep, counts)
+        chosen = np.flatnonzero((keep < q) & (p >= model.floor))
+        how = f" (this page keeps blocks scored up to {max(0.0, 1.0 - q):.2f})"
+        if model.page_kind is not None and len(items):
+            gone = np.zeros(len(items), dtype=bool)
+            gone[chosen] = True
+            # A paragraph of trafilatura's main text, or the headline, stays unless the model is sure.
+            gone &= ~kept_anyway(x, p, counts)
+            gone[list(ruled)] = True
+            chosen = np.flatnonzero(gone)
+            article = model.page_kind.article(kind)
+            view, policy = settle_page(x, p, gone, counts, article)
+            if policy:
+                chosen = np.union1d(chosen, np.array(sorted(policy), dtype=np.int64))
+                page_how = f" (page kind: article {view.article:.2f})"
+    drops: dict[int, Decision] = {}
+    if len(chosen):
+        contrib = contributions[chosen]
+        names = model.names
+        named = drop_categories(items, x, counts, chosen.tolist(), policy, title)
+        for row, i in enumerate(chosen.tolist()):
+            name, family = named[i]
+            if i in policy:
+                why = policy[i][1]
+                reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
+            else:
+                words = [
+                    signal_words(names[f]) for f in np.argsort(-contrib[row], kind="stable")[:8] if contrib[row, f] > 0
+                ]
+                signals = list(dict.fromkeys(words))[:3]
+                reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}" + (
+                    f": {', '.join(signals)}." if signals else "."
+                )
+            drops[i] = Decision(
+                Action.DROP,
+                Stage.MODEL,
+                model.rule_id,
+                f"{reason} {name.category.value.capitalize()}: {name.why}.",
+                category=name.category,
+                strength=Strength.STRONG,
+                score=round(float(p[i]), 4),
+                context_category=family,
+            )
+    return drops
