@@ -19,6 +19,8 @@ from typer.testing import CliRunner, Result
 import cleaner
 from cleaner import cli
 from cleaner import io as cio
+from cleaner.batch import work as batch_work
+from cleaner.batch import write as batch_write
 from cleaner.cli import app
 from tests.conftest import SEEDS
 from tests.samples import P1, P2, P3
@@ -153,7 +155,7 @@ def test_jsonl_passes_title_and_url(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         seen.append(kwargs)
         return cleaner.clean(text)
 
-    monkeypatch.setattr(cio, "clean", spy)
+    monkeypatch.setattr(batch_work, "clean", spy)
     src = tmp_path / "r.jsonl"
     src.write_text(record(title="Frogs", url="https://example.org/frogs", text=DOC) + "\n")
     result = run("clean", src, "-o", tmp_path / "out")
@@ -558,7 +560,7 @@ def test_internal_error_is_one_line_unless_debug(tmp_path: Path, monkeypatch: py
     def boom(*args: object, **kwargs: object) -> cleaner.CleanResult:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(cio, "clean", boom)
+    monkeypatch.setattr(batch_work, "clean", boom)
     src = tmp_path / "a.txt"
     src.write_text(DOC)
     result = run("clean", src, "-o", tmp_path / "out")
@@ -637,7 +639,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest
     src = tmp_path / "a.txt"
     src.write_text(DOC)
     out = tmp_path / "out"
-    monkeypatch.setattr(cio.os, "replace", fail)
+    monkeypatch.setattr(batch_write.os, "replace", fail)
     result = run("clean", src, "-o", out)
     assert result.exit_code == 1
     assert "a.txt: no space left on device" in flat(result.stderr)

@@ -1,8 +1,8 @@
 """Clean corpora on a Dask cluster: the command line's own per-file work, spread over the workers.
 
 Files (`clean_files`, and `cleaner clean --scheduler`): the run is planned exactly as the CLI plans
-it (`cleaner.io.plan_run`: the same inputs, destinations and refusals), each worker runs the CLI's
-worker, `cleaner.io.process_file`, on a share of the files, and the results come back in the
+it (`cleaner.batch.plan.plan_run`: the same inputs, destinations and refusals), each worker runs the CLI's
+worker, `cleaner.batch.work.process_file`, on a share of the files, and the results come back in the
 order of the plan. So the output files are byte for byte those of `cleaner clean IN -o OUT`, and
 the manifest (resuming) and the report are kept here, on the client, as the CLI keeps them. A bad
 input is one failed `FileResult`, never the end of the run; files whose share was lost with a
@@ -45,7 +45,14 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError(f"cleaner.dask needs the dask extra: pip install 'cleaner[dask]' ({exc})") from exc
 
 from cleaner import __version__
-from cleaner import io as cio
+from cleaner.batch.files import InputError, codec_of, input_stamp, os_problem
+from cleaner.batch.jsonl import report_lines
+from cleaner.batch.manifest import Manifest, kept_reports, settings_hash
+from cleaner.batch.plan import Task, Unlisted, check_report_path, plan_run
+from cleaner.batch.run import record_finished, unlisted_status
+from cleaner.batch.sites import site_documents
+from cleaner.batch.work import FileResult, Options, process_file, record_cleaner
+from cleaner.batch.write import AtomicWriter
 from cleaner.config import CleanerConfig
 from cleaner.records import RecordCleaner
 from cleaner.types import CleanResult
@@ -138,7 +145,7 @@ def _client_for(client: distributed.Client | None) -> Iterator[distributed.Clien
 # -- running tasks -------------------------------------------------------------------------------
 
 
-def _portable_task(task: cio.Task) -> cio.Task:
+def _portable_task(task: Task) -> Task:
     """The task with absolute paths: a worker's working folder is not the client's."""
     dest = None if task.dest is None else task.dest.absolute()
     done = task.done
@@ -158,11 +165,11 @@ def _partition_size(tasks: int, slots: int) -> int:
     return max(1, min(MAX_PARTITION_FILES, math.ceil(tasks / (4 * max(1, slots)))))
 
 
-def _lost(tasks: Iterable[cio.Task], exc: BaseException) -> list[cio.FileResult]:
+def _lost(tasks: Iterable[Task], exc: BaseException) -> list[FileResult]:
     """Failed results for files whose share of the run was lost (a worker died, or was killed)."""
     out = []
     for task in tasks:
-        res = cio.FileResult(task.name)
+        res = FileResult(task.name)
         res.fail(f"internal error: lost on the Dask cluster: {type(exc).__name__}: {exc}")
         res.finish()
         out.append(res)
@@ -170,11 +177,11 @@ def _lost(tasks: Iterable[cio.Task], exc: BaseException) -> list[cio.FileResult]
 
 
 def _run(
-    tasks: Sequence[cio.Task],
-    work: Callable[[list[cio.Task]], list[cio.FileResult]],
+    tasks: Sequence[Task],
+    work: Callable[[list[Task]], list[FileResult]],
     client: distributed.Client,
     partition_files: int | None,
-) -> Iterator[cio.FileResult]:
+) -> Iterator[FileResult]:
     """`work` over shares of `tasks` on the cluster; the results in task order, each share's as
     soon as it and those before it are done."""
     if not tasks:
@@ -187,7 +194,7 @@ def _run(
     try:
         for index, future in enumerate(futures):
             try:
-                results: list[cio.FileResult] = future.result()
+                results: list[FileResult] = future.result()
             except Exception as exc:
                 results = _lost(tasks[index * size : (index + 1) * size], exc)
             futures[index] = None  # let the cluster forget it
@@ -198,18 +205,18 @@ def _run(
             client.cancel(pending)
 
 
-def _clean_share(options: cio.Options, tasks: Iterable[cio.Task]) -> list[cio.FileResult]:
-    return [cio.process_file(task, options) for task in tasks]
+def _clean_share(options: Options, tasks: Iterable[Task]) -> list[FileResult]:
+    return [process_file(task, options) for task in tasks]
 
 
 def run_tasks(
-    tasks: Sequence[cio.Task],
-    options: cio.Options,
+    tasks: Sequence[Task],
+    options: Options,
     client: distributed.Client | None = None,
     *,
     partition_files: int | None = None,
-) -> Iterator[cio.FileResult]:
-    """`cleaner.io.run_tasks` on a Dask cluster: `process_file` for each task, results in task order.
+) -> Iterator[FileResult]:
+    """`cleaner.batch.pool.run_tasks` on a Dask cluster: `process_file` for each task, results in task order.
 
     Without a client: the default client if there is one, else a LocalCluster for this run.
     """
@@ -226,8 +233,8 @@ class FilesRun:
     """What a run did: one FileResult per planned input, in plan order (their report records
     went to the report file and are not kept here), and the paths the plan could not take in."""
 
-    results: list[cio.FileResult] = field(default_factory=list)
-    unlisted: list[cio.Unlisted] = field(default_factory=list)
+    results: list[FileResult] = field(default_factory=list)
+    unlisted: list[Unlisted] = field(default_factory=list)
     skipped: int = 0  # files in input folders that the selection left out
     manifest_errors: list[str] = field(default_factory=list)
 
@@ -245,25 +252,25 @@ class FilesRun:
         return sum(r.removals for r in self.results)
 
 
-def _arguments(paths: str | Path | Sequence[str | Path]) -> tuple[list[str], list[cio.Unlisted]]:
+def _arguments(paths: str | Path | Sequence[str | Path]) -> tuple[list[str], list[Unlisted]]:
     """Path arguments as the CLI gets them; a string with glob characters that names no file is
     expanded here (sorted, '**' recursive), as a shell would expand it."""
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     args: list[str] = []
-    unmatched: list[cio.Unlisted] = []
+    unmatched: list[Unlisted] = []
     for item in items:
         text = str(item)
         if isinstance(item, str) and glob.has_magic(text) and not os.path.lexists(text):
             found = sorted(glob.glob(text, recursive=True))
             args.extend(found)
             if not found:
-                unmatched.append(cio.Unlisted(text, "no file matches"))
+                unmatched.append(Unlisted(text, "no file matches"))
         else:
             args.append(text)
     return args, unmatched
 
 
-def _report_records(res: cio.FileResult) -> list[dict[str, object]]:
+def _report_records(res: FileResult) -> list[dict[str, object]]:
     """An input's removals, then its status line when it was skipped or failed (as the CLI's report)."""
     status = res.status()
     return res.report if status is None else [*res.report, status]
@@ -275,10 +282,10 @@ def _report(path: Path | None) -> Iterator[Callable[[list[dict[str, object]]], N
     if path is None:
         yield lambda records: None
         return
-    with cio.AtomicWriter(path, cio.codec_of(path)) as fh:
+    with AtomicWriter(path, codec_of(path)) as fh:
 
         def write(records: list[dict[str, object]]) -> None:
-            fh.write(cio.report_lines(records))
+            fh.write(report_lines(records))
 
         yield write
 
@@ -306,25 +313,25 @@ def clean_files(
     OUTDIR inside an input folder, an output that would overwrite an input, ...). A bad input is
     a failed result in the returned FilesRun, never an exception. `client`: see `run_tasks`.
     """
-    options = cio.Options(
+    options = Options(
         config=config or CleanerConfig(),
         field=field,
         removals_field=removals_field,
         html_field=html_field,
         collect=report is not None,
     )
-    cio.record_cleaner(options)  # bad field names fail here, not once per JSONL file
+    record_cleaner(options)  # bad field names fail here, not once per JSONL file
     args, unmatched = _arguments(paths)
     out = Path(outdir)
-    plan = cio.plan_run(args, outdir=out, globs=globs)
+    plan = plan_run(args, outdir=out, globs=globs)
     if report is not None:
-        cio.check_report_path(Path(report), plan)
+        check_report_path(Path(report), plan)
     run = FilesRun(unlisted=unmatched + plan.errors, skipped=plan.skipped)
-    manifest = cio.Manifest(out, cio.settings_hash(options, __version__))
+    manifest = Manifest(out, settings_hash(options, __version__))
     tasks = plan.tasks if force else manifest.resume(plan.tasks)
     manifest.sweep(tasks)
     with _report(None if report is None else Path(report)) as sink:
-        sink([cio.unlisted_status(u) for u in run.unlisted])
+        sink([unlisted_status(u) for u in run.unlisted])
         try:
             for task, res in zip(
                 tasks, run_tasks(tasks, options, client, partition_files=partition_files), strict=True
@@ -332,11 +339,11 @@ def clean_files(
                 sink(_report_records(res))
                 run.results.append(res)
                 if res.ok and res.record:
-                    problem = cio.record_finished(manifest, task, res, options)
+                    problem = record_finished(manifest, task, res, options)
                     run.manifest_errors += [problem] if problem is not None else []
                 res.report = []
         except KeyboardInterrupt:  # as the CLI: the report keeps every finished input's removals
-            for records in cio.kept_reports(tasks[len(run.results) :] if options.collect else []):
+            for records in kept_reports(tasks[len(run.results) :] if options.collect else []):
                 sink(records)
             interrupted = True
         else:
@@ -477,7 +484,7 @@ def clean_dataframe(
 
 @dataclass(frozen=True)
 class _ParquetJob:
-    options: cio.Options  # field: the text column, removals_field, html_field
+    options: Options  # field: the text column, removals_field, html_field
     cleaner: RecordCleaner
     output_column: str
     batch_rows: int
@@ -492,14 +499,14 @@ def _parquet_schema(schema: Any, job: _ParquetJob) -> Any:
     try:
         _check_columns(names, job.cleaner, job.output_column, job.options.removals_field)
     except ValueError as exc:
-        raise cio.InputError(str(exc).replace("the frame", "the file")) from None
+        raise InputError(str(exc).replace("the frame", "the file")) from None
     out = schema
     text_type = pa.string()
     if job.output_column in names:
         at = names.index(job.output_column)
         text_type = schema.field(at).type
         if not (pa.types.is_string(text_type) or pa.types.is_large_string(text_type)):
-            raise cio.InputError(f"column {job.output_column!r} is {text_type}, not text")
+            raise InputError(f"column {job.output_column!r} is {text_type}, not text")
         out = out.set(at, pa.field(job.output_column, text_type))
     else:
         out = out.append(pa.field(job.output_column, text_type))
@@ -508,7 +515,7 @@ def _parquet_schema(schema: Any, job: _ParquetJob) -> Any:
     return out
 
 
-def _clean_batch(batch: Any, schema: Any, job: _ParquetJob, res: cio.FileResult, first_row: int) -> Any:
+def _clean_batch(batch: Any, schema: Any, job: _ParquetJob, res: FileResult, first_row: int) -> Any:
     import pyarrow as pa
 
     table = pa.Table.from_batches([batch])
@@ -533,19 +540,19 @@ def _clean_batch(batch: Any, schema: Any, job: _ParquetJob, res: cio.FileResult,
     return out.cast(schema)
 
 
-def _process_parquet(task: cio.Task, job: _ParquetJob, res: cio.FileResult) -> None:
+def _process_parquet(task: Task, job: _ParquetJob, res: FileResult) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    res.bytes_in = cio.input_stamp(task.src).size
+    res.bytes_in = input_stamp(task.src).size
     try:
         source = pq.ParquetFile(task.src)
         schema = _parquet_schema(source.schema_arrow, job)
     except pa.ArrowException as exc:
-        raise cio.InputError(f"not a readable Parquet file: {exc}") from None
+        raise InputError(f"not a readable Parquet file: {exc}") from None
     if task.dest is None:
         return
-    writer = cio.AtomicWriter(task.dest)
+    writer = AtomicWriter(task.dest)
     with writer, pq.ParquetWriter(writer.tmp, schema) as out:
         row = 0
         try:
@@ -553,27 +560,27 @@ def _process_parquet(task: cio.Task, job: _ParquetJob, res: cio.FileResult) -> N
                 out.write_table(_clean_batch(batch, schema, job, res, row))
                 row += batch.num_rows
         except pa.ArrowException as exc:
-            raise cio.InputError(f"row {row + 1} on: cannot read or convert: {exc}") from None
+            raise InputError(f"row {row + 1} on: cannot read or convert: {exc}") from None
     res.bytes_out = task.dest.stat().st_size
 
 
-def _guarded(name: str, work: Callable[[cio.FileResult], None]) -> cio.FileResult:
-    """`work(res)`, any failure a message on res (as cleaner.io does for every CLI input)."""
-    res = cio.FileResult(name)
+def _guarded(name: str, work: Callable[[FileResult], None]) -> FileResult:
+    """`work(res)`, any failure a message on res (as cleaner.batch.work does for every CLI input)."""
+    res = FileResult(name)
     try:
         work(res)
-    except cio.InputError as exc:
+    except InputError as exc:
         res.fail(str(exc))
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
-        res.fail(f"{cio.os_problem(exc)}{where}")
+        res.fail(f"{os_problem(exc)}{where}")
     except Exception as exc:
         res.fail(f"internal error: {type(exc).__name__}: {exc}")
     res.finish()
     return res
 
 
-def _parquet_share(job: _ParquetJob, tasks: Iterable[cio.Task]) -> list[cio.FileResult]:
+def _parquet_share(job: _ParquetJob, tasks: Iterable[Task]) -> list[FileResult]:
     return [_guarded(t.name, functools.partial(_process_parquet, t, job)) for t in tasks]
 
 
@@ -604,7 +611,7 @@ def clean_parquet(
     """
     shipped = portable_config(config or CleanerConfig())
     cleaner = _frame_cleaner(text_column, html_column, url_column, title_column, removals_column, shipped)
-    options = cio.Options(
+    options = Options(
         config=shipped,
         field=text_column,
         removals_field=removals_column,
@@ -613,12 +620,12 @@ def clean_parquet(
     )
     job = _ParquetJob(options, cleaner, output_column or text_column, batch_rows)
     args, unmatched = _arguments(paths)
-    plan = cio.plan_run(args, outdir=Path(outdir), globs=globs)
+    plan = plan_run(args, outdir=Path(outdir), globs=globs)
     if report is not None:
-        cio.check_report_path(Path(report), plan)
+        check_report_path(Path(report), plan)
     run = FilesRun(unlisted=unmatched + plan.errors, skipped=plan.skipped)
     with _report(None if report is None else Path(report)) as sink, _client_for(client) as active:
-        sink([cio.unlisted_status(u) for u in run.unlisted])
+        sink([unlisted_status(u) for u in run.unlisted])
         for res in _run(plan.tasks, functools.partial(_parquet_share, job), active, partition_files):
             sink(_report_records(res))
             res.report = []
@@ -674,20 +681,20 @@ class SitesCounted:
         )
 
 
-def _count_files(field: str, url_field: str, tasks: Iterable[cio.Task]) -> list[SitesCounted]:
-    """One share of the inputs counted as `cleaner learn-sites` counts them (cleaner.io.site_documents)."""
+def _count_files(field: str, url_field: str, tasks: Iterable[Task]) -> list[SitesCounted]:
+    """One share of the inputs counted as `cleaner learn-sites` counts them (cleaner.batch.sites.site_documents)."""
     found = SitesCounted(_empty_counts())
     for task in tasks:
         try:
-            for host, text in cio.site_documents(task, field, url_field, found.problems):
+            for host, text in site_documents(task, field, url_field, found.problems):
                 if host is None:
                     found.without_host += 1
                 else:
                     found.counts.add(host, text)
-        except cio.InputError as exc:
+        except InputError as exc:
             found.problems.append(f"{task.name}: {exc}")
         except OSError as exc:
-            found.problems.append(f"{task.name}: {cio.os_problem(exc)}")
+            found.problems.append(f"{task.name}: {os_problem(exc)}")
         except Exception as exc:
             found.problems.append(f"{task.name}: internal error: {type(exc).__name__}: {exc}")
     return [found]
@@ -713,7 +720,7 @@ def count_sites_files(
     learn-sites` counts them here (a file's host is its folder's name, a record's the host of its
     url). An unreadable input is a problem in the result, not the end of the run."""
     args, unmatched = _arguments(paths)
-    plan = cio.plan_run(args, globs=globs)
+    plan = plan_run(args, globs=globs)
     counted = SitesCounted(_empty_counts(), [str(u) for u in unmatched + plan.errors])
     if not plan.tasks:
         return counted

@@ -1,0 +1,131 @@
+"""`cleaner explain`: each input line marked kept, removed or restored, with why."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cleaner.batch.files import _SNIFF_BYTES, InputError, Kind, check_jsonl_head, decode, html_source
+from cleaner.batch.jsonl import _str_field, parse_record, record_bodies
+from cleaner.batch.work import FileResult, Options, _guarded, record_source
+from cleaner.pipeline import run
+from cleaner.types import CleanResult
+
+
+@dataclass(frozen=True)
+class Explained:
+    """One cleaned document with the exact text the line numbers refer to."""
+
+    record: int | None  # JSONL line number, None for a whole file
+    text: str
+    result: CleanResult
+
+
+def _explain_one(source: str | bytes, is_html: bool, options: Options, title: str | None, url: str | None) -> Explained:
+    """Clean one document, keeping the input text (for HTML: the page's text as clean_html sees it),
+    under the same per-document time limit as `clean` and `clean_html` (InputError past it)."""
+    from cleaner.api import warm
+    from cleaner.html import time_limit
+
+    warnings: tuple[str, ...] = ()
+    given = None
+    warm(options.config, html=is_html)
+    with time_limit(options.config.html_timeout, InputError, "the document"):
+        if is_html:
+            from cleaner.dommodel import html_document
+
+            doc = html_document(source, url, options.config)
+            text, title, url, warnings, given = doc.text, doc.title, doc.url, doc.warnings, doc.given
+        else:
+            assert isinstance(source, str)
+            text = source
+        result = run(text, options.config, title=title, url=url, given=given)
+    return Explained(None, text, dataclasses.replace(result, warnings=warnings) if warnings else result)
+
+
+def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tuple[list[Explained], FileResult]:
+    """Documents to explain from one input, and a FileResult carrying any problems."""
+    res = FileResult(name)
+    docs: list[Explained] = []
+
+    def work() -> None:
+        if kind is Kind.TEXT:
+            docs.append(_explain_one(decode(data)[0], False, options, None, None))
+        elif kind is Kind.HTML:
+            docs.append(_explain_one(html_source(data), True, options, None, None))
+        else:
+            check_jsonl_head(data[:_SNIFF_BYTES])
+            docs.extend(_explain_records(data, options, res))
+        for doc in docs:
+            where = res.name if doc.record is None else f"{res.name}: line {doc.record}"
+            res.warnings.extend(f"{where}: {w}" for w in doc.result.warnings)
+
+    _guarded(res, work)
+    return docs, res
+
+
+def _explain_records(data: bytes, options: Options, res: FileResult) -> Iterator[Explained]:
+    for lineno, body in record_bodies(io.BytesIO(data)):
+        try:
+            record = parse_record(body)
+            source, is_html = record_source(record, options)
+        except InputError as exc:
+            res.fail(f"line {lineno}: {exc}")
+            continue
+        try:
+            doc = _explain_one(source, is_html, options, _str_field(record, "title"), _str_field(record, "url"))
+        except InputError as exc:
+            res.fail(f"line {lineno}: {exc}")
+            continue
+        yield Explained(lineno, doc.text, doc.result)
+
+
+class Mark(StrEnum):
+    KEPT = "kept"
+    REMOVED = "removed"
+    RESTORED = "restored"  # the over-removal guard undid a drop
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input line for `cleaner explain`: its fate and, on the first line of a run, why."""
+
+    mark: Mark
+    text: str
+    note: str | None = None
+
+
+def explain_rows(text: str, result: CleanResult) -> list[Row]:
+    """Every input line (numbered as the library numbers them), marked kept, removed or restored."""
+    lines = text.split("\n")
+    marks: dict[int, tuple[Mark, str]] = {}
+    for r in result.restored:
+        first = f"kept by the over-removal guard (would be {r.category.value}: {r.rule})"
+        _mark_span(marks, r.lines, Mark.RESTORED, first, "kept by the guard (continued)")
+    for r in result.removed:
+        first = f"{r.category.value}: {r.reason} [{r.rule}]"
+        _mark_span(marks, r.lines, Mark.REMOVED, first, f"{r.category.value} (continued)")
+    if len(lines) > 1 and lines[-1] == "" and len(lines) not in marks:
+        lines.pop()  # the empty "line" after the final newline is not shown
+    rows = []
+    for number, line in enumerate(lines, 1):
+        mark, note = marks.get(number, (Mark.KEPT, None))
+        rows.append(Row(mark, line.removesuffix("\r"), note))
+    return rows
+
+
+def _mark_span(marks: dict[int, tuple[Mark, str]], span: tuple[int, int], mark: Mark, first: str, rest: str) -> None:
+    for number in range(span[0], span[1] + 1):
+        marks[number] = (mark, first if number == span[0] else rest)
+
+
+def explain_json(docs: Iterable[Explained]) -> list[dict[str, object]]:
+    """The removals of `explain --json`, with the JSONL record's line number when there is one."""
+    out: list[dict[str, object]] = []
+    for doc in docs:
+        where: dict[str, object] = {} if doc.record is None else {"record": doc.record}
+        out.extend({**where, **r.to_dict()} for r in doc.result.removed)
+    return out

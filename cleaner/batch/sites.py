@@ -1,0 +1,57 @@
+"""Site templates over files: a file's host, and the documents of an input as `learn-sites` counts them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cleaner.batch.files import InputError, Kind, decode, html_source, read_input
+from cleaner.batch.jsonl import _str_field, open_jsonl, parse_record, record_bodies
+from cleaner.batch.plan import Task
+
+if TYPE_CHECKING:
+    from cleaner.batch.work import Options
+
+
+def site_options(options: Options, src: Path) -> Options:
+    """With site templates on, a text or HTML file's host is the name of its folder (a directory
+    per site); the url of a page, when one is given, still takes precedence."""
+    if options.config.sites is None:
+        return options
+    from cleaner.sites import host_of_folder
+
+    return dataclasses.replace(options, config=options.config.replace(site_host=host_of_folder(src)))
+
+
+def site_documents(task: Task, field: str, url_field: str, problems: list[str]) -> Iterator[tuple[str | None, str]]:
+    """(host, text) of each document of one input, as `cleaner clean --sites` will see it: a text
+    file's decoded text, an HTML page's extracted text (both with the folder's name as host), a
+    JSONL record's `field` with the host of its `url_field`. A file that cannot be read raises
+    InputError; a bad JSONL line is one message in `problems` and is skipped."""
+    from cleaner.sites import host_of, host_of_folder
+
+    if task.kind is not Kind.JSONL:
+        data = read_input(task.src)
+        if task.kind is Kind.HTML:
+            from cleaner.dommodel import page_text
+            from cleaner.html import page_blocks
+
+            # The page's blocks, as clean_html (with its default block model) hands them to the rules.
+            yield host_of_folder(task.src), page_text(page_blocks(html_source(data)))[0]
+        else:
+            yield host_of_folder(task.src), decode(data)[0]
+        return
+    with open_jsonl(task.src) as fh:
+        for lineno, body in record_bodies(fh):
+            try:
+                record = parse_record(body)
+            except InputError as exc:
+                problems.append(f"{task.name}: line {lineno}: {exc}")
+                continue
+            text = record.get(field)
+            if not isinstance(text, str):
+                problems.append(f"{task.name}: line {lineno}: no {field!r} text field")
+                continue
+            yield host_of(_str_field(record, url_field)), text
