@@ -337,7 +337,7 @@ class _Progress:
 
     def records(self, task: cio.Task) -> cio.LineProgress | None:
         """The callback for one JSONL input's lines (None for other inputs, or off a terminal)."""
-        if task.kind is not cio.Kind.JSONL:
+        if not cio.KINDS[task.kind].streamed:
             return None
         try:
             size: int | None = task.src.stat().st_size
@@ -377,7 +377,7 @@ class _Progress:
 def _progress(console: Console, tasks: list[cio.Task] | None = None) -> Iterator[_Progress]:
     """The run's progress display (see _Progress); `tasks` None: stdin's JSONL stream. Nothing
     at all when stderr is not a terminal, or when one non-JSONL file is all there is to show."""
-    shown = tasks is None or len(tasks) > 1 or any(t.kind is cio.Kind.JSONL for t in tasks)
+    shown = tasks is None or len(tasks) > 1 or any(cio.KINDS[t.kind].streamed for t in tasks)
     if not console.is_terminal or not shown:
         yield _Progress(None, 0)
         return
@@ -677,7 +677,7 @@ def _clean_stdin(
         )
     console = _stderr()
     with _internal_errors(debug), _report_sink(report) as sink:
-        if kind is cio.Kind.JSONL:  # record by record: a pipeline's stream can be any length
+        if cio.KINDS[kind].streamed:  # record by record: a pipeline's stream can be any length
             writer = None if options.dry_run else sys.stdout.buffer
             with _progress(console) as progress:
                 res = cio.process_jsonl_stream(
@@ -757,7 +757,7 @@ def explain(
             kind = cio.Kind.HTML
     else:
         name, kind = file, cio.kind_of(Path(file))
-        options = options if kind is cio.Kind.JSONL else cio.site_options(options, Path(file))
+        options = options if cio.KINDS[kind].streamed else cio.site_options(options, Path(file))
         try:
             data = cio.read_input(Path(file))
         except cio.InputError as exc:

@@ -47,6 +47,32 @@ SUPPORTED: dict[str, Kind] = {
 }
 
 
+JSONL_FORMAT = (
+    "JSONL is written as JSONL, its records' text replaced (add the removals with --removals-field): "
+    "--format json and markdown are for text and HTML inputs"
+)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One row of `KINDS`: how an input of that kind is read and written, and its output's name.
+    Its cleaner is the row of `cleaner.batch.work.CLEAN_DOCUMENT` (whole documents) or JSONL's stream."""
+
+    streamed: bool = False  # read, cleaned and written a line at a time (records), else as one document
+    txt_suffix: str = ""  # appended to a txt output's name: HTML becomes text (page.html -> page.html.txt)
+    not_in_place: str | None = None  # why --in-place refuses it (None: cleaned in place like any text)
+    not_formatted: str | None = None  # why --format json and markdown refuse it (None: they apply)
+
+
+KINDS: dict[Kind, KindSpec] = {
+    Kind.TEXT: KindSpec(),
+    Kind.HTML: KindSpec(
+        txt_suffix=".txt", not_in_place="HTML is not cleaned in place (the output is plain text); use -o OUTDIR"
+    ),
+    Kind.JSONL: KindSpec(streamed=True, not_formatted=JSONL_FORMAT),
+}
+
+
 def codec_of(path: Path | PurePosixPath) -> Codec | None:
     """The compression a file's name says it has ('.gz', '.zst'), read and written the same way."""
     return compression.split_codec(path.name)[1]
@@ -79,7 +105,7 @@ def output_name(name: str, kind: Kind, fmt: Format = Format.TXT) -> str:
     base, _ = compression.split_codec(name)
     suffix = name[len(base) :]
     if fmt is Format.TXT:
-        return base + ".txt" + suffix if kind is Kind.HTML else name
+        return base + KINDS[kind].txt_suffix + suffix
     return (base if base.lower().endswith(fmt.extension) else base + fmt.extension) + suffix
 
 

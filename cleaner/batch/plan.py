@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from cleaner.batch.files import Kind, kind_of, os_problem, output_name, supported_kind
+from cleaner.batch.files import KINDS, Kind, kind_of, os_problem, output_name, supported_kind
 from cleaner.batch.manifest import MANIFEST_NAME, REPORT_PARTS, Finished
 from cleaner.formats import Format
 
@@ -62,12 +62,6 @@ class _Entry:
     name: str
     rel: PurePosixPath  # the output's path under OUTDIR, before output_name
     kind: Kind
-
-
-JSONL_FORMAT = (
-    "JSONL is written as JSONL, its records' text replaced (add the removals with --removals-field): "
-    "--format json and markdown are for text and HTML inputs"
-)
 
 
 NOT_SUPPORTED = "not text, HTML or JSONL"  # why a file in an input folder was left out, as the summary says it
@@ -162,12 +156,11 @@ def plan_run(
         _check_outdir(outdir, plan.roots)
     claimed: dict[Path, str] = {}
     for entry in unique:
-        if in_place and entry.kind is Kind.HTML:
-            problem = "HTML is not cleaned in place (the output is plain text); use -o OUTDIR"
+        spec = KINDS[entry.kind]
+        problem = spec.not_in_place if in_place else None
+        problem = problem or (spec.not_formatted if fmt is not Format.TXT else None)
+        if problem is not None:
             plan.errors.append(Unlisted(entry.name, problem))
-            continue
-        if fmt is not Format.TXT and entry.kind is Kind.JSONL:
-            plan.errors.append(Unlisted(entry.name, JSONL_FORMAT))
             continue
         dest = entry.src if in_place else None
         if outdir is not None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleaner.batch.files import InputError, Kind, decode, html_source, read_input
+from cleaner.batch.files import KINDS, InputError, Kind, decode, html_source, read_input
 from cleaner.batch.jsonl import _str_field, open_jsonl, parse_record, record_bodies
 from cleaner.batch.plan import Task
 
@@ -32,7 +32,7 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
     InputError; a bad JSONL line is one message in `problems` and is skipped."""
     from cleaner.sites import host_of, host_of_folder
 
-    if task.kind is not Kind.JSONL:
+    if not KINDS[task.kind].streamed:
         data = read_input(task.src)
         if task.kind is Kind.HTML:
             from cleaner.dommodel import page_text

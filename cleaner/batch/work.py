@@ -21,6 +21,7 @@ from typing import IO, Any
 from cleaner.api import clean, clean_html, clean_html_document
 from cleaner.batch.files import (
     _SNIFF_BYTES,
+    KINDS,
     STDIN_NAME,
     Encoding,
     InputError,
@@ -200,6 +201,14 @@ def _clean_html(data: bytes, options: Options, res: FileResult) -> bytes:
     return _output(doc, options.format)
 
 
+# The cleaner of each kind read as one document (its bytes in, the output's bytes out); JSONL,
+# streamed (`KINDS`), goes through `clean_jsonl` a line at a time instead.
+CLEAN_DOCUMENT: dict[Kind, Callable[[bytes, Options, FileResult], bytes]] = {
+    Kind.TEXT: _clean_text,
+    Kind.HTML: _clean_html,
+}
+
+
 def record_source(record: dict[str, Any], options: Options) -> tuple[str, bool]:
     """The text to clean and whether it is HTML: the text field, else (--html-field) the page."""
     value = record.get(options.field)
@@ -314,7 +323,7 @@ def _process_document(task: Task, options: Options, res: FileResult) -> None:
     res.sha256 = hashlib.sha256(raw).hexdigest()  # of the file as it is on disk (compressed or not)
     data = unpack(raw, task.src)
     res.bytes_in = len(data)
-    out = _clean_html(data, options, res) if task.kind is Kind.HTML else _clean_text(data, options, res)
+    out = CLEAN_DOCUMENT[task.kind](data, options, res)
     res.bytes_out = len(out)
     if task.dest is None or options.dry_run:
         return
@@ -357,7 +366,7 @@ def process_file(task: Task, options: Options, progress: LineProgress | None = N
             return
         if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
             res.backup = True
-        if task.kind is Kind.JSONL:
+        if KINDS[task.kind].streamed:
             _process_jsonl(task, options, res, progress)
         else:
             _process_document(task, options, res)
@@ -400,14 +409,14 @@ def process_stream(data: bytes, kind: Kind, options: Options, name: str = STDIN_
     res = FileResult(name)
 
     def work() -> None:
-        if kind is Kind.JSONL:
+        if KINDS[kind].streamed:
             check_jsonl_head(data[:_SNIFF_BYTES])
             out = io.BytesIO()
             clean_jsonl(io.BytesIO(data), out, options, res)
             res.output = out.getvalue()
             return
         res.bytes_in = len(data)
-        res.output = _clean_html(data, options, res) if kind is Kind.HTML else _clean_text(data, options, res)
+        res.output = CLEAN_DOCUMENT[kind](data, options, res)
         res.bytes_out = len(res.output)
 
     return _guarded(res, work)
