@@ -27,7 +27,7 @@ from typer.testing import CliRunner, Result
 
 import cleaner
 from cleaner import io as cio
-from cleaner.batch import dask as batch_dask
+from cleaner.batch import run as batch_run
 from cleaner.cli import app
 from cleaner.dask import (
     SchedulerError,
@@ -190,12 +190,12 @@ def test_an_interrupted_run_writes_the_report_of_what_it_finished(
             raise KeyboardInterrupt
         return problem
 
-    monkeypatch.setattr(batch_dask, "record_finished", record_then_stop)
+    monkeypatch.setattr(batch_run, "record_finished", record_then_stop)
     report = tmp_path / "dask.jsonl"
     with pytest.raises(KeyboardInterrupt):
         clean_files(corpus, tmp_path / "dask", client=client, report=report)
     assert report.read_bytes() and whole.startswith(report.read_bytes()) and report.read_bytes() != whole
-    monkeypatch.setattr(batch_dask, "record_finished", real)
+    monkeypatch.setattr(batch_run, "record_finished", real)
     clean_files(corpus, tmp_path / "dask", client=client, report=report)
     assert report.read_bytes() == whole
 
@@ -246,7 +246,7 @@ def test_cli_scheduler_usage_errors(corpus: Path, tmp_path: Path, monkeypatch: p
     jobs = run("clean", corpus, "-o", tmp_path / "out", "-j", "2", "--scheduler", "local")
     assert jobs.exit_code == 2
     assert "choose one of --jobs and --scheduler" in jobs.stderr
-    monkeypatch.setitem(sys.modules, "cleaner.dask", None)  # as if the extra were not installed
+    monkeypatch.setitem(sys.modules, "cleaner.batch.dask", None)  # as if the extra were not installed
     missing = run("clean", corpus, "-o", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:8786")
     assert missing.exit_code == 2
     assert "needs the dask extra: pip install 'cleaner[dask]'" in flat(missing.stderr)

@@ -45,11 +45,9 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError(f"cleaner.dask needs the dask extra: pip install 'cleaner[dask]' ({exc})") from exc
 
 from cleaner import __version__
-from cleaner.batch.files import InputError, codec_of, input_stamp, os_problem
-from cleaner.batch.jsonl import report_lines
-from cleaner.batch.manifest import Manifest, kept_reports, settings_hash
+from cleaner.batch.files import InputError, input_stamp, os_problem
 from cleaner.batch.plan import Task, Unlisted, check_report_path, plan_run
-from cleaner.batch.run import record_finished, unlisted_status
+from cleaner.batch.run import open_manifest, report_file, report_records, run_plan, unlisted_status
 from cleaner.batch.sites import site_documents
 from cleaner.batch.work import FileResult, Options, process_file, record_cleaner
 from cleaner.batch.write import AtomicWriter
@@ -270,26 +268,6 @@ def _arguments(paths: str | Path | Sequence[str | Path]) -> tuple[list[str], lis
     return args, unmatched
 
 
-def _report_records(res: FileResult) -> list[dict[str, object]]:
-    """An input's removals, then its status line when it was skipped or failed (as the CLI's report)."""
-    status = res.status()
-    return res.report if status is None else [*res.report, status]
-
-
-@contextlib.contextmanager
-def _report(path: Path | None) -> Iterator[Callable[[list[dict[str, object]]], None]]:
-    """Report records into a temp file that replaces `path` when the run completes."""
-    if path is None:
-        yield lambda records: None
-        return
-    with AtomicWriter(path, codec_of(path)) as fh:
-
-        def write(records: list[dict[str, object]]) -> None:
-            fh.write(report_lines(records))
-
-        yield write
-
-
 def clean_files(
     paths: str | Path | Sequence[str | Path],
     outdir: str | Path,
@@ -327,28 +305,19 @@ def clean_files(
     if report is not None:
         check_report_path(Path(report), plan)
     run = FilesRun(unlisted=unmatched + plan.errors, skipped=plan.skipped)
-    manifest = Manifest(out, settings_hash(options, __version__))
-    tasks = plan.tasks if force else manifest.resume(plan.tasks)
-    manifest.sweep(tasks)
-    with _report(None if report is None else Path(report)) as sink:
-        sink([unlisted_status(u) for u in run.unlisted])
-        try:
-            for task, res in zip(
-                tasks, run_tasks(tasks, options, client, partition_files=partition_files), strict=True
-            ):
-                sink(_report_records(res))
-                run.results.append(res)
-                if res.ok and res.record:
-                    problem = record_finished(manifest, task, res, options)
-                    run.manifest_errors += [problem] if problem is not None else []
-                res.report = []
-        except KeyboardInterrupt:  # as the CLI: the report keeps every finished input's removals
-            for records in kept_reports(tasks[len(run.results) :] if options.collect else []):
-                sink(records)
-            interrupted = True
-        else:
-            interrupted = False
-    if interrupted:
+    manifest, tasks = open_manifest(out, options, plan.tasks, force)
+
+    def finished(task: Task, res: FileResult, problem: str | None) -> None:
+        run.results.append(res)
+        run.manifest_errors += [problem] if problem is not None else []
+        res.report = []
+
+    def execute(tasks: list[Task], options: Options) -> Iterator[FileResult]:
+        return run_tasks(tasks, options, client, partition_files=partition_files)
+
+    with report_file(None if report is None else Path(report)) as sink:
+        interrupted = run_plan(tasks, options, execute, sink, finished, manifest=manifest, unlisted=run.unlisted)
+    if interrupted:  # as the CLI: the report keeps every finished input's removals
         raise KeyboardInterrupt
     return run
 
@@ -624,10 +593,10 @@ def clean_parquet(
     if report is not None:
         check_report_path(Path(report), plan)
     run = FilesRun(unlisted=unmatched + plan.errors, skipped=plan.skipped)
-    with _report(None if report is None else Path(report)) as sink, _client_for(client) as active:
+    with report_file(None if report is None else Path(report)) as sink, _client_for(client) as active:
         sink([unlisted_status(u) for u in run.unlisted])
         for res in _run(plan.tasks, functools.partial(_parquet_share, job), active, partition_files):
-            sink(_report_records(res))
+            sink(report_records(res))
             res.report = []
             run.results.append(res)
     return run
