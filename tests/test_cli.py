@@ -727,6 +727,23 @@ def test_explain_shows_the_warning_too(tmp_path: Path) -> None:
     assert f"cleaner: warning: {page}: the page nests elements" in result.stderr
 
 
+def test_explain_is_the_same_library_call_as_clean(tmp_path: Path) -> None:
+    """`explain` cleans through the call `clean` makes: the same warnings, the same time limit and
+    its message (it rebuilt the pipeline without them, issue 18)."""
+    page_as_text = tmp_path / "page.txt"
+    page_as_text.write_text(PAGE)
+    warning = f"cleaner: warning: {page_as_text}: this looks like an HTML page, cleaned here as text"
+    assert warning in run("clean", page_as_text, "-o", tmp_path / "out").stderr
+    assert warning in run("explain", page_as_text).stderr
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join(f"Paragraph {i} of a long text about the harbour, told again." for i in range(20_000)))
+    config = tmp_path / "cleaner.toml"
+    config.write_text("html_timeout = 0.05\n")
+    explained = run("explain", big, "--config", config)
+    assert explained.exit_code == 1
+    assert f"cleaner: error: {big}: the text took longer than 0.05 s" in flat(explained.stderr)
+
+
 def test_html_model_option(tmp_path: Path) -> None:
     src = tmp_path / "page.html"
     src.write_text(PAGE)

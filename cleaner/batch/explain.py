@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -10,8 +9,7 @@ from enum import StrEnum
 
 from cleaner.batch.files import _SNIFF_BYTES, InputError, Kind, check_jsonl_head, decode, html_source
 from cleaner.batch.jsonl import _str_field, parse_record, record_bodies
-from cleaner.batch.work import FileResult, Options, _guarded, record_source
-from cleaner.pipeline import run
+from cleaner.batch.work import FileResult, Options, _guarded, clean_plain, page_and_text, record_source
 from cleaner.types import CleanResult
 
 
@@ -25,25 +23,14 @@ class Explained:
 
 
 def _explain_one(source: str | bytes, is_html: bool, options: Options, title: str | None, url: str | None) -> Explained:
-    """Clean one document, keeping the input text (for HTML: the page's text as clean_html sees it),
-    under the same per-document time limit as `clean` and `clean_html` (InputError past it)."""
-    from cleaner.api import warm
-    from cleaner.html import time_limit
-
-    warnings: tuple[str, ...] = ()
-    given = None
-    warm(options.config, html=is_html)
-    with time_limit(options.config.html_timeout, InputError, "the document"):
-        if is_html:
-            from cleaner.dommodel import html_document
-
-            doc = html_document(source, url, options.config)
-            text, title, url, warnings, given = doc.text, doc.title, doc.url, doc.warnings, doc.given
-        else:
-            assert isinstance(source, str)
-            text = source
-        result = run(text, options.config, title=title, url=url, given=given)
-    return Explained(None, text, dataclasses.replace(result, warnings=warnings) if warnings else result)
+    """Clean one document as `cleaner clean` does (the same library call: its time limit, its
+    warnings), keeping the text the line numbers refer to (for HTML: the page's text as clean_html
+    sees it). InputError for a document past the time limit, as in `clean`."""
+    if is_html:
+        result, text = page_and_text(source, options.config, url=url)
+        return Explained(None, text, result)
+    assert isinstance(source, str)
+    return Explained(None, source, clean_plain(source, options.config, title=title, url=url))
 
 
 def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tuple[list[Explained], FileResult]:

@@ -177,6 +177,16 @@ def clean_page(page: str | bytes, config: CleanerConfig | None, url: str | None 
         return clean_html(page, url=url, config=config)
 
 
+def page_and_text(page: str | bytes, config: CleanerConfig, url: str | None = None) -> tuple[CleanResult, str]:
+    """`clean_page`, the same call (time limit, warnings), and the page's text as it was cleaned:
+    the text the result's line numbers count, that `cleaner explain` shows."""
+    from cleaner.api import _clean_html_page
+
+    with _page_problem():
+        result, doc = _clean_html_page(page, url, config)
+    return result, doc.text
+
+
 def page_document(
     page: str | bytes, config: CleanerConfig | None, url: str | None = None, metadata: bool = True
 ) -> Document:
