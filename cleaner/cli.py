@@ -29,7 +29,7 @@ from cleaner.batch.jsonl import report_lines
 from cleaner.batch.plan import Plan, PlanError, Task, check_report_path, plan_run
 from cleaner.batch.pool import run_tasks
 from cleaner.batch.run import Sink, Summary, open_manifest, report_file, report_records, run_plan
-from cleaner.batch.sites import site_documents, site_options
+from cleaner.batch.sites import SitesCounted, count_input, site_options
 from cleaner.batch.work import FileResult, LineProgress, Options, process_jsonl_stream, process_stream
 from cleaner.batch.write import write_atomic
 from cleaner.config import CleanerConfig, ConfigError
@@ -731,18 +731,13 @@ def learn_sites_command(
         plan = plan_run(paths, globs=glob or [])
     except PlanError as exc:
         raise typer.BadParameter(str(exc)) from None
-    problems = [str(p) for p in plan.errors]
-    counts = csites.SiteCounts()
-    without_host = 0
+    found = SitesCounted(csites.SiteCounts(), [str(p) for p in plan.errors])
     for task in plan.tasks:
         try:
-            for host, text in site_documents(task, field_name, url_field, problems):
-                if host is None:
-                    without_host += 1
-                else:
-                    counts.add(host, text)
+            count_input(task, field_name, url_field, found)
         except InputError as exc:
-            problems.append(f"{task.name}: {exc}")
+            found.problems.append(f"{task.name}: {exc}")
+    counts, problems, without_host = found.counts, found.problems, found.without_host
     for problem in problems:
         console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
     rules = csites.learn_sites(counts, min_docs=min_docs, min_share=min_share)

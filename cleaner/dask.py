@@ -10,13 +10,9 @@ from cleaner.batch.dask import (
     MAX_PARTITION_FILES,
     FilesRun,
     SchedulerError,
-    SitesCounted,
     check_workers,
-    clean_dataframe,
     clean_files,
-    clean_frame,
     clean_parquet,
-    clean_rows,
     connect,
     count_sites_distributed,
     count_sites_files,
@@ -24,6 +20,8 @@ from cleaner.batch.dask import (
     portable_config,
     run_tasks,
 )
+from cleaner.batch.frames import clean_dataframe, clean_frame, clean_rows
+from cleaner.batch.sites import SitesCounted
 
 __all__ = [
     "LOCAL",

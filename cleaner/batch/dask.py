@@ -12,10 +12,10 @@ The client and the workers must see the inputs and OUTDIR at the same paths (one
 shared filesystem): paths are made absolute before they are shipped, and the workers write the
 outputs.
 
-Frames: `clean_dataframe` cleans a text column of a Dask (or pandas) DataFrame partition by
-partition with the one-record step of JSONL mode (`cleaner.records.RecordCleaner`);
-`clean_parquet` does the same file by file, Parquet to Parquet, row groups streamed and every other
-column written back as read, with the per-file error handling of `clean_files`.
+Frames: `clean_dataframe` (`cleaner.batch.frames`) cleans a text column of a Dask (or pandas)
+DataFrame partition by partition with the one-record step of JSONL mode; `clean_parquet` does
+the same file by file, Parquet to Parquet, row groups streamed and every other column written
+back as read, with the per-file error handling of `clean_files`.
 
 Sites: `learn_sites_distributed` counts (host, text) pairs per partition and merges the counts
 (`SiteCounts.merge` is order-independent), so the rules are those `learn_sites` learns locally.
@@ -29,10 +29,9 @@ import contextlib
 import dataclasses
 import functools
 import glob
-import json
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,18 +45,17 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from cleaner import __version__
 from cleaner.batch.files import InputError, input_stamp, os_problem
+from cleaner.batch.frames import check_columns, clean_rows, frame_cleaner, row_columns
 from cleaner.batch.plan import Task, Unlisted, check_report_path, plan_run
 from cleaner.batch.run import open_manifest, report_file, report_records, run_plan, unlisted_status
-from cleaner.batch.sites import site_documents
-from cleaner.batch.work import FileResult, Options, process_file, record_cleaner
+from cleaner.batch.sites import SitesCounted, count_input
+from cleaner.batch.work import FileResult, Options, guarded, process_file, record_cleaner
 from cleaner.batch.write import AtomicWriter
 from cleaner.config import CleanerConfig
 from cleaner.records import RecordCleaner
 from cleaner.types import CleanResult
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from cleaner.sites import SiteCounts, SiteRules
 
 LOCAL = "local"  # the scheduler address that starts a LocalCluster on this machine
@@ -322,132 +320,6 @@ def clean_files(
     return run
 
 
-# -- data frames ---------------------------------------------------------------------------------
-
-
-def _missing(value: object) -> bool:
-    """None, NaN, pd.NA or NaT: a null cell."""
-    if value is None or isinstance(value, str | bytes):
-        return value is None
-    if type(value).__name__ in ("NAType", "NaTType"):
-        return True
-    try:
-        return bool(value != value)  # NaN
-    except (TypeError, ValueError):
-        return False
-
-
-def _row_columns(cleaner: RecordCleaner) -> list[str]:
-    names = [cleaner.field, cleaner.html_field, cleaner.url_field, cleaner.title_field]
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def clean_rows(
-    columns: Mapping[str, Sequence[Any]],
-    rows: int,
-    cleaner: RecordCleaner,
-    *,
-    keep: Sequence[Any] | None = None,
-    on_result: Callable[[int, CleanResult], None] | None = None,
-) -> tuple[list[Any], list[str | None]]:
-    """Cleaned texts and removals (JSON) for `rows` rows given column-wise (null cells as None).
-
-    A row with nothing to clean (no text, no page) gets `keep[i]` (None without `keep`) and no
-    removals. `on_result(i, result)` sees every cleaned row.
-    """
-    texts: list[Any] = []
-    removals: list[str | None] = []
-    for i in range(rows):
-        record = {name: values[i] for name, values in columns.items() if values[i] is not None}
-        result = cleaner.result(record)
-        if result is None:
-            texts.append(None if keep is None else keep[i])
-            removals.append(None)
-            continue
-        texts.append(result.text)
-        removals.append(json.dumps([r.to_dict() for r in result.removed], ensure_ascii=False))
-        if on_result is not None:
-            on_result(i, result)
-    return texts, removals
-
-
-def _frame_cleaner(
-    text_column: str,
-    html_column: str | None,
-    url_column: str | None,
-    title_column: str | None,
-    removals_column: str | None,
-    config: CleanerConfig | None,
-) -> RecordCleaner:
-    return RecordCleaner(
-        field=text_column,
-        html_field=html_column,
-        url_field=url_column,
-        title_field=title_column,
-        removals_field=removals_column,
-        config=config,
-    )
-
-
-def _check_columns(columns: Sequence[str], cleaner: RecordCleaner, output: str, removals: str | None) -> None:
-    if cleaner.field not in columns and (cleaner.html_field is None or cleaner.html_field not in columns):
-        also = f" nor {cleaner.html_field!r}" if cleaner.html_field else ""
-        raise ValueError(f"the frame has no column {cleaner.field!r}{also} to clean")
-    for name in (output, removals):
-        if name is not None and name != cleaner.field and name in columns:
-            raise ValueError(f"the frame has a column {name!r} already; choose another name")
-    if removals is not None and removals == output:
-        raise ValueError(f"the output and removals columns are both {output!r}")
-
-
-def clean_frame(
-    frame: pd.DataFrame, cleaner: RecordCleaner, output_column: str, removals_column: str | None = None
-) -> pd.DataFrame:
-    """One pandas partition: `output_column` holds the cleaned text (a row with nothing to clean
-    keeps its value when the output is the text column, else gets null), `removals_column` the
-    removals as JSON. Every other column is left as it was."""
-    import pandas as pd
-
-    names = [n for n in _row_columns(cleaner) if n in frame.columns]
-    columns = {n: [None if _missing(v) else v for v in frame[n].tolist()] for n in names}
-    keep = frame[output_column].tolist() if output_column == cleaner.field and output_column in frame.columns else None
-    texts, removals = clean_rows(columns, len(frame), cleaner, keep=keep)
-    source = frame[cleaner.field] if cleaner.field in frame.columns else None
-    dtype = source.dtype if source is not None and pd.api.types.is_string_dtype(source.dtype) else object
-    added = {output_column: pd.Series(texts, index=frame.index, dtype=dtype)}
-    if removals_column is not None:
-        added[removals_column] = pd.Series(removals, index=frame.index, dtype=dtype)
-    return frame.assign(**added)
-
-
-def clean_dataframe(
-    df: Any,
-    text_column: str = "text",
-    *,
-    config: CleanerConfig | None = None,
-    output_column: str | None = None,
-    removals_column: str | None = None,
-    html_column: str | None = None,
-    url_column: str | None = "url",
-    title_column: str | None = "title",
-) -> Any:
-    """A Dask DataFrame (lazy; or a pandas one, cleaned now) with `text_column` cleaned, row by
-    row as `cleaner.clean(text, config, title=row[title_column], url=row[url_column])`.
-
-    `output_column` writes the cleaned text to a new column instead; `removals_column` adds each
-    row's removals as a JSON list of `Removal.to_dict()`. A row whose text is null and whose
-    `html_column` holds a page gets `clean_html(page)`. Rows with nothing to clean keep their
-    value (null in a new output column). Raises ValueError for missing or clashing columns.
-    """
-    cleaner = _frame_cleaner(text_column, html_column, url_column, title_column, removals_column, config)
-    output = output_column or text_column
-    _check_columns(list(df.columns), cleaner, output, removals_column)
-    step = functools.partial(clean_frame, cleaner=cleaner, output_column=output, removals_column=removals_column)
-    if not hasattr(df, "map_partitions"):
-        return step(df)
-    return df.map_partitions(step, meta=step(df._meta))
-
-
 # -- Parquet files ---------------------------------------------------------------------------------
 
 
@@ -466,7 +338,7 @@ def _parquet_schema(schema: Any, job: _ParquetJob) -> Any:
 
     names = schema.names
     try:
-        _check_columns(names, job.cleaner, job.output_column, job.options.removals_field)
+        check_columns(names, job.cleaner, job.output_column, job.options.removals_field)
     except ValueError as exc:
         raise InputError(str(exc).replace("the frame", "the file")) from None
     out = schema
@@ -488,7 +360,7 @@ def _clean_batch(batch: Any, schema: Any, job: _ParquetJob, res: FileResult, fir
     import pyarrow as pa
 
     table = pa.Table.from_batches([batch])
-    names = [n for n in _row_columns(job.cleaner) if n in table.column_names]
+    names = [n for n in row_columns(job.cleaner) if n in table.column_names]
     columns = {n: table.column(n).to_pylist() for n in names}
     keep = columns.get(job.output_column) if job.output_column == job.cleaner.field else None
 
@@ -533,24 +405,12 @@ def _process_parquet(task: Task, job: _ParquetJob, res: FileResult) -> None:
     res.bytes_out = task.dest.stat().st_size
 
 
-def _guarded(name: str, work: Callable[[FileResult], None]) -> FileResult:
-    """`work(res)`, any failure a message on res (as cleaner.batch.work does for every CLI input)."""
-    res = FileResult(name)
-    try:
-        work(res)
-    except InputError as exc:
-        res.fail(str(exc))
-    except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        res.fail(f"{os_problem(exc)}{where}")
-    except Exception as exc:
-        res.fail(f"internal error: {type(exc).__name__}: {exc}")
-    res.finish()
-    return res
-
-
 def _parquet_share(job: _ParquetJob, tasks: Iterable[Task]) -> list[FileResult]:
-    return [_guarded(t.name, functools.partial(_process_parquet, t, job)) for t in tasks]
+    results = []
+    for task in tasks:
+        res = FileResult(task.name)
+        results.append(guarded(res, _process_parquet, task, job, res))
+    return results
 
 
 def clean_parquet(
@@ -579,7 +439,7 @@ def clean_parquet(
     `report` gets one JSON line per removal, "record" being the row number (from 1).
     """
     shipped = portable_config(config or CleanerConfig())
-    cleaner = _frame_cleaner(text_column, html_column, url_column, title_column, removals_column, shipped)
+    cleaner = frame_cleaner(text_column, html_column, url_column, title_column, removals_column, shipped)
     options = Options(
         config=shipped,
         field=text_column,
@@ -636,30 +496,12 @@ def learn_sites_distributed(
     )
 
 
-@dataclass
-class SitesCounted:
-    """What `count_sites_files` found: the counts, and what it could not read."""
-
-    counts: SiteCounts
-    problems: list[str] = field(default_factory=list)  # "name: problem", in the order of the inputs
-    without_host: int = 0  # documents left out: a JSONL record without a url
-
-    def merge(self, other: SitesCounted) -> SitesCounted:
-        return SitesCounted(
-            self.counts.merge(other.counts), self.problems + other.problems, self.without_host + other.without_host
-        )
-
-
 def _count_files(field: str, url_field: str, tasks: Iterable[Task]) -> list[SitesCounted]:
-    """One share of the inputs counted as `cleaner learn-sites` counts them (cleaner.batch.sites.site_documents)."""
+    """One share of the inputs counted as `cleaner learn-sites` counts them (cleaner.batch.sites)."""
     found = SitesCounted(_empty_counts())
     for task in tasks:
         try:
-            for host, text in site_documents(task, field, url_field, found.problems):
-                if host is None:
-                    found.without_host += 1
-                else:
-                    found.counts.add(host, text)
+            count_input(task, field, url_field, found)
         except InputError as exc:
             found.problems.append(f"{task.name}: {exc}")
         except OSError as exc:

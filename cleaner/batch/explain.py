@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from cleaner.batch.files import _SNIFF_BYTES, InputError, Kind, check_jsonl_head, decode, html_source
 from cleaner.batch.jsonl import _str_field, parse_record, record_bodies
-from cleaner.batch.work import FileResult, Options, _guarded, clean_plain, page_and_text, record_source
+from cleaner.batch.work import FileResult, Options, clean_plain, guarded, page_and_text, record_source
 from cleaner.types import CleanResult
 
 
@@ -50,7 +50,7 @@ def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tupl
             where = res.name if doc.record is None else f"{res.name}: line {doc.record}"
             res.warnings.extend(f"{where}: {w}" for w in doc.result.warnings)
 
-    _guarded(res, work)
+    guarded(res, work)
     return docs, res
 
 

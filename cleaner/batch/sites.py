@@ -1,9 +1,11 @@
-"""Site templates over files: a file's host, and the documents of an input as `learn-sites` counts them."""
+"""Site templates over files: a file's host, and the documents of an input as `learn-sites` counts
+them (here, and on a Dask cluster: `cleaner.batch.dask.count_sites_files`)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +15,7 @@ from cleaner.batch.plan import Task
 
 if TYPE_CHECKING:
     from cleaner.batch.work import Options
+    from cleaner.sites import SiteCounts
 
 
 def site_options(options: Options, src: Path) -> Options:
@@ -55,3 +58,27 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
                 problems.append(f"{task.name}: line {lineno}: no {field!r} text field")
                 continue
             yield host_of(_str_field(record, url_field)), text
+
+
+@dataclass
+class SitesCounted:
+    """What counting the inputs found: the counts, and what could not be read."""
+
+    counts: SiteCounts
+    problems: list[str] = field(default_factory=list)  # "name: problem", in the order of the inputs
+    without_host: int = 0  # documents left out: a JSONL record without a url
+
+    def merge(self, other: SitesCounted) -> SitesCounted:
+        return SitesCounted(
+            self.counts.merge(other.counts), self.problems + other.problems, self.without_host + other.without_host
+        )
+
+
+def count_input(task: Task, field: str, url_field: str, found: SitesCounted) -> None:
+    """Count one input's documents into `found` (a bad JSONL line is one problem there); InputError
+    when the input cannot be read at all."""
+    for host, text in site_documents(task, field, url_field, found.problems):
+        if host is None:
+            found.without_host += 1
+        else:
+            found.counts.add(host, text)

@@ -344,7 +344,7 @@ def _process_document(task: Task, options: Options, res: FileResult) -> None:
     res.dest_sha256 = write_atomic(task.dest, out, codec_of(task.dest))
 
 
-def _guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
+def guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
     """Run work(*args); turn any failure into a message on res, so one input never stops a run."""
     try:
         work(*args)
@@ -382,7 +382,7 @@ def process_file(task: Task, options: Options, progress: LineProgress | None = N
             _process_document(task, options, res)
         res.record = res.sha256 is not None
 
-    return _guarded(res, resumed)
+    return guarded(res, resumed)
 
 
 def _still_done(task: Task, stamp: Stamp, options: Options, res: FileResult) -> bool:
@@ -429,7 +429,7 @@ def process_stream(data: bytes, kind: Kind, options: Options, name: str = STDIN_
         res.output = CLEAN_DOCUMENT[kind](data, options, res)
         res.bytes_out = len(res.output)
 
-    return _guarded(res, work)
+    return guarded(res, work)
 
 
 def process_jsonl_stream(
@@ -449,4 +449,4 @@ def process_jsonl_stream(
         check_jsonl_head(peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if peek is not None else b"")
         clean_jsonl(reader, writer, options, res, progress)
 
-    return _guarded(res, work)
+    return guarded(res, work)
