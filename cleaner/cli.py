@@ -1,8 +1,8 @@
 """The `cleaner` command line: flags become a CleanerConfig and a plan; `cleaner.batch` does the work.
 
-Printing and exit codes live only here: 0 when everything was cleaned, 1 when some input
-failed (each failure is one line on stderr; the run goes on), 2 for usage errors. stdout
-carries only cleaned text (`clean -`) or explanations, so it can be piped.
+Printing (with the helpers of `cleaner.display`) and exit codes live only here: 0 when everything
+was cleaned, 1 when some input failed (each failure is one line on stderr; the run goes on), 2 for
+usage errors. stdout carries only cleaned text (`clean -`) or explanations, so it can be piped.
 """
 
 from __future__ import annotations
@@ -12,18 +12,16 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, TaskID, TextColumn, TimeRemainingColumn
-from rich.progress import Task as ProgressTask
 from rich.text import Text
 
 from cleaner import __version__
 from cleaner.api import clean as clean_text
-from cleaner.batch.explain import Explained, Mark, explain_json, explain_rows, explain_source
+from cleaner.batch.explain import explain_json, explain_source
 from cleaner.batch.files import JSONL_FORMAT, KINDS, STDIN_NAME, InputError, Kind, kind_of, read_input
 from cleaner.batch.jsonl import report_lines
 from cleaner.batch.plan import Plan, PlanError, Task, check_report_path, plan_run
@@ -33,7 +31,22 @@ from cleaner.batch.sites import SitesCounted, count_input, site_options
 from cleaner.batch.work import FileResult, LineProgress, Options, process_jsonl_stream, process_stream
 from cleaner.batch.write import write_atomic
 from cleaner.config import CleanerConfig, ConfigError
+from cleaner.display import one_line, print_explained, print_problems, print_summary, show_progress
 from cleaner.dommodel import load as load_dom_model
+from cleaner.flags import (
+    POLICY,
+    ConfigOpt,
+    DebugOpt,
+    DisableOpt,
+    FieldOpt,
+    HtmlFieldOpt,
+    HtmlModelOpt,
+    HtmlOpt,
+    JsonlOpt,
+    ModelOpt,
+    RulesOpt,
+    SitesOpt,
+)
 from cleaner.formats import Format
 from cleaner.html import looks_like_html
 from cleaner.model import ModelError
@@ -41,50 +54,6 @@ from cleaner.model import load as load_model
 from cleaner.rules import RuleError
 from cleaner.sites import MIN_DOCS, MIN_SHARE
 from cleaner.types import Category
-
-POLICY = (
-    "Inputs: .txt and .md are text, .html/.htm are pages (decided block by block, see --html-model), .jsonl holds "
-    "one JSON record per line. Inside folders other files are skipped (or choose with --glob); a "
-    "file named on the command line is read as text whatever its extension, except .json: read as JSON Lines, "
-    "and refused when its first line is not a JSON object.\n\n"
-    "Compressed: each may end in .gz (gzip) or .zst (zstd), e.g. pages.jsonl.gz, page.html.gz: read as what the "
-    "name under the suffix says (JSONL streamed), and written under the same name with the same compression "
-    "(page.html.gz -> page.html.txt.gz; gzip with no name or time in its header, so reruns give the same bytes). "
-    "A truncated or corrupt file is that file's error, and the run goes on.\n\n"
-    "Encoding: UTF-8 (a BOM is fine) or UTF-16 with a BOM; output keeps the input's encoding and "
-    "line endings. Files with NUL bytes ('binary file') or invalid UTF-8 ('not UTF-8 text') are "
-    "reported and skipped. HTML that is not UTF-8 is decoded by its own charset declaration. "
-    "JSONL must be UTF-8.\n\n"
-    "Output: OUTDIR/<path inside the folder> for folder arguments, OUTDIR/<name> for files. HTML "
-    "output is UTF-8 text named <name>.txt (page.html -> page.html.txt); --format json or markdown appends .json "
-    "or .md instead (a.txt -> a.txt.json, page.html -> page.html.md). JSONL output keeps every "
-    "record's other fields and the line numbering: blank and invalid lines are copied unchanged. "
-    "Writes are atomic. Nothing is written into an input folder, and no input is overwritten "
-    "unless --in-place.\n\n"
-    "Resuming: a run into OUTDIR records each finished input in OUTDIR/.cleaner-manifest.jsonl "
-    "(its path, sha256, size, mtime and a hash of the settings and version); a later run with the "
-    "same settings skips inputs that are unchanged and whose output is still there, so an "
-    "interrupted run can simply be started again. An input with the recorded size and mtime is "
-    "not read again; any other is hashed. --force cleans everything again. --in-place keeps each "
-    "changed original as <name>.orig (an existing .orig is never overwritten) unless --no-backup. "
-    "Temp files ('.<name>.XXXX.part') a killed run left in OUTDIR are removed; do not run two "
-    "cleaners into one OUTDIR at once. With --report, each input's removals are kept in "
-    "OUTDIR/.cleaner-report/, so that a rerun's report (or that of a run stopped by Ctrl-C) is the "
-    "whole run's, the same as an uninterrupted run's.\n\n"
-    "Formats: --format json writes one object per input; for fixtures/formats/frogs.html it begins "
-    '{"title": "Counting tree frogs with Python | Field Notes", "url": '
-    '"https://fieldnotes.example.org/2025/03/counting-tree-frogs", "date": "2025-03-14", "author": "Ana Lim", '
-    '"site_name": "Field Notes", "text": "Counting tree frogs with Python\\n\\nEvery spring our survey team walks '
-    '...", then "removed" (each removal as '
-    '--report writes it) and "warnings". --format markdown writes that page\'s headings as "## The counts", its '
-    'table rows as "| River trail | 41 | Rhacophorus pardalis |" and its code between ``` fences, indented as it '
-    "was. Every format keeps a page's table row on one line (txt: the kept cells joined by ' | ').\n\n"
-    "Warnings (one line each on stderr, exit status unchanged) flag an input that was cleaned but "
-    "whose output may lack text, e.g. an HTML page nested deeper than the parser can follow.\n\n"
-    "Progress: on a terminal, stderr shows a bar over the files, and the records and records/s of a JSONL "
-    "input cleaned in this process (one file, stdin, or --jobs 1); nothing when it is not a terminal.\n\n"
-    "Exit status: 0 all clean, 1 some input failed (one line each on stderr), 2 usage error."
-)
 
 app = typer.Typer(
     name="cleaner",
@@ -94,77 +63,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-CATEGORIES = ", ".join(c.value for c in Category)
-
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", metavar="FILE", help="TOML settings (CleanerConfig keys, e.g. disabled, rule_files)."),
-]
-DisableOpt = Annotated[
-    list[Category] | None,
-    typer.Option(
-        "--disable",
-        metavar="CATEGORY",
-        case_sensitive=False,
-        help=f"Never remove this category; repeatable. One of: {CATEGORIES}.",
-    ),
-]
-RulesOpt = Annotated[
-    list[Path] | None, typer.Option("--rules", metavar="FILE", help="Extra phrase-rule TOML file; repeatable.")
-]
-FieldOpt = Annotated[str, typer.Option("--field", metavar="NAME", help="JSONL: the field holding the text.")]
-HtmlFieldOpt = Annotated[
-    str | None,
-    typer.Option("--html-field", metavar="NAME", help="JSONL: clean this HTML field when a record has no text field."),
-]
-JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Read '-' (stdin) as JSONL records.")]
-HtmlOpt = Annotated[bool, typer.Option("--html", help="Read '-' (stdin) as an HTML page.")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
-ModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--model",
-        metavar="FILE|builtin|off",
-        help="The learned line model: 'builtin' (default: the packaged model; it decides whole-page text and "
-        "leaves extractors' output to the rules), 'off' (rules only), or a file from `cleaner train`.",
-    ),
-]
-HtmlModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--html-model",
-        metavar="FILE|builtin|off",
-        help="HTML input's block model: 'builtin' (default: each block of the page decided from its markup, its "
-        "text and trafilatura's choice), 'off' (trafilatura's main text, cleaned as text), or a file from "
-        "`cleaner train-html`.",
-    ),
-]
-SitesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--sites",
-        metavar="FILE",
-        help="Site templates from `cleaner learn-sites`: drop those lines from their site's pages (a file's site "
-        "is its folder's name, a JSONL record's the host of its url field).",
-    ),
-]
-
-
-# C0 controls, DEL, NEL and the Unicode line separators, written as escapes: a file named
-# "x\ncleaner: 0 errors.txt" must not print a second line that reads like one of ours.
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(32), 127, 0x85)} | {
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    ord("\t"): "\\t",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
-
-
-def _one_line(message: str) -> str:
-    """A message as one line: control characters in it (from file names, usually) escaped."""
-    return message.translate(_CONTROLS)
 
 
 def _stderr() -> Console:
@@ -235,96 +133,6 @@ def _stdin_kind(jsonl: bool, html: bool) -> Kind:
     return Kind.JSONL if jsonl else Kind.HTML if html else Kind.TEXT
 
 
-# -- summary -----------------------------------------------------------------------------------
-
-
-def _print_problems(console: Console, res: FileResult, debug: bool) -> None:
-    for message in res.warnings:
-        console.print(Text(_one_line(f"cleaner: warning: {message}"), style="yellow"))
-    for message in res.errors:
-        console.print(Text(_one_line(f"cleaner: error: {message}"), style="red"))
-    if debug:
-        for tb in res.tracebacks:
-            console.print(Text(tb))
-
-
-def _print_summary(console: Console, summary: Summary) -> None:
-    for line in summary.lines():
-        console.print(Text(_one_line(line), style="bold" if line.startswith("cleaner: removed") else ""))
-
-
-class _CountColumn(ProgressColumn):
-    """Files done of all, or for a JSONL input its records so far and their rate."""
-
-    def render(self, task: ProgressTask) -> Text:
-        records = task.fields.get("records")
-        if records is None:
-            return Text(f"{task.completed:,.0f}/{task.total:,.0f}" if task.total is not None else "")
-        rate = records / task.elapsed if task.elapsed else 0.0
-        return Text(f"{records:,} records, {rate:,.0f} records/s")
-
-
-class _Progress:
-    """What a run shows while it goes, on a terminal only (transient): a bar over the files when
-    there are several, and for each JSONL input cleaned in this process (one input, or --jobs 1)
-    its records and records/s, with a bar over its bytes when its size is known (not stdin)."""
-
-    def __init__(self, bar: Progress | None, files: int) -> None:
-        self.bar = bar
-        self.files = bar.add_task("cleaning", total=files) if bar is not None and files > 1 else None
-        self.current: TaskID | None = None
-
-    def records(self, task: Task) -> LineProgress | None:
-        """The callback for one JSONL input's lines (None for other inputs, or off a terminal)."""
-        if not KINDS[task.kind].streamed:
-            return None
-        try:
-            size: int | None = task.src.stat().st_size
-        except OSError:
-            size = None
-        return self.stream(PurePath(task.name).name, size)
-
-    def stream(self, name: str, size: int | None = None) -> LineProgress | None:
-        bar = self.bar
-        if bar is None:
-            return None
-        self._drop_current()
-        current = self.current = bar.add_task(name, total=size, records=0)
-        count = 0
-
-        def line(size: int) -> None:
-            nonlocal count
-            count += 1
-            bar.update(current, advance=size, records=count)
-
-        return line
-
-    def advance(self) -> None:
-        """One input finished."""
-        self._drop_current()
-        if self.bar is not None and self.files is not None:
-            self.bar.advance(self.files)
-
-    def _drop_current(self) -> None:
-        if self.bar is not None and self.current is not None:
-            self.bar.refresh()  # the input's last count, drawn at least once
-            self.bar.remove_task(self.current)
-            self.current = None
-
-
-@contextlib.contextmanager
-def _progress(console: Console, tasks: list[Task] | None = None) -> Iterator[_Progress]:
-    """The run's progress display (see _Progress); `tasks` None: stdin's JSONL stream. Nothing
-    at all when stderr is not a terminal, or when one non-JSONL file is all there is to show."""
-    shown = tasks is None or len(tasks) > 1 or any(KINDS[t.kind].streamed for t in tasks)
-    if not console.is_terminal or not shown:
-        yield _Progress(None, 0)
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(bar_width=20), _CountColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        yield _Progress(bar, len(tasks) if tasks is not None else 0)
-
-
 @contextlib.contextmanager
 def _report_sink(report: Path | None) -> Iterator[Sink]:
     """The run's report (see `cleaner.batch.run.report_file`); '-': to stdout, as the records come."""
@@ -339,7 +147,7 @@ def _report_sink(report: Path | None) -> Iterator[Sink]:
         try:
             sink = stack.enter_context(report_file(report))
         except InputError as exc:
-            _stderr().print(Text(_one_line(f"cleaner: error: report: {exc}"), style="red"))
+            _stderr().print(Text(one_line(f"cleaner: error: report: {exc}"), style="red"))
             raise typer.Exit(1) from None
         yield sink
 
@@ -444,7 +252,7 @@ def clean(
         failed_files=len(plan.errors),
     )
     for problem in plan.errors:
-        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
+        console.print(Text(one_line(f"cleaner: error: {problem}"), style="red"))
     manifest = None
     if output is not None and not dry_run:
         manifest, plan.tasks = open_manifest(output, options, plan.tasks, force)
@@ -454,13 +262,13 @@ def clean(
             _internal_errors(debug),
             _report_sink(report) as sink,
             _runner(scheduler, jobs) as runner,
-            _progress(console, plan.tasks) as progress,
+            show_progress(console, plan.tasks) as progress,
         ):
 
             def finished(task: Task, res: FileResult, problem: str | None) -> None:
                 summary.add(res)
                 if problem is not None:  # it costs only the resume: an error line, not the end of the run
-                    console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
+                    console.print(Text(one_line(f"cleaner: error: {problem}"), style="red"))
                     summary.errors += 1
                 progress.advance()
 
@@ -472,20 +280,18 @@ def clean(
                 finished,
                 manifest=manifest,
                 unlisted=plan.errors,
-                shown=lambda res: _print_problems(console, res, debug),
+                shown=lambda res: print_problems(console, res, debug),
             )
     except KeyboardInterrupt:  # a second Ctrl-C: the old report stays
         interrupted = True
     if interrupted:
         again = " (run the same command again to resume)" if manifest is not None else ""
         console.print(
-            Text(
-                _one_line(f"cleaner: interrupted after {summary.files} of {len(plan.tasks)} files{again}"), style="red"
-            )
+            Text(one_line(f"cleaner: interrupted after {summary.files} of {len(plan.tasks)} files{again}"), style="red")
         )
         raise typer.Exit(130) from None
     if not quiet:
-        _print_summary(console, summary)
+        print_summary(console, summary)
     raise typer.Exit(1 if summary.errors else 0)
 
 
@@ -523,7 +329,7 @@ def _runner(scheduler: str | None, jobs: int) -> Iterator[Runner]:
         with cdask.connect(scheduler) as client:
             yield lambda tasks, options, progress: cdask.run_tasks(tasks, options, client)
     except cdask.SchedulerError as exc:
-        _stderr().print(Text(_one_line(f"cleaner: error: {exc}"), style="red"))
+        _stderr().print(Text(one_line(f"cleaner: error: {exc}"), style="red"))
         raise typer.Exit(1) from None
 
 
@@ -586,7 +392,7 @@ def _clean_stdin(
     with _internal_errors(debug), _report_sink(report) as sink:
         if KINDS[kind].streamed:  # record by record: a pipeline's stream can be any length
             writer = None if options.dry_run else sys.stdout.buffer
-            with _progress(console) as progress:
+            with show_progress(console) as progress:
                 res = process_jsonl_stream(sys.stdin.buffer, writer, options, progress=progress.stream(STDIN_NAME))
         else:
             data = sys.stdin.buffer.read()
@@ -599,12 +405,12 @@ def _clean_stdin(
         if res.output is not None and not options.dry_run:
             sys.stdout.buffer.write(res.output)
         sys.stdout.buffer.flush()
-        _print_problems(console, res, debug)
+        print_problems(console, res, debug)
         sink(report_records(res))
     summary = Summary(dry_run=options.dry_run)
     summary.add(res)
     if not quiet:
-        _print_summary(console, summary)
+        print_summary(console, summary)
     raise typer.Exit(0 if res.ok else 1)
 
 
@@ -619,15 +425,12 @@ def _internal_errors(debug: bool) -> Iterator[None]:
         if debug:
             raise
         _stderr().print(
-            Text(_one_line(f"cleaner: internal error: {type(exc).__name__}: {exc} (--debug shows more)"), style="red")
+            Text(one_line(f"cleaner: internal error: {type(exc).__name__}: {exc} (--debug shows more)"), style="red")
         )
         raise typer.Exit(1) from None
 
 
 # -- explain -----------------------------------------------------------------------------------
-
-GUTTER = {Mark.KEPT: "  ", Mark.REMOVED: "- ", Mark.RESTORED: "~ "}
-STYLE = {Mark.KEPT: "", Mark.REMOVED: "red", Mark.RESTORED: "cyan"}
 
 
 @app.command(
@@ -666,31 +469,16 @@ def explain(
         try:
             data = read_input(Path(file))
         except InputError as exc:
-            _stderr().print(Text(_one_line(f"cleaner: error: {file}: {exc}"), style="red"))
+            _stderr().print(Text(one_line(f"cleaner: error: {file}: {exc}"), style="red"))
             raise typer.Exit(1) from None
     with _internal_errors(debug):
         docs, res = explain_source(data, kind, options, name)
     if as_json:
         typer.echo(json.dumps(explain_json(docs), ensure_ascii=False, indent=2))
     else:
-        _print_explained(docs)
-    _print_problems(_stderr(), res, debug)
+        print_explained(docs)
+    print_problems(_stderr(), res, debug)
     raise typer.Exit(0 if res.ok else 1)
-
-
-def _print_explained(docs: list[Explained]) -> None:
-    """Gutter-marked lines: rich colours on a terminal, exact plain text otherwise (tabs and all)."""
-    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
-    emit: Callable[[Text], None] = console.print if console.is_terminal else lambda t: typer.echo(t.plain)
-    for doc in docs:
-        if doc.record is not None:
-            emit(Text(f"== record on line {doc.record} ==", style="bold"))
-        for row in explain_rows(doc.text, doc.result):
-            gutter = GUTTER[row.mark] if row.text or row.mark is not Mark.KEPT else ""
-            line = Text(gutter + row.text, style=STYLE[row.mark])
-            if row.note:
-                line.append(f"  # {row.note}", style="yellow")
-            emit(line)
 
 
 # -- learn-sites -------------------------------------------------------------------------------
@@ -739,12 +527,12 @@ def learn_sites_command(
             found.problems.append(f"{task.name}: {exc}")
     counts, problems, without_host = found.counts, found.problems, found.without_host
     for problem in problems:
-        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
+        console.print(Text(one_line(f"cleaner: error: {problem}"), style="red"))
     rules = csites.learn_sites(counts, min_docs=min_docs, min_share=min_share)
     try:
         write_atomic(output, rules.dumps().encode("utf-8"))
     except (OSError, InputError) as exc:
-        console.print(Text(_one_line(f"cleaner: error: {output}: cannot write: {exc}"), style="red"))
+        console.print(Text(one_line(f"cleaner: error: {output}: cannot write: {exc}"), style="red"))
         raise typer.Exit(1) from None
     if not quiet:
         docs = sum(counts.docs(h) for h in counts.hosts())
