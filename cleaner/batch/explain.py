@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cleaner.batch.files import _SNIFF_BYTES, InputError, Kind, check_jsonl_head, decode, html_source
-from cleaner.batch.jsonl import _str_field, parse_record, record_bodies
+from cleaner.batch.files import SNIFF_BYTES, InputError, Kind, check_jsonl_head, decode, html_source
+from cleaner.batch.jsonl import parse_record, record_bodies, str_field
 from cleaner.batch.work import FileResult, Options, clean_plain, guarded, page_and_text, record_source
 from cleaner.types import CleanResult
 
@@ -44,7 +44,7 @@ def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tupl
         elif kind is Kind.HTML:
             docs.append(_explain_one(html_source(data), True, options, None, None))
         else:
-            check_jsonl_head(data[:_SNIFF_BYTES])
+            check_jsonl_head(data[:SNIFF_BYTES])
             docs.extend(_explain_records(data, options, res))
         for doc in docs:
             where = res.name if doc.record is None else f"{res.name}: line {doc.record}"
@@ -63,7 +63,7 @@ def _explain_records(data: bytes, options: Options, res: FileResult) -> Iterator
             res.fail(f"line {lineno}: {exc}")
             continue
         try:
-            doc = _explain_one(source, is_html, options, _str_field(record, "title"), _str_field(record, "url"))
+            doc = _explain_one(source, is_html, options, str_field(record, "title"), str_field(record, "url"))
         except InputError as exc:
             res.fail(f"line {lineno}: {exc}")
             continue

@@ -27,7 +27,7 @@ from cleaner.formats import Format
 STDIN_NAME = "<stdin>"
 
 
-_SNIFF_BYTES = 8192
+SNIFF_BYTES = 8192
 
 
 class Kind(StrEnum):
@@ -225,7 +225,7 @@ class Stamp:
     mtime_ns: int
 
 
-class _Hashed(io.RawIOBase):
+class Hashed(io.RawIOBase):
     """A file seen through a sha256 of every byte that passes: the manifest records the hash of
     what is on disk (a compressed output's, a compressed input's), read or written once."""
 
@@ -268,7 +268,7 @@ def input_stamp(path: Path) -> Stamp:
     return Stamp(st.st_size, st.st_mtime_ns)
 
 
-def _settled(stamp: Stamp) -> bool:
+def settled(stamp: Stamp) -> bool:
     return time.time_ns() - stamp.mtime_ns >= _SETTLE_NS
 
 

@@ -15,16 +15,16 @@ from typing import IO, Any
 
 from cleaner import compression
 from cleaner.batch.files import (
-    _SNIFF_BYTES,
+    SNIFF_BYTES,
+    Hashed,
     InputError,
-    _Hashed,
     check_jsonl_head,
     codec_of,
     os_problem,
 )
 
 
-def _json_type(value: object) -> str:
+def json_type(value: object) -> str:
     names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number"}
     if value is None:
         return "null"
@@ -61,7 +61,7 @@ def parse_record(body: bytes) -> dict[str, Any]:
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply") from None
     if not isinstance(record, dict):
-        raise InputError(f"the record is {_json_type(record)}, not an object")
+        raise InputError(f"the record is {json_type(record)}, not an object")
     return record
 
 
@@ -127,7 +127,7 @@ def splice_record(
     raise AssertionError("ASCII escapes always encode")
 
 
-def _str_field(record: dict[str, Any], name: str) -> str | None:
+def str_field(record: dict[str, Any], name: str) -> str | None:
     value = record.get(name)
     return value if isinstance(value, str) else None
 
@@ -148,7 +148,7 @@ def split_line(raw: bytes) -> tuple[bytes, bytes]:
     return raw, b""
 
 
-def _records_only(lines: Iterable[bytes]) -> Iterator[bytes]:
+def records_only(lines: Iterable[bytes]) -> Iterator[bytes]:
     """The lines of a '.json' file, refused as a whole (InputError) when its first record line is
     not a JSON object: a JSON document is not cleaned line by line as if it were records."""
     lines = iter(lines)
@@ -179,10 +179,10 @@ def open_jsonl(src: Path, digest: Any = None) -> Iterator[IO[bytes]]:
     except OSError as exc:
         raise InputError(os_problem(exc)) from None
     with fh:
-        raw: IO[bytes] = fh if digest is None else io.BufferedReader(_Hashed(fh, digest), 1 << 16)
+        raw: IO[bytes] = fh if digest is None else io.BufferedReader(Hashed(fh, digest), 1 << 16)
         codec = codec_of(src)
         stream = raw if codec is None else compression.reader(raw, codec, InputError)
-        check_jsonl_head(stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES])  # type: ignore[attr-defined]
+        check_jsonl_head(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES])  # type: ignore[attr-defined]
         yield stream
         if digest is not None:
             while raw.read(1 << 20):  # the rest, if any, past the end of the compressed stream

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cleaner.batch.files import KINDS, InputError, Kind, decode, html_source, read_input
-from cleaner.batch.jsonl import _str_field, open_jsonl, parse_record, record_bodies
+from cleaner.batch.jsonl import open_jsonl, parse_record, record_bodies, str_field
 from cleaner.batch.plan import Task
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
             if not isinstance(text, str):
                 problems.append(f"{task.name}: line {lineno}: no {field!r} text field")
                 continue
-            yield host_of(_str_field(record, url_field)), text
+            yield host_of(str_field(record, url_field)), text
 
 
 @dataclass

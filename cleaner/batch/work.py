@@ -20,14 +20,13 @@ from typing import IO, Any
 
 from cleaner.api import clean, clean_html, clean_html_document
 from cleaner.batch.files import (
-    _SNIFF_BYTES,
     KINDS,
+    SNIFF_BYTES,
     STDIN_NAME,
     Encoding,
     InputError,
     Kind,
     Stamp,
-    _settled,
     check_jsonl_head,
     codec_of,
     content_suffix,
@@ -38,22 +37,23 @@ from cleaner.batch.files import (
     input_stamp,
     os_problem,
     read_bytes,
+    settled,
     unpack,
 )
 from cleaner.batch.jsonl import (
-    _json_type,
-    _records_only,
     check_unique,
+    json_type,
     member_spans,
     open_jsonl,
     parse_record,
+    records_only,
     splice_record,
     split_line,
 )
 from cleaner.batch.manifest import read_part
 from cleaner.batch.plan import Task
 from cleaner.batch.sites import site_options
-from cleaner.batch.write import AtomicWriter, _Sink, make_backup, write_atomic
+from cleaner.batch.write import AtomicSink, AtomicWriter, make_backup, write_atomic
 from cleaner.config import CleanerConfig
 from cleaner.formats import Document, Format, render, text_document
 from cleaner.records import RecordCleaner
@@ -228,9 +228,9 @@ def record_source(record: dict[str, Any], options: Options) -> tuple[str, bool]:
     if value is None and isinstance(page, str):
         return page, True
     if value is not None:
-        raise InputError(f"field {options.field!r} is {_json_type(value)}, not a string")
+        raise InputError(f"field {options.field!r} is {json_type(value)}, not a string")
     if options.html_field and options.html_field in record:
-        raise InputError(f"field {options.html_field!r} is {_json_type(page)}, not a string")
+        raise InputError(f"field {options.html_field!r} is {json_type(page)}, not a string")
     also = f" and no {options.html_field!r} field" if options.html_field else ""
     raise InputError(f"no {options.field!r} field{also}")
 
@@ -294,7 +294,7 @@ def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult
 
 def clean_jsonl(
     lines: Iterable[bytes],
-    out: IO[bytes] | _Sink | None,
+    out: IO[bytes] | AtomicSink | None,
     options: Options,
     res: FileResult,
     progress: LineProgress | None = None,
@@ -315,7 +315,7 @@ def clean_jsonl(
 def _process_jsonl(task: Task, options: Options, res: FileResult, progress: LineProgress | None = None) -> None:
     digest = hashlib.sha256()
     with open_jsonl(task.src, digest) as fh:
-        lines = _records_only(fh) if content_suffix(task.src) == ".json" else fh
+        lines = records_only(fh) if content_suffix(task.src) == ".json" else fh
         if task.dest is None or options.dry_run:
             clean_jsonl(lines, None, options, res, progress)
         else:
@@ -371,7 +371,7 @@ def process_file(task: Task, options: Options, progress: LineProgress | None = N
 
     def resumed() -> None:
         stamp = input_stamp(task.src)  # before the read: a write during it shows on the next run
-        res.stamp = stamp if _settled(stamp) else None
+        res.stamp = stamp if settled(stamp) else None
         if _still_done(task, stamp, options, res):
             return
         if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
@@ -420,7 +420,7 @@ def process_stream(data: bytes, kind: Kind, options: Options, name: str = STDIN_
 
     def work() -> None:
         if KINDS[kind].streamed:
-            check_jsonl_head(data[:_SNIFF_BYTES])
+            check_jsonl_head(data[:SNIFF_BYTES])
             out = io.BytesIO()
             clean_jsonl(io.BytesIO(data), out, options, res)
             res.output = out.getvalue()
@@ -446,7 +446,7 @@ def process_jsonl_stream(
 
     def work() -> None:
         peek = getattr(reader, "peek", None)
-        check_jsonl_head(peek(_SNIFF_BYTES)[:_SNIFF_BYTES] if peek is not None else b"")
+        check_jsonl_head(peek(SNIFF_BYTES)[:SNIFF_BYTES] if peek is not None else b"")
         clean_jsonl(reader, writer, options, res, progress)
 
     return guarded(res, work)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner import compression
-from cleaner.batch.files import InputError, _Hashed, os_problem
+from cleaner.batch.files import Hashed, InputError, os_problem
 from cleaner.compression import Codec
 
 
@@ -82,12 +82,12 @@ class AtomicWriter:
         self.tmp = Path(tmp)  # dest itself when writing through
         self.fh: IO[bytes] = os.fdopen(fd, "wb")
         try:
-            self.sink = _Sink(self.fh, self.dest, codec)
+            self.sink = AtomicSink(self.fh, self.dest, codec)
         except BaseException:  # no compressor (a missing library): nothing left behind
             self.__exit__(InputError)
             raise
 
-    def __enter__(self) -> _Sink:
+    def __enter__(self) -> AtomicSink:
         return self.sink
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
@@ -125,13 +125,13 @@ class AtomicWriter:
             _fsync_dir(self.dest.parent)
 
 
-class _Sink:
+class AtomicSink:
     """The writable end of an AtomicWriter: a failed write (disk full, ...) becomes an InputError
     naming the destination, so it is not mistaken for a problem reading the input. With a codec,
     the data is compressed on its way; `digest` is of the bytes that reach the file."""
 
     def __init__(self, fh: IO[bytes], dest: Path, codec: Codec | None = None):
-        self._file = _Hashed(fh)
+        self._file = Hashed(fh)
         self._dest = dest
         self._compressor = None if codec is None else compression.writer(self._file, codec, InputError)
 
