@@ -26,7 +26,7 @@ from cleaner.types import Category
 
 Sink = Callable[[list[dict[str, object]]], None]  # where report records go
 Executor = Callable[[list[Task], Options], Iterator[FileResult]]  # results in task order (pool, Dask)
-Finished = Callable[[Task, FileResult, "str | None"], None]  # told of each input, with its manifest problem
+OnFinished = Callable[[Task, FileResult, "str | None"], None]  # told of each input, with its manifest problem
 
 
 def unlisted_status(problem: Unlisted) -> dict[str, object]:
@@ -89,7 +89,7 @@ def run_plan(
     options: Options,
     execute: Executor,
     sink: Sink,
-    finished: Finished,
+    finished: OnFinished,
     *,
     manifest: Manifest | None = None,
     unlisted: Sequence[Unlisted] = (),
