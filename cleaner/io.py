@@ -10,7 +10,6 @@ from __future__ import annotations
 from cleaner.batch.explain import Explained, Mark, Row, explain_json, explain_rows, explain_source
 from cleaner.batch.files import (
     JSONL_FORMAT,
-    KINDS,
     STDIN_NAME,
     SUPPORTED,
     UTF8,
@@ -18,7 +17,6 @@ from cleaner.batch.files import (
     Encoding,
     InputError,
     Kind,
-    KindSpec,
     Stamp,
     check_jsonl_head,
     codec_of,
@@ -93,7 +91,6 @@ from cleaner.batch.write import AtomicWriter, backup_path, make_backup, write_at
 
 __all__ = [
     "JSONL_FORMAT",
-    "KINDS",
     "MANIFEST_NAME",
     "MAX_MESSAGES_PER_FILE",
     "NOT_GLOBBED",
@@ -111,7 +108,6 @@ __all__ = [
     "InputError",
     "JsonNumber",
     "Kind",
-    "KindSpec",
     "LineProgress",
     "Manifest",
     "Mark",

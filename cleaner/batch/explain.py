@@ -7,7 +7,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cleaner.batch.files import SNIFF_BYTES, InputError, Kind, check_jsonl_head, decode, html_source
+from cleaner.batch.files import (
+    KINDS,
+    SNIFF_BYTES,
+    InputError,
+    Kind,
+    check_jsonl_head,
+    document_source,
+)
 from cleaner.batch.jsonl import parse_record, record_bodies, str_field
 from cleaner.batch.work import FileResult, Options, clean_plain, guarded, page_and_text, record_source
 from cleaner.types import CleanResult
@@ -39,13 +46,11 @@ def explain_source(data: bytes, kind: Kind, options: Options, name: str) -> tupl
     docs: list[Explained] = []
 
     def work() -> None:
-        if kind is Kind.TEXT:
-            docs.append(_explain_one(decode(data)[0], False, options, None, None))
-        elif kind is Kind.HTML:
-            docs.append(_explain_one(html_source(data), True, options, None, None))
-        else:
+        if KINDS[kind].streamed:
             check_jsonl_head(data[:SNIFF_BYTES])
             docs.extend(_explain_records(data, options, res))
+        else:
+            docs.append(_explain_one(document_source(data, kind), KINDS[kind].page, options, None, None))
         for doc in docs:
             where = res.name if doc.record is None else f"{res.name}: line {doc.record}"
             res.warnings.extend(f"{where}: {w}" for w in doc.result.warnings)

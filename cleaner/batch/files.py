@@ -59,6 +59,7 @@ class KindSpec:
     Its cleaner is the row of `cleaner.batch.work.CLEAN_DOCUMENT` (whole documents) or JSONL's stream."""
 
     streamed: bool = False  # read, cleaned and written a line at a time (records), else as one document
+    page: bool = False  # an HTML page: read by `html_source` (its own charset if not UTF-8), cleaned by clean_html
     txt_suffix: str = ""  # appended to a txt output's name: HTML becomes text (page.html -> page.html.txt)
     not_in_place: str | None = None  # why --in-place refuses it (None: cleaned in place like any text)
     not_formatted: str | None = None  # why --format json and markdown refuse it (None: they apply)
@@ -67,7 +68,9 @@ class KindSpec:
 KINDS: dict[Kind, KindSpec] = {
     Kind.TEXT: KindSpec(),
     Kind.HTML: KindSpec(
-        txt_suffix=".txt", not_in_place="HTML is not cleaned in place (the output is plain text); use -o OUTDIR"
+        page=True,
+        txt_suffix=".txt",
+        not_in_place="HTML is not cleaned in place (the output is plain text); use -o OUTDIR",
     ),
     Kind.JSONL: KindSpec(streamed=True, not_formatted=JSONL_FORMAT),
 }
@@ -187,6 +190,12 @@ def html_source(data: bytes) -> str | bytes:
         raise
     except InputError:
         return data
+
+
+def document_source(data: bytes, kind: Kind) -> str | bytes:
+    """What the library is given of a whole document: a page as `html_source` reads it, else the
+    text decoded under the policy (InputError when it is not)."""
+    return html_source(data) if KINDS[kind].page else decode(data)[0]
 
 
 def check_jsonl_head(head: bytes) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cleaner.batch.files import KINDS, InputError, Kind, decode, html_source, read_input
+from cleaner.batch.files import KINDS, InputError, document_source, read_input
 from cleaner.batch.jsonl import open_jsonl, parse_record, record_bodies, str_field
 from cleaner.batch.plan import Task
 
@@ -36,15 +36,16 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
     from cleaner.sites import host_of, host_of_folder
 
     if not KINDS[task.kind].streamed:
-        data = read_input(task.src)
-        if task.kind is Kind.HTML:
+        source = document_source(read_input(task.src), task.kind)
+        if KINDS[task.kind].page:
             from cleaner.dommodel import page_text
             from cleaner.html import page_blocks
 
             # The page's blocks, as clean_html (with its default block model) hands them to the rules.
-            yield host_of_folder(task.src), page_text(page_blocks(html_source(data)))[0]
+            yield host_of_folder(task.src), page_text(page_blocks(source))[0]
         else:
-            yield host_of_folder(task.src), decode(data)[0]
+            assert isinstance(source, str)  # a text, decoded
+            yield host_of_folder(task.src), source
         return
     with open_jsonl(task.src) as fh:
         for lineno, body in record_bodies(fh):
