@@ -1,8 +1,8 @@
-"""The `cleaner` command line: flags become a CleanerConfig and a plan; `cleaner.io` does the work.
+"""The `cleaner` command line: flags become a CleanerConfig and a plan; `cleaner.batch` does the work.
 
-Printing and exit codes live only here: 0 when everything was cleaned, 1 when some input
-failed (each failure is one line on stderr; the run goes on), 2 for usage errors. stdout
-carries only cleaned text (`clean -`) or explanations, so it can be piped.
+Printing (with the helpers of `cleaner.display`) and exit codes live only here: 0 when everything
+was cleaned, 1 when some input failed (each failure is one line on stderr; the run goes on), 2 for
+usage errors. stdout carries only cleaned text (`clean -`) or explanations, so it can be piped.
 """
 
 from __future__ import annotations
@@ -12,21 +12,41 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, TaskID, TextColumn, TimeRemainingColumn
-from rich.progress import Task as ProgressTask
 from rich.text import Text
 
 from cleaner import __version__
-from cleaner import io as cio
 from cleaner.api import clean as clean_text
+from cleaner.batch.explain import explain_json, explain_source
+from cleaner.batch.files import JSONL_FORMAT, KINDS, STDIN_NAME, InputError, Kind, kind_of, read_input
+from cleaner.batch.jsonl import report_lines
+from cleaner.batch.plan import Plan, PlanError, Task, check_report_path, plan_run
+from cleaner.batch.pool import run_tasks
+from cleaner.batch.run import Sink, Summary, open_manifest, report_file, report_records, run_plan
+from cleaner.batch.sites import SitesCounted, count_input, site_options
+from cleaner.batch.work import FileResult, LineProgress, Options, process_jsonl_stream, process_stream
+from cleaner.batch.write import write_atomic
 from cleaner.config import CleanerConfig, ConfigError
+from cleaner.display import one_line, print_explained, print_problems, print_summary, show_progress
 from cleaner.dommodel import load as load_dom_model
+from cleaner.flags import (
+    POLICY,
+    ConfigOpt,
+    DebugOpt,
+    DisableOpt,
+    FieldOpt,
+    HtmlFieldOpt,
+    HtmlModelOpt,
+    HtmlOpt,
+    JsonlOpt,
+    ModelOpt,
+    RulesOpt,
+    SitesOpt,
+)
 from cleaner.formats import Format
 from cleaner.html import looks_like_html
 from cleaner.model import ModelError
@@ -34,50 +54,6 @@ from cleaner.model import load as load_model
 from cleaner.rules import RuleError
 from cleaner.sites import MIN_DOCS, MIN_SHARE
 from cleaner.types import Category
-
-POLICY = (
-    "Inputs: .txt and .md are text, .html/.htm are pages (decided block by block, see --html-model), .jsonl holds "
-    "one JSON record per line. Inside folders other files are skipped (or choose with --glob); a "
-    "file named on the command line is read as text whatever its extension, except .json: read as JSON Lines, "
-    "and refused when its first line is not a JSON object.\n\n"
-    "Compressed: each may end in .gz (gzip) or .zst (zstd), e.g. pages.jsonl.gz, page.html.gz: read as what the "
-    "name under the suffix says (JSONL streamed), and written under the same name with the same compression "
-    "(page.html.gz -> page.html.txt.gz; gzip with no name or time in its header, so reruns give the same bytes). "
-    "A truncated or corrupt file is that file's error, and the run goes on.\n\n"
-    "Encoding: UTF-8 (a BOM is fine) or UTF-16 with a BOM; output keeps the input's encoding and "
-    "line endings. Files with NUL bytes ('binary file') or invalid UTF-8 ('not UTF-8 text') are "
-    "reported and skipped. HTML that is not UTF-8 is decoded by its own charset declaration. "
-    "JSONL must be UTF-8.\n\n"
-    "Output: OUTDIR/<path inside the folder> for folder arguments, OUTDIR/<name> for files. HTML "
-    "output is UTF-8 text named <name>.txt (page.html -> page.html.txt); --format json or markdown appends .json "
-    "or .md instead (a.txt -> a.txt.json, page.html -> page.html.md). JSONL output keeps every "
-    "record's other fields and the line numbering: blank and invalid lines are copied unchanged. "
-    "Writes are atomic. Nothing is written into an input folder, and no input is overwritten "
-    "unless --in-place.\n\n"
-    "Resuming: a run into OUTDIR records each finished input in OUTDIR/.cleaner-manifest.jsonl "
-    "(its path, sha256, size, mtime and a hash of the settings and version); a later run with the "
-    "same settings skips inputs that are unchanged and whose output is still there, so an "
-    "interrupted run can simply be started again. An input with the recorded size and mtime is "
-    "not read again; any other is hashed. --force cleans everything again. --in-place keeps each "
-    "changed original as <name>.orig (an existing .orig is never overwritten) unless --no-backup. "
-    "Temp files ('.<name>.XXXX.part') a killed run left in OUTDIR are removed; do not run two "
-    "cleaners into one OUTDIR at once. With --report, each input's removals are kept in "
-    "OUTDIR/.cleaner-report/, so that a rerun's report (or that of a run stopped by Ctrl-C) is the "
-    "whole run's, the same as an uninterrupted run's.\n\n"
-    "Formats: --format json writes one object per input; for fixtures/formats/frogs.html it begins "
-    '{"title": "Counting tree frogs with Python | Field Notes", "url": '
-    '"https://fieldnotes.example.org/2025/03/counting-tree-frogs", "date": "2025-03-14", "author": "Ana Lim", '
-    '"site_name": "Field Notes", "text": "Counting tree frogs with Python\\n\\nEvery spring our survey team walks '
-    '...", then "removed" (each removal as '
-    '--report writes it) and "warnings". --format markdown writes that page\'s headings as "## The counts", its '
-    'table rows as "| River trail | 41 | Rhacophorus pardalis |" and its code between ``` fences, indented as it '
-    "was. Every format keeps a page's table row on one line (txt: the kept cells joined by ' | ').\n\n"
-    "Warnings (one line each on stderr, exit status unchanged) flag an input that was cleaned but "
-    "whose output may lack text, e.g. an HTML page nested deeper than the parser can follow.\n\n"
-    "Progress: on a terminal, stderr shows a bar over the files, and the records and records/s of a JSONL "
-    "input cleaned in this process (one file, stdin, or --jobs 1); nothing when it is not a terminal.\n\n"
-    "Exit status: 0 all clean, 1 some input failed (one line each on stderr), 2 usage error."
-)
 
 app = typer.Typer(
     name="cleaner",
@@ -87,77 +63,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-CATEGORIES = ", ".join(c.value for c in Category)
-
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", metavar="FILE", help="TOML settings (CleanerConfig keys, e.g. disabled, rule_files)."),
-]
-DisableOpt = Annotated[
-    list[Category] | None,
-    typer.Option(
-        "--disable",
-        metavar="CATEGORY",
-        case_sensitive=False,
-        help=f"Never remove this category; repeatable. One of: {CATEGORIES}.",
-    ),
-]
-RulesOpt = Annotated[
-    list[Path] | None, typer.Option("--rules", metavar="FILE", help="Extra phrase-rule TOML file; repeatable.")
-]
-FieldOpt = Annotated[str, typer.Option("--field", metavar="NAME", help="JSONL: the field holding the text.")]
-HtmlFieldOpt = Annotated[
-    str | None,
-    typer.Option("--html-field", metavar="NAME", help="JSONL: clean this HTML field when a record has no text field."),
-]
-JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Read '-' (stdin) as JSONL records.")]
-HtmlOpt = Annotated[bool, typer.Option("--html", help="Read '-' (stdin) as an HTML page.")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")]
-ModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--model",
-        metavar="FILE|builtin|off",
-        help="The learned line model: 'builtin' (default: the packaged model; it decides whole-page text and "
-        "leaves extractors' output to the rules), 'off' (rules only), or a file from `cleaner train`.",
-    ),
-]
-HtmlModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--html-model",
-        metavar="FILE|builtin|off",
-        help="HTML input's block model: 'builtin' (default: each block of the page decided from its markup, its "
-        "text and trafilatura's choice), 'off' (trafilatura's main text, cleaned as text), or a file from "
-        "`cleaner train-html`.",
-    ),
-]
-SitesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--sites",
-        metavar="FILE",
-        help="Site templates from `cleaner learn-sites`: drop those lines from their site's pages (a file's site "
-        "is its folder's name, a JSONL record's the host of its url field).",
-    ),
-]
-
-
-# C0 controls, DEL, NEL and the Unicode line separators, written as escapes: a file named
-# "x\ncleaner: 0 errors.txt" must not print a second line that reads like one of ours.
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(32), 127, 0x85)} | {
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    ord("\t"): "\\t",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
-
-
-def _one_line(message: str) -> str:
-    """A message as one line: control characters in it (from file names, usually) escaped."""
-    return message.translate(_CONTROLS)
 
 
 def _stderr() -> Console:
@@ -222,202 +127,29 @@ def build_config(
     return cfg
 
 
-def _stdin_kind(jsonl: bool, html: bool) -> cio.Kind:
+def _stdin_kind(jsonl: bool, html: bool) -> Kind:
     if jsonl and html:
         raise typer.BadParameter("choose one of --jsonl and --html")
-    return cio.Kind.JSONL if jsonl else cio.Kind.HTML if html else cio.Kind.TEXT
-
-
-# -- summary -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Summary:
-    """Totals for the closing lines on stderr."""
-
-    dry_run: bool
-    files: int = 0
-    skipped: int = 0
-    skipped_files: list[tuple[str, str]] = field(default_factory=list)  # (name, why), as the plan left them out
-    records: int = 0
-    bytes_in: int = 0
-    bytes_out: int = 0
-    removals: int = 0
-    errors: int = 0
-    failed_files: int = 0
-    done: int = 0  # finished by an earlier run (the manifest), not cleaned again
-    warned_files: int = 0
-    lines_removed: dict[str, int] = field(default_factory=dict)
-
-    def add(self, res: cio.FileResult) -> None:
-        self.files += 1
-        self.done += res.up_to_date
-        self.records += res.records
-        self.bytes_in += res.bytes_in
-        self.bytes_out += res.bytes_out
-        self.removals += res.removals
-        self.errors += res.error_count
-        self.failed_files += not res.ok
-        self.warned_files += bool(res.warnings)
-        for category, lines in res.lines_removed.items():
-            self.lines_removed[category] = self.lines_removed.get(category, 0) + lines
-
-    def skipped_text(self, shown: int = 3) -> str:
-        """'1 skipped: not text, HTML or JSONL: gold.json': a bare count left users guessing why."""
-        by_why: dict[str, list[str]] = {}
-        for name, why in self.skipped_files:
-            by_why.setdefault(why, []).append(name)
-        parts = []
-        for why, names in by_why.items():
-            more = f" and {len(names) - shown} more" if len(names) > shown else ""
-            parts.append(f"{why}: {', '.join(names[:shown])}{more}")
-        return f"{self.skipped} skipped" + (f": {'; '.join(parts)}" if parts else "")
-
-    def lines(self) -> list[str]:
-        files = f"{self.files} file{'s' if self.files != 1 else ''}"
-        all_done = self.done > 0 and self.done == self.files
-        counted = [f"{self.done} already done"] if self.done and not all_done else []
-        counted += [f"{self.records} records"] if self.records else []
-        notes = [", ".join(counted)] if counted else []
-        notes += [self.skipped_text()] if self.skipped else []
-        head = f"cleaner: {files}" + (f" ({'; '.join(notes)})" if notes else "")
-        if all_done:  # a rerun: say so, rather than "0 bytes in, 0 bytes out" and "nothing removed"
-            which = f"all {self.done}" if self.done > 1 else "it was"
-            again = "them" if self.done > 1 else "it"
-            head += f": {which} already done in an earlier run, nothing cleaned (--force cleans {again} again)"
-        else:
-            head += f", {self.bytes_in:,} bytes in, {self.bytes_out:,} bytes out"
-        head += " (dry run: nothing written)" if self.dry_run else ""
-        total = sum(self.lines_removed.values())
-        counts = [f"{c} {self.lines_removed[c]}" for c in cio.category_order() if c in self.lines_removed]
-        removed = f"cleaner: removed {total} lines ({self.removals} removals): {', '.join(counts)}" if total else ""
-        out = [head] if all_done else [head, removed or "cleaner: nothing removed"]
-        if self.warned_files:
-            out.append(f"cleaner: warnings for {self.warned_files} input(s), see above")
-        if self.errors:
-            out.append(f"cleaner: {self.errors} error{'s' if self.errors != 1 else ''} in {self.failed_files} input(s)")
-        return out
-
-
-def _print_problems(console: Console, res: cio.FileResult, debug: bool) -> None:
-    for message in res.warnings:
-        console.print(Text(_one_line(f"cleaner: warning: {message}"), style="yellow"))
-    for message in res.errors:
-        console.print(Text(_one_line(f"cleaner: error: {message}"), style="red"))
-    if debug:
-        for tb in res.tracebacks:
-            console.print(Text(tb))
-
-
-def _print_summary(console: Console, summary: Summary) -> None:
-    for line in summary.lines():
-        console.print(Text(_one_line(line), style="bold" if line.startswith("cleaner: removed") else ""))
-
-
-class _CountColumn(ProgressColumn):
-    """Files done of all, or for a JSONL input its records so far and their rate."""
-
-    def render(self, task: ProgressTask) -> Text:
-        records = task.fields.get("records")
-        if records is None:
-            return Text(f"{task.completed:,.0f}/{task.total:,.0f}" if task.total is not None else "")
-        rate = records / task.elapsed if task.elapsed else 0.0
-        return Text(f"{records:,} records, {rate:,.0f} records/s")
-
-
-class _Progress:
-    """What a run shows while it goes, on a terminal only (transient): a bar over the files when
-    there are several, and for each JSONL input cleaned in this process (one input, or --jobs 1)
-    its records and records/s, with a bar over its bytes when its size is known (not stdin)."""
-
-    def __init__(self, bar: Progress | None, files: int) -> None:
-        self.bar = bar
-        self.files = bar.add_task("cleaning", total=files) if bar is not None and files > 1 else None
-        self.current: TaskID | None = None
-
-    def records(self, task: cio.Task) -> cio.LineProgress | None:
-        """The callback for one JSONL input's lines (None for other inputs, or off a terminal)."""
-        if task.kind is not cio.Kind.JSONL:
-            return None
-        try:
-            size: int | None = task.src.stat().st_size
-        except OSError:
-            size = None
-        return self.stream(PurePath(task.name).name, size)
-
-    def stream(self, name: str, size: int | None = None) -> cio.LineProgress | None:
-        bar = self.bar
-        if bar is None:
-            return None
-        self._drop_current()
-        current = self.current = bar.add_task(name, total=size, records=0)
-        count = 0
-
-        def line(size: int) -> None:
-            nonlocal count
-            count += 1
-            bar.update(current, advance=size, records=count)
-
-        return line
-
-    def advance(self) -> None:
-        """One input finished."""
-        self._drop_current()
-        if self.bar is not None and self.files is not None:
-            self.bar.advance(self.files)
-
-    def _drop_current(self) -> None:
-        if self.bar is not None and self.current is not None:
-            self.bar.refresh()  # the input's last count, drawn at least once
-            self.bar.remove_task(self.current)
-            self.current = None
+    return Kind.JSONL if jsonl else Kind.HTML if html else Kind.TEXT
 
 
 @contextlib.contextmanager
-def _progress(console: Console, tasks: list[cio.Task] | None = None) -> Iterator[_Progress]:
-    """The run's progress display (see _Progress); `tasks` None: stdin's JSONL stream. Nothing
-    at all when stderr is not a terminal, or when one non-JSONL file is all there is to show."""
-    shown = tasks is None or len(tasks) > 1 or any(t.kind is cio.Kind.JSONL for t in tasks)
-    if not console.is_terminal or not shown:
-        yield _Progress(None, 0)
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(bar_width=20), _CountColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        yield _Progress(bar, len(tasks) if tasks is not None else 0)
-
-
-@contextlib.contextmanager
-def _report_sink(report: Path | None) -> Iterator[Callable[[list[dict[str, object]]], None]]:
-    """Report records go to a temp file that replaces `report` only when the run completes
-    ('-': to stdout, as they come; a FIFO or a device: written through, see cio.AtomicWriter)."""
-    if report is None:
-        yield lambda records: None
-        return
-    if str(report) == "-":
+def _report_sink(report: Path | None) -> Iterator[Sink]:
+    """The run's report (see `cleaner.batch.run.report_file`); '-': to stdout, as the records come."""
+    if report is not None and str(report) == "-":
 
         def out(records: list[dict[str, object]]) -> None:
-            sys.stdout.buffer.write(cio.report_lines(records))
+            sys.stdout.buffer.write(report_lines(records))
 
         yield out
         return
-    try:
-        writer = cio.AtomicWriter(report, cio.codec_of(report))  # report.jsonl.gz: gzip, like an output
-    except cio.InputError as exc:
-        _stderr().print(Text(_one_line(f"cleaner: error: report: {exc}"), style="red"))
-        raise typer.Exit(1) from None
-
-    with writer as fh:
-
-        def write(records: list[dict[str, object]]) -> None:
-            fh.write(cio.report_lines(records))
-
-        yield write
-
-
-def _report_records(res: cio.FileResult) -> list[dict[str, object]]:
-    """An input's removals, then its status line when it was skipped or failed."""
-    status = res.status()
-    return res.report if status is None else [*res.report, status]
+    with contextlib.ExitStack() as stack:
+        try:
+            sink = stack.enter_context(report_file(report))
+        except InputError as exc:
+            _stderr().print(Text(one_line(f"cleaner: error: report: {exc}"), style="red"))
+            raise typer.Exit(1) from None
+        yield sink
 
 
 # -- clean -------------------------------------------------------------------------------------
@@ -495,7 +227,7 @@ def clean(
     if removals_field is not None and removals_field == field_name:
         raise typer.BadParameter("must differ from --field", param_hint="'--removals-field'")
     _check_format(fmt, in_place, jsonl and "-" in paths)
-    options = cio.Options(
+    options = Options(
         config=build_config(config, disable, rules, model, sites, html_model),
         field=field_name,
         removals_field=removals_field,
@@ -520,74 +252,55 @@ def clean(
         failed_files=len(plan.errors),
     )
     for problem in plan.errors:
-        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
+        console.print(Text(one_line(f"cleaner: error: {problem}"), style="red"))
     manifest = None
     if output is not None and not dry_run:
-        manifest = cio.Manifest(output, cio.settings_hash(options, __version__))
-        if not force:
-            plan.tasks = manifest.resume(plan.tasks)
-        manifest.sweep(plan.tasks)  # temp files of a killed run
-    reached = 0  # tasks whose records went to the report
+        manifest, plan.tasks = open_manifest(output, options, plan.tasks, force)
     interrupted = False
     try:
         with (
             _internal_errors(debug),
             _report_sink(report) as sink,
-            _runner(scheduler) as run_tasks,
-            _progress(console, plan.tasks) as progress,
+            _runner(scheduler, jobs) as runner,
+            show_progress(console, plan.tasks) as progress,
         ):
-            sink([cio.unlisted_status(problem) for problem in plan.errors])
-            try:
-                for task, res in zip(plan.tasks, run_tasks(plan.tasks, options, jobs, progress.records), strict=True):
-                    _print_problems(console, res, debug)
-                    sink(_report_records(res))
-                    reached += 1
-                    summary.add(res)
-                    if manifest is not None and res.ok and res.record:
-                        _record_done(console, manifest, task, res, summary, options)
-                    progress.advance()
-            except KeyboardInterrupt:  # the report still gets what earlier runs finished, then replaces the old one
-                interrupted = True
-                for records in cio.kept_reports(plan.tasks[reached:] if options.collect else []):
-                    sink(records)
+
+            def finished(task: Task, res: FileResult, problem: str | None) -> None:
+                summary.add(res)
+                if problem is not None:  # it costs only the resume: an error line, not the end of the run
+                    console.print(Text(one_line(f"cleaner: error: {problem}"), style="red"))
+                    summary.errors += 1
+                progress.advance()
+
+            interrupted = run_plan(
+                plan.tasks,
+                options,
+                lambda tasks, options: runner(tasks, options, progress.records),
+                sink,
+                finished,
+                manifest=manifest,
+                unlisted=plan.errors,
+                shown=lambda res: print_problems(console, res, debug),
+            )
     except KeyboardInterrupt:  # a second Ctrl-C: the old report stays
         interrupted = True
     if interrupted:
         again = " (run the same command again to resume)" if manifest is not None else ""
         console.print(
-            Text(
-                _one_line(f"cleaner: interrupted after {summary.files} of {len(plan.tasks)} files{again}"), style="red"
-            )
+            Text(one_line(f"cleaner: interrupted after {summary.files} of {len(plan.tasks)} files{again}"), style="red")
         )
         raise typer.Exit(130) from None
     if not quiet:
-        _print_summary(console, summary)
+        print_summary(console, summary)
     raise typer.Exit(1 if summary.errors else 0)
-
-
-def _record_done(
-    console: Console,
-    manifest: cio.Manifest,
-    task: cio.Task,
-    res: cio.FileResult,
-    summary: Summary,
-    options: cio.Options,
-) -> None:
-    """Append the finished input to the manifest (with its report records, when the run keeps a
-    report); a failure costs only the resume, so it is an error line, not the end of the run."""
-    problem = cio.record_finished(manifest, task, res, options)
-    if problem is not None:
-        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
-        summary.errors += 1
 
 
 def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-Runner = Callable[
-    [list[cio.Task], cio.Options, int, Callable[[cio.Task], cio.LineProgress | None]], Iterator[cio.FileResult]
-]
+# How the files get cleaned: tasks, options, and the progress callback of a JSONL task cleaned here.
+Runner = Callable[[list[Task], Options, Callable[[Task], LineProgress | None]], Iterator[FileResult]]
 
 
 def _check_scheduler(paths: list[str], jobs: int) -> None:
@@ -597,26 +310,26 @@ def _check_scheduler(paths: list[str], jobs: int) -> None:
     if jobs != 1:
         raise typer.BadParameter("choose one of --jobs and --scheduler", param_hint="'--scheduler'")
     try:
-        import cleaner.dask  # noqa: F401
+        import cleaner.batch.dask  # noqa: F401
     except ImportError:
         needs = "needs the dask extra: pip install 'cleaner[dask]'"
         raise typer.BadParameter(needs, param_hint="'--scheduler'") from None
 
 
 @contextlib.contextmanager
-def _runner(scheduler: str | None) -> Iterator[Runner]:
+def _runner(scheduler: str | None, jobs: int) -> Iterator[Runner]:
     """How the files get cleaned: here, in --jobs worker processes, or on a Dask cluster
-    (cleaner.dask: the same worker function, so the same bytes)."""
+    (cleaner.batch.dask: the same worker function, so the same bytes)."""
     if scheduler is None:
-        yield lambda tasks, options, jobs, progress: cio.run_tasks(tasks, options, jobs, progress=progress)
+        yield lambda tasks, options, progress: run_tasks(tasks, options, jobs, progress=progress)
         return
-    from cleaner import dask as cdask
+    from cleaner.batch import dask as cdask
 
     try:
         with cdask.connect(scheduler) as client:
-            yield lambda tasks, options, jobs, progress: cdask.run_tasks(tasks, options, client)
+            yield lambda tasks, options, progress: cdask.run_tasks(tasks, options, client)
     except cdask.SchedulerError as exc:
-        _stderr().print(Text(_one_line(f"cleaner: error: {exc}"), style="red"))
+        _stderr().print(Text(one_line(f"cleaner: error: {exc}"), style="red"))
         raise typer.Exit(1) from None
 
 
@@ -630,7 +343,7 @@ def _check_format(fmt: Format, in_place: bool, jsonl_stdin: bool) -> None:
             param_hint="'--format'",
         )
     if jsonl_stdin:
-        raise typer.BadParameter(cio.JSONL_FORMAT, param_hint="'--format'")
+        raise typer.BadParameter(JSONL_FORMAT, param_hint="'--format'")
 
 
 def _plan(
@@ -641,17 +354,17 @@ def _plan(
     globs: list[str],
     report: Path | None,
     fmt: Format = Format.TXT,
-) -> cio.Plan:
+) -> Plan:
     """Check the destination flags, then let io plan the run; unsafe plans are usage errors."""
     if output is not None and in_place:
         raise typer.BadParameter("use either -o OUTDIR or --in-place, not both", param_hint="'-o' / '--in-place'")
     if output is None and not in_place and not dry_run:
         raise typer.BadParameter("say where the output goes: -o OUTDIR, or --in-place", param_hint="'-o'")
     try:
-        plan = cio.plan_run(paths, outdir=output, in_place=in_place, globs=globs, fmt=fmt)
+        plan = plan_run(paths, outdir=output, in_place=in_place, globs=globs, fmt=fmt)
         if report is not None and str(report) != "-":
-            cio.check_report_path(report, plan)
-    except cio.PlanError as exc:
+            check_report_path(report, plan)
+    except PlanError as exc:
         raise typer.BadParameter(str(exc), param_hint="'-o' / '--report'") from None
     return plan
 
@@ -660,8 +373,8 @@ def _clean_stdin(
     paths: list[str],
     output: Path | None,
     in_place: bool,
-    kind: cio.Kind,
-    options: cio.Options,
+    kind: Kind,
+    options: Options,
     report: Path | None,
     quiet: bool,
     debug: bool,
@@ -677,29 +390,27 @@ def _clean_stdin(
         )
     console = _stderr()
     with _internal_errors(debug), _report_sink(report) as sink:
-        if kind is cio.Kind.JSONL:  # record by record: a pipeline's stream can be any length
+        if KINDS[kind].streamed:  # record by record: a pipeline's stream can be any length
             writer = None if options.dry_run else sys.stdout.buffer
-            with _progress(console) as progress:
-                res = cio.process_jsonl_stream(
-                    sys.stdin.buffer, writer, options, progress=progress.stream(cio.STDIN_NAME)
-                )
+            with show_progress(console) as progress:
+                res = process_jsonl_stream(sys.stdin.buffer, writer, options, progress=progress.stream(STDIN_NAME))
         else:
             data = sys.stdin.buffer.read()
-            if kind is cio.Kind.TEXT and looks_like_html(data):
+            if kind is Kind.TEXT and looks_like_html(data):
                 console.print(
                     Text("cleaner: stdin looks like an HTML page: cleaned as HTML (clean_html)", style="yellow")
                 )
-                kind = cio.Kind.HTML
-            res = cio.process_stream(data, kind, options)
+                kind = Kind.HTML
+            res = process_stream(data, kind, options)
         if res.output is not None and not options.dry_run:
             sys.stdout.buffer.write(res.output)
         sys.stdout.buffer.flush()
-        _print_problems(console, res, debug)
-        sink(_report_records(res))
+        print_problems(console, res, debug)
+        sink(report_records(res))
     summary = Summary(dry_run=options.dry_run)
     summary.add(res)
     if not quiet:
-        _print_summary(console, summary)
+        print_summary(console, summary)
     raise typer.Exit(0 if res.ok else 1)
 
 
@@ -714,15 +425,12 @@ def _internal_errors(debug: bool) -> Iterator[None]:
         if debug:
             raise
         _stderr().print(
-            Text(_one_line(f"cleaner: internal error: {type(exc).__name__}: {exc} (--debug shows more)"), style="red")
+            Text(one_line(f"cleaner: internal error: {type(exc).__name__}: {exc} (--debug shows more)"), style="red")
         )
         raise typer.Exit(1) from None
 
 
 # -- explain -----------------------------------------------------------------------------------
-
-GUTTER = {cio.Mark.KEPT: "  ", cio.Mark.REMOVED: "- ", cio.Mark.RESTORED: "~ "}
-STYLE = {cio.Mark.KEPT: "", cio.Mark.REMOVED: "red", cio.Mark.RESTORED: "cyan"}
 
 
 @app.command(
@@ -745,47 +453,32 @@ def explain(
     debug: DebugOpt = False,
 ) -> None:
     """Show a file's lines with the removed ones marked, and why each went."""
-    options = cio.Options(
+    options = Options(
         config=build_config(config, disable, rules, model, sites, html_model),
         field=field_name,
         html_field=html_field,
     )
     if file == "-":
-        name, kind, data = cio.STDIN_NAME, _stdin_kind(jsonl, html), sys.stdin.buffer.read()
-        if kind is cio.Kind.TEXT and looks_like_html(data):
+        name, kind, data = STDIN_NAME, _stdin_kind(jsonl, html), sys.stdin.buffer.read()
+        if kind is Kind.TEXT and looks_like_html(data):
             _stderr().print(Text("cleaner: stdin looks like an HTML page: explained as HTML", style="yellow"))
-            kind = cio.Kind.HTML
+            kind = Kind.HTML
     else:
-        name, kind = file, cio.kind_of(Path(file))
-        options = options if kind is cio.Kind.JSONL else cio.site_options(options, Path(file))
+        name, kind = file, kind_of(Path(file))
+        options = options if KINDS[kind].streamed else site_options(options, Path(file))
         try:
-            data = cio.read_input(Path(file))
-        except cio.InputError as exc:
-            _stderr().print(Text(_one_line(f"cleaner: error: {file}: {exc}"), style="red"))
+            data = read_input(Path(file))
+        except InputError as exc:
+            _stderr().print(Text(one_line(f"cleaner: error: {file}: {exc}"), style="red"))
             raise typer.Exit(1) from None
     with _internal_errors(debug):
-        docs, res = cio.explain_source(data, kind, options, name)
+        docs, res = explain_source(data, kind, options, name)
     if as_json:
-        typer.echo(json.dumps(cio.explain_json(docs), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(explain_json(docs), ensure_ascii=False, indent=2))
     else:
-        _print_explained(docs)
-    _print_problems(_stderr(), res, debug)
+        print_explained(docs)
+    print_problems(_stderr(), res, debug)
     raise typer.Exit(0 if res.ok else 1)
-
-
-def _print_explained(docs: list[cio.Explained]) -> None:
-    """Gutter-marked lines: rich colours on a terminal, exact plain text otherwise (tabs and all)."""
-    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
-    emit: Callable[[Text], None] = console.print if console.is_terminal else lambda t: typer.echo(t.plain)
-    for doc in docs:
-        if doc.record is not None:
-            emit(Text(f"== record on line {doc.record} ==", style="bold"))
-        for row in cio.explain_rows(doc.text, doc.result):
-            gutter = GUTTER[row.mark] if row.text or row.mark is not cio.Mark.KEPT else ""
-            line = Text(gutter + row.text, style=STYLE[row.mark])
-            if row.note:
-                line.append(f"  # {row.note}", style="yellow")
-            emit(line)
 
 
 # -- learn-sites -------------------------------------------------------------------------------
@@ -823,28 +516,23 @@ def learn_sites_command(
         raise typer.BadParameter("must be above 0", param_hint="'--min-share'")
     console = _stderr()
     try:
-        plan = cio.plan_run(paths, globs=glob or [])
-    except cio.PlanError as exc:
+        plan = plan_run(paths, globs=glob or [])
+    except PlanError as exc:
         raise typer.BadParameter(str(exc)) from None
-    problems = [str(p) for p in plan.errors]
-    counts = csites.SiteCounts()
-    without_host = 0
+    found = SitesCounted(csites.SiteCounts(), [str(p) for p in plan.errors])
     for task in plan.tasks:
         try:
-            for host, text in cio.site_documents(task, field_name, url_field, problems):
-                if host is None:
-                    without_host += 1
-                else:
-                    counts.add(host, text)
-        except cio.InputError as exc:
-            problems.append(f"{task.name}: {exc}")
+            count_input(task, field_name, url_field, found)
+        except InputError as exc:
+            found.problems.append(f"{task.name}: {exc}")
+    counts, problems, without_host = found.counts, found.problems, found.without_host
     for problem in problems:
-        console.print(Text(_one_line(f"cleaner: error: {problem}"), style="red"))
+        console.print(Text(one_line(f"cleaner: error: {problem}"), style="red"))
     rules = csites.learn_sites(counts, min_docs=min_docs, min_share=min_share)
     try:
-        cio.write_atomic(output, rules.dumps().encode("utf-8"))
-    except (OSError, cio.InputError) as exc:
-        console.print(Text(_one_line(f"cleaner: error: {output}: cannot write: {exc}"), style="red"))
+        write_atomic(output, rules.dumps().encode("utf-8"))
+    except (OSError, InputError) as exc:
+        console.print(Text(one_line(f"cleaner: error: {output}: cannot write: {exc}"), style="red"))
         raise typer.Exit(1) from None
     if not quiet:
         docs = sum(counts.docs(h) for h in counts.hosts())

@@ -19,6 +19,8 @@ from typer.testing import CliRunner, Result
 import cleaner
 from cleaner import cli
 from cleaner import io as cio
+from cleaner.batch import work as batch_work
+from cleaner.batch import write as batch_write
 from cleaner.cli import app
 from tests.conftest import SEEDS
 from tests.samples import P1, P2, P3
@@ -153,7 +155,7 @@ def test_jsonl_passes_title_and_url(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         seen.append(kwargs)
         return cleaner.clean(text)
 
-    monkeypatch.setattr(cio, "clean", spy)
+    monkeypatch.setattr(batch_work, "clean", spy)
     src = tmp_path / "r.jsonl"
     src.write_text(record(title="Frogs", url="https://example.org/frogs", text=DOC) + "\n")
     result = run("clean", src, "-o", tmp_path / "out")
@@ -558,7 +560,7 @@ def test_internal_error_is_one_line_unless_debug(tmp_path: Path, monkeypatch: py
     def boom(*args: object, **kwargs: object) -> cleaner.CleanResult:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(cio, "clean", boom)
+    monkeypatch.setattr(batch_work, "clean", boom)
     src = tmp_path / "a.txt"
     src.write_text(DOC)
     result = run("clean", src, "-o", tmp_path / "out")
@@ -637,7 +639,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest
     src = tmp_path / "a.txt"
     src.write_text(DOC)
     out = tmp_path / "out"
-    monkeypatch.setattr(cio.os, "replace", fail)
+    monkeypatch.setattr(batch_write.os, "replace", fail)
     result = run("clean", src, "-o", out)
     assert result.exit_code == 1
     assert "a.txt: no space left on device" in flat(result.stderr)
@@ -723,6 +725,23 @@ def test_explain_shows_the_warning_too(tmp_path: Path) -> None:
     result = run("explain", page)
     assert result.exit_code == 0
     assert f"cleaner: warning: {page}: the page nests elements" in result.stderr
+
+
+def test_explain_is_the_same_library_call_as_clean(tmp_path: Path) -> None:
+    """`explain` cleans through the call `clean` makes: the same warnings, the same time limit and
+    its message (it rebuilt the pipeline without them, issue 18)."""
+    page_as_text = tmp_path / "page.txt"
+    page_as_text.write_text(PAGE)
+    warning = f"cleaner: warning: {page_as_text}: this looks like an HTML page, cleaned here as text"
+    assert warning in run("clean", page_as_text, "-o", tmp_path / "out").stderr
+    assert warning in run("explain", page_as_text).stderr
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join(f"Paragraph {i} of a long text about the harbour, told again." for i in range(20_000)))
+    config = tmp_path / "cleaner.toml"
+    config.write_text("html_timeout = 0.05\n")
+    explained = run("explain", big, "--config", config)
+    assert explained.exit_code == 1
+    assert f"cleaner: error: {big}: the text took longer than 0.05 s" in flat(explained.stderr)
 
 
 def test_html_model_option(tmp_path: Path) -> None:

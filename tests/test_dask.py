@@ -27,6 +27,7 @@ from typer.testing import CliRunner, Result
 
 import cleaner
 from cleaner import io as cio
+from cleaner.batch import run as batch_run
 from cleaner.cli import app
 from cleaner.dask import (
     SchedulerError,
@@ -189,12 +190,12 @@ def test_an_interrupted_run_writes_the_report_of_what_it_finished(
             raise KeyboardInterrupt
         return problem
 
-    monkeypatch.setattr(cio, "record_finished", record_then_stop)
+    monkeypatch.setattr(batch_run, "record_finished", record_then_stop)
     report = tmp_path / "dask.jsonl"
     with pytest.raises(KeyboardInterrupt):
         clean_files(corpus, tmp_path / "dask", client=client, report=report)
     assert report.read_bytes() and whole.startswith(report.read_bytes()) and report.read_bytes() != whole
-    monkeypatch.setattr(cio, "record_finished", real)
+    monkeypatch.setattr(batch_run, "record_finished", real)
     clean_files(corpus, tmp_path / "dask", client=client, report=report)
     assert report.read_bytes() == whole
 
@@ -216,7 +217,7 @@ def test_nothing_the_user_gave_is_overwritten(corpus: Path, tmp_path: Path) -> N
 
 
 def test_a_lost_share_fails_its_files_and_the_run_goes_on(client: distributed.Client, corpus: Path) -> None:
-    from cleaner.dask import _run
+    from cleaner.batch.dask import _run
 
     tasks = cio.plan_run([str(corpus / "many")]).tasks
     results = list(_run(tasks, operator.neg, client, 2))  # every share raises on its worker
@@ -245,7 +246,7 @@ def test_cli_scheduler_usage_errors(corpus: Path, tmp_path: Path, monkeypatch: p
     jobs = run("clean", corpus, "-o", tmp_path / "out", "-j", "2", "--scheduler", "local")
     assert jobs.exit_code == 2
     assert "choose one of --jobs and --scheduler" in jobs.stderr
-    monkeypatch.setitem(sys.modules, "cleaner.dask", None)  # as if the extra were not installed
+    monkeypatch.setitem(sys.modules, "cleaner.batch.dask", None)  # as if the extra were not installed
     missing = run("clean", corpus, "-o", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:8786")
     assert missing.exit_code == 2
     assert "needs the dask extra: pip install 'cleaner[dask]'" in flat(missing.stderr)

@@ -22,6 +22,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cleaner import io as cio
+from cleaner.batch import work as batch_work
+from cleaner.batch import write as batch_write
 from cleaner.cli import app
 from tests.samples import P1, P2
 
@@ -294,7 +296,7 @@ def _fail_for(name: str, exc: OSError, real: Any) -> Any:
 
 def test_read_only_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     denied = PermissionError(errno.EACCES, "Permission denied")
-    monkeypatch.setattr(cio.os, "replace", _fail_for("ro.txt", denied, os.replace))
+    monkeypatch.setattr(batch_write.os, "replace", _fail_for("ro.txt", denied, os.replace))
     result, out = hostile_run(tmp_path, "ro.txt", DOC.encode())
     assert_refused(result, out, "ro.txt", "cannot write")
     assert "permission denied" in error_lines(result)[0]
@@ -314,7 +316,7 @@ def test_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             return io.BufferedWriter(_FullDisk(fd, "w"))
         return real(fd, mode, *args, **kwargs)
 
-    monkeypatch.setattr(cio.os, "fdopen", fdopen)
+    monkeypatch.setattr(batch_write.os, "fdopen", fdopen)
     result, out = hostile_run(tmp_path, "full.txt", DOC.encode())
     assert_refused(result, out, "full.txt", "cannot write")
     assert "no space left on device" in error_lines(result)[0]
@@ -326,7 +328,7 @@ def test_debug_shows_no_traceback_for_input_problems_but_internal_errors_get_one
 ) -> None:
     result, _ = hostile_run(tmp_path, "noise.txt", b"\x00\x01")
     assert "Traceback" not in result.stderr
-    monkeypatch.setattr(cio, "clean", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(batch_work, "clean", lambda *a, **k: 1 / 0)
     result = run("clean", tmp_path / "in" / "good.txt", "-o", tmp_path / "out2", "--debug")
     assert result.exit_code == 1
     assert "Traceback" in result.stderr

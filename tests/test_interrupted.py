@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cleaner import io as cio
+from cleaner.batch import work as batch_work
 from cleaner.cli import app
 from tests.samples import P1, P2
 
@@ -163,13 +164,13 @@ def test_rerun_skips_finished_and_force_redoes(tmp_path: Path, monkeypatch: pyte
     assert len((out / MANIFEST).read_text().splitlines()) == 3
 
     cleaned: list[str] = []
-    real = cio.clean
+    real = batch_work.clean
 
     def spy(text: str, *args: object, **kwargs: object) -> object:
         cleaned.append(text)
         return real(text, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cio, "clean", spy)
+    monkeypatch.setattr(batch_work, "clean", spy)
     (src / "1.txt").write_text(doc(41))  # changed since: redone
     (out / "2.txt").unlink()  # output gone: redone
     result = run("clean", src, "-o", out)
@@ -528,18 +529,18 @@ def test_ctrl_c_keeps_the_removals_of_inputs_not_reached(tmp_path: Path, monkeyp
     complete = report.read_bytes()
     changed = doc(1).replace("Share this article", "Sign up for our newsletter")
     (src / "1.txt").write_text(changed)
-    real = cio.clean
+    real = batch_work.clean
 
     def interrupted(text: str, *args: Any, **kwargs: Any) -> Any:
         if text == changed:
             raise KeyboardInterrupt
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(cio, "clean", interrupted)
+    monkeypatch.setattr(batch_work, "clean", interrupted)
     result = run("clean", src, "-o", out, "--report", report)
     assert result.exit_code == 130 and "interrupted after 1 of 5 files" in result.stderr
     assert report.read_bytes() == complete  # 1.txt's output on disk is still the first run's, and so is its account
-    monkeypatch.setattr(cio, "clean", real)
+    monkeypatch.setattr(batch_work, "clean", real)
     assert run("clean", src, "-o", out, "--report", report).exit_code == 0
     assert b"Sign up for our newsletter" in report.read_bytes()
     assert report.read_bytes() == fresh_report(src, tmp_path)
