@@ -4,7 +4,7 @@
 
 Data: wcxb-dev, WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0. The labelled
 blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_heldout.jsonl, .md.
-Each set is measured twice: with the categories users see (`cleaner.domcategory.name_of`) and,
+Each set is measured twice: with the categories users see (`cleaner.html.category.name_of`) and,
 for comparison, with the block model's drops named by their markup family alone
 (`family_category`, what every drop was named before), the phrase rules' categories as they are.
 """

@@ -93,10 +93,12 @@ def clean_html(
     `cleaner.html.HtmlTimeout` (an HtmlError). `clean_html_document` gives the same with the
     page's layout and metadata, for the output formats.
     """
-    return _clean_html_page(html, url, resolve(config, overrides))[0]
+    return clean_html_page(html, url, resolve(config, overrides))[0]
 
 
-def _clean_html_page(html: str | bytes, url: str | None, cfg: CleanerConfig) -> tuple[CleanResult, HtmlDocument]:
+def clean_html_page(html: str | bytes, url: str | None, cfg: CleanerConfig) -> tuple[CleanResult, HtmlDocument]:
+    """`clean_html` with the page as the pipeline saw it (`HtmlDocument`: its text, the lines the
+    result's line numbers count, its blocks): for the output formats and `cleaner explain`."""
     from cleaner.html.mode import html_document
 
     warm(cfg, html=True)
@@ -145,7 +147,7 @@ def clean_html_document(
     from cleaner.html.mode import page_text
     from cleaner.metadata import Metadata, page_metadata
 
-    result, doc = _clean_html_page(html, url, resolve(config, overrides))
+    result, doc = clean_html_page(html, url, resolve(config, overrides))
     layout = kept_layout(doc.text, result, page_text(doc.items)[1], doc.items) if doc.items else ()
     meta = page_metadata(html, title=doc.title, url=url) if metadata else Metadata(doc.title, url)
     return Document(result, meta, layout)

@@ -32,7 +32,6 @@ from cleaner.batch.work import FileResult, LineProgress, Options, process_jsonl_
 from cleaner.batch.write import write_atomic
 from cleaner.config import CleanerConfig, ConfigError
 from cleaner.display import one_line, print_explained, print_problems, print_summary, show_progress
-from cleaner.dommodel import load as load_dom_model
 from cleaner.flags import (
     POLICY,
     ConfigOpt,
@@ -49,8 +48,9 @@ from cleaner.flags import (
 )
 from cleaner.formats import Format
 from cleaner.html import looks_like_html
-from cleaner.model import ModelError
-from cleaner.model import load as load_model
+from cleaner.html.blocks import load as load_dom_model
+from cleaner.models.line import load_line_model as load_model
+from cleaner.models.trees import ModelError
 from cleaner.rules import RuleError
 from cleaner.sites import MIN_DOCS, MIN_SHARE
 from cleaner.types import Category

@@ -70,7 +70,7 @@ class CleanerConfig:
             site's pages. None (the default): no site templates.
         site_host: the host whose template applies when the document's url names none (the CLI
             sets it per file from the folder's name); a url's host always takes precedence.
-        html_model: HTML mode's block model (`cleaner.dommodel`): "builtin" (the default: the
+        html_model: HTML mode's block model (`cleaner.html.blocks`): "builtin" (the default: the
             page's DOM blocks are decided by the model, trafilatura's main text is one of its
             signals), "off" (trafilatura's main text, cleaned as text), or a model file's path.
         html_threshold: override the block model's decision threshold; None keeps the file's.

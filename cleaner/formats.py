@@ -34,7 +34,7 @@ from cleaner.segment import make_block, normalize
 from cleaner.types import CleanResult
 
 if TYPE_CHECKING:
-    from cleaner.dom import DomBlock
+    from cleaner.html.dom import DomBlock
 
 
 class Format(StrEnum):
@@ -90,7 +90,7 @@ class Document:
 
 
 def block_layout(block: DomBlock) -> Layout:
-    """What an HTML block is, from its tag (`cleaner.dom`)."""
+    """What an HTML block is, from its tag (`cleaner.html.dom`)."""
     if block.pre:
         return Layout(Role.CODE, group=block.pre)
     if block.tag in ("td", "th"):

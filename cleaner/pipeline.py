@@ -138,7 +138,7 @@ def run_blocks(
 
 def _as_read(given: Decisions) -> Decisions:
     """The given drops as the text stages read them: under their `context_category` where they
-    have one (the block model's markup family, `cleaner.domcategory.family_category`)."""
+    have one (the block model's markup family, `cleaner.html.category.family_category`)."""
     return {
         i: dataclasses.replace(d, category=d.context_category) if d.context_category is not None else d
         for i, d in given.items()

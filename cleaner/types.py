@@ -91,7 +91,7 @@ class Decision:
     strength: Strength = Strength.STRONG
     score: float | None = None
     # The category the text stages read when it is not `category` (HTML block-model drops: see
-    # `cleaner.domcategory.family_category`); users only ever see `category`.
+    # `cleaner.html.category.family_category`); users only ever see `category`.
     context_category: Category | None = None
 
     @property

@@ -77,3 +77,70 @@ def test_protected_lines_are_what_a_switched_off_rule_would_take() -> None:
     assert protected_lines(blocks, off) == frozenset({0})
     assert protected_lines(blocks, off, taken={0}) == frozenset()
     assert protected_lines(blocks, CleanerConfig(disabled_rules=frozenset({"en.newsletter."}))) == frozenset({0})
+
+
+MAX_LINES = 600  # a module longer than this holds two things: split it
+
+
+def test_no_module_is_too_long() -> None:
+    long = {
+        path.relative_to(PACKAGE).as_posix(): n
+        for path in PACKAGE.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def run_time_imports(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules `path` imports when it runs (lazy imports inside functions count;
+    `if TYPE_CHECKING:` blocks do not). `from pkg import mod` names the module, not the package."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            subs = {f"{node.module}.{a.name}" for a in node.names} & modules
+            found.update(subs)
+            if len(subs) < len(node.names) and node.module in modules:
+                found.add(node.module)
+    return found
+
+
+def test_no_import_circle() -> None:
+    paths = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {name: run_time_imports(path, set(paths)) - {name} for name, path in paths.items()}
+    circles = []
+    for start in graph:  # a path from a module's imports back to itself is a circle
+        seen: set[str] = set()
+        todo = list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name == start:
+                circles.append(start)
+                break
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph[name])
+    assert circles == []
+
+
+def test_the_circle_finder_finds_one(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("def f():\n    from cleaner import b\n", encoding="utf-8")
+    modules = {"cleaner.a", "cleaner.b"}
+    assert run_time_imports(tmp_path / "a.py", modules) == {"cleaner.b"}
+    (tmp_path / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import cleaner.b\n")
+    assert run_time_imports(tmp_path / "c.py", modules) == set()

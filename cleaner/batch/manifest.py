@@ -98,9 +98,10 @@ def settings_hash(options: Options, version: str) -> str:
             rules.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
         except OSError:
             rules.append("unreadable")
-    from cleaner import dommodel, model
+    from cleaner.html import blocks
+    from cleaner.models import line
 
-    models = [model_digest(cfg.model, model.BUILTIN_FILE), model_digest(cfg.html_model, dommodel.BUILTIN_FILE)]
+    models = [model_digest(cfg.model, line.BUILTIN_FILE), model_digest(cfg.html_model, blocks.BUILTIN_FILE)]
     blob = json.dumps(
         [version, fields, rules, models, options.field, options.removals_field, options.html_field]
         + ([options.format] if options.format is not Format.TXT else []),  # txt: the hash of earlier runs

@@ -38,8 +38,8 @@ def site_documents(task: Task, field: str, url_field: str, problems: list[str]) 
     if not KINDS[task.kind].streamed:
         source = document_source(read_input(task.src), task.kind)
         if KINDS[task.kind].page:
-            from cleaner.dommodel import page_text
             from cleaner.html import page_blocks
+            from cleaner.html.mode import page_text
 
             # The page's blocks, as clean_html (with its default block model) hands them to the rules.
             yield host_of_folder(task.src), page_text(page_blocks(source))[0]

@@ -180,10 +180,10 @@ def clean_page(page: str | bytes, config: CleanerConfig | None, url: str | None 
 def page_and_text(page: str | bytes, config: CleanerConfig, url: str | None = None) -> tuple[CleanResult, str]:
     """`clean_page`, the same call (time limit, warnings), and the page's text as it was cleaned:
     the text the result's line numbers count, that `cleaner explain` shows."""
-    from cleaner.api import _clean_html_page
+    from cleaner.api import clean_html_page
 
     with _page_problem():
-        result, doc = _clean_html_page(page, url, config)
+        result, doc = clean_html_page(page, url, config)
     return result, doc.text
 
 

@@ -1,7 +1,7 @@
 """The tree engine both learned models use: a gradient-boosted tree ensemble evaluated with numpy.
 
 A model file (JSON: the line model's, `cleaner.models.line`, written by `cleaner.learn.train`;
-the block model's, `cleaner.dommodel`, written by `cleaner.learn.domtrain`) holds its trees as
+the block model's, `cleaner.html.blocks`, written by `cleaner.learn.domtrain`) holds its trees as
 flat arrays: node `k` is a split (`feature[k] >= 0`: go to `left[k]` when
 `x[feature[k]] <= threshold[k]`, else `right[k]`) or a leaf (`feature[k] == -1`). `value[k]` is
 the node's output: the leaf value, or for a split the mean output of the rows that reached it in
