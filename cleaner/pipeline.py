@@ -178,7 +178,10 @@ def _settle(
     for _ in range(SETTLE_ROUNDS):
         order = emitted(blocks, final)
         again = rendered_blocks(blocks, order)  # = segment(render(blocks, final)), without the round trip
-        round_final, round_decisions, round_restored, _ = _clean_once(again, config, title, rows, forum=forum)
+        # No phrase rule claims a kept line: its drops are strong, and the guard gives back only weak ones.
+        round_final, round_decisions, round_restored, _ = _clean_once(
+            again, config, title, rows, forum=forum, annotated={}
+        )
         new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
         decisions.update({order[i]: d for i, d in round_decisions.items() if i < len(order)})
         restored += [order[i] for i in round_restored if i < len(order)]

@@ -144,3 +144,35 @@ def test_the_circle_finder_finds_one(tmp_path: Path) -> None:
     assert run_time_imports(tmp_path / "a.py", modules) == {"cleaner.b"}
     (tmp_path / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import cleaner.b\n")
     assert run_time_imports(tmp_path / "c.py", modules) == set()
+
+
+# docs/architecture.md's layers, top to bottom: a module imports only its own layer and those above.
+LAYERS = (
+    ("types", "errors", "config", "topic", "patterns", "rules", "segment", "sites", "compression"),
+    ("models",),
+    ("pipeline", "annotate", "revise", "guard", "render", "pagekind"),
+    ("html",),
+    ("api", "records", "formats", "metadata", ""),  # "": the package's __init__
+    ("batch", "cli", "display", "flags", "contrib", "io", "dask", "__main__"),
+    ("learn", "evaluation", "model", "dom", "dommodel", "domcategory"),  # and the shims of moved modules
+)
+
+
+# The one door downwards: the command line registers the train and eval commands.
+DOORS = {("cleaner.cli", "cleaner.learn.cli"), ("cleaner.cli", "cleaner.evaluation.cli")}
+
+
+def layer_of(module: str) -> int:
+    first = module.removeprefix("cleaner").removeprefix(".").split(".")[0]
+    return next(i for i, names in enumerate(LAYERS) if first in names)
+
+
+def test_each_layer_imports_only_those_above_it() -> None:
+    paths = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    upward = sorted(
+        f"{name} -> {target}"
+        for name, path in paths.items()
+        for target in run_time_imports(path, set(paths))
+        if layer_of(target) > layer_of(name) and (name, target) not in DOORS
+    )
+    assert upward == []
