@@ -110,29 +110,57 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What the compiled set needs to know of a rule's pattern (`cleaner.patterns`' analyses)."""
+
+    required: tuple[str, ...] | None  # `short` rules: literals one of which every match holds
+    branches: tuple[tuple[str, frozenset[str] | None], ...]  # top-level branches, their first characters
+
+
+_SHAPES: dict[tuple[str, bool], _Shape] = {}  # (pattern, short?) -> shape
+
+
+def _shape(rule: Rule) -> _Shape:
+    """The analysis of a rule's pattern, done once per pattern and process (parsing ~270 patterns
+    with the stdlib's parser costs a fifth of a second)."""
+    short = rule.scope is Scope.SHORT
+    found = _SHAPES.get((rule.pattern, short))
+    if found is None:
+        required = required_literals(rule.pattern) if short else None
+        found = _SHAPES[rule.pattern, short] = _Shape(
+            None if required is None else tuple(sorted(required)),
+            tuple((b, None if short else first_chars(b)) for b in top_level_branches(rule.pattern)),
+        )
+    return found
+
+
+_Buckets = tuple[tuple[Scope, re.Pattern[str], int, tuple[Rule, ...]], ...]
+_MAX_FIRST_CHARS = 4096
+
+
 class _Anchored:
     """Rules anchored at the line's start (`line`, `prefix`, and ungated `short` ones).
 
     They are bucketed by the first character a match can start with, so a line meets only the
     alternation of the rules that can start with its first character: the 70-odd whole-line
-    rules OR-ed together cost ~16 µs a line, a bucket a small fraction of that.
+    rules OR-ed together cost ~16 µs a line, a bucket a small fraction of that. A bucket's
+    alternation is compiled the first time a line starting with its character is matched: a
+    small document meets a few of the ~40 buckets, and compiling them all took most of start-up.
     """
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = tuple(rules)
         # (rule, branch, first characters) for every top-level branch of every pattern.
-        branches: list[tuple[Rule, str, frozenset[str] | None]] = []
-        for r in self.rules:
-            for b in top_level_branches(r.pattern):
-                branches.append((r, b, first_chars(b) if r.scope is not Scope.SHORT else None))
+        branches = [(r, b, f) for r in self.rules for b, f in _shape(r).branches]
         keys = sorted({ch for _, _, f in branches if f is not None for ch in f})
-        self._default = self._buckets([(r, b) for r, b, f in branches if f is None])
-        self._by_char = {ch: self._buckets([(r, b) for r, b, f in branches if f is None or ch in f]) for ch in keys}
+        self._default_branches = [(r, b) for r, b, f in branches if f is None]
+        self._branches_of = {ch: [(r, b) for r, b, f in branches if f is None or ch in f] for ch in keys}
+        self._by_char: dict[str, _Buckets] = {}  # compiled on first use
+        self._default: _Buckets | None = None
 
     @staticmethod
-    def _buckets(
-        branches: Sequence[tuple[Rule, str]],
-    ) -> tuple[tuple[Scope, re.Pattern[str], int, tuple[Rule, ...]], ...]:
+    def _buckets(branches: Sequence[tuple[Rule, str]]) -> _Buckets:
         out = []
         for scope in Scope:
             mine = [(r, b) for r, b in branches if r.scope is scope]
@@ -142,8 +170,22 @@ class _Anchored:
                 out.append((scope, prefilter, max(r.max_words for r in members), members))
         return tuple(out)
 
+    def _compiled(self, first: str) -> _Buckets:
+        """The buckets for lines starting with `first`, compiled now if they are not yet."""
+        branches = self._branches_of.get(first)
+        if branches is None:
+            if self._default is None:
+                self._default = self._buckets(self._default_branches)
+            if len(self._by_char) < _MAX_FIRST_CHARS:  # so that the next such line is one look-up
+                self._by_char[first] = self._default
+            return self._default
+        found = self._by_char[first] = self._buckets(branches)
+        return found
+
     def match(self, norm: str, words: int, best: Rule | None) -> Rule | None:
-        buckets = self._by_char.get(norm[:1], self._default)
+        buckets = self._by_char.get(norm[:1])
+        if buckets is None:
+            buckets = self._compiled(norm[:1])
         for scope, prefilter, max_words, members in buckets:
             if scope is Scope.LINE:
                 if len(norm) > _LINE_SCOPE_MAX_CHARS or prefilter.fullmatch(norm) is None:
@@ -170,7 +212,7 @@ class RuleSet:
         owners: dict[str, list[Rule]] = {}
         ungated: list[Rule] = []
         for rule in self.rules:
-            required = required_literals(rule.pattern) if rule.scope is Scope.SHORT else None
+            required = _shape(rule).required
             if required is None or not all(selective(lit) for lit in required):
                 ungated.append(rule)  # line and prefix rules are anchored: cheap without a gate
             else:
