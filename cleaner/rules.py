@@ -27,11 +27,18 @@ once, avoid it:
 
 Rules with no selective literal or no definite first character go everywhere. The test suite
 checks that `RuleSet.match` agrees with checking every rule one by one on all examples.
+
+Start-up: a bucket's alternation is compiled the first time a line meets it, and the packaged
+rules, parsed, validated and analysed, are kept in the user's cache folder (`cleaner.usercache`,
+~/.cache/cleaner) under a hash of the rule files, this code and the Python: a later start reads
+one JSON file instead of parsing ~270 patterns twice. A stale or unreadable entry is rebuilt.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,7 +46,9 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from cleaner import patterns, usercache
 from cleaner.config import rule_switched_off
 from cleaner.patterns import (
     first_chars,
@@ -118,12 +127,12 @@ class _Shape:
     branches: tuple[tuple[str, frozenset[str] | None], ...]  # top-level branches, their first characters
 
 
-_SHAPES: dict[tuple[str, bool], _Shape] = {}  # (pattern, short?) -> shape
+_SHAPES: dict[tuple[str, bool], _Shape] = {}  # (pattern, short?) -> shape; filled from the rule cache too
 
 
 def _shape(rule: Rule) -> _Shape:
     """The analysis of a rule's pattern, done once per pattern and process (parsing ~270 patterns
-    with the stdlib's parser costs a fifth of a second)."""
+    with the stdlib's parser costs a fifth of a second: the rule cache keeps it across runs)."""
     short = rule.scope is Scope.SHORT
     found = _SHAPES.get((rule.pattern, short))
     if found is None:
@@ -459,9 +468,7 @@ def _as_line(text: str) -> tuple[str, int]:
 
 def load_rules(extra_files: Iterable[Path] = ()) -> list[Rule]:
     """All packaged rules, then the user's, with unique ids checked."""
-    rules: list[Rule] = []
-    for path in packaged_rule_files():
-        rules.extend(parse_rule_file(path, len(rules), default_lang=path.stem))
+    rules = _packaged_rules()
     for path in extra_files:
         rules.extend(parse_rule_file(Path(path), len(rules), check=True))
     seen: dict[str, Rule] = {}
@@ -470,6 +477,70 @@ def load_rules(extra_files: Iterable[Path] = ()) -> list[Rule]:
             raise RuleError(f"duplicate rule id {rule.id!r}")
         seen[rule.id] = rule
     return rules
+
+
+def _packaged_rules() -> list[Rule]:
+    """The packaged rules, parsed, validated and with their patterns analysed: from the user's
+    cache (`cleaner.usercache`) when it was made from these very rule files by this code and
+    Python, else done now and cached for the next start."""
+    paths = packaged_rule_files()
+    key = _cache_key(paths)
+    if key is not None:
+        cached = usercache.read(_CACHE_NAME, key)
+        if isinstance(cached, list) and cached:
+            try:
+                found = [_from_cache(entry) for entry in cached]
+            except (KeyError, TypeError, ValueError):
+                pass  # not what this code writes: rebuilt and written again below
+            else:
+                for rule, shape in found:
+                    _SHAPES.setdefault((rule.pattern, rule.scope is Scope.SHORT), shape)
+                return [rule for rule, _ in found]
+    rules: list[Rule] = []
+    for path in paths:
+        rules.extend(parse_rule_file(path, len(rules), default_lang=path.stem))
+    if key is not None:
+        usercache.write(_CACHE_NAME, key, [_to_cache(rule) for rule in rules])
+    return rules
+
+
+_CACHE_NAME = f"rules-{sys.implementation.cache_tag}.json"
+
+
+def _cache_key(paths: Sequence[Path]) -> str | None:
+    """A hash of what the cached rules are derived from: the rule files, the code that parses
+    and analyses them (this module, `cleaner.patterns`) and the Python (its regex parser)."""
+    digest = hashlib.sha256(f"cleaner rules cache 1\0{sys.implementation.cache_tag}\0{sys.version}\0".encode())
+    try:
+        for path in (Path(__file__), Path(patterns.__file__), *paths):
+            data = path.read_bytes()
+            digest.update(f"{path.name}\0{len(data)}\0".encode())
+            digest.update(data)
+    except (OSError, TypeError):  # a file not on disk (zipped) or unreadable: no cache
+        return None
+    return digest.hexdigest()
+
+
+def _to_cache(rule: Rule) -> dict[str, Any]:
+    shape = _shape(rule)
+    branches = [[b, None if f is None else sorted(f)] for b, f in shape.branches]
+    return {"rule": vars(rule), "required": shape.required, "branches": branches}
+
+
+def _from_cache(entry: dict[str, Any]) -> tuple[Rule, _Shape]:
+    fields = entry["rule"]
+    rule = Rule(
+        **{
+            **fields,
+            "category": Category(fields["category"]),
+            "scope": Scope(fields["scope"]),
+            "pos": tuple(fields["pos"]),
+            "neg": tuple(fields["neg"]),
+        }
+    )
+    required = entry["required"]
+    branches = tuple((str(b), None if f is None else frozenset(map(str, f))) for b, f in entry["branches"])
+    return rule, _Shape(None if required is None else tuple(map(str, required)), branches)
 
 
 @lru_cache(maxsize=16)

@@ -1,14 +1,40 @@
 """Start-up work the rule set saves: anchored buckets compiled on first use, and the packaged rules'
-parse and pattern analysis done once per pattern."""
+parse and pattern analysis kept in the user's cache (`cleaner.usercache`), never required."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
-from cleaner.rules import RuleSet, load_rules
+import pytest
 
-from .test_rules import features
+import cleaner.rules as rules_module
+from cleaner import usercache
+from cleaner.rules import Rule, RuleSet, load_rules
+
+from .test_rules import all_examples, features
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty user cache, and no pattern analysis remembered in this process."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(rules_module, "_SHAPES", {})
+    return tmp_path / "cleaner" / rules_module._CACHE_NAME
+
+
+def matches(rules: RuleSet) -> list[str | None]:
+    found = [rules.match(*features(text)) for text in all_examples()]
+    return [rule.id if rule else None for rule in found]
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> list[Rule]:
+        raise AssertionError("the rule files were parsed again")
+
+    monkeypatch.setattr(rules_module, "parse_rule_file", refuse)
 
 
 def test_buckets_are_compiled_for_the_first_characters_met_only() -> None:
@@ -19,6 +45,53 @@ def test_buckets_are_compiled_for_the_first_characters_met_only() -> None:
     assert set(anchored._by_char) == {"s"} and anchored._default is None
     rules.match(*features("42 comments"))  # no bucket of its own: the rules of any first character
     assert set(anchored._by_char) == {"s", "4"} and anchored._by_char["4"] is anchored._default
+
+
+def test_packaged_rules_come_back_from_the_cache_equal_and_matching_the_same(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = load_rules()
+    assert cache_home.is_file()
+    expected = matches(RuleSet(parsed))
+    monkeypatch.setattr(rules_module, "_SHAPES", {})
+    no_parsing(monkeypatch)
+    cached = load_rules()
+    assert cached == parsed
+    assert len(rules_module._SHAPES) > 0  # the analysis came from the cache too
+    assert matches(RuleSet(cached)) == expected
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", "[]", '{"key": "other", "data": []}', '{"key": "KEY", "data": []}', '{"key": "KEY", "data": [{}]}'],
+)
+def test_an_unreadable_or_stale_cache_is_rebuilt(cache_home: Path, content: str) -> None:
+    expected = load_rules()
+    key = json.loads(cache_home.read_text(encoding="utf-8"))["key"]
+    cache_home.write_text(content.replace("KEY", key), encoding="utf-8")
+    assert load_rules() == expected
+    assert json.loads(cache_home.read_text(encoding="utf-8"))["key"] == key  # written again, whole
+
+
+def test_a_changed_rule_file_makes_the_cache_stale(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_rules()
+    packaged = rules_module.packaged_rule_files()
+    monkeypatch.setattr(rules_module, "packaged_rule_files", lambda: packaged[1:])  # as if a file changed
+    assert {r.lang for r in load_rules()} == {p.stem for p in packaged[1:]}
+
+
+def test_no_writable_cache_folder_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert len(load_rules()) > 100
+    assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_cache_folder_ignores_a_relative_xdg_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert usercache.cache_dir() == tmp_path / ".cache" / "cleaner"
 
 
 def test_importing_cleaner_compiles_no_rules_and_loads_no_model() -> None:
