@@ -31,7 +31,8 @@ checks that `RuleSet.match` agrees with checking every rule one by one on all ex
 Start-up: a bucket's alternation is compiled the first time a line meets it, and the packaged
 rules, parsed, validated and analysed, are kept in the user's cache folder (`cleaner.usercache`,
 ~/.cache/cleaner) under a hash of the rule files, this code and the Python: a later start reads
-one JSON file instead of parsing ~270 patterns twice. A stale or unreadable entry is rebuilt.
+one JSON file instead of parsing ~270 patterns twice. The buckets' and the gate's compiled code
+is kept there too (`cleaner.patterns.compile_cached`). A stale or unreadable entry is rebuilt.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from typing import Any
 from cleaner import patterns, usercache
 from cleaner.config import rule_switched_off
 from cleaner.patterns import (
+    compile_cached,
     first_chars,
     nested_repeat,
     opcodes,
@@ -174,7 +176,7 @@ class _Anchored:
         for scope in Scope:
             mine = [(r, b) for r, b in branches if r.scope is scope]
             if mine:
-                prefilter = re.compile("|".join(f"(?:{b})" for _, b in mine))
+                prefilter = compile_cached("|".join(f"(?:{b})" for _, b in mine))
                 members = tuple(dict.fromkeys(r for r, _ in mine))  # each rule once, in order
                 out.append((scope, prefilter, max(r.max_words for r in members), members))
         return tuple(out)
@@ -228,9 +230,9 @@ class RuleSet:
                 for lit in required:
                     owners.setdefault(lit, []).append(rule)
         trie = trie_pattern(owners) if owners else None
-        self._gate = re.compile(trie) if trie else None
+        self._gate = compile_cached(trie) if trie else None
         # At every position, the longest literal starting there (a zero-width lookahead).
-        self._find = re.compile(f"(?=({trie}))") if trie else None
+        self._find = compile_cached(f"(?=({trie}))") if trie else None
         # A literal found also means each literal that is a prefix of it is there.
         self._rules_of: dict[str, tuple[Rule, ...]] = {
             lit: tuple(r for i in range(1, len(lit) + 1) for r in owners.get(lit[:i], ())) for lit in owners

@@ -1,5 +1,5 @@
 """A small JSON cache in the user's cache folder, for work that would otherwise be redone at every
-start (the rule set's pattern analysis, `cleaner.rules`).
+start (the rule set's pattern analysis, `cleaner.rules`; compiled regexes, `cleaner.patterns`).
 
 Never required: an entry that is missing, unreadable, not JSON or made for another key is a miss,
 and a folder that cannot be written is no error. Each entry holds the key it was made for (a hash
@@ -29,7 +29,8 @@ def cache_dir() -> Path | None:
 
 
 def read(name: str, key: str) -> Any | None:
-    """The data stored under `name` for `key`, or None (a miss) for anything else."""
+    """The data stored under `name` (a file name, or a path inside the folder) for `key`, or None
+    (a miss) for anything else."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -47,13 +48,14 @@ def write(name: str, key: str, data: Any) -> None:
     folder = cache_dir()
     if folder is None:
         return
+    path = folder / name
     tmp = ""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump({"key": key, "data": data}, out, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, folder / name)
+        os.replace(tmp, path)
     except OSError:
         if tmp:
             Path(tmp).unlink(missing_ok=True)

@@ -1,9 +1,11 @@
-"""Start-up work the rule set saves: anchored buckets compiled on first use, and the packaged rules'
-parse and pattern analysis kept in the user's cache (`cleaner.usercache`), never required."""
+"""Start-up work the rule set saves: anchored buckets compiled on first use, the packaged rules'
+parse and pattern analysis and the merged expressions' compiled code kept in the user's cache
+(`cleaner.usercache`), never required."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import cleaner.rules as rules_module
-from cleaner import usercache
+from cleaner import patterns, usercache
 from cleaner.rules import Rule, RuleSet, load_rules
 
 from .test_rules import all_examples, features
@@ -102,3 +104,64 @@ def test_importing_cleaner_compiles_no_rules_and_loads_no_model() -> None:
         "assert line.load_line_model.cache_info().currsize == 0\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+PATTERNS = [
+    r"(?:read|see) (?:also|more)\b.{0,40}",
+    r"^(?:\d+ )?comments?$|(share|tweet)( this)?",
+    r"(?=(a(?:b|c(?:d)?)?|xyz))",
+    r"[^\W\d_]{3,}|\s+$",
+]
+SUBJECTS = ["read also: this", "12 comments", "share this", "tweet", "acd xyz", "abc", "  ", "", "Ünïcode wörds"]
+
+
+def same_behaviour(a: re.Pattern[str], b: re.Pattern[str]) -> bool:
+    found = [
+        (m.span(), m.groups()) if m else None
+        for p in (a, b)
+        for s in SUBJECTS
+        for m in (p.search(s), p.match(s), p.fullmatch(s))
+    ]
+    half = len(found) // 2
+    return (a.pattern, a.flags, a.groups) == (b.pattern, b.flags, b.groups) and found[:half] == found[half:]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_compile_cached_is_re_compile_first_time_and_from_the_cache(
+    pattern: str, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = patterns.compile_cached(pattern)
+    assert same_behaviour(first, re.compile(pattern))
+    assert list((cache_home.parent).glob("re-*/*.json"))
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(patterns.sre_parser, "parse", refuse)
+    again = patterns.compile_cached(pattern)
+    assert again is not first and same_behaviour(again, re.compile(pattern))
+
+
+def test_compile_cached_rebuilds_a_broken_entry(cache_home: Path) -> None:
+    pattern = PATTERNS[0]
+    patterns.compile_cached(pattern)
+    (entry,) = cache_home.parent.glob("re-*/*.json")
+    key = json.loads(entry.read_text(encoding="utf-8"))["key"]
+    for data in ([32, 1, [1, 2, 3]], [32, 0, []], "x"):
+        entry.write_text(json.dumps({"key": key, "data": data}), encoding="utf-8")
+        assert same_behaviour(patterns.compile_cached(pattern), re.compile(pattern))
+    assert json.loads(entry.read_text(encoding="utf-8"))["data"] != "x"  # written again
+
+
+def test_compile_cached_keeps_named_groups_to_re(cache_home: Path) -> None:
+    compiled = patterns.compile_cached(r"(?P<word>\w+) end")
+    assert compiled.groupindex == {"word": 1}
+    assert not cache_home.parent.exists() or not list(cache_home.parent.glob("re-*/*.json"))
+
+
+def test_rule_set_buckets_load_from_the_cache(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = matches(RuleSet(load_rules()))  # fills the cache: rules and every bucket met
+    monkeypatch.setattr(rules_module, "_SHAPES", {})
+    no_parsing(monkeypatch)
+    monkeypatch.setattr(patterns.sre_parser, "parse", lambda *args: pytest.fail("a pattern was parsed"))
+    assert matches(RuleSet(load_rules())) == expected
