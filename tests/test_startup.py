@@ -1,6 +1,7 @@
-"""Start-up work the rule set saves: anchored buckets compiled on first use, the packaged rules'
-parse and pattern analysis and the merged expressions' compiled code kept in the user's cache
-(`cleaner.usercache`), never required."""
+"""Start-up work saved: anchored rule buckets compiled on first use, the packaged rules' parse and
+pattern analysis and the merged expressions' compiled code kept in the user's cache
+(`cleaner.usercache`, never required), jusText's stoplists read without importing it, and
+`import cleaner` doing none of it."""
 
 from __future__ import annotations
 
@@ -165,3 +166,17 @@ def test_rule_set_buckets_load_from_the_cache(cache_home: Path, monkeypatch: pyt
     no_parsing(monkeypatch)
     monkeypatch.setattr(patterns.sre_parser, "parse", lambda *args: pytest.fail("a pattern was parsed"))
     assert matches(RuleSet(load_rules())) == expected
+
+
+def test_stopwords_are_justexts_lists_read_without_importing_justext() -> None:
+    code = (
+        "import sys\n"
+        "from cleaner.topic import stopwords\n"
+        "words = stopwords()\n"
+        "assert 'justext' not in sys.modules and len(words) > 1000\n"
+        "import justext\n"
+        "from cleaner.topic import STOPLIST_LANGUAGES\n"
+        "expected = frozenset().union(*(justext.get_stoplist(lang) for lang in STOPLIST_LANGUAGES))\n"
+        "assert words == frozenset(w.lower() for w in expected)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
