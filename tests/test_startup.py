@@ -180,3 +180,20 @@ def test_stopwords_are_justexts_lists_read_without_importing_justext() -> None:
         "assert words == frozenset(w.lower() for w in expected)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_text_run_does_not_load_the_packaged_html_model(tmp_path: Path) -> None:
+    (tmp_path / "small.txt").write_text("Skip to content\nThe article text stays.\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from cleaner.cli import main\n"
+        "import cleaner.html.blocks as blocks\n"
+        f"sys.argv = ['cleaner', 'clean', {str(tmp_path / 'small.txt')!r}, '-o', {str(tmp_path / 'out')!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        "assert blocks.load.cache_info().currsize == 0\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert (tmp_path / "out" / "small.txt").read_text(encoding="utf-8") == "The article text stays.\n"
