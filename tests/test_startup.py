@@ -182,7 +182,7 @@ def test_stopwords_are_justexts_lists_read_without_importing_justext() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_a_text_run_does_not_load_the_packaged_html_model(tmp_path: Path) -> None:
+def test_a_text_run_loads_no_html_model_nor_the_train_and_eval_code(tmp_path: Path) -> None:
     (tmp_path / "small.txt").write_text("Skip to content\nThe article text stays.\n", encoding="utf-8")
     code = (
         "import sys\n"
@@ -194,6 +194,17 @@ def test_a_text_run_does_not_load_the_packaged_html_model(tmp_path: Path) -> Non
         "except SystemExit as exc:\n"
         "    assert exc.code in (0, None), exc.code\n"
         "assert blocks.load.cache_info().currsize == 0\n"
+        "heavy = {'justext', 'cleaner.evaluation.runner', 'cleaner.learn.dataset', 'cleaner.learn.mine'}\n"
+        "assert heavy.isdisjoint(sys.modules), heavy & set(sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
     assert (tmp_path / "out" / "small.txt").read_text(encoding="utf-8") == "The article text stays.\n"
+
+
+def test_the_evaluation_package_still_offers_run_eval() -> None:
+    import cleaner.evaluation as evaluation
+    from cleaner.evaluation import runner
+
+    assert evaluation.run_eval is runner.run_eval and evaluation.EvalResult is runner.EvalResult
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        evaluation.nothing  # noqa: B018
