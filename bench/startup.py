@@ -42,6 +42,14 @@ def _machine() -> dict[str, str]:
     return machine()
 
 
+def _commit(tree: Path) -> str:
+    """The tree's commit, and whether its package differs from it."""
+    git = ["git", "-C", str(tree)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+    dirty = subprocess.run([*git, "status", "--porcelain", "cleaner"], capture_output=True, text=True, check=False)
+    return (head.stdout.strip() or "?") + (" + uncommitted changes" if dirty.stdout.strip() else "")
+
+
 def _env(tree: Path, work: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(tree), "XDG_CACHE_HOME": str(work / f"cache-{tree.name}")}
 
@@ -103,8 +111,10 @@ def main() -> None:
     stamp = dt.date.today().isoformat()
     command = "python bench/startup.py " + " ".join(f"--tree {t}" for t in args.tree) + f" --repeat {args.repeat}"
     rows = ["| tree | " + " | ".join(CASES) + " |", "|---|" + "---:|" * len(CASES)]
+    commits = {label: _commit(tree) for label, tree in trees}
     for label, _ in trees:
-        rows.append(f"| {label} | " + " | ".join(f"{times[label][c]:.3f} s" for c in CASES) + " |")
+        row = " | ".join(f"{times[label][c]:.3f} s" for c in CASES)
+        rows.append(f"| {label} ({commits[label]}) | {row} |")
     load = f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after (1 min)"
     table = "\n".join(rows)
     print(table, f"\n{load}", sep="\n")
@@ -112,7 +122,10 @@ def main() -> None:
     meta = {"date": stamp, "command": command, "repeat": args.repeat, "machine": machine}
     load_figures = {"loadavg_before": load_before, "loadavg_after": load_after}
     (args.out / f"{stamp}-startup.json").write_text(
-        json.dumps({**meta, **load_figures, "trees": dict(trees), "seconds": times}, indent=2, default=str) + "\n"
+        json.dumps(
+            {**meta, **load_figures, "trees": dict(trees), "commits": commits, "seconds": times}, indent=2, default=str
+        )
+        + "\n"
     )
     (args.out / f"{stamp}-startup.md").write_text(
         f"# Start-up {stamp}\n\nWall time, min of {args.repeat} runs in fresh processes, the trees' runs "
