@@ -95,8 +95,9 @@ def build_config(
 ) -> CleanerConfig:
     """The run's settings: the --config file, then --disable, --rules and --model on top.
 
-    The rule files and the model are loaded here once, so that a broken one is a usage error up
-    front rather than the same error for every input.
+    The rule files and the models are loaded here once, so that a broken one is a usage error up
+    front rather than the same error for every input (the packaged HTML model, checked by the
+    tests, only when a page needs it: a text run does not parse its 1 MB).
     """
     try:
         cfg = CleanerConfig.from_toml(config) if config else CleanerConfig()
@@ -117,7 +118,8 @@ def build_config(
     except ModelError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--model'") from None
     try:
-        load_dom_model(cfg.html_model)
+        if cfg.html_model != "builtin":  # the packaged one is loaded when a page needs it (not for text)
+            load_dom_model(cfg.html_model)
     except ModelError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--html-model'") from None
     try:

@@ -27,11 +27,19 @@ once, avoid it:
 
 Rules with no selective literal or no definite first character go everywhere. The test suite
 checks that `RuleSet.match` agrees with checking every rule one by one on all examples.
+
+Start-up: a bucket's alternation is compiled the first time a line meets it, and the packaged
+rules, parsed, validated and analysed, are kept in the user's cache folder (`cleaner.usercache`,
+~/.cache/cleaner) under a hash of the rule files, this code and the Python: a later start reads
+one JSON file instead of parsing ~270 patterns twice. The buckets' and the gate's compiled code
+is kept there too (`cleaner.patterns.compile_cached`). A stale or unreadable entry is rebuilt.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,9 +47,12 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from cleaner import patterns, usercache
 from cleaner.config import rule_switched_off
 from cleaner.patterns import (
+    compile_cached,
     first_chars,
     nested_repeat,
     opcodes,
@@ -110,40 +121,82 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What the compiled set needs to know of a rule's pattern (`cleaner.patterns`' analyses)."""
+
+    required: tuple[str, ...] | None  # `short` rules: literals one of which every match holds
+    branches: tuple[tuple[str, frozenset[str] | None], ...]  # top-level branches, their first characters
+
+
+_SHAPES: dict[tuple[str, bool], _Shape] = {}  # (pattern, short?) -> shape; filled from the rule cache too
+
+
+def _shape(rule: Rule) -> _Shape:
+    """The analysis of a rule's pattern, done once per pattern and process (parsing ~270 patterns
+    with the stdlib's parser costs a fifth of a second: the rule cache keeps it across runs)."""
+    short = rule.scope is Scope.SHORT
+    found = _SHAPES.get((rule.pattern, short))
+    if found is None:
+        required = required_literals(rule.pattern) if short else None
+        found = _SHAPES[rule.pattern, short] = _Shape(
+            None if required is None else tuple(sorted(required)),
+            tuple((b, None if short else first_chars(b)) for b in top_level_branches(rule.pattern)),
+        )
+    return found
+
+
+_Buckets = tuple[tuple[Scope, re.Pattern[str], int, tuple[Rule, ...]], ...]
+_MAX_FIRST_CHARS = 4096
+
+
 class _Anchored:
     """Rules anchored at the line's start (`line`, `prefix`, and ungated `short` ones).
 
     They are bucketed by the first character a match can start with, so a line meets only the
     alternation of the rules that can start with its first character: the 70-odd whole-line
-    rules OR-ed together cost ~16 µs a line, a bucket a small fraction of that.
+    rules OR-ed together cost ~16 µs a line, a bucket a small fraction of that. A bucket's
+    alternation is compiled the first time a line starting with its character is matched: a
+    small document meets a few of the ~40 buckets, and compiling them all took most of start-up.
     """
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = tuple(rules)
         # (rule, branch, first characters) for every top-level branch of every pattern.
-        branches: list[tuple[Rule, str, frozenset[str] | None]] = []
-        for r in self.rules:
-            for b in top_level_branches(r.pattern):
-                branches.append((r, b, first_chars(b) if r.scope is not Scope.SHORT else None))
+        branches = [(r, b, f) for r in self.rules for b, f in _shape(r).branches]
         keys = sorted({ch for _, _, f in branches if f is not None for ch in f})
-        self._default = self._buckets([(r, b) for r, b, f in branches if f is None])
-        self._by_char = {ch: self._buckets([(r, b) for r, b, f in branches if f is None or ch in f]) for ch in keys}
+        self._default_branches = [(r, b) for r, b, f in branches if f is None]
+        self._branches_of = {ch: [(r, b) for r, b, f in branches if f is None or ch in f] for ch in keys}
+        self._by_char: dict[str, _Buckets] = {}  # compiled on first use
+        self._default: _Buckets | None = None
 
     @staticmethod
-    def _buckets(
-        branches: Sequence[tuple[Rule, str]],
-    ) -> tuple[tuple[Scope, re.Pattern[str], int, tuple[Rule, ...]], ...]:
+    def _buckets(branches: Sequence[tuple[Rule, str]]) -> _Buckets:
         out = []
         for scope in Scope:
             mine = [(r, b) for r, b in branches if r.scope is scope]
             if mine:
-                prefilter = re.compile("|".join(f"(?:{b})" for _, b in mine))
+                prefilter = compile_cached("|".join(f"(?:{b})" for _, b in mine))
                 members = tuple(dict.fromkeys(r for r, _ in mine))  # each rule once, in order
                 out.append((scope, prefilter, max(r.max_words for r in members), members))
         return tuple(out)
 
+    def _compiled(self, first: str) -> _Buckets:
+        """The buckets for lines starting with `first`, compiled now if they are not yet."""
+        branches = self._branches_of.get(first)
+        if branches is None:
+            if self._default is None:
+                self._default = self._buckets(self._default_branches)
+            if len(self._by_char) < _MAX_FIRST_CHARS:  # so that the next such line is one look-up
+                self._by_char[first] = self._default
+            return self._default
+        found = self._by_char[first] = self._buckets(branches)
+        return found
+
     def match(self, norm: str, words: int, best: Rule | None) -> Rule | None:
-        buckets = self._by_char.get(norm[:1], self._default)
+        buckets = self._by_char.get(norm[:1])
+        if buckets is None:
+            buckets = self._compiled(norm[:1])
         for scope, prefilter, max_words, members in buckets:
             if scope is Scope.LINE:
                 if len(norm) > _LINE_SCOPE_MAX_CHARS or prefilter.fullmatch(norm) is None:
@@ -170,16 +223,16 @@ class RuleSet:
         owners: dict[str, list[Rule]] = {}
         ungated: list[Rule] = []
         for rule in self.rules:
-            required = required_literals(rule.pattern) if rule.scope is Scope.SHORT else None
+            required = _shape(rule).required
             if required is None or not all(selective(lit) for lit in required):
                 ungated.append(rule)  # line and prefix rules are anchored: cheap without a gate
             else:
                 for lit in required:
                     owners.setdefault(lit, []).append(rule)
         trie = trie_pattern(owners) if owners else None
-        self._gate = re.compile(trie) if trie else None
+        self._gate = compile_cached(trie) if trie else None
         # At every position, the longest literal starting there (a zero-width lookahead).
-        self._find = re.compile(f"(?=({trie}))") if trie else None
+        self._find = compile_cached(f"(?=({trie}))") if trie else None
         # A literal found also means each literal that is a prefix of it is there.
         self._rules_of: dict[str, tuple[Rule, ...]] = {
             lit: tuple(r for i in range(1, len(lit) + 1) for r in owners.get(lit[:i], ())) for lit in owners
@@ -417,9 +470,7 @@ def _as_line(text: str) -> tuple[str, int]:
 
 def load_rules(extra_files: Iterable[Path] = ()) -> list[Rule]:
     """All packaged rules, then the user's, with unique ids checked."""
-    rules: list[Rule] = []
-    for path in packaged_rule_files():
-        rules.extend(parse_rule_file(path, len(rules), default_lang=path.stem))
+    rules = _packaged_rules()
     for path in extra_files:
         rules.extend(parse_rule_file(Path(path), len(rules), check=True))
     seen: dict[str, Rule] = {}
@@ -428,6 +479,70 @@ def load_rules(extra_files: Iterable[Path] = ()) -> list[Rule]:
             raise RuleError(f"duplicate rule id {rule.id!r}")
         seen[rule.id] = rule
     return rules
+
+
+def _packaged_rules() -> list[Rule]:
+    """The packaged rules, parsed, validated and with their patterns analysed: from the user's
+    cache (`cleaner.usercache`) when it was made from these very rule files by this code and
+    Python, else done now and cached for the next start."""
+    paths = packaged_rule_files()
+    key = _cache_key(paths)
+    if key is not None:
+        cached = usercache.read(_CACHE_NAME, key)
+        if isinstance(cached, list) and cached:
+            try:
+                found = [_from_cache(entry) for entry in cached]
+            except (KeyError, TypeError, ValueError):
+                pass  # not what this code writes: rebuilt and written again below
+            else:
+                for rule, shape in found:
+                    _SHAPES.setdefault((rule.pattern, rule.scope is Scope.SHORT), shape)
+                return [rule for rule, _ in found]
+    rules: list[Rule] = []
+    for path in paths:
+        rules.extend(parse_rule_file(path, len(rules), default_lang=path.stem))
+    if key is not None:
+        usercache.write(_CACHE_NAME, key, [_to_cache(rule) for rule in rules])
+    return rules
+
+
+_CACHE_NAME = f"rules-{sys.implementation.cache_tag}.json"
+
+
+def _cache_key(paths: Sequence[Path]) -> str | None:
+    """A hash of what the cached rules are derived from: the rule files, the code that parses
+    and analyses them (this module, `cleaner.patterns`) and the Python (its regex parser)."""
+    digest = hashlib.sha256(f"cleaner rules cache 1\0{sys.implementation.cache_tag}\0{sys.version}\0".encode())
+    try:
+        for path in (Path(__file__), Path(patterns.__file__), *paths):
+            data = path.read_bytes()
+            digest.update(f"{path.name}\0{len(data)}\0".encode())
+            digest.update(data)
+    except (OSError, TypeError):  # a file not on disk (zipped) or unreadable: no cache
+        return None
+    return digest.hexdigest()
+
+
+def _to_cache(rule: Rule) -> dict[str, Any]:
+    shape = _shape(rule)
+    branches = [[b, None if f is None else sorted(f)] for b, f in shape.branches]
+    return {"rule": vars(rule), "required": shape.required, "branches": branches}
+
+
+def _from_cache(entry: dict[str, Any]) -> tuple[Rule, _Shape]:
+    fields = entry["rule"]
+    rule = Rule(
+        **{
+            **fields,
+            "category": Category(fields["category"]),
+            "scope": Scope(fields["scope"]),
+            "pos": tuple(fields["pos"]),
+            "neg": tuple(fields["neg"]),
+        }
+    )
+    required = entry["required"]
+    branches = tuple((str(b), None if f is None else frozenset(map(str, f))) for b, f in entry["branches"])
+    return rule, _Shape(None if required is None else tuple(map(str, required)), branches)
 
 
 @lru_cache(maxsize=16)

@@ -148,7 +148,7 @@ def test_the_circle_finder_finds_one(tmp_path: Path) -> None:
 
 # docs/architecture.md's layers, top to bottom: a module imports only its own layer and those above.
 LAYERS = (
-    ("types", "errors", "config", "topic", "patterns", "rules", "segment", "sites", "compression"),
+    ("types", "errors", "config", "topic", "patterns", "rules", "segment", "sites", "compression", "usercache"),
     ("models",),
     ("pipeline", "annotate", "revise", "guard", "render", "pagekind"),
     ("html",),

@@ -11,15 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cleaner.evaluation import peers as peers_mod
-from cleaner.evaluation.report import markdown_summary, print_result, print_rule_examples, rules_table, write_json
-from cleaner.evaluation.runner import Mode, run_eval
+
+if TYPE_CHECKING:
+    from cleaner.evaluation.runner import Mode
 
 app = typer.Typer(
     add_completion=False,
@@ -125,6 +126,9 @@ def _eval_one(
     no_c4: bool,
     rules_top: int,
 ) -> None:
+    from cleaner.evaluation.report import markdown_summary, print_result, write_json
+    from cleaner.evaluation.runner import run_eval
+
     console = _console()
     err = _console(stderr=True)
     try:
@@ -187,6 +191,9 @@ def rules_command(
 ) -> None:
     """Per-rule view: lines each rule removed and how many of them are article text (gold)."""
     import json
+
+    from cleaner.evaluation.report import print_rule_examples, rules_table
+    from cleaner.evaluation.runner import run_eval
 
     console = _console()
     err = _console(stderr=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cleaner.learn.dataset import SOURCES
+from cleaner.learn import SOURCES
 
 DEFAULT_SOURCES = ",".join(SOURCES)
 DataOpt = Annotated[

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cleaner.annotate import annotate
 from cleaner.config import CleanerConfig
+from cleaner.learn import SOURCES
 from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.learn.mine import domain_of
 from cleaner.models.line_features import Vocabulary, local_features
@@ -24,8 +25,6 @@ from cleaner.revise import DocView, revise
 from cleaner.segment import WORD_RE, segment
 from cleaner.topic import stopwords
 from cleaner.types import Block, Decision
-
-SOURCES = ("trafilatura", "trafilatura_recall", "html_text")
 
 VOCAB_MIN_DOMAINS = 5  # a token seen on fewer web domains says more about a site than about boilerplate
 VOCAB_MIN_LINES = 10

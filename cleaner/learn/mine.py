@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from cleaner.learn import SOURCES
 from cleaner.learn.labels import Label, Truth, label_line
 from cleaner.segment import WORD_RE, normalize
 
-SOURCES = ("trafilatura", "trafilatura_recall", "html_text")
 LINE_MAX_CHARS = 300  # longer lines are never `line`-scope matches (cleaner.rules)
 EXAMPLE_MAX_CHARS = 100
 GROUPS = ("a", "b")

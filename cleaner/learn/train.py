@@ -29,7 +29,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from cleaner.learn.dataset import SOURCES, Doc, learn_vocabulary, load_docs
+from cleaner.learn import SOURCES
+from cleaner.learn.dataset import Doc, learn_vocabulary, load_docs
 from cleaner.learn.labels import Label
 from cleaner.models.line import FORMAT
 from cleaner.models.line_features import (
