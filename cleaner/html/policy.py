@@ -208,7 +208,7 @@ def decide(
     page policy (`settle_page`) to the blocks trafilatura's main text left out; `kind` is the
     page's PAGE_NAMES evidence (`cleaner.pagekind`)."""
     rows = model.inputs(x, groups(items))
-    p, contributions = model.scores_and_contributions(rows)
+    p = model.scores(rows)
     policy: dict[int, tuple[str, str]] = {}
     page_how = ""
     if threshold is not None or model.decision == "threshold":
@@ -236,18 +236,19 @@ def decide(
                 page_how = f" (page kind: article {view.article:.2f})"
     drops: dict[int, Decision] = {}
     if len(chosen):
-        contrib = contributions[chosen]
+        # Only the dropped blocks' reasons read the contributions: walked for their rows alone (a
+        # row's contributions do not depend on the other rows).
+        contrib = model.contributions(rows[chosen])
         names = model.names
         named = drop_categories(items, x, counts, chosen.tolist(), policy, title)
+        order = np.argsort(-contrib, axis=1, kind="stable")[:, :8]  # each row's eight strongest signals
         for row, i in enumerate(chosen.tolist()):
             name, family = named[i]
             if i in policy:
                 why = policy[i][1]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
             else:
-                words = [
-                    signal_words(names[f]) for f in np.argsort(-contrib[row], kind="stable")[:8] if contrib[row, f] > 0
-                ]
+                words = [signal_words(names[f]) for f in order[row].tolist() if contrib[row, f] > 0]
                 signals = list(dict.fromkeys(words))[:3]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}" + (
                     f": {', '.join(signals)}." if signals else "."
