@@ -4,15 +4,18 @@ alternation, the contributions walked for the dropped rows alone, the tree walk.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from cleaner.config import CleanerConfig
-from cleaner.html import category
+from cleaner.html import category, dom
 from cleaner.html.blocks import groups, load, page_features
+from cleaner.html.mode import page_lines, page_text
 from cleaner.html.page import prepare
 from cleaner.pipeline import ruleset_for
+from cleaner.segment import segment
 
 PAGE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "frogs.html"
 
@@ -51,3 +54,45 @@ def test_contributions_of_some_rows_are_those_of_the_whole_page(rows: np.ndarray
     some = np.array([0, 3, len(rows) - 1])
     assert np.array_equal(model.contributions(rows[some]), contrib[some])
     assert np.array_equal(model.scores(rows), 1.0 / (1.0 + np.exp(-raw)))
+
+
+def _own_attrs(el: Any) -> str:
+    """The walk's attribute string as it was read before `dom._attr_evidence`: one get an attribute."""
+    parts = [el.get("class"), el.get("id"), el.get("role"), el.get("aria-label"), el.get("itemprop")]
+    return " ".join(p for p in parts if p)
+
+
+def _is_hidden(el: Any) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style) and "display:none" in style.replace(" ", "").lower()
+
+
+def test_an_elements_attributes_read_at_once_say_what_each_read_said() -> None:
+    import trafilatura
+
+    html = (
+        '<html><body><div class="newsletterSignup" id="x" role="dialog"><p>a</p></div><p hidden>b</p>'
+        '<span aria-hidden="true" style="DISPLAY: none">c</span><nav aria-label="Breadcrumb" itemprop="menu">d</nav>'
+        '<div style="color: red">e</div><div aria-hidden="false" data-x="1">f</div>'
+        + PAGE.read_text(encoding="utf-8")
+        + "</body></html>"
+    )
+    tree = trafilatura.load_html(html)
+    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+    assert len(elements) > 50
+    seen = set()
+    for el in elements:
+        want = (dom.attr_families(_own_attrs(el)), _is_hidden(el))
+        assert dom._attr_evidence(el) == want, el.attrib
+        seen.add(want[1])
+    assert seen == {True, False}
+
+
+def test_page_lines_are_the_segmented_page_text() -> None:
+    prep = prepare(PAGE.read_bytes())
+    lines, where = page_lines(prep)
+    assert lines == segment(page_text(prep.items)[0])
+    assert len(lines) > len(prep.items)  # blank lines between the paragraphs
+    assert [lines[j].text for j in where] == [b.text for b in prep.items]
