@@ -295,8 +295,8 @@ def _attr_evidence(el: Any) -> tuple[int, bool]:
     )
     if get("hidden") is not None or get("aria-hidden") == "true":
         return own, True
-    style = get("style")
-    return own, bool(style) and "display:none" in style.replace(" ", "").lower()
+    style = get("style") or ""
+    return own, "display:none" in style.replace(" ", "").lower()
 
 
 def _has_email_input(form: Any) -> bool:
