@@ -15,7 +15,7 @@ from cleaner.html.blocks import groups, load, page_features
 from cleaner.html.mode import page_lines, page_text
 from cleaner.html.page import prepare
 from cleaner.pipeline import ruleset_for
-from cleaner.segment import segment
+from cleaner.segment import WORD_RE, segment
 
 PAGE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "frogs.html"
 
@@ -96,3 +96,22 @@ def test_page_lines_are_the_segmented_page_text() -> None:
     assert lines == segment(page_text(prep.items)[0])
     assert len(lines) > len(prep.items)  # blank lines between the paragraphs
     assert [lines[j].text for j in where] == [b.text for b in prep.items]
+
+
+def test_a_repeated_text_has_the_features_its_text_alone_gives() -> None:
+    """`features` asks trafilatura's text, the comments and the title once a distinct text."""
+    from cleaner.html.blocks import _COL, _title_sim, features
+
+    prep = prepare(PAGE.read_bytes())
+    items = [*prep.items, *prep.items[:5]]  # the first five blocks again, as a page repeats its menu
+    lines = [*prep.lines, *prep.lines[:5]]
+    traf, comments = dom.TrafVote.of(prep.traf_text), dom.TrafVote.of(prep.traf_text[:200])
+    title = prep.title or "Frogs"
+    x = features(items, lines, traf, {}, title, comments)
+    words = frozenset(WORD_RE.findall(title.lower()))
+    for i, b in enumerate(items):
+        flat = dom.norm(b.text)
+        want = (*traf.vote(b.text, flat), comments.vote(b.text, flat)[0], _title_sim(b.text, words))
+        got = tuple(x[i, _COL[c]] for c in ("traf_in", "traf_share", "comment_in", "title_sim"))
+        assert got == want, b.text
+    assert set(x[:, _COL["traf_in"]]) == {0.0, 1.0} and x[:, _COL["title_sim"]].max() > 0

@@ -178,11 +178,19 @@ def features(
     o0 = _COL["own_newsletter"]
     l0 = _COL[LOCAL_NAMES[0]]
     seen_local: dict[str, list[float]] = {}  # a page repeats its menu lines
+    seen_text: dict[str, tuple[float, float, float, float]] = {}  # ... and what its text alone says
     for i, (b, line) in enumerate(zip(items, lines, strict=True)):
         row = x[i]
         chars = len(b.text)
-        flat = dom.norm(b.text)
-        traf_in, traf_share = traf.vote(b.text, flat)
+        said = seen_text.get(b.text)
+        if said is None:
+            flat = dom.norm(b.text)
+            said = seen_text[b.text] = (
+                *traf.vote(b.text, flat),
+                comments.vote(b.text, flat)[0] if comments is not None else 0.0,
+                _title_sim(b.text, title_words),
+            )
+        traf_in, traf_share, comment_in, title_sim = said
         decision = rules.get(i)
         dropped = decision is not None and decision.dropped and decision.category is not None
         row[: _COL["rule"] + 1] = (
@@ -196,8 +204,8 @@ def features(
             before[i],
             traf_in,
             traf_share,
-            comments.vote(b.text, flat)[0] if comments is not None else 0.0,
-            _title_sim(b.text, title_words),
+            comment_in,
+            title_sim,
             CATEGORY_CODE[decision.category] if dropped and decision is not None and decision.category else 0.0,
         )
         local = seen_local.get(line.text)
