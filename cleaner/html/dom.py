@@ -282,6 +282,12 @@ def _token_families(token: str) -> int:
     return bits
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _named_families(named: tuple[str | None, ...]) -> int:
+    """`attr_families` of an element's class, id, role, aria-label and itemprop (None: absent)."""
+    return attr_families(" ".join([p for p in named if p]))
+
+
 def _attr_evidence(el: Any) -> tuple[int, bool]:
     """The FAMILIES bits of an element's own class, id, role, aria-label and itemprop, and whether it
     is hidden (hidden, aria-hidden or display:none), its attributes read in one call: most elements
@@ -290,9 +296,7 @@ def _attr_evidence(el: Any) -> tuple[int, bool]:
     if not items:
         return 0, False
     get = dict(items).get
-    own = attr_families(
-        " ".join(p for p in (get("class"), get("id"), get("role"), get("aria-label"), get("itemprop")) if p)
-    )
+    own = _named_families((get("class"), get("id"), get("role"), get("aria-label"), get("itemprop")))
     if get("hidden") is not None or get("aria-hidden") == "true":
         return own, True
     style = get("style") or ""
