@@ -178,32 +178,45 @@ def features(
     o0 = _COL["own_newsletter"]
     l0 = _COL[LOCAL_NAMES[0]]
     seen_local: dict[str, list[float]] = {}  # a page repeats its menu lines
+    seen_text: dict[str, tuple[float, float, float, float]] = {}  # ... and what its text alone says
+    heads: list[tuple[float, ...]] = []  # each row's first columns (to "rule"), set at once below
+    local_rows: list[list[float]] = []
     for i, (b, line) in enumerate(zip(items, lines, strict=True)):
-        row = x[i]
         chars = len(b.text)
-        flat = dom.norm(b.text)
-        traf_in, traf_share = traf.vote(b.text, flat)
+        said = seen_text.get(b.text)
+        if said is None:
+            flat = dom.norm(b.text)
+            said = seen_text[b.text] = (
+                *traf.vote(b.text, flat),
+                comments.vote(b.text, flat)[0] if comments is not None else 0.0,
+                _title_sim(b.text, title_words),
+            )
+        traf_in, traf_share, comment_in, title_sim = said
         decision = rules.get(i)
         dropped = decision is not None and decision.dropped and decision.category is not None
-        row[: _COL["rule"] + 1] = (
-            dom.TAG_CODE.get(b.tag, 0.0),
-            b.depth,
-            b.depth / max_depth,
-            min(1.0, b.link_chars / chars) if chars else 0.0,
-            b.links,
-            float(b.email_form),
-            i / n,
-            before[i],
-            traf_in,
-            traf_share,
-            comments.vote(b.text, flat)[0] if comments is not None else 0.0,
-            _title_sim(b.text, title_words),
-            CATEGORY_CODE[decision.category] if dropped and decision is not None and decision.category else 0.0,
+        heads.append(
+            (
+                dom.TAG_CODE.get(b.tag, 0.0),
+                b.depth,
+                b.depth / max_depth,
+                min(1.0, b.link_chars / chars) if chars else 0.0,
+                b.links,
+                float(b.email_form),
+                i / n,
+                before[i],
+                traf_in,
+                traf_share,
+                comment_in,
+                title_sim,
+                CATEGORY_CODE[decision.category] if dropped and decision is not None and decision.category else 0.0,
+            )
         )
         local = seen_local.get(line.text)
         if local is None:
             local = seen_local[line.text] = local_features(line, stop)
-        row[l0 : l0 + len(LOCAL_NAMES)] = local
+        local_rows.append(local)
+    x[:, : _COL["rule"] + 1] = heads
+    x[:, l0 : l0 + len(LOCAL_NAMES)] = local_rows
     for start, width, bits in (
         (c0, width_c, [b.containers for b in items]),
         (f0, width_f, [b.families for b in items]),

@@ -63,9 +63,19 @@ def cues() -> tuple[Cue, ...]:
     )
 
 
+@functools.cache
+def _any_cue() -> re.Pattern[str]:
+    """All the cues as one alternation: it matches a text exactly when one of them does, so most
+    blocks (no cue) take one search instead of one a cue."""
+    return re.compile("|".join(f"(?:{cue.pattern.pattern})" for cue in cues()))
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def text_cue(text: str) -> Cue | None:
-    """The first cue the block's own words match, if any."""
+    """The first cue the block's own words match, if any. Cached: a site's menus and footers repeat."""
     low = text.lower()
+    if not _any_cue().search(low):
+        return None
     for cue in cues():
         if cue.pattern.search(low):
             return cue

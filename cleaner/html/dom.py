@@ -234,6 +234,7 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPACE = re.compile(r"\s+")
 ANCESTOR_LEVELS = 4
+_HIDDEN_BIT = _CONTAINER_BIT["hidden"]
 MAX_DEPTH = 400  # below Python's recursion limit; libxml2 stops at 256 anyway
 
 
@@ -281,17 +282,25 @@ def _token_families(token: str) -> int:
     return bits
 
 
-def _own_attrs(el: Any) -> str:
-    get = el.get
-    parts = [get("class"), get("id"), get("role"), get("aria-label"), get("itemprop")]
-    return " ".join(p for p in parts if p)
+@functools.lru_cache(maxsize=1 << 16)
+def _named_families(named: tuple[str | None, ...]) -> int:
+    """`attr_families` of an element's class, id, role, aria-label and itemprop (None: absent)."""
+    return attr_families(" ".join([p for p in named if p]))
 
 
-def _is_hidden(el: Any) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
-    style = el.get("style")
-    return bool(style) and "display:none" in style.replace(" ", "").lower()
+def _attr_evidence(el: Any) -> tuple[int, bool]:
+    """The FAMILIES bits of an element's own class, id, role, aria-label and itemprop, and whether it
+    is hidden (hidden, aria-hidden or display:none), its attributes read in one call: most elements
+    have none."""
+    items = el.items()
+    if not items:
+        return 0, False
+    get = dict(items).get
+    own = _named_families((get("class"), get("id"), get("role"), get("aria-label"), get("itemprop")))
+    if get("hidden") is not None or get("aria-hidden") == "true":
+        return own, True
+    style = get("style") or ""
+    return own, "display:none" in style.replace(" ", "").lower()
 
 
 def _has_email_input(form: Any) -> bool:
@@ -343,22 +352,25 @@ class _Walker:
     def walk(
         self, el: Any, depth: int, containers: int, families: int, near: tuple[int, int], link: bool, email: bool
     ) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
+        if not isinstance(tag, str):  # a comment or a processing instruction
+            return
         tag = tag.lower()
         if not tag or tag in SKIP or depth > MAX_DEPTH:
             return
-        own = attr_families(_own_attrs(el))
+        own, hidden = _attr_evidence(el)
         families |= own
         containers |= _CONTAINER_BIT.get(tag, 0)
-        if _is_hidden(el):
-            containers |= _CONTAINER_BIT["hidden"]
+        if hidden:
+            containers |= _HIDDEN_BIT
         if tag == "form" and not email:
             email = _has_email_input(el)
         in_link = link or tag == "a"
         block = tag in BLOCK
         outer = self.ctx
         if block:
-            self.flush()
+            if self.parts:
+                self.flush()
             signature = zlib.crc32(f"{tag}|{depth}|{el.get('class') or ''}".encode())
             self.ctx = (tag, depth, containers, families, own | near[0] | near[1], email, signature)
             self.serial += 1
@@ -367,15 +379,25 @@ class _Walker:
                 self.pre = self.serial
         elif tag == "br":
             self.flush()
-        if tag == "a" and not link and (el.text or len(el)):
+        text = el.text
+        if tag == "a" and not link and (text or len(el)):
             self.links += 1
-        self.text(el.text, in_link)
+        if text:  # self.text(text, in_link), inline: the walk's hottest lines
+            self.parts.append(text)
+            if in_link:
+                self.link_chars += len(text.strip())
         child_near = (own, near[0])
+        walk = self.walk
         for child in el:
-            self.walk(child, depth + 1, containers, families, child_near, in_link, email)
-            self.text(child.tail, link)
+            walk(child, depth + 1, containers, families, child_near, in_link, email)
+            tail = child.tail
+            if tail:
+                self.parts.append(tail)
+                if link:
+                    self.link_chars += len(tail.strip())
         if block:
-            self.flush()
+            if self.parts:
+                self.flush()
             self.ctx = outer
             if self.pre == self.path.pop():
                 self.pre = 0

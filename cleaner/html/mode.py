@@ -46,9 +46,13 @@ def page_lines(prep: Prepared) -> tuple[list[Block], list[int]]:
     would make (each block's own Block from `prep.lines`, renumbered: a block's text has no line
     break), and the line index of each block."""
     where = _line_of(prep.items)
-    lines = [make_block(j, "") for j in range(where[-1] + 1 if where else 1)]
+    if not where:
+        return [make_block(0, "")], where
+    lines: list[Block] = []
     for b, j in zip(prep.lines, where, strict=True):
-        lines[j] = renumbered(b, j)
+        if j > len(lines):  # the blank line before a paragraph
+            lines.append(make_block(len(lines), ""))
+        lines.append(renumbered(b, j))
     return lines, where
 
 

@@ -236,18 +236,19 @@ def decide(
                 page_how = f" (page kind: article {view.article:.2f})"
     drops: dict[int, Decision] = {}
     if len(chosen):
+        # One walk for the scores and the contributions: most blocks of most pages are dropped, and
+        # a second walk for the dropped rows alone cost more than it saved (bench notes, issue 19).
         contrib = contributions[chosen]
         names = model.names
         named = drop_categories(items, x, counts, chosen.tolist(), policy, title)
+        order = np.argsort(-contrib, axis=1, kind="stable")[:, :8]  # each row's eight strongest signals
         for row, i in enumerate(chosen.tolist()):
             name, family = named[i]
             if i in policy:
                 why = policy[i][1]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
             else:
-                words = [
-                    signal_words(names[f]) for f in np.argsort(-contrib[row], kind="stable")[:8] if contrib[row, f] > 0
-                ]
+                words = [signal_words(names[f]) for f in order[row].tolist() if contrib[row, f] > 0]
                 signals = list(dict.fromkeys(words))[:3]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}" + (
                     f": {', '.join(signals)}." if signals else "."

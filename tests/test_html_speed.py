@@ -1,0 +1,89 @@
+"""The speed-ups of HTML mode give what the slower code gave, bit for bit (issue 19): the cues as one
+alternation, the DOM walk's attributes read at once, the page's lines, the block features asked once a text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cleaner.html import category, dom
+from cleaner.html.mode import page_lines, page_text
+from cleaner.html.page import prepare
+from cleaner.segment import WORD_RE, segment
+
+PAGE = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "frogs.html"
+
+
+def _first_cue(text: str) -> category.Cue | None:
+    """The cue `text_cue` names, found the slow way: each cue in turn."""
+    low = text.lower()
+    return next((c for c in category.cues() if c.pattern.search(low)), None)
+
+
+def test_the_cues_as_one_alternation_name_what_each_in_turn_names() -> None:
+    texts = [t for c in category.cues() for t in (*c.pos, *c.neg)]
+    texts += ["", "Home", "By Jane Doe", "Share on Facebook © 2024", "Photo: AP / Subscribe to our newsletter"]
+    assert any(_first_cue(t) is None for t in texts) and any(_first_cue(t) is not None for t in texts)
+    for text in texts:
+        assert category.text_cue(text) is _first_cue(text), text
+
+
+def _own_attrs(el: Any) -> str:
+    """The walk's attribute string as it was read before `dom._attr_evidence`: one get an attribute."""
+    parts = [el.get("class"), el.get("id"), el.get("role"), el.get("aria-label"), el.get("itemprop")]
+    return " ".join(p for p in parts if p)
+
+
+def _is_hidden(el: Any) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style) and "display:none" in style.replace(" ", "").lower()
+
+
+def test_an_elements_attributes_read_at_once_say_what_each_read_said() -> None:
+    import trafilatura
+
+    html = (
+        '<html><body><div class="newsletterSignup" id="x" role="dialog"><p>a</p></div><p hidden>b</p>'
+        '<span aria-hidden="true" style="DISPLAY: none">c</span><nav aria-label="Breadcrumb" itemprop="menu">d</nav>'
+        '<div style="color: red">e</div><div aria-hidden="false" data-x="1">f</div>'
+        + PAGE.read_text(encoding="utf-8")
+        + "</body></html>"
+    )
+    tree = trafilatura.load_html(html)
+    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+    assert len(elements) > 50
+    seen = set()
+    for el in elements:
+        want = (dom.attr_families(_own_attrs(el)), _is_hidden(el))
+        assert dom._attr_evidence(el) == want, el.attrib
+        seen.add(want[1])
+    assert seen == {True, False}
+
+
+def test_page_lines_are_the_segmented_page_text() -> None:
+    prep = prepare(PAGE.read_bytes())
+    lines, where = page_lines(prep)
+    assert lines == segment(page_text(prep.items)[0])
+    assert len(lines) > len(prep.items)  # blank lines between the paragraphs
+    assert [lines[j].text for j in where] == [b.text for b in prep.items]
+
+
+def test_a_repeated_text_has_the_features_its_text_alone_gives() -> None:
+    """`features` asks trafilatura's text, the comments and the title once a distinct text."""
+    from cleaner.html.blocks import _COL, _title_sim, features
+
+    prep = prepare(PAGE.read_bytes())
+    items = [*prep.items, *prep.items[:5]]  # the first five blocks again, as a page repeats its menu
+    lines = [*prep.lines, *prep.lines[:5]]
+    traf, comments = dom.TrafVote.of(prep.traf_text), dom.TrafVote.of(prep.traf_text[:200])
+    title = prep.title or "Frogs"
+    x = features(items, lines, traf, {}, title, comments)
+    words = frozenset(WORD_RE.findall(title.lower()))
+    for i, b in enumerate(items):
+        flat = dom.norm(b.text)
+        want = (*traf.vote(b.text, flat), comments.vote(b.text, flat)[0], _title_sim(b.text, words))
+        got = tuple(x[i, _COL[c]] for c in ("traf_in", "traf_share", "comment_in", "title_sim"))
+        assert got == want, b.text
+    assert set(x[:, _COL["traf_in"]]) == {0.0, 1.0} and x[:, _COL["title_sim"]].max() > 0
