@@ -1,7 +1,7 @@
 """Throughput benchmark: cleaner's speed on one core, side by side with its neighbours in a pipeline.
 
     .venv/bin/python bench/throughput.py [DATA] [--pages 300] [--out bench/results]
-        [--jobs-files 2000] [--jsonl-mb 1000]
+        [--jobs-files 2000] [--jobs-jsonl-mb 200] [--jsonl-mb 1000] [--scale-only]
 
 On a fixed input (the first N wcxb-dev pages by id; WCXB by Murrough Foley, CC-BY-4.0) it times,
 each step in its own fresh process so that peak memory (max RSS) is the step's own:
@@ -12,6 +12,8 @@ each step in its own fresh process so that peak memory (max RSS) is the step's o
 - html mode, `cleaner.clean_html`, and `trafilatura.extract` alone: pages/s;
 - `model:` steps: text mode with the learned line model on (`model="builtin"`);
 - with --jobs-files N: `cleaner clean DIR --jobs 1` against `--jobs 2` on N files (wall time);
+- with --jobs-jsonl-mb M: `cleaner clean FILE.jsonl -o OUT --jobs 1` against `--jobs 2` on one
+  M MB JSONL file (wall time; the outputs compared byte for byte);
 - with --jsonl-mb M: M MB of JSONL streamed through `cleaner clean - --jsonl`, the CLI's peak RSS.
 
 Peer texts come from the eval cache (.cache/eval/, filled on first use). Writes
@@ -136,16 +138,51 @@ def _jobs_step(data: Path, files: int) -> dict[str, float]:
     return out
 
 
+def _jsonl_records(data: Path) -> list[bytes]:
+    """One JSONL line per page of the first 300: its url and trafilatura's text."""
+    from cleaner.evaluation.peers import peer_text
+
+    return [
+        (json.dumps({"url": url, "text": peer_text("trafilatura", html, url)}, ensure_ascii=False) + "\n").encode()
+        for _, html, url in _pages(data, 300)
+    ]
+
+
+def _jobs_jsonl_step(data: Path, megabytes: int) -> dict[str, float]:
+    """`cleaner clean FILE.jsonl -o OUT --jobs 1` and `--jobs 2` on one JSONL file of `megabytes`
+    MB (the records of `_jsonl_records`, repeated): wall time of each, the speed-up, and whether
+    the two outputs are the same bytes."""
+    import filecmp
+    import tempfile
+
+    records = _jsonl_records(data)
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        sent, i = 0, 0
+        with src.open("wb") as fh:
+            while sent < megabytes * 1_000_000:
+                rec = records[i % len(records)]
+                fh.write(rec)
+                sent, i = sent + len(rec), i + 1
+        out["mb"], out["records"] = sent / 1e6, i
+        for jobs in (1, 2):
+            start = time.perf_counter()
+            proc = subprocess.Popen([*_cli(), "clean", str(src), "-o", f"{tmp}/out{jobs}", "--jobs", str(jobs), "-q"])
+            code, rss = _wait(proc)
+            if code != 0:
+                raise SystemExit(f"jsonl jobs {jobs}: cleaner exited {code}")
+            out[f"seconds_jobs{jobs}"] = time.perf_counter() - start
+            out[f"max_rss_mb_jobs{jobs}"] = rss
+        out["same_output"] = float(filecmp.cmp(f"{tmp}/out1/in.jsonl", f"{tmp}/out2/in.jsonl", shallow=False))
+    out["speedup"] = out["seconds_jobs1"] / out["seconds_jobs2"]
+    return out
+
+
 def _jsonl_step(data: Path, megabytes: int) -> dict[str, float]:
     """Stream `megabytes` of JSONL records (trafilatura texts of the first pages, repeated) through
     `cleaner clean - --jsonl` and read the CLI process's peak RSS: memory must not grow with input."""
-    from cleaner.evaluation.peers import peer_text
-
-    pages = _pages(data, 300)
-    records = [
-        (json.dumps({"url": url, "text": peer_text("trafilatura", html, url)}, ensure_ascii=False) + "\n").encode()
-        for _, html, url in pages
-    ]
+    records = _jsonl_records(data)
     proc = subprocess.Popen([*_cli(), "clean", "-", "--jsonl"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     assert proc.stdin is not None
     sent, start, i = 0, time.perf_counter(), 0
@@ -184,7 +221,10 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--out", type=Path, default=BENCH / "results")
     ap.add_argument("--jobs-files", type=int, default=0, help="also time --jobs 1 vs 2 on this many files")
+    ap.add_argument("--jobs-jsonl-mb", type=int, default=0, help="also time --jobs 1 vs 2 on one JSONL file this big")
+    ap.add_argument("--scale-only", action="store_true", help="only the --jobs and JSONL steps asked for")
     ap.add_argument("--jsonl-mb", type=int, default=0, help="also stream this many MB of JSONL and read the RSS")
+    ap.add_argument("--tag", default="", help="results file: <date>-throughput<-tag>.md/.json")
     ap.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one step in this process
     args = ap.parse_args()
     if args.step:
@@ -192,8 +232,9 @@ def main() -> None:
         figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(figures))
         return
+    load_before = os.getloadavg()
     results: dict[str, dict[str, float]] = {}
-    for step in STEPS:
+    for step in () if args.scale_only else STEPS:
         cmd = [sys.executable, __file__, str(args.data), "--pages", str(args.pages), "--step", step]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
@@ -203,8 +244,15 @@ def main() -> None:
     scale: dict[str, dict[str, float]] = {}
     if args.jobs_files:
         scale["jobs"] = _jobs_step(args.data, args.jobs_files)
+    if args.jobs_jsonl_mb:
+        scale["jobs_jsonl"] = _jobs_jsonl_step(args.data, args.jobs_jsonl_mb)
     if args.jsonl_mb:
         scale["jsonl"] = _jsonl_step(args.data, args.jsonl_mb)
+    load = (
+        f"load average (1, 5, 15 min) {', '.join(f'{x:.2f}' for x in load_before)} before the run, "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + " after"
+    )
     stamp = dt.date.today().isoformat()
     rows = ["| step | input | MB/s | lines/s | pages/s | peak RSS MB |", "|---|---|---:|---:|---:|---:|"]
     for step, r in results.items():
@@ -220,6 +268,15 @@ def main() -> None:
             f"`cleaner clean DIR -o OUT` on {j['files']:,.0f} whole-page texts ({j['mb']:.0f} MB): "
             f"--jobs 1 {j['seconds_jobs1']:.1f} s, --jobs 2 {j['seconds_jobs2']:.1f} s, speed-up {j['speedup']:.2f}x.",
         ]
+    if "jobs_jsonl" in scale:
+        j = scale["jobs_jsonl"]
+        same = "the same bytes" if j["same_output"] else "DIFFERENT outputs"
+        rows += [
+            "",
+            f"`cleaner clean FILE.jsonl -o OUT` on one {j['mb']:,.0f} MB file ({j['records']:,.0f} records): "
+            f"--jobs 1 {j['seconds_jobs1']:.1f} s ({j['max_rss_mb_jobs1']:.0f} MB), --jobs 2 "
+            f"{j['seconds_jobs2']:.1f} s ({j['max_rss_mb_jobs2']:.0f} MB), speed-up {j['speedup']:.2f}x, {same}.",
+        ]
     if "jsonl" in scale:
         j = scale["jsonl"]
         rows += [
@@ -229,15 +286,16 @@ def main() -> None:
         ]
     table = "\n".join(rows)
     args.out.mkdir(parents=True, exist_ok=True)
+    command = " ".join(["python", "bench/throughput.py", *sys.argv[1:]])
     meta = {"date": stamp, "pages": args.pages, "data": str(args.data.name), "machine": machine}
-    (args.out / f"{stamp}-throughput.json").write_text(
-        json.dumps({**meta, "results": results, "scale": scale}, indent=2) + "\n"
-    )
-    (args.out / f"{stamp}-throughput.md").write_text(
+    meta |= {"load": load, "command": command}
+    name = f"{stamp}-throughput{'-' + args.tag if args.tag else ''}"
+    (args.out / f"{name}.json").write_text(json.dumps({**meta, "results": results, "scale": scale}, indent=2) + "\n")
+    (args.out / f"{name}.md").write_text(
         f"# Throughput {stamp}\n\nFirst {args.pages} pages of {args.data.name} (WCXB by Murrough Foley, CC-BY-4.0), "
         f"one core per step, each step in its own process. Machine: {machine['cpu']}, {machine['cores']} cores, "
         f"Python {machine['python']}.\nMB/s counts the input of the step (text for clean/c4, HTML bytes for "
-        f"clean_html/trafilatura).\n\n{table}\n"
+        f"clean_html/trafilatura).\nCommand: `{command}`; {load}.\n\n{table}\n"
     )
     print(table)
 
