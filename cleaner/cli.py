@@ -25,7 +25,7 @@ from cleaner.batch.explain import explain_json, explain_source
 from cleaner.batch.files import JSONL_FORMAT, KINDS, STDIN_NAME, InputError, Kind, kind_of, read_input
 from cleaner.batch.jsonl import report_lines
 from cleaner.batch.plan import Plan, PlanError, Task, check_report_path, plan_run
-from cleaner.batch.pool import run_tasks
+from cleaner.batch.pool import RecordPool, run_tasks
 from cleaner.batch.run import Sink, Summary, open_manifest, report_file, report_records, run_plan
 from cleaner.batch.sites import SitesCounted, count_input, site_options
 from cleaner.batch.work import FileResult, LineProgress, Options, process_jsonl_stream, process_stream
@@ -241,10 +241,10 @@ def clean(
     )
     if scheduler is not None:
         _check_scheduler(paths, jobs)
-    if "-" in paths:
-        _clean_stdin(paths, output, in_place, _stdin_kind(jsonl, html), options, report, quiet, debug)
-    plan = _plan(paths, output, in_place, dry_run, glob or [], report, fmt)
     jobs = jobs or _cpu_count()
+    if "-" in paths:
+        _clean_stdin(paths, output, in_place, _stdin_kind(jsonl, html), options, report, quiet, debug, jobs)
+    plan = _plan(paths, output, in_place, dry_run, glob or [], report, fmt)
     console = _stderr()
     summary = Summary(
         dry_run=dry_run,
@@ -380,8 +380,10 @@ def _clean_stdin(
     report: Path | None,
     quiet: bool,
     debug: bool,
+    jobs: int = 1,
 ) -> NoReturn:
-    """`cleaner clean -`: stdin to stdout, the summary and errors on stderr."""
+    """`cleaner clean -`: stdin to stdout, the summary and errors on stderr; JSONL records are
+    cleaned in `jobs` worker processes when jobs > 1 (written in input order, the same bytes)."""
     if len(paths) > 1:
         raise typer.BadParameter("'-' (stdin) cannot be combined with other paths", param_hint="PATH")
     if output is not None or in_place:
@@ -394,8 +396,10 @@ def _clean_stdin(
     with _internal_errors(debug), _report_sink(report) as sink:
         if KINDS[kind].streamed:  # record by record: a pipeline's stream can be any length
             writer = None if options.dry_run else sys.stdout.buffer
-            with show_progress(console) as progress:
-                res = process_jsonl_stream(sys.stdin.buffer, writer, options, progress=progress.stream(STDIN_NAME))
+            with show_progress(console) as progress, RecordPool(jobs, options, STDIN_NAME) as pool:
+                watch = progress.stream(STDIN_NAME)
+                chunks = pool if jobs > 1 else None
+                res = process_jsonl_stream(sys.stdin.buffer, writer, options, progress=watch, chunks=chunks)
         else:
             data = sys.stdin.buffer.read()
             if kind is Kind.TEXT and looks_like_html(data):

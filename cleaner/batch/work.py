@@ -126,6 +126,22 @@ class FileResult:
             where: dict[str, object] = {"file": self.name} if record is None else {"file": self.name, "record": record}
             self.report.extend({**where, **r.to_dict()} for r in result.removed)
 
+    def merge(self, part: FileResult) -> None:
+        """Add what `part` (the same input's next records, cleaned elsewhere) produced: the same
+        counts, records, warnings and errors (each kept up to the same cap) as one pass over both."""
+        self.bytes_in += part.bytes_in
+        self.bytes_out += part.bytes_out
+        self.documents += part.documents
+        self.records += part.records
+        self.removals += part.removals
+        for category, lines in part.lines_removed.items():
+            self.lines_removed[category] = self.lines_removed.get(category, 0) + lines
+        self.report.extend(part.report)
+        self.warnings.extend(part.warnings[: MAX_MESSAGES_PER_FILE - len(self.warnings)])
+        self.errors.extend(part.errors[: MAX_MESSAGES_PER_FILE - len(self.errors)])
+        self.tracebacks.extend(part.tracebacks[: MAX_MESSAGES_PER_FILE - len(self.tracebacks)])
+        self.error_count += part.error_count
+
     def finish(self) -> None:
         hidden = self.error_count - len(self.errors)
         if hidden > 0:
@@ -292,17 +308,100 @@ def _clean_jsonl_line(raw: bytes, lineno: int, options: Options, res: FileResult
     return bom + splice_record(text, spans, record, cleaner.updates(result)) + ending
 
 
+@dataclass
+class Chunk:
+    """A run of one JSONL input's lines cleaned in a worker (`clean_chunk`): the output lines
+    joined, what they produced, and, when one line stopped it, the failure (problem, traceback)
+    that one pass over the input would have stopped at there (`ChunkFailure`)."""
+
+    output: bytes
+    res: FileResult
+    sizes: list[int]  # each input line's size, for progress
+    failure: tuple[str, str | None] | None = None
+
+
+class ChunkFailure(Exception):
+    """A line cleaned in a worker failed the whole input: its problem, as `guarded` words it there."""
+
+    def __init__(self, problem: str, tb: str | None) -> None:
+        super().__init__(problem)
+        self.problem, self.tb = problem, tb
+
+
+# Cleans numbered runs of lines (first line number, the lines) elsewhere; the Chunks in their order.
+ChunkMap = Callable[[Iterator[tuple[int, list[bytes]]]], Iterator[Chunk]]
+
+CHUNK_LINES = 256  # a chunk of records handed to a worker: at most this many lines
+CHUNK_BYTES = 1 << 20  # or, once it holds this many bytes, no more lines (a long record is a chunk alone)
+
+
+def chunked(lines: Iterable[bytes]) -> Iterator[tuple[int, list[bytes]]]:
+    """`lines` in runs of up to CHUNK_LINES lines and about CHUNK_BYTES bytes, each with the
+    line number of its first line."""
+    start, run, size = 1, [], 0
+    try:
+        for raw in lines:
+            run.append(raw)
+            size += len(raw)
+            if len(run) >= CHUNK_LINES or size >= CHUNK_BYTES:
+                yield start, run
+                start, run, size = start + len(run), [], 0
+    except Exception:
+        if run:  # the lines read before a read failed are cleaned, as one pass would have
+            yield start, run
+        raise
+    if run:
+        yield start, run
+
+
+def clean_chunk(name: str, start: int, lines: list[bytes], options: Options) -> Chunk:
+    """Lines `start`.. of the JSONL input `name`, cleaned as `clean_jsonl` cleans them (the
+    worker's half of a JSONL input cleaned by several processes); never raises."""
+    res, out = FileResult(name), io.BytesIO()
+    failure = None
+    try:
+        _clean_lines(lines, out, options, res, None, start)
+    except Exception as exc:
+        failure = failure_of(exc)
+    return Chunk(out.getvalue(), res, [len(raw) for raw in lines], failure)
+
+
 def clean_jsonl(
     lines: Iterable[bytes],
     out: IO[bytes] | AtomicSink | None,
     options: Options,
     res: FileResult,
     progress: LineProgress | None = None,
+    chunks: ChunkMap | None = None,
 ) -> None:
     """Stream records from `lines` to `out` (None: count only), one line at a time; `progress`
-    hears of each line done (the CLI's records/s on a terminal)."""
+    hears of each line done (the CLI's records/s on a terminal). `chunks`: clean them in runs
+    elsewhere (worker processes, `cleaner.batch.pool.RecordPool`), written in input order: the
+    same bytes, counts, report and problems as one pass here."""
+    if chunks is None:
+        _clean_lines(lines, out, options, res, progress)
+        return
+    for chunk in chunks(chunked(lines)):
+        res.merge(chunk.res)
+        if out is not None:
+            out.write(chunk.output)
+        if progress is not None:
+            for size in chunk.sizes:
+                progress(size)
+        if chunk.failure is not None:
+            raise ChunkFailure(*chunk.failure)
+
+
+def _clean_lines(
+    lines: Iterable[bytes],
+    out: IO[bytes] | AtomicSink | None,
+    options: Options,
+    res: FileResult,
+    progress: LineProgress | None,
+    start: int = 1,
+) -> None:
     cleaner = record_cleaner(options)
-    for lineno, raw in enumerate(lines, 1):
+    for lineno, raw in enumerate(lines, start):
         line = _clean_jsonl_line(raw, lineno, options, res, cleaner)
         res.bytes_in += len(raw)
         res.bytes_out += len(line)
@@ -312,17 +411,19 @@ def clean_jsonl(
             progress(len(raw))
 
 
-def _process_jsonl(task: Task, options: Options, res: FileResult, progress: LineProgress | None = None) -> None:
+def _process_jsonl(
+    task: Task, options: Options, res: FileResult, progress: LineProgress | None = None, chunks: ChunkMap | None = None
+) -> None:
     digest = hashlib.sha256()
     with open_jsonl(task.src, digest) as fh:
         lines = records_only(fh) if content_suffix(task.src) == ".json" else fh
         if task.dest is None or options.dry_run:
-            clean_jsonl(lines, None, options, res, progress)
+            clean_jsonl(lines, None, options, res, progress, chunks)
         else:
             if res.backup:
                 make_backup(task.src)
             with AtomicWriter(task.dest, codec_of(task.dest)) as out:
-                clean_jsonl(lines, out, options, res, progress)
+                clean_jsonl(lines, out, options, res, progress, chunks)
             res.dest_sha256 = out.digest.hexdigest()
     res.sha256 = digest.hexdigest()
 
@@ -348,20 +449,31 @@ def guarded(res: FileResult, work: Any, *args: Any) -> FileResult:
     """Run work(*args); turn any failure into a message on res, so one input never stops a run."""
     try:
         work(*args)
-    except InputError as exc:
-        res.fail(str(exc))
-    except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        res.fail(f"{os_problem(exc)}{where}")
     except Exception as exc:
-        res.fail(f"internal error: {type(exc).__name__}: {exc}", traceback.format_exc())
+        res.fail(*failure_of(exc))
     res.finish()
     return res
 
 
-def process_file(task: Task, options: Options, progress: LineProgress | None = None) -> FileResult:
+def failure_of(exc: Exception) -> tuple[str, str | None]:
+    """How an input's failure reads (and its traceback, for an internal error); called in the
+    `except` that caught `exc`."""
+    if isinstance(exc, ChunkFailure):
+        return exc.problem, exc.tb
+    if isinstance(exc, InputError):
+        return str(exc), None
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{os_problem(exc)}{where}", None
+    return f"internal error: {type(exc).__name__}: {exc}", traceback.format_exc()
+
+
+def process_file(
+    task: Task, options: Options, progress: LineProgress | None = None, chunks: ChunkMap | None = None
+) -> FileResult:
     """Clean one file and write its output atomically. The worker: never raises, never prints.
-    `progress`: told of each line of a JSONL file as it is done (not of other kinds).
+    `progress`: told of each line of a JSONL file as it is done (not of other kinds); `chunks`:
+    a JSONL file's records are cleaned in runs there (see `clean_jsonl`).
 
     An input the manifest lists as finished (same settings, the output on disk still the one
     recorded, and the same size and mtime, or else the same content) is not cleaned again: its
@@ -377,7 +489,7 @@ def process_file(task: Task, options: Options, progress: LineProgress | None = N
         if task.dest is not None and task.dest == task.src and options.backup and not options.dry_run:
             res.backup = True
         if KINDS[task.kind].streamed:
-            _process_jsonl(task, options, res, progress)
+            _process_jsonl(task, options, res, progress, chunks)
         else:
             _process_document(task, options, res)
         res.record = res.sha256 is not None
@@ -438,15 +550,17 @@ def process_jsonl_stream(
     options: Options,
     name: str = STDIN_NAME,
     progress: LineProgress | None = None,
+    chunks: ChunkMap | None = None,
 ) -> FileResult:
     """Clean JSONL records from `reader` to `writer` (None: count only) one line at a time, so
     that memory stays flat however long the stream (stdin in a pipeline). A record that cannot
-    be cleaned is reported on the result and the stream goes on, as for a file."""
+    be cleaned is reported on the result and the stream goes on, as for a file. `chunks`: see
+    `clean_jsonl`."""
     res = FileResult(name)
 
     def work() -> None:
         peek = getattr(reader, "peek", None)
         check_jsonl_head(peek(SNIFF_BYTES)[:SNIFF_BYTES] if peek is not None else b"")
-        clean_jsonl(reader, writer, options, res, progress)
+        clean_jsonl(reader, writer, options, res, progress, chunks)
 
     return guarded(res, work)
