@@ -25,6 +25,10 @@ sre_compiler: Any = import_module("re._compiler")
 sre: Any = import_module("_sre")
 
 
+# The Pythons whose private compiler steps `compile_cached` repeats; any other compiles the ordinary way.
+KNOWN_COMPILERS = ((3, 11), (3, 12), (3, 13))
+
+
 def compile_cached(pattern: str) -> re.Pattern[str]:
     """`re.compile(pattern)`, with the compiler's output (the regex engine's code) kept in the
     user's cache under a hash of the pattern and the Python: the rule set's merged alternations
@@ -42,11 +46,18 @@ def compile_cached(pattern: str) -> re.Pattern[str]:
             return _from_code(pattern, flags, groups, code)
         except (TypeError, ValueError, RuntimeError, OverflowError):
             pass  # not what this code writes: compiled and written again below
-    parsed = sre_parser.parse(pattern, 0)
-    if parsed.state.groupdict:  # named groups: not worth keeping, compiled the ordinary way
+    if sys.version_info[:2] not in KNOWN_COMPILERS:
         return re.compile(pattern)
-    flags, groups, code = parsed.state.flags, parsed.state.groups, sre_compiler._code(parsed, 0)
-    compiled = _from_code(pattern, flags, groups, code)
+    try:
+        parsed = sre_parser.parse(pattern, 0)
+        if parsed.state.groupdict:  # named groups: not worth keeping, compiled the ordinary way
+            return re.compile(pattern)
+        flags, groups, code = parsed.state.flags, parsed.state.groups, sre_compiler._code(parsed, 0)
+        compiled = _from_code(pattern, flags, groups, code)
+    except re.error:
+        raise
+    except Exception:  # the private compiler steps changed: the ordinary way, uncached
+        return re.compile(pattern)
     usercache.write(name, digest, [flags, groups, code])
     return compiled
 

@@ -208,3 +208,16 @@ def test_the_evaluation_package_still_offers_run_eval() -> None:
     assert evaluation.run_eval is runner.run_eval and evaluation.EvalResult is runner.EvalResult
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         evaluation.nothing  # noqa: B018
+
+
+def test_compile_cached_falls_back_when_the_private_steps_change(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def gone(*args: object) -> None:
+        raise AttributeError("re._compiler._code is gone")
+
+    monkeypatch.setattr(patterns.sre_compiler, "_code", gone)
+    assert same_behaviour(patterns.compile_cached(PATTERNS[0]), re.compile(PATTERNS[0]))
+    monkeypatch.setattr(patterns, "KNOWN_COMPILERS", ())
+    assert same_behaviour(patterns.compile_cached(PATTERNS[1]), re.compile(PATTERNS[1]))
+    assert not list(cache_home.parent.glob("re-*/*.json"))  # nothing cached either way
