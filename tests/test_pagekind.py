@@ -249,3 +249,42 @@ def test_forum_urls_are_told_from_articles() -> None:
         assert pagekind.forum_url(url), url
     for url in (None, "", "https://blog.example.com/2011/01/startup-hubris", "https://news.example.com/world/story-1"):
         assert not pagekind.forum_url(url), url
+
+
+_PARAS = [
+    "Players and critics are hardwired to classify the games they play into familiar genres and boxes.",
+    "Publishers follow suit and describe their new games in the terms their buyers already know well.",
+    "But what about games that downplay or discard the traditional architecture of play and reward?",
+]
+
+
+def test_a_hidden_copy_of_the_article_is_dropped_once_and_named() -> None:
+    """A page that carries its article again in a hidden element (a print copy, a script's
+    template) gives it once (news-dev/dragnet: F1 0.67 -> 0.99 on such pages)."""
+    body = "".join(f"<p>{t}</p>" for t in _PARAS)
+    html = (
+        "<html><head><title>Crafting wonder</title></head><body><article><h1>Crafting wonder</h1>"
+        f"{body}</article><div style='display:none'>{body}</div></body></html>"
+    )
+    result = cleaner.clean_html(html)
+    assert all(result.text.count(t) == 1 for t in _PARAS)
+    copies = [r for r in result.removed if "hidden copy" in r.reason]
+    assert len(copies) == 3 and {r.category.value for r in copies} == {"other"}
+    assert cleaner.clean_html(html, html_model="off").text.count(_PARAS[0]) == 1  # trafilatura alone: once too
+
+
+def test_hidden_tabs_that_repeat_a_sentence_among_their_own_text_stay_whole() -> None:
+    """A docs page's tab per language repeats an instruction among its own text: its content."""
+    tabs = "".join(
+        f"<div role='tabpanel' hidden><p>Install the {lang} helper library with the package manager that your "
+        f"{lang} project already uses for its other dependencies today.</p><pre>{lang} install helper</pre>"
+        f"<p>{_PARAS[0]}</p><p>Then run the {lang} program from a terminal in the folder where you saved it, "
+        "and watch for the message that says the helper library is ready.</p></div>"
+        for lang in ("Python", "Ruby", "Java")
+    )
+    html = (
+        "<html><head><title>Quickstart</title></head><body><main><h1>Quickstart</h1>"
+        f"<p>{_PARAS[1]}</p>{tabs}</main></body></html>"
+    )
+    result = cleaner.clean_html(html)
+    assert not [r for r in result.removed if "hidden copy" in r.reason]

@@ -123,7 +123,7 @@ class Evidence:
     words: float
     title_sim: float  # the block model's `title_sim` (Jaccard with the whole title)
     title: str | None = None
-    rule: str = ""  # the page policy's rule when it dropped the block ("comment", "teasers", "apart")
+    rule: str = ""  # the page policy's rule when it dropped the block ("comment", "teasers", "apart", "repeat")
 
     def own(self, family: str) -> bool:
         return bool(self.block.own_families & _FAMILY_BIT[family])
@@ -190,6 +190,8 @@ def markup_category(ev: Evidence) -> Named | None:
     buttons, a cookie banner, a sign-up box, a caption in a figure."""
     if ev.rule in ("comment", "comments"):
         return Named(Category.COMMENTS, "a reader comment")
+    if ev.rule == "repeat":
+        return Named(Category.OTHER, "a hidden copy of the page's own text")
     for family, category in (("comments", Category.COMMENTS), ("share", Category.PROMO), ("cookie", Category.LEGAL)):
         if ev.own(family):
             return Named(category, f"its element is named {family}")

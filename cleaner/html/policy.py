@@ -47,6 +47,8 @@ PROSE_WORDS = 15  # a paragraph of trafilatura's text this long...
 PROSE_SURE = 0.7  # ...is only dropped when the block model scores it this or more (`kept_anyway`)
 HEADLINE_SURE = 0.9  # the page's headline (its first <h1> repeating the title) likewise
 POLICY_MAX = 2.0  # the "apart" rule never takes more than twice the words it leaves of trafilatura's text
+REPEAT_WORDS = 12  # a hidden block this long repeating another kept block's text is a copy (`hidden_repeats`)...
+REPEAT_SHARE = 0.3  # ...when such copies are this share of the page's kept hidden words
 
 
 COMMENT_REASON = "trafilatura took it for a reader comment, and the block model is not sure it is main text"
@@ -148,6 +150,33 @@ def comment_section(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> di
     return {i: why for i in np.flatnonzero(marked).tolist()}
 
 
+def hidden_repeats(
+    items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray
+) -> dict[int, str]:
+    """Hidden copies of the page's own text: kept blocks of REPEAT_WORDS or more words, inside a
+    hidden element (hidden, aria-hidden, display:none, or named hidden), whose text another kept
+    block repeats, when such copies make REPEAT_SHARE or more of the page's kept hidden words. A
+    page that shows its article and carries it again hidden (a print version, a script's
+    template) would otherwise give it twice; the visible copy stays (of hidden copies alone, the
+    first). Left alone: shorter repeats (a listing's fields, "Free shipping", "Ideal for:"), code,
+    hidden tabs that repeat a few sentences among their own text (a docs page's tab per
+    language), and a paragraph the page shows twice."""
+    hidden = ~dropped & ((x[:, _COL["in_hidden"]] > 0) | (x[:, _COL["fam_hidden"]] > 0))
+    prose = (words >= REPEAT_WORDS) & (x[:, _COL["in_pre"]] == 0) & (x[:, _COL["code"]] == 0)
+    copies: dict[str, list[int]] = {}
+    for i in np.flatnonzero(~dropped & prose).tolist():
+        copies.setdefault(" ".join(items[i].text.split()).casefold(), []).append(i)
+    found: list[int] = []
+    for same in copies.values():
+        if len(same) > 1 and hidden[same].any():
+            shown = any(not hidden[i] for i in same)
+            found += [i for i in same if hidden[i]][0 if shown else 1 :]
+    if not found or float(words[found].sum()) < REPEAT_SHARE * float(words[hidden].sum()):
+        return {}
+    why = "a hidden copy of a paragraph the page gives elsewhere"
+    return {i: why for i in found}
+
+
 def kept_anyway(x: np.ndarray, p: np.ndarray, words: np.ndarray) -> np.ndarray:
     """Blocks the page policy keeps whatever the expected-F1 cut says: paragraphs of trafilatura's
     main text (PROSE_WORDS or more words, ending a sentence) the block model is not sure of
@@ -231,6 +260,10 @@ def decide(
             chosen = np.flatnonzero(gone)
             article = model.page_kind.article(kind)
             view, policy = settle_page(x, p, gone, counts, article)
+            settled = gone.copy()
+            settled[list(policy)] = True
+            for i, why in hidden_repeats(items, x, settled, counts).items():
+                policy.setdefault(i, ("repeat", why))
             if policy:
                 chosen = np.union1d(chosen, np.array(sorted(policy), dtype=np.int64))
                 page_how = f" (page kind: article {view.article:.2f})"
