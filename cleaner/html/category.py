@@ -136,6 +136,12 @@ class Evidence:
         return self.link_share >= LINK_SHARE
 
     @property
+    def tile(self) -> bool:
+        """A link in a figure inside a link: the name of a tile (a category's or a product's card),
+        not an image's caption."""
+        return self.link and self.inside("figure") and self.inside("a")
+
+    @property
     def teaser_heading(self) -> bool:
         """A heading that links elsewhere with a headline's words: another page's teaser."""
         return self.link and self.block.tag in dom.HEADINGS and self.words >= TEASER_WORDS
@@ -244,7 +250,7 @@ def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
 
 def name_of(ev: Evidence) -> Named:
     """The category of a block the block model (or the page policy) drops, and what named it."""
-    if ev.block.tag == "figcaption":
+    if ev.block.tag == "figcaption" and not ev.tile:
         return Named(Category.CAPTION, "a <figcaption>")
     return headline_category(ev) or cue_category(ev) or markup_category(ev) or shape_category(ev)
 
