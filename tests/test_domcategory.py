@@ -18,6 +18,7 @@ from cleaner.cli import app
 from cleaner.config import CleanerConfig
 from cleaner.domcategory import Evidence, categories, category_of, cues, family_category, text_cue
 from cleaner.evaluation.categories import load_cases, measure
+from cleaner.html.category import rule_category
 from cleaner.types import Category
 
 CASES = Path(__file__).resolve().parent / "cases" / "html_categories.jsonl"
@@ -122,6 +123,58 @@ def test_a_tiles_name_in_a_figcaption_is_no_caption() -> None:
     assert _category(tile) is Category.NAVIGATION
     assert _category(_block("James Lipman", "figcaption", ("main", "a"), link=True)) is Category.CAPTION  # a credit
     assert _category(_block("A heron at dawn", "figcaption", ("figure",), ("caption",))) is Category.CAPTION
+
+
+def test_premium_and_prices_name_no_paywall_and_no_menu() -> None:
+    assert _category(_block("Nike Vomero Premium", own=("content",))) is Category.OTHER  # a product, not a gate
+    assert _category(_block("Premium Member", "dd")) is Category.OTHER  # a forum poster's badge
+    assert _category(_block("Explore Britannica Premium!", "p")) is Category.PAYWALL
+    assert _category(_block("$400 from Costco", "div", link=True)) is Category.OTHER  # was navigation
+
+
+def _rule(category: Category, block: dom.DomBlock, title: str | None = None) -> Category | None:
+    named = rule_category(category, _ev(block, title))
+    return None if named is None else named.category
+
+
+def test_a_rules_drop_is_shown_as_its_block_is() -> None:
+    title = "Trail shoes we tested this spring | Outdoor Notes"
+    menu = _block("Newsletters", "li", ("nav", "li"), ("nav",), link=True)
+    assert _rule(Category.NEWSLETTER, menu) is Category.NAVIGATION  # en.newsletter.newsletter-label
+    assert _rule(Category.RELATED, _block("Latest News", "li", ("nav", "li"), link=True)) is Category.NAVIGATION
+    # structure.repeated-line: a product's name under its image repeats no headline
+    assert (
+        _rule(Category.DUPLICATE_HEADLINE, _block("Nike Streakfly 2 Glam", "div", ("figure",)), title) is Category.OTHER
+    )
+    crumb = _block("Trail shoes we tested this spring", "li", ("nav", "li"), link=True)
+    assert _rule(Category.DUPLICATE_HEADLINE, crumb, title) is Category.NAVIGATION
+    assert _rule(Category.DUPLICATE_HEADLINE, _block("Trail shoes we tested this spring", "h2"), title) is None
+    shop = _block("Shop Now!", "div", ("main",), link=True)
+    assert _rule(Category.NAVIGATION, shop) is Category.PROMO  # en.navigation.shop-buttons under a product
+    assert _rule(Category.NAVIGATION, _block("Shop Now!", "li", ("nav", "li"), link=True)) is None
+    assert _rule(Category.LEGAL, _block("Privacy Policy", "li", ("nav", "li"), link=True)) is None
+
+
+def test_html_mode_shows_and_switches_off_a_rules_drop_under_its_blocks_category() -> None:
+    para = "<p>" + " ".join(["The trail shoe kept its grip on wet granite through a long descent."] * 4) + "</p>"
+    html = (
+        "<html><head><title>Trail shoes we tested this spring | Outdoor Notes</title></head><body>"
+        '<nav><ul><li><a href="/news">News</a></li><li><a href="/newsletters">Newsletters</a></li>'
+        '<li><a href="/gear">Gear</a></li></ul></nav><main><article><h1>Trail shoes we tested this spring</h1>'
+        f'{para}{para}<div class="product"><a href="/shop/vomero">Shop Now!</a></div>{para}'
+        "</article></main></body></html>"
+    )
+    url = "https://example.com/gear/trail-shoes"
+    shown = {r.text: r for r in cleaner.clean_html(html, url).removed}
+    assert shown["Newsletters"].category is Category.NAVIGATION  # the rule says newsletter
+    assert shown["Newsletters"].rule == "en.newsletter.newsletter-label"
+    assert shown["Shop Now!"].category is Category.PROMO  # the rule says navigation
+    assert shown["Shop Now!"].reason.endswith("Shown as promo: its words (promo.share-ads).")
+    off = cleaner.clean_html(html, url, disabled={"promo"})
+    assert "Shop Now!" in off.text.splitlines() and "Newsletters" not in off.text
+    text = "The trail shoe kept its grip on wet granite through a long descent. " * 4
+    as_text = cleaner.clean(f"{text}\n\nShop Now!\n\n{text}").removed  # text mode has no markup: the rule's own
+    assert [(r.text, r.category) for r in as_text] == [("Shop Now!", Category.NAVIGATION)]
 
 
 def test_other_is_a_category_users_switch_off(tmp_path: Path) -> None:

@@ -15,16 +15,17 @@ bench/results/2026-12-04-html-categories.md.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 from cleaner.html import dom
 from cleaner.segment import WORD_RE
-from cleaner.types import Category
+from cleaner.types import Block, Category, Decision
 
 CUES_FILE = "html_category_cues.toml"
 LINK_SHARE = 0.5  # a block this much link text is a link (a menu item, a teaser)
@@ -253,6 +254,55 @@ def name_of(ev: Evidence) -> Named:
     if ev.block.tag == "figcaption" and not ev.tile:
         return Named(Category.CAPTION, "a <figcaption>")
     return headline_category(ev) or cue_category(ev) or markup_category(ev) or shape_category(ev)
+
+
+def rule_category(category: Category, ev: Evidence) -> Named | None:
+    """What a phrase or context rule's removal of a whole block is shown as in HTML mode, where the
+    markup tells what the rule's words could not; None: the rule's own category stands. A rule's
+    newsletter, paywall or related link in a menu is the menu's ("Newsletters", "Latest News"); a
+    rule's repeated headline that is a menu's item is navigation, and one that repeats no part of
+    the title (a line repeated under an image: a product's name) is what the block's own words,
+    markup or shape name; a rule's navigation outside any menu whose words are a call to action
+    is promo ("Shop Now!" under a product)."""
+    if category in (Category.NEWSLETTER, Category.PAYWALL, Category.RELATED) and ev.link and ev.in_menu:
+        return Named(Category.NAVIGATION, "a menu's link")
+    if category is Category.DUPLICATE_HEADLINE:
+        if ev.block.tag == "li" or (ev.link and ev.in_menu):
+            return Named(Category.NAVIGATION, "a menu's item")
+        if ev.title_sim >= TITLE_SAME or repeats_title(ev.block.text, ev.block.tag, ev.title, ev.link):
+            return None
+        return cue_category(ev) or markup_category(ev) or shape_category(ev)
+    if category is Category.NAVIGATION and not ev.in_menu:
+        cue = text_cue(ev.block.text)
+        if cue is not None and cue.category is Category.PROMO:
+            return Named(Category.PROMO, f"its words ({cue.id})")
+    return None
+
+
+def rules_shown(
+    items: Sequence[dom.DomBlock], where: Sequence[int], lines: Sequence[Block], title: str | None
+) -> Callable[[int, Decision], Decision]:
+    """For `cleaner.pipeline.run_blocks`: a rule's drop of line `i` of an HTML page (its blocks
+    `items`, at lines `where`, as Blocks `lines`) under the category `rule_category` names, with
+    what named it at the end of its reason."""
+    block_at = {j: i for i, j in enumerate(where)}
+    title_words = _title_parts(title)[0] if title else frozenset()
+
+    def shown(line: int, d: Decision) -> Decision:
+        i = block_at.get(line)
+        if i is None or d.category is None:
+            return d
+        b = items[i]
+        words = _words(b.text)
+        sim = len(words & title_words) / len(words | title_words) if words and title_words else 0.0
+        link = min(1.0, b.link_chars / len(b.text)) if b.text else 0.0
+        named = rule_category(d.category, Evidence(b, link, float(lines[line].words), sim, title, d.rule))
+        if named is None or named.category is d.category:
+            return d
+        why = f"{d.reason} Shown as {named.category.value}: {named.why}."
+        return dataclasses.replace(d, category=named.category, reason=why)
+
+    return shown
 
 
 def category_of(ev: Evidence) -> Category:
