@@ -147,6 +147,45 @@ def test_a_run_of_bare_names_is_a_menu_drawn_without_links() -> None:
     assert run(["Joined", "Dec 19, 2005", "Messages", "653", "Reaction score"], "div")[1] is Category.OTHER
 
 
+_PARA = "<p>" + " ".join(["The trail shoe kept its grip on wet granite through a long descent."] * 5) + "</p>"
+_NAMES = "".join(f"<p>{n}</p>" for n in ("World News", "Cities", "Entertainment", "Sports", "Cricket"))
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [  # each cause fixed for issue 20's item 6, and what the block was named before
+        ("<div><span>Collapse</span></div>", {"Collapse": "navigation"}),  # other
+        ("<div><button>Filter by Best Use</button></div>", {"Filter by Best Use": "navigation"}),  # other
+        ("<div><span>2comments</span></div>", {"2comments": "comments"}),  # other
+        ('<div><a href="tel:18664355902">+1 866-435-5902</a></div>', {"+1 866-435-5902": "other"}),  # related
+        ('<div class="card"><a href="/p/1">Quick view</a></div>', {"Quick view": "other"}),  # navigation
+        ('<div class="card"><a href="/p/2">$400 from Costco</a></div>', {"$400 from Costco": "other"}),  # navigation
+        ("<div><p>Get the Outdoor Notes app!</p></div>", {"Get the Outdoor Notes app!": "promo"}),  # other
+        ("<div><p>App of the month</p></div>", {"App of the month": "promo"}),  # other
+        (
+            '<a href="/c/bacon"><figure><img src="b.jpg"><figcaption>BACON</figcaption></figure></a>',
+            {"BACON": "navigation"},
+        ),
+        ('<div class="product"><span>Nike Vomero Premium</span></div>', {"Nike Vomero Premium": "other"}),  # paywall
+        (_NAMES, {"World News": "navigation", "Cricket": "navigation"}),  # other
+        (
+            '<form><div><label>Company Name</label><input type="text"></div><div><label>Email</label>'
+            '<input type="email"></div><div><button>Send inquiry</button></div></form>',
+            {"Company Name": "other", "Send inquiry": "other"},  # newsletter: a form that is no sign-up
+        ),
+    ],
+)
+def test_a_removed_html_snippet_carries_its_category(snippet: str, expected: dict[str, str]) -> None:
+    html = (
+        "<html><head><title>Trail shoes we tested this spring | Outdoor Notes</title></head><body>"
+        '<header><nav><ul><li><a href="/news">News</a></li><li><a href="/gear">Gear</a></li></ul></nav></header>'
+        f"<main><article><h1>Trail shoes we tested this spring</h1>{_PARA}{_PARA}</article></main>"
+        f"<div>{snippet}</div><footer><p>© 2026 Outdoor Notes</p></footer></body></html>"
+    )
+    removed = {r.text: r.category.value for r in cleaner.clean_html(html, "https://example.com/gear/shoes").removed}
+    assert {text: removed.get(text) for text in expected} == expected
+
+
 def _rule(category: Category, block: dom.DomBlock, title: str | None = None) -> Category | None:
     named = rule_category(category, _ev(block, title))
     return None if named is None else named.category
