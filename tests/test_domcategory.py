@@ -23,11 +23,14 @@ from cleaner.types import Category
 
 CASES = Path(__file__).resolve().parent / "cases" / "html_categories.jsonl"
 HELDOUT = Path(__file__).resolve().parent / "cases" / "html_categories_heldout.jsonl"
+HELDOUT2 = Path(__file__).resolve().parent / "cases" / "html_categories_heldout2.jsonl"
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev"
-# Measured (bench/results/2026-12-04-html-categories.md): 0.845 on the labelled set (0.378 with the
-# markup families alone), 0.787 on the held-out blocks (0.260). Minimums are never lowered silently.
-AGREEMENT_MIN = 0.84
-HELDOUT_MIN = 0.75
+# Measured (bench/results/2026-12-05-html-categories.md): 0.904 on the labelled set (0.373 with the
+# markup families and the rules' own categories alone), 0.862 on the held-out blocks (0.290), 0.727 on
+# the second held-out set, never tuned on (0.394). Minimums are never lowered silently.
+AGREEMENT_MIN = 0.90
+HELDOUT_MIN = 0.85
+HELDOUT2_MIN = 0.70
 
 
 @pytest.mark.parametrize("cue", cues(), ids=lambda c: c.id)
@@ -261,6 +264,13 @@ def test_categories_agree_with_held_out_blocks() -> None:
     found = measure(load_cases(HELDOUT), DATA)
     assert len(found.kept) <= 15
     assert found.share >= HELDOUT_MIN, found.table()
+
+
+@needs_data
+def test_categories_agree_with_the_second_held_out_blocks() -> None:
+    found = measure(load_cases(HELDOUT2), DATA)
+    assert len(found.kept) <= 6
+    assert found.share >= HELDOUT2_MIN, found.table()
 
 
 @needs_data

@@ -7,10 +7,14 @@ but poor evidence of *which*: a footer holds menus as well as copyright lines, a
 block's own text speaks first (`cleaner/data/html_category_cues.toml`; a <figcaption> and a
 repeat of the headline before it), then the element itself
 and its near ancestors, then its shape (a short link in a menu is navigation). A block none of
-these name is `other`: a byline, a date, a reader comment, an event's address, a price.
+these name is `other`: a byline, a date, an event's address, a price.
 
-Measured on the hand-labelled set `tests/cases/html_categories.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-04-html-categories.md.
+A phrase or context rule's drop of a block is shown under what its markup says where the rule's
+words could not know (`rule_category`: a menu's "Newsletters" link is navigation), through
+`cleaner.pipeline.run_blocks(shown=rules_shown(...))`; the text stages still read the rule's own.
+
+Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
+bench/results/2026-12-05-html-categories.md.
 """
 
 from __future__ import annotations
