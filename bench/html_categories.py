@@ -3,10 +3,11 @@
     .venv/bin/python bench/html_categories.py [DATA] [--out bench/results/<date>-html-categories.md]
 
 Data: wcxb-dev, WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0. The labelled
-blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_heldout.jsonl, .md.
+blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_heldout.jsonl,
+*_heldout2.jsonl (never tuned on), .md.
 Each set is measured twice: with the categories users see (`cleaner.html.category.name_of`) and,
 for comparison, with the block model's drops named by their markup family alone
-(`family_category`, what every drop was named before), the phrase rules' categories as they are.
+(`family_category`, what every drop was named before) and the rules' drops by their rules' categories.
 """
 
 from __future__ import annotations
@@ -25,18 +26,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = (
     ("labelled (developed on)", ROOT / "tests" / "cases" / "html_categories.jsonl"),
     ("held-out", ROOT / "tests" / "cases" / "html_categories_heldout.jsonl"),
+    ("held-out 2 (drawn 2026-12-05)", ROOT / "tests" / "cases" / "html_categories_heldout2.jsonl"),
 )
 
 
 @contextlib.contextmanager
 def markup_families_only() -> Iterator[None]:
-    """Name every block-model drop by its markup family, as before `domcategory.name_of`."""
-    saved = domcategory.name_of
+    """Name every block-model drop by its markup family, as before `domcategory.name_of`, and every
+    rule's drop by its rule's category, as before `domcategory.rule_category`."""
+    saved = domcategory.name_of, domcategory.rule_category
     domcategory.name_of = lambda ev: domcategory.Named(domcategory.family_category(ev), "its markup family")
+    domcategory.rule_category = lambda category, ev: None
     try:
         yield
     finally:
-        domcategory.name_of = saved
+        domcategory.name_of, domcategory.rule_category = saved
 
 
 def section(name: str, path: Path, data: Path) -> str:

@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,16 @@ def _page_digests(job: tuple[str, str]) -> tuple[str, dict[str, str]]:
     return f"{Path(root).name}/{pid}", out
 
 
-def main(argv: list[str] | None = None) -> int:
+Digests = dict[str, dict[str, str]]
+PageDigests = Callable[[tuple[str, str]], tuple[str, dict[str, str]]]
+
+
+def fingerprint(argv: list[str] | None, doc: str, page: PageDigests) -> tuple[argparse.Namespace, Digests]:
+    """Parse the command line (sets, --every, --jobs, --out, --compare), fingerprint every
+    --every'th page of each set with `page` in --jobs processes and write --out."""
     from cleaner.evaluation.datasets import list_ids
 
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("sets", nargs="+", type=Path)
     ap.add_argument("--every", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
@@ -74,22 +81,36 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     jobs = [(str(root), pid) for root in args.sets for pid in list_ids(root)[:: args.every]]
     with ProcessPoolExecutor(args.jobs) as pool:
-        digests = dict(pool.map(_page_digests, jobs, chunksize=4))
-    print(f"{len(digests)} pages x {len(PATHS)} paths fingerprinted", file=sys.stderr)
+        digests = dict(pool.map(page, jobs, chunksize=4))
     if args.out:
         args.out.write_text(json.dumps(digests, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    if args.compare:
-        before: dict[str, dict[str, str]] = json.loads(args.compare.read_text(encoding="utf-8"))
-        unknown = sorted(set(digests) - set(before))
-        if unknown:  # a --every or a set the earlier run did not have: nothing to compare with
-            print(f"{len(unknown)} pages are not in {args.compare}, e.g. {unknown[0]}", file=sys.stderr)
-            return 2
-        moved = [(p, path) for p in sorted(digests) for path in PATHS if before[p][path] != digests[p][path]]
-        for page, path in moved[:50]:
-            print(f"moved: {page} {path}")
-        print(f"{len(moved)} of {len(digests) * len(PATHS)} outputs moved")
-        return 1 if moved else 0
-    return 0
+    return args, digests
+
+
+def earlier(args: argparse.Namespace, digests: Digests) -> Digests | None:
+    """The --compare run's fingerprints (None without --compare); exits 2 when it lacks a page of
+    this run (a --every or a set it did not have: nothing to compare with)."""
+    if not args.compare:
+        return None
+    before: Digests = json.loads(args.compare.read_text(encoding="utf-8"))
+    unknown = sorted(set(digests) - set(before))
+    if unknown:
+        print(f"{len(unknown)} pages are not in {args.compare}, e.g. {unknown[0]}", file=sys.stderr)
+        raise SystemExit(2)
+    return before
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, digests = fingerprint(argv, __doc__, _page_digests)
+    print(f"{len(digests)} pages x {len(PATHS)} paths fingerprinted", file=sys.stderr)
+    before = earlier(args, digests)
+    if before is None:
+        return 0
+    moved = [(p, path) for p in sorted(digests) for path in PATHS if before[p][path] != digests[p][path]]
+    for page, path in moved[:50]:
+        print(f"moved: {page} {path}")
+    print(f"{len(moved)} of {len(digests) * len(PATHS)} outputs moved")
+    return 1 if moved else 0
 
 
 if __name__ == "__main__":

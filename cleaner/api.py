@@ -99,12 +99,15 @@ def clean_html(
 def clean_html_page(html: str | bytes, url: str | None, cfg: CleanerConfig) -> tuple[CleanResult, HtmlDocument]:
     """`clean_html` with the page as the pipeline saw it (`HtmlDocument`: its text, the lines the
     result's line numbers count, its blocks): for the output formats and `cleaner explain`."""
-    from cleaner.html.mode import html_document
+    from cleaner.html.category import rules_shown
+    from cleaner.html.mode import html_document, line_of
 
     warm(cfg, html=True)
     with time_limit(cfg.html_timeout):
         doc = html_document(html, url, cfg)
-        result = run_blocks(list(doc.lines), cfg, doc.title, doc.url, doc.given, doc.annotated)
+        # with the block model, each line is a block: its markup names what a rule's drop is
+        shown = rules_shown(doc.items, line_of(doc.items), doc.lines, doc.title) if doc.given is not None else None
+        result = run_blocks(list(doc.lines), cfg, doc.title, doc.url, doc.given, doc.annotated, shown)
     warnings = doc.warnings + result.warnings
     if doc.given is not None and not result.text and not doc.warnings and doc.page_words >= TEXT_WORDS_MIN:
         warnings += (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment
 from cleaner.sites import host_of, site_decisions
-from cleaner.types import Block, CleanResult, Decisions
+from cleaner.types import Block, CleanResult, Decision, Decisions
 
 SETTLE_ROUNDS = 4
 
@@ -104,6 +104,7 @@ def run_blocks(
     url: str | None = None,
     given: Decisions | None = None,
     annotated: Decisions | None = None,
+    shown: Callable[[int, Decision], Decision] | None = None,
 ) -> CleanResult:
     """Clean a document given as its lines, Blocks numbered from 0 as `segment` makes them (HTML
     mode hands its page's blocks here). `given`: drops decided before the text rules (HTML mode's
@@ -111,7 +112,9 @@ def run_blocks(
     out of the first pass (the block model read the same text features and the markup besides),
     and the output is cleaned again as text until nothing changes, so `clean` of it changes
     nothing. `annotated`: the phrase rules' decisions on `blocks` under `config`'s rules, when the
-    caller has made them already (HTML mode, for the block model's features)."""
+    caller has made them already (HTML mode, for the block model's features). `shown`: the
+    category users see for each rule's drop (`_shown_as`), where the caller knows more than the
+    rule's words (HTML mode: the block's markup, `cleaner.html.category.rules_shown`)."""
     config = for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
     first = config if given is None else dataclasses.replace(config, model="off")
@@ -123,6 +126,8 @@ def run_blocks(
         final, restored = _settle(blocks, final, decisions, restored, config, title, rows, forum)
     if given:
         final, decisions = _as_shown(final, read, given), _as_shown(decisions, read, given)
+    if shown is not None:
+        final = _shown_as(final, given or {}, shown, config)
     by_index = {b.index: b for b in blocks}
     return CleanResult(
         text=render(blocks, final),
@@ -148,6 +153,23 @@ def _as_read(given: Decisions) -> Decisions:
 def _as_shown(decisions: Decisions, read: Decisions, given: Decisions) -> Decisions:
     """`decisions` with each given drop that stood back under the category users see."""
     return {i: given[i] if read.get(i) is d else d for i, d in decisions.items()}
+
+
+def _shown_as(
+    final: Decisions, given: Decisions, shown: Callable[[int, Decision], Decision], config: CleanerConfig
+) -> Decisions:
+    """`final` with each rule's drop (not a given one) under the category `shown` gives it. Every
+    stage read the rule's own category; what users see, and switch off, is the shown one: a drop
+    shown under a category switched off stands back (its line is kept). A rule whose own category
+    is switched off never ran, so its lines stay whatever they would be shown as."""
+    out: Decisions = {}
+    for i, d in final.items():
+        if d.dropped and given.get(i) is not d:
+            d = shown(i, d)
+            if not config.allows(d):
+                continue
+        out[i] = d
+    return out
 
 
 def _unsettled(model: LineModel, config: CleanerConfig, restored: list[int]) -> bool:

@@ -7,24 +7,29 @@ but poor evidence of *which*: a footer holds menus as well as copyright lines, a
 block's own text speaks first (`cleaner/data/html_category_cues.toml`; a <figcaption> and a
 repeat of the headline before it), then the element itself
 and its near ancestors, then its shape (a short link in a menu is navigation). A block none of
-these name is `other`: a byline, a date, a reader comment, an event's address, a price.
+these name is `other`: a byline, a date, an event's address, a price.
 
-Measured on the hand-labelled set `tests/cases/html_categories.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-04-html-categories.md.
+A phrase or context rule's drop of a block is shown under what its markup says where the rule's
+words could not know (`rule_category`: a menu's "Newsletters" link is navigation), through
+`cleaner.pipeline.run_blocks(shown=rules_shown(...))`; the text stages still read the rule's own.
+
+Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
+bench/results/2026-12-05-html-categories.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 from cleaner.html import dom
 from cleaner.segment import WORD_RE
-from cleaner.types import Category
+from cleaner.types import Block, Category, Decision
 
 CUES_FILE = "html_category_cues.toml"
 LINK_SHARE = 0.5  # a block this much link text is a link (a menu item, a teaser)
@@ -34,6 +39,11 @@ SUMMARY_WORDS = 8  # prose this long under a teaser's link is its summary
 MENU_HEADING_WORDS = 3  # a footer's block this short, not a link, heads a column of links ("Company")
 TITLE_SAME = 0.8  # word overlap (Jaccard) with the title, or one of its parts, of a repeated headline
 HEADING_SAME = 0.6  # a heading's share of words in common with the title (the smaller side) likewise
+NAME_LIST = 5  # this many bare names in a row, of one structure, are a menu drawn without links
+NAME_WORDS = 3  # a bare name's words at most
+OTHER_WHY = "no family names it"
+_CELL_TAGS = frozenset({"pre", "code", "td", "th", "dd", "dt"})
+_NOT_A_NAME = re.compile(r"\d|[.:!?=]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +146,12 @@ class Evidence:
         return self.link_share >= LINK_SHARE
 
     @property
+    def tile(self) -> bool:
+        """A link in a figure inside a link: the name of a tile (a category's or a product's card),
+        not an image's caption."""
+        return self.link and self.inside("figure") and self.inside("a")
+
+    @property
     def teaser_heading(self) -> bool:
         """A heading that links elsewhere with a headline's words: another page's teaser."""
         return self.link and self.block.tag in dom.HEADINGS and self.words >= TEASER_WORDS
@@ -220,14 +236,15 @@ def shape_category(ev: Evidence) -> Named:
         return Named(Category.NAVIGATION, "a short link")
     if ev.own("promo"):
         return Named(Category.PROMO, "its element is named promo")
-    return Named(Category.OTHER, "no family names it")
+    return Named(Category.OTHER, OTHER_WHY)
 
 
 def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
     """The categories of a page's dropped blocks (by block index): each block's own
     (`name_of`), then a teaser's summary, prose just under a related link that nothing else
-    names, is related too."""
+    names, is related too, and so is a menu drawn without links (`_name_lists`)."""
     out = {i: name_of(ev) for i, ev in drops.items()}
+    _name_lists(drops, out)
     for i, ev in drops.items():
         above = drops.get(i - 1)
         if (
@@ -244,11 +261,98 @@ def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
     return out
 
 
+def _bare_name(ev: Evidence, named: Named) -> bool:
+    """A block nothing names that reads like a menu's entry: a few words, no link, no digit, no
+    sentence's end, not code nor a table's or a definition list's cell."""
+    return (
+        named.category is Category.OTHER
+        and named.why == OTHER_WHY
+        and not ev.link
+        and 1 <= ev.words <= NAME_WORDS
+        and ev.block.tag not in _CELL_TAGS
+        and _NOT_A_NAME.search(ev.block.text) is None
+    )
+
+
+def _name_lists(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
+    """A run of NAME_LIST or more dropped blocks in a row, of one repeated structure, each a bare
+    name (`_bare_name`: "World News", "Cities", "Sports"...; "Ireland (€)", "Canada ($)") is a menu
+    drawn without links (a section list, a country picker, a filter's options): navigation, not
+    `other`. Shorter runs stay `other` (a table's header row: "Tool", "Pros", "Cons", "Pricing")."""
+    keys = sorted(drops)
+    k = 0
+    while k < len(keys):
+        first = keys[k]
+        if not _bare_name(drops[first], out[first]):
+            k += 1
+            continue
+        end = k
+        signature = drops[first].block.signature
+        while end + 1 < len(keys) and keys[end + 1] == keys[end] + 1:
+            ev = drops[keys[end + 1]]
+            if ev.block.signature != signature or not _bare_name(ev, out[keys[end + 1]]):
+                break
+            end += 1
+        if end - k + 1 >= NAME_LIST:
+            for i in keys[k : end + 1]:
+                out[i] = Named(Category.NAVIGATION, "a list of names, a menu without links")
+        k = end + 1
+
+
 def name_of(ev: Evidence) -> Named:
     """The category of a block the block model (or the page policy) drops, and what named it."""
-    if ev.block.tag == "figcaption":
+    if ev.block.tag == "figcaption" and not ev.tile:
         return Named(Category.CAPTION, "a <figcaption>")
     return headline_category(ev) or cue_category(ev) or markup_category(ev) or shape_category(ev)
+
+
+def rule_category(category: Category, ev: Evidence) -> Named | None:
+    """What a phrase or context rule's removal of a whole block is shown as in HTML mode, where the
+    markup tells what the rule's words could not; None: the rule's own category stands. A rule's
+    newsletter, paywall or related link in a menu is the menu's ("Newsletters", "Latest News"); a
+    rule's repeated headline that is a menu's item is navigation, and one that repeats no part of
+    the title (a line repeated under an image: a product's name) is what the block's own words,
+    markup or shape name; a rule's navigation outside any menu whose words are a call to action
+    is promo ("Shop Now!" under a product)."""
+    if category in (Category.NEWSLETTER, Category.PAYWALL, Category.RELATED) and ev.link and ev.in_menu:
+        return Named(Category.NAVIGATION, "a menu's link")
+    if category is Category.DUPLICATE_HEADLINE:
+        if ev.block.tag == "li" or (ev.link and ev.in_menu):
+            return Named(Category.NAVIGATION, "a menu's item")
+        if ev.title_sim >= TITLE_SAME or repeats_title(ev.block.text, ev.block.tag, ev.title, ev.link):
+            return None
+        return cue_category(ev) or markup_category(ev) or shape_category(ev)
+    if category is Category.NAVIGATION and not ev.in_menu:
+        cue = text_cue(ev.block.text)
+        if cue is not None and cue.category is Category.PROMO:
+            return Named(Category.PROMO, f"its words ({cue.id})")
+    return None
+
+
+def rules_shown(
+    items: Sequence[dom.DomBlock], where: Sequence[int], lines: Sequence[Block], title: str | None
+) -> Callable[[int, Decision], Decision]:
+    """For `cleaner.pipeline.run_blocks`: a rule's drop of line `i` of an HTML page (its blocks
+    `items`, at lines `where`, as Blocks `lines`) under the category `rule_category` names, with
+    what named it at the end of its reason."""
+    block_at = {j: i for i, j in enumerate(where)}
+    title_words = _title_parts(title)[0] if title else frozenset()
+
+    def shown(line: int, d: Decision) -> Decision:
+        i = block_at.get(line)
+        if i is None or d.category is None:
+            return d
+        b = items[i]
+        words = _words(b.text)
+        sim = len(words & title_words) / len(words | title_words) if words and title_words else 0.0
+        link = min(1.0, b.link_chars / len(b.text)) if b.text else 0.0
+        named = rule_category(d.category, Evidence(b, link, float(lines[line].words), sim, title, d.rule))
+        if named is None or named.category is d.category:
+            return d
+        why = f"{d.reason} Shown as {named.category.value}: {named.why}."
+        return dataclasses.replace(d, category=named.category, reason=why)
+
+    return shown
 
 
 def category_of(ev: Evidence) -> Category:

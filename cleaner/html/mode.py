@@ -34,7 +34,7 @@ def separated(items: Sequence[dom.DomBlock]) -> list[bool]:
 def page_text(items: Sequence[dom.DomBlock]) -> tuple[str, list[int]]:
     """The page as text, one line per block with blank lines between paragraphs (`separated`),
     and the line index of each block."""
-    where = _line_of(items)
+    where = line_of(items)
     lines = [""] * (where[-1] + 1 if where else 0)
     for b, j in zip(items, where, strict=True):
         lines[j] = b.text
@@ -45,7 +45,7 @@ def page_lines(prep: Prepared) -> tuple[list[Block], list[int]]:
     """The page's lines as the text pipeline reads them, the Blocks `segment(page_text(...)[0])`
     would make (each block's own Block from `prep.lines`, renumbered: a block's text has no line
     break), and the line index of each block."""
-    where = _line_of(prep.items)
+    where = line_of(prep.items)
     if not where:
         return [make_block(0, "")], where
     lines: list[Block] = []
@@ -56,7 +56,7 @@ def page_lines(prep: Prepared) -> tuple[list[Block], list[int]]:
     return lines, where
 
 
-def _line_of(items: Sequence[dom.DomBlock]) -> list[int]:
+def line_of(items: Sequence[dom.DomBlock]) -> list[int]:
     """The line of each block in the page's text: one a line, a blank line before each that
     `separated` says starts a paragraph."""
     where: list[int] = []
