@@ -17,13 +17,18 @@ Matching cost, measured on whole-page text: trying an alternation of all pattern
 position of every line costs ~40 µs a line. Two analyses of each pattern (`cleaner.patterns`), done
 once, avoid it:
 
-- `short` rules (searched anywhere in a line): the literal strings any match must contain
-  (`required_literals`) go into one trie-shaped expression. A line it does not hit (most lines)
-  is done after one call; for a line it hits, a zero-width variant names the literals present,
-  and only the rules owning them are tried.
-- `line` and `prefix` rules (anchored at the start): bucketed by the characters a match can
-  start with (`first_chars`), so a line meets only the alternation of its first character's
-  bucket; a hit there is checked rule by rule, to name the rule and apply its word limit.
+- the literal strings any match must contain (`required_literals`): where they are selective, the
+  rule is gated on them. One Aho-Corasick pass over the line (pyahocorasick, a dependency with
+  wheels for Linux, macOS and Windows) finds every literal at once, and only the rules owning the
+  literals found are tried: a line holding none is done after one call. Rules of every scope are
+  gated so (measured: 2-2.5x faster than the regex gate). Without pyahocorasick the same literals
+  go into one trie-shaped regex (`_Literals`), for `short` rules only: a regex scan costs more
+  than the anchored buckets below where literals such as " the" are in most lines. Both ways give
+  the same matches (tested).
+- the rules left (anchored at the start: `line` and `prefix`; and ungated `short` ones):
+  bucketed by the characters a match can start with (`first_chars`), so a line meets only the
+  alternation of its first character's bucket; a hit there is checked rule by rule, to name the
+  rule and apply its word limit.
 
 Rules with no selective literal or no definite first character go everywhere. The test suite
 checks that `RuleSet.match` agrees with checking every rule one by one on all examples.
@@ -41,7 +46,7 @@ import hashlib
 import re
 import sys
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -125,7 +130,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 class _Shape:
     """What the compiled set needs to know of a rule's pattern (`cleaner.patterns`' analyses)."""
 
-    required: tuple[str, ...] | None  # `short` rules: literals one of which every match holds
+    required: tuple[str, ...] | None  # literals one of which every match holds (None: unknown)
     branches: tuple[tuple[str, frozenset[str] | None], ...]  # top-level branches, their first characters
 
 
@@ -138,7 +143,7 @@ def _shape(rule: Rule) -> _Shape:
     short = rule.scope is Scope.SHORT
     found = _SHAPES.get((rule.pattern, short))
     if found is None:
-        required = required_literals(rule.pattern) if short else None
+        required = required_literals(rule.pattern)
         found = _SHAPES[rule.pattern, short] = _Shape(
             None if required is None else tuple(sorted(required)),
             tuple((b, None if short else first_chars(b)) for b in top_level_branches(rule.pattern)),
@@ -217,27 +222,23 @@ class _Anchored:
 class RuleSet:
     """An immutable, compiled collection of rules. Build once, share across documents."""
 
-    def __init__(self, rules: Sequence[Rule]):
+    def __init__(self, rules: Sequence[Rule], native: bool = True):
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.by_id: dict[str, Rule] = {r.id: r for r in self.rules}
         owners: dict[str, list[Rule]] = {}
         ungated: list[Rule] = []
+        native = native and _ahocorasick() is not None
+        # Natively every scope is gated; the regex gate is slower than the anchored buckets for
+        # `line` and `prefix` rules (their literals, such as " the", are in most lines).
+        gated = (Scope.SHORT, Scope.LINE, Scope.PREFIX) if native else (Scope.SHORT,)
         for rule in self.rules:
             required = _shape(rule).required
-            if required is None or not all(selective(lit) for lit in required):
-                ungated.append(rule)  # line and prefix rules are anchored: cheap without a gate
+            if required is None or rule.scope not in gated or not all(selective(lit) for lit in required):
+                ungated.append(rule)
             else:
                 for lit in required:
                     owners.setdefault(lit, []).append(rule)
-        trie = trie_pattern(owners) if owners else None
-        self._gate = compile_cached(trie) if trie else None
-        # At every position, the longest literal starting there (a zero-width lookahead).
-        self._find = compile_cached(f"(?=({trie}))") if trie else None
-        # A literal found also means each literal that is a prefix of it is there.
-        self._rules_of: dict[str, tuple[Rule, ...]] = {
-            lit: tuple(r for i in range(1, len(lit) + 1) for r in owners.get(lit[:i], ())) for lit in owners
-        }
-        self._gated_max_words = max((r.max_words for rs in owners.values() for r in rs), default=0)
+        self._literals = _Literals(owners, native)
         self._anchored = _Anchored(ungated)
         self.ungated_ids: tuple[str, ...] = tuple(r.id for r in ungated)
         self._memo: dict[tuple[str, int], Rule | None] = {}
@@ -271,15 +272,88 @@ class RuleSet:
 
     def _match(self, norm: str, words: int) -> Rule | None:
         best = self._anchored.match(norm, words, None)
-        if self._gate is None or self._find is None or words > self._gated_max_words:
+        if words > self._literals.max_words:
             return best
-        if self._gate.search(norm) is None:
-            return best
-        for found in {m.group(1) for m in self._find.finditer(norm)}:
-            for rule in self._rules_of[found]:
-                if (best is None or _rank(rule) > _rank(best)) and rule.matches(norm, words):
-                    best = rule
+        top = None if best is None else _rank(best)
+        for ranked in self._literals.owners(norm):
+            for rank, rule in ranked:
+                if (top is None or rank > top) and rule.matches(norm, words):
+                    best, top = rule, rank
         return best
+
+
+_Ranked = tuple[tuple[tuple[int, int, int], Rule], ...]  # rules with their `_rank`
+
+
+class _Literals:
+    """The gated rules a line holds a required literal of, as the tuples of (rank, rule) owning
+    each literal found in it (a rule may own several).
+
+    Natively with an Aho-Corasick automaton (pyahocorasick, `native`): one pass over the line for
+    all the literals at once, every occurrence. Else in pure Python with one trie-shaped regex
+    (`trie_pattern`): its first hit, then from there, at every position, the longest literal
+    starting there, which stands for itself and each literal that is a prefix of it. Both give
+    the same rules (`tests/test_rules.py`). Built on first use: `import cleaner` compiles nothing.
+    """
+
+    def __init__(self, owners: dict[str, list[Rule]], native: bool) -> None:
+        self._owners = {lit: tuple((_rank(r), r) for r in rules) for lit, rules in owners.items()}
+        self.max_words = max((r.max_words for rules in owners.values() for r in rules), default=0)
+        self._native = native
+        self._find: Callable[[str], Iterable[_Ranked]] | None = None
+
+    def owners(self, norm: str) -> Iterable[_Ranked]:
+        if self._find is None:
+            self._find = self._build()
+        return self._find(norm)
+
+    def _build(self) -> Callable[[str], Iterable[_Ranked]]:
+        owners = self._owners
+        if not owners:
+            return lambda norm: ()
+        automaton = _automaton(owners) if self._native else None
+        if automaton is not None:
+            scan = automaton.iter
+
+            def native(norm: str) -> Iterable[_Ranked]:
+                return [owners[lit] for lit in {lit for _, lit in scan(norm)}]
+
+            return native
+        trie = trie_pattern(owners)
+        gate = compile_cached(trie)
+        find = compile_cached(f"(?=({trie}))")  # at every position, the longest literal starting there
+        rules_of = {lit: tuple(r for i in range(1, len(lit) + 1) for r in owners.get(lit[:i], ())) for lit in owners}
+
+        def regex(norm: str) -> Iterable[_Ranked]:
+            hit = gate.search(norm)
+            if hit is None:
+                return ()
+            # No literal starts before the first hit (the gate finds the leftmost one).
+            return [rules_of[lit] for lit in {m.group(1) for m in find.finditer(norm, hit.start())}]
+
+        return regex
+
+
+@lru_cache(maxsize=1)
+def _ahocorasick() -> Any:
+    """The pyahocorasick module, or None where it is not installed."""
+    try:
+        import ahocorasick
+    except ImportError:
+        return None
+    return ahocorasick
+
+
+def _automaton(literals: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton over `literals` (each its own value), or None without pyahocorasick."""
+    ahocorasick = _ahocorasick()
+    if ahocorasick is None:
+        return None
+    automaton = ahocorasick.Automaton()
+    for lit in literals:
+        automaton.add_word(lit, lit)
+    automaton.make_automaton()
+    return automaton
 
 
 MEMO_SIZE = 50_000

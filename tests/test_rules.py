@@ -17,7 +17,8 @@ import pytest
 
 import cleaner
 from cleaner import Category, CleanerConfig, RuleError
-from cleaner.rules import Rule, Scope, build_ruleset, load_rules, packaged_rule_files, parse_rule_file
+from cleaner import rules as rules_module
+from cleaner.rules import Rule, RuleSet, Scope, build_ruleset, load_rules, packaged_rule_files, parse_rule_file
 from cleaner.segment import WORD_RE, normalize
 
 RULES = load_rules()
@@ -69,14 +70,30 @@ def test_negative_example_fires_no_rule(rule: Rule, text: str) -> None:
     assert build_ruleset().match(norm, words) is None
 
 
+PURE = RuleSet(RULES, native=False)  # the pure-Python literal gate, as without pyahocorasick
+
+
 @pytest.mark.parametrize("text", all_examples())
 def test_ruleset_match_agrees_with_rules_one_by_one(text: str) -> None:
-    """The compiled set (prefilters, literal gate) must find the best rule that a plain loop finds."""
+    """The compiled set (prefilters, literal gate) must find the best rule that a plain loop finds,
+    with the native literal search (every scope gated) and with the pure-Python one (`short` only)."""
     norm, words = features(text)
     hits = firing(norm, words)
     expected = max(hits, key=lambda r: (r.priority, SCOPE_RANK[r.scope], -r.order)) if hits else None
-    got = build_ruleset().match(norm, words)
-    assert (got.id if got else None) == (expected.id if expected else None)
+    for rules in (build_ruleset(), PURE):
+        got = rules.match(norm, words)
+        assert (got.id if got else None) == (expected.id if expected else None)
+
+
+def test_literal_gate_is_native_with_pyahocorasick_and_pure_python_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    native = RuleSet(RULES)
+    assert rules_module._ahocorasick() is not None  # a dependency: the fast way is the one tested
+    assert len(native.ungated_ids) < 30 < len(PURE.ungated_ids)  # natively line and prefix rules are gated too
+    monkeypatch.setattr(rules_module, "_ahocorasick", lambda: None)
+    assert RuleSet(RULES).ungated_ids == PURE.ungated_ids
+    # Literals that overlap, nest and repeat: every rule owning one found is tried.
+    text = "Subscribe to our newsletter: sign up for our newsletter to get the newsletter"
+    assert native.match(*features(text)) == PURE.match(*features(text)) is not None
 
 
 # -- the rule files as data --------------------------------------------------------------------
