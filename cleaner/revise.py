@@ -65,7 +65,8 @@ class DocView:
     _words: list[frozenset[str]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.nonblank = [i for i, b in enumerate(self.blocks) if not b.blank]
+        blank = Shape.BLANK  # `Block.blank`, without a property call per line
+        self.nonblank = [i for i, b in enumerate(self.blocks) if b.shape is not blank]
 
     def words(self, pos: int) -> frozenset[str]:
         if self._words is None:
@@ -168,9 +169,10 @@ def _key(norm: str) -> str:
     return " ".join(WORD_RE.findall(norm))
 
 
-def _variants(norm: str) -> frozenset[str]:
-    """The line's word key, plus its longest part when it carries a ' | Site' style suffix."""
-    keys = {_key(norm)}
+def _variants(norm: str, key: str | None = None) -> frozenset[str]:
+    """The line's word key (`key`, when known), plus its longest part when it carries a ' | Site'
+    style suffix."""
+    keys = {_key(norm) if key is None else key}
     parts = _TITLE_SPLIT.split(norm)
     if len(parts) > 1:
         longest = max(parts, key=len)
@@ -220,7 +222,8 @@ def _stutter(previous: Block, block: Block) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _keys(norm: str) -> tuple[frozenset[str], frozenset[str]]:
     """(variants, word set) of a normalised line; cached, as each pass asks again."""
-    return _variants(norm), frozenset(_key(norm).split())
+    key = _key(norm)
+    return _variants(norm, key), frozenset(key.split())
 
 
 def _anchor_of(block: Block, pos: int) -> _Anchor:
