@@ -240,6 +240,9 @@ class RuleSet:
                     owners.setdefault(lit, []).append(rule)
         self._literals = _Literals(owners, native)
         self._anchored = _Anchored(ungated)
+        # The most words a line matched by a `prefix` or `short` rule can have: a longer line that
+        # is also too long for a `line` rule is matched by none (long paragraphs, a fifth of a text).
+        self._reach = max((r.max_words for r in self.rules if r.scope is not Scope.LINE), default=0)
         self.ungated_ids: tuple[str, ...] = tuple(r.id for r in ungated)
         self._memo: dict[tuple[str, int], Rule | None] = {}
 
@@ -271,6 +274,8 @@ class RuleSet:
         self._memo.clear()
 
     def _match(self, norm: str, words: int) -> Rule | None:
+        if words > self._reach and len(norm) > _LINE_SCOPE_MAX_CHARS:
+            return None
         best = self._anchored.match(norm, words, None)
         if words > self._literals.max_words:
             return best

@@ -316,3 +316,20 @@ def test_forget_empties_the_memo_and_matching_is_unchanged() -> None:
     rules.forget()
     assert (norm, words) not in rules._memo
     assert rules.match(norm, words) is first
+
+
+def test_a_long_line_is_tried_by_a_rule_whose_word_limit_allows_it(tmp_path: Path) -> None:
+    """Lines over 300 characters and over every `prefix`/`short` rule's word limit are matched by
+    none and skipped: the limit is the set's own (here 200 words), not the packaged rules'."""
+    path = tmp_path / "long.toml"
+    path.write_text(
+        '[[rule]]\nname = "long-promo"\ncategory = "promo"\nscope = "short"\nmax_words = 200\n'
+        'pattern = "zebra offer"\nwhy = "A test."\npos = ["zebra offer"]\n',
+        encoding="utf-8",
+    )
+    for native in (True, False):
+        rules = RuleSet(parse_rule_file(path), native=native)
+        norm, words = features("word " * 150 + "zebra offer")
+        assert len(norm) > 300 and words == 152
+        assert rules.match(norm, words) is not None
+        assert rules.match(*features("word " * 200 + "zebra offer")) is None
