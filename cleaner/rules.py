@@ -126,12 +126,16 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+_Pregate = tuple[frozenset[str], tuple[str, ...]]  # (first characters, literals): see `_pregate_of`
+
+
 @dataclass(frozen=True)
 class _Shape:
     """What the compiled set needs to know of a rule's pattern (`cleaner.patterns`' analyses)."""
 
     required: tuple[str, ...] | None  # literals one of which every match holds (None: unknown)
     branches: tuple[tuple[str, frozenset[str] | None], ...]  # top-level branches, their first characters
+    pregate: _Pregate | None = None  # `short` rules: what a line needs to be searched (`_pregate_of`)
 
 
 _SHAPES: dict[tuple[str, bool], _Shape] = {}  # (pattern, short?) -> shape; filled from the rule cache too
@@ -147,11 +151,14 @@ def _shape(rule: Rule) -> _Shape:
         found = _SHAPES[rule.pattern, short] = _Shape(
             None if required is None else tuple(sorted(required)),
             tuple((b, None if short else first_chars(b)) for b in top_level_branches(rule.pattern)),
+            _pregate_of(rule.pattern) if short else None,
         )
     return found
 
 
-_Buckets = tuple[tuple[Scope, re.Pattern[str], int, tuple[Rule, ...]], ...]
+# (scope, the alternation of the bucket's branches, the largest word limit, the rules, and for
+# `short` rules the cheap test a line must pass to be searched: `_pregate`).
+_Buckets = tuple[tuple[Scope, re.Pattern[str], int, tuple[Rule, ...], _Pregate | None], ...]
 _MAX_FIRST_CHARS = 4096
 
 
@@ -183,7 +190,8 @@ class _Anchored:
             if mine:
                 prefilter = compile_cached("|".join(f"(?:{b})" for _, b in mine))
                 members = tuple(dict.fromkeys(r for r, _ in mine))  # each rule once, in order
-                out.append((scope, prefilter, max(r.max_words for r in members), members))
+                pregate = _pregate(members) if scope is Scope.SHORT else None
+                out.append((scope, prefilter, max(r.max_words for r in members), members, pregate))
         return tuple(out)
 
     def _compiled(self, first: str) -> _Buckets:
@@ -202,7 +210,7 @@ class _Anchored:
         buckets = self._by_char.get(norm[:1])
         if buckets is None:
             buckets = self._compiled(norm[:1])
-        for scope, prefilter, max_words, members in buckets:
+        for scope, prefilter, max_words, members, pregate in buckets:
             if scope is Scope.LINE:
                 if len(norm) > _LINE_SCOPE_MAX_CHARS or prefilter.fullmatch(norm) is None:
                     continue
@@ -211,12 +219,52 @@ class _Anchored:
             elif scope is Scope.PREFIX:
                 if prefilter.match(norm) is None:
                     continue
-            elif prefilter.search(norm) is None:
+            elif not _passes(pregate, norm) or prefilter.search(norm) is None:
                 continue
             for rule in members:
                 if (best is None or _rank(rule) > _rank(best)) and rule.matches(norm, words):
                     best = rule
         return best
+
+
+def _pregate_of(pattern: str) -> _Pregate | None:
+    """What a line must hold for a `short` pattern to match in it: (first characters, literals),
+    the line starting with one of the first or holding one of the literals. Each top-level branch
+    anchored at the start (^) gives the characters it can start with; each other branch the
+    literals one of which its every match holds, however common ("iva"). None when some branch
+    gives neither. For the `short` rules left ungated (no selective literals): searching the
+    Italian publisher rule's branches over a 400-character line took ~26 µs, this test a fraction."""
+    firsts: set[str] = set()
+    literals: set[str] = set()
+    for branch in top_level_branches(pattern):
+        if branch.startswith("^"):
+            found = first_chars(branch)
+            if found is None:
+                return None
+            firsts |= found
+        else:
+            required = required_literals(branch)
+            if not required:
+                return None
+            literals |= required
+    return frozenset(firsts), tuple(sorted(literals))
+
+
+def _pregate(rules: Sequence[Rule]) -> _Pregate | None:
+    """The test for a bucket of `short` rules: a line passing any rule's (None if one has none)."""
+    firsts: set[str] = set()
+    literals: set[str] = set()
+    for rule in rules:
+        found = _shape(rule).pregate
+        if found is None:
+            return None
+        firsts |= found[0]
+        literals.update(found[1])
+    return frozenset(firsts), tuple(sorted(literals))
+
+
+def _passes(pregate: _Pregate | None, norm: str) -> bool:
+    return pregate is None or norm[:1] in pregate[0] or any(lit in norm for lit in pregate[1])
 
 
 class RuleSet:
@@ -605,7 +653,8 @@ def _cache_key(paths: Sequence[Path]) -> str | None:
 def _to_cache(rule: Rule) -> dict[str, Any]:
     shape = _shape(rule)
     branches = [[b, None if f is None else sorted(f)] for b, f in shape.branches]
-    return {"rule": vars(rule), "required": shape.required, "branches": branches}
+    pregate = None if shape.pregate is None else [sorted(shape.pregate[0]), list(shape.pregate[1])]
+    return {"rule": vars(rule), "required": shape.required, "branches": branches, "pregate": pregate}
 
 
 def _from_cache(entry: dict[str, Any]) -> tuple[Rule, _Shape]:
@@ -621,7 +670,9 @@ def _from_cache(entry: dict[str, Any]) -> tuple[Rule, _Shape]:
     )
     required = entry["required"]
     branches = tuple((str(b), None if f is None else frozenset(map(str, f))) for b, f in entry["branches"])
-    return rule, _Shape(None if required is None else tuple(map(str, required)), branches)
+    found = entry["pregate"]
+    pregate = None if found is None else (frozenset(map(str, found[0])), tuple(map(str, found[1])))
+    return rule, _Shape(None if required is None else tuple(map(str, required)), branches, pregate)
 
 
 @lru_cache(maxsize=16)

@@ -333,3 +333,22 @@ def test_a_long_line_is_tried_by_a_rule_whose_word_limit_allows_it(tmp_path: Pat
         assert len(norm) > 300 and words == 152
         assert rules.match(norm, words) is not None
         assert rules.match(*features("word " * 200 + "zebra offer")) is None
+
+
+def test_an_ungated_short_rule_is_searched_only_in_lines_that_can_hold_it(tmp_path: Path) -> None:
+    """A `short` rule without selective literals is searched only in a line starting as one of its
+    anchored branches can, or holding a literal of each other branch (`rules._pregate_of`)."""
+    assert rules_module._pregate_of(r"^(?:ab|cd)\d|\bzq\d") == (frozenset("ac"), ("zq",))
+    assert rules_module._pregate_of(r"^\w+ x|zq") is None  # a branch that may start anywhere
+    assert rules_module._pregate_of(r"\d+") is None  # a branch with no literal
+    path = tmp_path / "short.toml"
+    path.write_text(
+        '[[rule]]\nname = "code"\ncategory = "legal"\nscope = "short"\n'
+        'pattern = "^(?:ab|cd)\\\\d|\\\\bzq\\\\d"\nwhy = "A test."\npos = ["ab1 x", "x zq2"]\n',
+        encoding="utf-8",
+    )
+    for native in (True, False):
+        rules = RuleSet(parse_rule_file(path, check=True), native=native)
+        assert rules.ungated_ids == ("user.legal.code",)
+        found = [rules.match(*features(t)) is not None for t in ("ab1 x", "cd2", "x zq2", "x ab1", "bzq2", "zq x")]
+        assert found == [True, True, True, False, False, False]
