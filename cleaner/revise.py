@@ -215,14 +215,19 @@ def _stutter(previous: Block, block: Block) -> bool:
     ("Thank you, this is helpful.") are two people saying the same thing.
     """
     return (
-        block.shape is Shape.HEADLINE and block.text.lstrip()[:1].isupper() and _key(previous.norm) == _key(block.norm)
+        block.shape is Shape.HEADLINE
+        and block.text.lstrip()[:1].isupper()
+        and _line_key(previous.norm) == _line_key(block.norm)
     )
+
+
+_line_key = functools.lru_cache(maxsize=4096)(_key)  # a headline-sized line's: `_keys` and `_stutter` ask again
 
 
 @functools.lru_cache(maxsize=4096)
 def _keys(norm: str) -> tuple[frozenset[str], frozenset[str]]:
     """(variants, word set) of a normalised line; cached, as each pass asks again."""
-    key = _key(norm)
+    key = _line_key(norm)
     return _variants(norm, key), frozenset(key.split())
 
 
@@ -253,7 +258,9 @@ def headlines(view: DocView, decisions: Decisions) -> Decisions:
     previous: Block | None = None
     for pos in visible:
         block = view.blocks[pos]
-        if not headline_sized(block) or _CODE_MARKS.search(block.text) is not None:
+        # not `headline_sized(block)`, inline (a call per line), or a line of code
+        sized = HEADLINE_MIN_WORDS <= block.words <= HEADLINE_MAX_WORDS and not block.text.rstrip().endswith(".")
+        if not sized or _CODE_MARKS.search(block.text) is not None:
             previous = None
             continue
         if anchor is not None and pos != anchor.pos and anchor.matches(*_keys(block.norm)):
