@@ -22,7 +22,7 @@ once, avoid it:
   wheels for Linux, macOS and Windows) finds every literal at once, and only the rules owning the
   literals found are tried: a line holding none is done after one call. Rules of every scope are
   gated so (measured: 2-2.5x faster than the regex gate). Without pyahocorasick the same literals
-  go into one trie-shaped regex (`_Literals`), for `short` rules only: a regex scan costs more
+  go into one trie-shaped regex (`patterns.LiteralSearch`), for `short` rules only: a regex scan costs more
   than the anchored buckets below where literals such as " the" are in most lines. Both ways give
   the same matches (tested).
 - the rules left (anchored at the start: `line` and `prefix`; and ungated `short` ones):
@@ -46,7 +46,7 @@ import hashlib
 import re
 import sys
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -57,6 +57,7 @@ from typing import Any
 from cleaner import patterns, usercache
 from cleaner.config import rule_switched_off
 from cleaner.patterns import (
+    LiteralSearch,
     compile_cached,
     first_chars,
     nested_repeat,
@@ -66,7 +67,6 @@ from cleaner.patterns import (
     sre_constants,
     sre_parser,
     top_level_branches,
-    trie_pattern,
 )
 from cleaner.segment import make_block
 from cleaner.types import Category
@@ -126,7 +126,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-_Pregate = tuple[frozenset[str], tuple[str, ...]]  # (first characters, literals): see `_pregate_of`
+_Pregate = tuple[frozenset[str], tuple[str, ...]]  # (first characters, literals): see `patterns.pregate`
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class _Shape:
 
     required: tuple[str, ...] | None  # literals one of which every match holds (None: unknown)
     branches: tuple[tuple[str, frozenset[str] | None], ...]  # top-level branches, their first characters
-    pregate: _Pregate | None = None  # `short` rules: what a line needs to be searched (`_pregate_of`)
+    pregate: _Pregate | None = None  # `short` rules: what a line needs to be searched (`patterns.pregate`)
 
 
 _SHAPES: dict[tuple[str, bool], _Shape] = {}  # (pattern, short?) -> shape; filled from the rule cache too
@@ -151,7 +151,7 @@ def _shape(rule: Rule) -> _Shape:
         found = _SHAPES[rule.pattern, short] = _Shape(
             None if required is None else tuple(sorted(required)),
             tuple((b, None if short else first_chars(b)) for b in top_level_branches(rule.pattern)),
-            _pregate_of(rule.pattern) if short else None,
+            patterns.pregate(rule.pattern) if short else None,
         )
     return found
 
@@ -227,29 +227,6 @@ class _Anchored:
         return best
 
 
-def _pregate_of(pattern: str) -> _Pregate | None:
-    """What a line must hold for a `short` pattern to match in it: (first characters, literals),
-    the line starting with one of the first or holding one of the literals. Each top-level branch
-    anchored at the start (^) gives the characters it can start with; each other branch the
-    literals one of which its every match holds, however common ("iva"). None when some branch
-    gives neither. For the `short` rules left ungated (no selective literals): searching the
-    Italian publisher rule's branches over a 400-character line took ~26 µs, this test a fraction."""
-    firsts: set[str] = set()
-    literals: set[str] = set()
-    for branch in top_level_branches(pattern):
-        if branch.startswith("^"):
-            found = first_chars(branch)
-            if found is None:
-                return None
-            firsts |= found
-        else:
-            required = required_literals(branch)
-            if not required:
-                return None
-            literals |= required
-    return frozenset(firsts), tuple(sorted(literals))
-
-
 def _pregate(rules: Sequence[Rule]) -> _Pregate | None:
     """The test for a bucket of `short` rules: a line passing any rule's (None if one has none)."""
     firsts: set[str] = set()
@@ -275,7 +252,7 @@ class RuleSet:
         self.by_id: dict[str, Rule] = {r.id: r for r in self.rules}
         owners: dict[str, list[Rule]] = {}
         ungated: list[Rule] = []
-        native = native and _ahocorasick() is not None
+        native = native and patterns.ahocorasick() is not None
         # Natively every scope is gated; the regex gate is slower than the anchored buckets for
         # `line` and `prefix` rules (their literals, such as " the", are in most lines).
         gated = (Scope.SHORT, Scope.LINE, Scope.PREFIX) if native else (Scope.SHORT,)
@@ -286,7 +263,9 @@ class RuleSet:
             else:
                 for lit in required:
                     owners.setdefault(lit, []).append(rule)
-        self._literals = _Literals(owners, native)
+        # Each literal's rules with their rank, searched for all at once (`patterns.LiteralSearch`).
+        self._literals = LiteralSearch({lit: tuple((_rank(r), r) for r in rs) for lit, rs in owners.items()}, native)
+        self._gated_max_words = max((r.max_words for rs in owners.values() for r in rs), default=0)
         self._anchored = _Anchored(ungated)
         # The most words a line matched by a `prefix` or `short` rule can have: a longer line that
         # is also too long for a `line` rule is matched by none (long paragraphs, a fifth of a text).
@@ -325,88 +304,14 @@ class RuleSet:
         if words > self._reach and len(norm) > _LINE_SCOPE_MAX_CHARS:
             return None
         best = self._anchored.match(norm, words, None)
-        if words > self._literals.max_words:
+        if words > self._gated_max_words:
             return best
         top = None if best is None else _rank(best)
-        for ranked in self._literals.owners(norm):
+        for ranked in self._literals.find(norm):
             for rank, rule in ranked:
                 if (top is None or rank > top) and rule.matches(norm, words):
                     best, top = rule, rank
         return best
-
-
-_Ranked = tuple[tuple[tuple[int, int, int], Rule], ...]  # rules with their `_rank`
-
-
-class _Literals:
-    """The gated rules a line holds a required literal of, as the tuples of (rank, rule) owning
-    each literal found in it (a rule may own several).
-
-    Natively with an Aho-Corasick automaton (pyahocorasick, `native`): one pass over the line for
-    all the literals at once, every occurrence. Else in pure Python with one trie-shaped regex
-    (`trie_pattern`): its first hit, then from there, at every position, the longest literal
-    starting there, which stands for itself and each literal that is a prefix of it. Both give
-    the same rules (`tests/test_rules.py`). Built on first use: `import cleaner` compiles nothing.
-    """
-
-    def __init__(self, owners: dict[str, list[Rule]], native: bool) -> None:
-        self._owners = {lit: tuple((_rank(r), r) for r in rules) for lit, rules in owners.items()}
-        self.max_words = max((r.max_words for rules in owners.values() for r in rules), default=0)
-        self._native = native
-        self._find: Callable[[str], Iterable[_Ranked]] | None = None
-
-    def owners(self, norm: str) -> Iterable[_Ranked]:
-        if self._find is None:
-            self._find = self._build()
-        return self._find(norm)
-
-    def _build(self) -> Callable[[str], Iterable[_Ranked]]:
-        owners = self._owners
-        if not owners:
-            return lambda norm: ()
-        automaton = _automaton(owners) if self._native else None
-        if automaton is not None:
-            scan = automaton.iter
-
-            def native(norm: str) -> Iterable[_Ranked]:
-                return [owners[lit] for lit in {lit for _, lit in scan(norm)}]
-
-            return native
-        trie = trie_pattern(owners)
-        gate = compile_cached(trie)
-        find = compile_cached(f"(?=({trie}))")  # at every position, the longest literal starting there
-        rules_of = {lit: tuple(r for i in range(1, len(lit) + 1) for r in owners.get(lit[:i], ())) for lit in owners}
-
-        def regex(norm: str) -> Iterable[_Ranked]:
-            hit = gate.search(norm)
-            if hit is None:
-                return ()
-            # No literal starts before the first hit (the gate finds the leftmost one).
-            return [rules_of[lit] for lit in {m.group(1) for m in find.finditer(norm, hit.start())}]
-
-        return regex
-
-
-@lru_cache(maxsize=1)
-def _ahocorasick() -> Any:
-    """The pyahocorasick module, or None where it is not installed."""
-    try:
-        import ahocorasick
-    except ImportError:
-        return None
-    return ahocorasick
-
-
-def _automaton(literals: Iterable[str]) -> Any:
-    """An Aho-Corasick automaton over `literals` (each its own value), or None without pyahocorasick."""
-    ahocorasick = _ahocorasick()
-    if ahocorasick is None:
-        return None
-    automaton = ahocorasick.Automaton()
-    for lit in literals:
-        automaton.add_word(lit, lit)
-    automaton.make_automaton()
-    return automaton
 
 
 MEMO_SIZE = 50_000

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 import cleaner
-from cleaner import Category, CleanerConfig, RuleError
-from cleaner import rules as rules_module
+from cleaner import Category, CleanerConfig, RuleError, patterns
 from cleaner.rules import Rule, RuleSet, Scope, build_ruleset, load_rules, packaged_rule_files, parse_rule_file
 from cleaner.segment import WORD_RE, normalize
 
@@ -87,9 +86,9 @@ def test_ruleset_match_agrees_with_rules_one_by_one(text: str) -> None:
 
 def test_literal_gate_is_native_with_pyahocorasick_and_pure_python_without(monkeypatch: pytest.MonkeyPatch) -> None:
     native = RuleSet(RULES)
-    assert rules_module._ahocorasick() is not None  # a dependency: the fast way is the one tested
+    assert patterns.ahocorasick() is not None  # a dependency: the fast way is the one tested
     assert len(native.ungated_ids) < 30 < len(PURE.ungated_ids)  # natively line and prefix rules are gated too
-    monkeypatch.setattr(rules_module, "_ahocorasick", lambda: None)
+    monkeypatch.setattr(patterns, "ahocorasick", lambda: None)
     assert RuleSet(RULES).ungated_ids == PURE.ungated_ids
     # Literals that overlap, nest and repeat: every rule owning one found is tried.
     text = "Subscribe to our newsletter: sign up for our newsletter to get the newsletter"
@@ -337,10 +336,10 @@ def test_a_long_line_is_tried_by_a_rule_whose_word_limit_allows_it(tmp_path: Pat
 
 def test_an_ungated_short_rule_is_searched_only_in_lines_that_can_hold_it(tmp_path: Path) -> None:
     """A `short` rule without selective literals is searched only in a line starting as one of its
-    anchored branches can, or holding a literal of each other branch (`rules._pregate_of`)."""
-    assert rules_module._pregate_of(r"^(?:ab|cd)\d|\bzq\d") == (frozenset("ac"), ("zq",))
-    assert rules_module._pregate_of(r"^\w+ x|zq") is None  # a branch that may start anywhere
-    assert rules_module._pregate_of(r"\d+") is None  # a branch with no literal
+    anchored branches can, or holding a literal of each other branch (`patterns.pregate`)."""
+    assert patterns.pregate(r"^(?:ab|cd)\d|\bzq\d") == (frozenset("ac"), ("zq",))
+    assert patterns.pregate(r"^\w+ x|zq") is None  # a branch that may start anywhere
+    assert patterns.pregate(r"\d+") is None  # a branch with no literal
     path = tmp_path / "short.toml"
     path.write_text(
         '[[rule]]\nname = "code"\ncategory = "legal"\nscope = "short"\n'
