@@ -10,14 +10,14 @@ from collections.abc import Collection, Sequence
 
 from cleaner.config import CleanerConfig
 from cleaner.rules import RuleSet, build_ruleset
-from cleaner.types import Action, Block, Decision, Decisions, Stage, Strength
+from cleaner.types import Action, Block, Decision, Decisions, Shape, Stage, Strength
 
 
 def annotate(blocks: Sequence[Block], rules: RuleSet) -> Decisions:
     """Drop decisions for the lines a phrase rule claims, keyed by block index."""
     out: Decisions = {}
     for block in blocks:
-        if block.blank or not block.norm:
+        if not block.norm or block.shape is Shape.BLANK:
             continue
         rule = rules.match(block.norm, block.words)
         if rule is not None:

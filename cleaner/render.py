@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cleaner.segment import make_block
-from cleaner.types import Block, Decision, Decisions, Removal
+from cleaner.types import Block, Decision, Decisions, Removal, Shape
 
 
 def emitted(blocks: Sequence[Block], decisions: Decisions) -> list[int]:
@@ -23,7 +23,7 @@ def emitted(blocks: Sequence[Block], decisions: Decisions) -> list[int]:
         d = decisions.get(b.index)
         if d is not None and d.dropped:
             gap_removed = True
-        elif b.blank:
+        elif b.shape is Shape.BLANK:  # `b.blank` without the property call
             gap.append(b.index)
         else:
             if out and gap:

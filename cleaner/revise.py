@@ -65,7 +65,8 @@ class DocView:
     _words: list[frozenset[str]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.nonblank = [i for i, b in enumerate(self.blocks) if not b.blank]
+        blank = Shape.BLANK  # `Block.blank`, without a property call per line
+        self.nonblank = [i for i, b in enumerate(self.blocks) if b.shape is not blank]
 
     def words(self, pos: int) -> frozenset[str]:
         if self._words is None:
@@ -168,9 +169,10 @@ def _key(norm: str) -> str:
     return " ".join(WORD_RE.findall(norm))
 
 
-def _variants(norm: str) -> frozenset[str]:
-    """The line's word key, plus its longest part when it carries a ' | Site' style suffix."""
-    keys = {_key(norm)}
+def _variants(norm: str, key: str | None = None) -> frozenset[str]:
+    """The line's word key (`key`, when known), plus its longest part when it carries a ' | Site'
+    style suffix."""
+    keys = {_key(norm) if key is None else key}
     parts = _TITLE_SPLIT.split(norm)
     if len(parts) > 1:
         longest = max(parts, key=len)
@@ -190,9 +192,10 @@ class _Anchor:
             return True
         if len(tokens) < 4 or len(self.tokens) < 4:
             return False
-        if any(t.isdigit() for t in tokens ^ self.tokens):
-            return False  # rows of a schedule or table differ in their numbers only
-        return len(tokens & self.tokens) / len(tokens | self.tokens) >= NEAR_DUPLICATE
+        # The word sets' overlap first (set operations in C): most lines are nowhere near it.
+        if len(tokens & self.tokens) / len(tokens | self.tokens) < NEAR_DUPLICATE:
+            return False
+        return not any(t.isdigit() for t in tokens ^ self.tokens)  # a schedule's rows differ in numbers only
 
 
 # Assignment, brackets, braces, angle brackets and calls: a line of code or configuration, which a
@@ -212,14 +215,20 @@ def _stutter(previous: Block, block: Block) -> bool:
     ("Thank you, this is helpful.") are two people saying the same thing.
     """
     return (
-        block.shape is Shape.HEADLINE and block.text.lstrip()[:1].isupper() and _key(previous.norm) == _key(block.norm)
+        block.shape is Shape.HEADLINE
+        and block.text.lstrip()[:1].isupper()
+        and _line_key(previous.norm) == _line_key(block.norm)
     )
+
+
+_line_key = functools.lru_cache(maxsize=4096)(_key)  # a headline-sized line's: `_keys` and `_stutter` ask again
 
 
 @functools.lru_cache(maxsize=4096)
 def _keys(norm: str) -> tuple[frozenset[str], frozenset[str]]:
     """(variants, word set) of a normalised line; cached, as each pass asks again."""
-    return _variants(norm), frozenset(_key(norm).split())
+    key = _line_key(norm)
+    return _variants(norm, key), frozenset(key.split())
 
 
 def _anchor_of(block: Block, pos: int) -> _Anchor:
@@ -249,7 +258,9 @@ def headlines(view: DocView, decisions: Decisions) -> Decisions:
     previous: Block | None = None
     for pos in visible:
         block = view.blocks[pos]
-        if not headline_sized(block) or _CODE_MARKS.search(block.text) is not None:
+        # not `headline_sized(block)`, inline (a call per line), or a line of code
+        sized = HEADLINE_MIN_WORDS <= block.words <= HEADLINE_MAX_WORDS and not block.text.rstrip().endswith(".")
+        if not sized or _CODE_MARKS.search(block.text) is not None:
             previous = None
             continue
         if anchor is not None and pos != anchor.pos and anchor.matches(*_keys(block.norm)):

@@ -72,10 +72,25 @@ def _count_long(text: str) -> int:
     return sum(len(WORD_RE.findall(piece)) for piece in _pieces(text, _NON_WORD))
 
 
+# ASCII bytes: "a" for a word character (\w: letters, digits, "_"), " " for any other.
+_ASCII_WORD = bytes(0x61 if chr(c).isalnum() or c == 0x5F else 0x20 for c in range(128)) + b" " * 128
+
+
+def word_count(text: str) -> int:
+    """`len(WORD_RE.findall(text))`. An ASCII text (most lines) is counted in bytes: its word
+    characters made "a", the rest " ", a word is a " a" or the "a" it starts with (~2x faster)."""
+    if text.isascii():
+        marked = text.encode("ascii").translate(_ASCII_WORD)
+        return marked.count(b" a") + (marked[:1] == b"a")
+    return len(WORD_RE.findall(text))
+
+
 def normalize(line: str) -> str:
     """Lower-case, fold quotes/dashes/spaces, collapse whitespace, trim decoration."""
     # split() and \s agree on what whitespace is (str.isspace); joining collapses every run.
-    return " ".join(line.translate(_FOLD).lower().split()).lstrip(_LEAD).rstrip(_TRAIL)
+    # No character _FOLD maps is ASCII: an ASCII line (most) skips it (`translate` is per line the dearest step).
+    folded = line if line.isascii() else line.translate(_FOLD)
+    return " ".join(folded.lower().split()).lstrip(_LEAD).rstrip(_TRAIL)
 
 
 def _normalize_long(line: str) -> str:
@@ -102,11 +117,30 @@ def make_block(index: int, line: str) -> Block:
     if len(stripped) > LONG_LINE:
         words, norm = _count_long(stripped), _normalize_long(stripped)
     else:
-        words = len(WORD_RE.findall(stripped)) if stripped else 0
+        words = word_count(stripped) if stripped else 0
         norm = normalize(stripped)
     return Block(index=index, text=line, norm=norm, words=words, shape=shape_of(stripped, words))
 
 
 def segment(text: str) -> list[Block]:
-    """One Block per line of `text.split("\\n")`."""
-    return [make_block(i, line) for i, line in enumerate(text.split("\n"))]
+    """One Block per line of `text.split("\\n")`: `make_block` of each line, inline."""
+    fold = _FOLD
+    out = []
+    word_re, ascii_word, lead, trail, blank = WORD_RE, _ASCII_WORD, _LEAD, _TRAIL, Shape.BLANK
+    for i, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if not stripped:
+            out.append(Block(i, line, "", 0, blank))
+            continue
+        if len(stripped) > LONG_LINE:
+            out.append(make_block(i, line))
+            continue
+        if stripped.isascii():  # `word_count` and `normalize`, inline
+            marked = stripped.encode("ascii").translate(ascii_word)
+            words = marked.count(b" a") + (marked[:1] == b"a")
+            norm = " ".join(stripped.lower().split()).lstrip(lead).rstrip(trail)
+        else:
+            words = len(word_re.findall(stripped))
+            norm = " ".join(stripped.translate(fold).lower().split()).lstrip(lead).rstrip(trail)
+        out.append(Block(i, line, norm, words, shape_of(stripped, words)))
+    return out

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 import cleaner
-from cleaner import Category, CleanerConfig, RuleError
-from cleaner.rules import Rule, Scope, build_ruleset, load_rules, packaged_rule_files, parse_rule_file
+from cleaner import Category, CleanerConfig, RuleError, patterns
+from cleaner.rules import Rule, RuleSet, Scope, build_ruleset, load_rules, packaged_rule_files, parse_rule_file
 from cleaner.segment import WORD_RE, normalize
 
 RULES = load_rules()
@@ -69,14 +69,30 @@ def test_negative_example_fires_no_rule(rule: Rule, text: str) -> None:
     assert build_ruleset().match(norm, words) is None
 
 
+PURE = RuleSet(RULES, native=False)  # the pure-Python literal gate, as without pyahocorasick
+
+
 @pytest.mark.parametrize("text", all_examples())
 def test_ruleset_match_agrees_with_rules_one_by_one(text: str) -> None:
-    """The compiled set (prefilters, literal gate) must find the best rule that a plain loop finds."""
+    """The compiled set (prefilters, literal gate) must find the best rule that a plain loop finds,
+    with the native literal search (every scope gated) and with the pure-Python one (`short` only)."""
     norm, words = features(text)
     hits = firing(norm, words)
     expected = max(hits, key=lambda r: (r.priority, SCOPE_RANK[r.scope], -r.order)) if hits else None
-    got = build_ruleset().match(norm, words)
-    assert (got.id if got else None) == (expected.id if expected else None)
+    for rules in (build_ruleset(), PURE):
+        got = rules.match(norm, words)
+        assert (got.id if got else None) == (expected.id if expected else None)
+
+
+def test_literal_gate_is_native_with_pyahocorasick_and_pure_python_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    native = RuleSet(RULES)
+    assert patterns.ahocorasick() is not None  # a dependency: the fast way is the one tested
+    assert len(native.ungated_ids) < 30 < len(PURE.ungated_ids)  # natively line and prefix rules are gated too
+    monkeypatch.setattr(patterns, "ahocorasick", lambda: None)
+    assert RuleSet(RULES).ungated_ids == PURE.ungated_ids
+    # Literals that overlap, nest and repeat: every rule owning one found is tried.
+    text = "Subscribe to our newsletter: sign up for our newsletter to get the newsletter"
+    assert native.match(*features(text)) == PURE.match(*features(text)) is not None
 
 
 # -- the rule files as data --------------------------------------------------------------------
@@ -299,3 +315,39 @@ def test_forget_empties_the_memo_and_matching_is_unchanged() -> None:
     rules.forget()
     assert (norm, words) not in rules._memo
     assert rules.match(norm, words) is first
+
+
+def test_a_long_line_is_tried_by_a_rule_whose_word_limit_allows_it(tmp_path: Path) -> None:
+    """Lines over 300 characters and over every `prefix`/`short` rule's word limit are matched by
+    none and skipped: the limit is the set's own (here 200 words), not the packaged rules'."""
+    path = tmp_path / "long.toml"
+    path.write_text(
+        '[[rule]]\nname = "long-promo"\ncategory = "promo"\nscope = "short"\nmax_words = 200\n'
+        'pattern = "zebra offer"\nwhy = "A test."\npos = ["zebra offer"]\n',
+        encoding="utf-8",
+    )
+    for native in (True, False):
+        rules = RuleSet(parse_rule_file(path), native=native)
+        norm, words = features("word " * 150 + "zebra offer")
+        assert len(norm) > 300 and words == 152
+        assert rules.match(norm, words) is not None
+        assert rules.match(*features("word " * 200 + "zebra offer")) is None
+
+
+def test_an_ungated_short_rule_is_searched_only_in_lines_that_can_hold_it(tmp_path: Path) -> None:
+    """A `short` rule without selective literals is searched only in a line starting as one of its
+    anchored branches can, or holding a literal of each other branch (`patterns.pregate`)."""
+    assert patterns.pregate(r"^(?:ab|cd)\d|\bzq\d") == (frozenset("ac"), ("zq",))
+    assert patterns.pregate(r"^\w+ x|zq") is None  # a branch that may start anywhere
+    assert patterns.pregate(r"\d+") is None  # a branch with no literal
+    path = tmp_path / "short.toml"
+    path.write_text(
+        '[[rule]]\nname = "code"\ncategory = "legal"\nscope = "short"\n'
+        'pattern = "^(?:ab|cd)\\\\d|\\\\bzq\\\\d"\nwhy = "A test."\npos = ["ab1 x", "x zq2"]\n',
+        encoding="utf-8",
+    )
+    for native in (True, False):
+        rules = RuleSet(parse_rule_file(path, check=True), native=native)
+        assert rules.ungated_ids == ("user.legal.code",)
+        found = [rules.match(*features(t)) is not None for t in ("ab1 x", "cd2", "x zq2", "x ab1", "bzq2", "zq x")]
+        assert found == [True, True, True, False, False, False]

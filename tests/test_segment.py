@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import segment as segment_module
-from cleaner.segment import _FOLD, WORD_RE, normalize, segment, shape_of
+from cleaner.segment import _FOLD, WORD_RE, make_block, normalize, segment, shape_of, word_count
 from cleaner.types import Shape
 
 # The reference definitions the fast string methods must equal.
@@ -48,6 +48,34 @@ def test_sentence_end_equals_its_regex_definition(text: str) -> None:
     shape = shape_of(stripped, words)
     if stripped:
         assert (shape is Shape.PROSE) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_word_count_equals_its_regex_definition(text: str) -> None:
+    assert word_count(text) == len(WORD_RE.findall(text))
+
+
+def test_word_count_examples() -> None:
+    # ASCII (counted in bytes) and not (by the regex); "_" and digits are word characters.
+    assert [word_count(t) for t in ("", " ", "a", " a_b c1 ", "--x--y", "é b", "a\x7fb")] == [0, 0, 1, 2, 2, 2, 2]
+
+
+LINES = st.lists(TEXT, max_size=6).map("\n".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LINES)
+def test_segment_is_make_block_of_each_line(text: str) -> None:
+    """`segment` does `make_block`'s work inline; each of its Blocks must be the one make_block makes."""
+    assert segment(text) == [make_block(i, line) for i, line in enumerate(text.split("\n"))]
+
+
+def test_segment_makes_long_lines_as_make_block_does() -> None:
+    text = "Short line.\n" + "word " * 30 + "\n  ΣΟΦΙΑ’s “x”  \n"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(segment_module, "LONG_LINE", 20)
+        assert segment(text) == [make_block(i, line) for i, line in enumerate(text.split("\n"))]
 
 
 def test_normalize_examples() -> None:
