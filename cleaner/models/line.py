@@ -244,15 +244,18 @@ def line_drops(
     indices, x = context_features(view, rows, codes, page_like, title)
     if not indices:
         return {}
-    p = model.score(x)
-    hits = [r for r, i in enumerate(indices) if p[r] >= cut and i not in dropped]
-    if not hits:
+    # Only the lines no rule dropped can become drops: the others are context, never scored.
+    open_rows = np.array([r for r, i in enumerate(indices) if i not in dropped], dtype=np.int64)
+    p_open, picked, contrib = model.trees.score_and_contributions_at(x[open_rows], cut)
+    if not len(picked):
         return {}
+    hits = open_rows[picked].tolist()
+    p = np.zeros(len(indices))
+    p[open_rows] = p_open
     taken = sum(by_index[indices[r]].words for r in hits)
     if state.used + taken > state.budget:
         return {}  # the model would take most of the text: its view of this document is not to be trusted
     state.used += taken
-    contrib = model.contributions(x[hits])
     kinds = [d.category if (d := dropped.get(i)) is not None else None for i in indices]
     before, after = FEATURE_NAMES.index("core_before"), FEATURE_NAMES.index("core_after")
     out: Decisions = {}
