@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/throughput.py [DATA] [--pages 300] [--out bench/results]
         [--jobs-files 2000] [--jobs-jsonl-mb 200] [--jsonl-mb 1000 [--jsonl-jobs 2]] [--scale-only]
+        [--steps model:html_text,c4:html_text,...]
 
 On a fixed input (the first N wcxb-dev pages by id; WCXB by Murrough Foley, CC-BY-4.0) it times,
 each step in its own fresh process so that peak memory (max RSS) is the step's own:
@@ -261,6 +262,7 @@ def main() -> None:
     ap.add_argument("--scale-only", action="store_true", help="only the --jobs and JSONL steps asked for")
     ap.add_argument("--jsonl-mb", type=int, default=0, help="also stream this many MB of JSONL and read the RSS")
     ap.add_argument("--tag", default="", help="results file: <date>-throughput<-tag>.md/.json")
+    ap.add_argument("--steps", help=f"comma-separated steps to run (default all: {','.join(STEPS)})")
     ap.add_argument("--step", help=argparse.SUPPRESS)  # internal: run one step in this process
     args = ap.parse_args()
     if args.step:
@@ -270,7 +272,10 @@ def main() -> None:
         return
     load_before = os.getloadavg()
     results: dict[str, dict[str, float]] = {}
-    for step in () if args.scale_only else STEPS:
+    steps = STEPS if not args.steps else tuple(args.steps.split(","))
+    if unknown := [s for s in steps if s not in STEPS]:
+        ap.error(f"--steps: unknown step(s) {', '.join(unknown)}; known: {', '.join(STEPS)}")
+    for step in () if args.scale_only else steps:
         cmd = [sys.executable, __file__, str(args.data), "--pages", str(args.pages), "--step", step]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
