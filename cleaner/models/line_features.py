@@ -17,6 +17,7 @@ Every value is a finite float; the model's trees only compare values with thresh
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -30,6 +31,7 @@ from cleaner.topic import content_words, stopwords
 from cleaner.types import Block, Category, Decision, Shape
 
 _URL = re.compile(r"https?://|www\.|\S@\S+\.\w|\.(?:com|org|net|html?)\b", re.IGNORECASE)
+_URL_PLAIN = re.compile(r"https?://|www\.|\.(?:com|org|net|html?)\b", re.IGNORECASE)  # _URL but an e-mail
 DATE_RE = re.compile(
     r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b|\b\d+\s?(?:min|h|hrs?|hours?|days?|mins?)\b",
     re.IGNORECASE,
@@ -198,6 +200,32 @@ class Vocabulary:
             return 0.0, 0.0, 0.0, first, 0.0
         return sum(values) / len(values), min(values), max(values), first, len(values) / len(toks)
 
+    def table(self, texts: Sequence[str]) -> np.ndarray:
+        """`stats` of each of `texts` as the rows of an array, the words looked up in one pass."""
+        toks = list(map(WORD_RE.findall, map(str.lower, map(_sample, texts))))
+        return self._table(list(itertools.chain.from_iterable(toks)), np.fromiter(map(len, toks), np.int64, len(toks)))
+
+    def _table(self, flat: list[str], counts: np.ndarray) -> np.ndarray:
+        """`table` of the lines whose lower-cased words are `flat`, `counts[k]` of them line k's
+        (each line's values summed in its order, as `sum` does on Python 3.11)."""
+        n = len(counts)
+        values = np.fromiter(map(self.log_odds.get, flat, itertools.repeat(math.nan)), float, len(flat))
+        line = np.repeat(np.arange(n), counts)
+        known = ~np.isnan(values)
+        have = np.bincount(line, known, n)
+        out = np.zeros((n, 5))
+        out[:, 0] = np.divide(np.bincount(line[known], values[known], n), have, out=np.zeros(n), where=have > 0)
+        if known.any():
+            kline, kvalues = line[known], values[known]
+            head = np.flatnonzero(np.r_[True, kline[1:] != kline[:-1]])
+            out[kline[head], 1] = np.minimum.reduceat(kvalues, head)
+            out[kline[head], 2] = np.maximum.reduceat(kvalues, head)
+        some = counts > 0
+        firsts = values[(np.cumsum(counts) - counts)[some]]
+        out[some, 3] = np.where(np.isnan(firsts), 0.0, firsts)
+        out[:, 4] = np.divide(have, counts, out=np.zeros(n), where=some)
+        return out
+
 
 def _char_counts(text: str) -> tuple[int, int, int, int]:
     """(letters, upper-case letters, digits, whitespace) of `text`, by str.isalpha/isupper/
@@ -256,6 +284,176 @@ def local_features(block: Block, stop: frozenset[str]) -> list[float]:
     ]
 
 
+_CODE_CHARS = "".join(sorted({c for needs in _CODE_NEEDS if needs for c in needs} | {c for c in _CODE_ALSO if c}))
+_CODE_ORDS = np.array([ord(c) for c in _CODE_CHARS])  # sorted, as _CODE_CHARS is
+# A character's classes as bits: str.isalpha, an upper-case letter, isdigit, isspace, a separator, a
+# comma, a word character (WORD_RE's \\w), str.isupper, and SAFE: lower-casing it gives one character,
+# a word character as it is one, whatever stands around it (not "Σ", whose lower case depends on that).
+_ALPHA, _UPPER, _DIGIT, _SPACE, _SEP, _COMMA, _WORD, _ISUPPER, _SAFE = 1, 2, 4, 8, 16, 32, 64, 128, 256
+_CLASS_OF: dict[int, int] = {}
+_SEPARATOR = "\x00"  # between the lines of the joined text: of no class, in no pattern
+_ASCII_CLASSES: list[np.ndarray] = []  # the classes of code points 0-127, made on first use
+
+
+def _is_word(c: str) -> bool:
+    return WORD_RE.fullmatch(c) is not None
+
+
+def _char_class(code: int) -> int:
+    c = chr(code)
+    alpha = c.isalpha()
+    return (
+        alpha * _ALPHA
+        | (alpha and c.isupper()) * _UPPER
+        | c.isdigit() * _DIGIT
+        | c.isspace() * _SPACE
+        | (c in _SEPARATORS) * _SEP
+        | (c == ",") * _COMMA
+        | _is_word(c) * _WORD
+        | c.isupper() * _ISUPPER
+        | (c != "Σ" and len(low := c.lower()) == 1 and _is_word(low) == _is_word(c)) * _SAFE
+    )
+
+
+def _classes(codes: np.ndarray) -> np.ndarray:
+    """The class bits of each code point in `codes`."""
+    if not _ASCII_CLASSES:
+        _ASCII_CLASSES.append(np.array([_char_class(c) for c in range(128)], np.uint16))
+    ascii_classes = _ASCII_CLASSES[0]
+    if codes.dtype == np.uint8:
+        same: np.ndarray = ascii_classes[codes]
+        return same
+    out: np.ndarray = ascii_classes[np.minimum(codes, 127)]
+    high = np.flatnonzero(codes > 127)
+    if len(high):
+        uniq, where = np.unique(codes[high], return_inverse=True)
+        get = _CLASS_OF.get
+        found = [c if (c := get(u)) is not None else _CLASS_OF.setdefault(u, _char_class(u)) for u in uniq.tolist()]
+        out[high] = np.array(found, np.uint16)[where]
+    return out
+
+
+def _codes(joined: str) -> np.ndarray:
+    """The code points of `joined` as an array (one byte each for ASCII text)."""
+    if joined.isascii():
+        return np.frombuffer(joined.encode("ascii"), np.uint8)
+    return np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+
+
+def _per_line(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many of each line's characters (`starts[k]:ends[k]` of the joined text) are flagged.
+    The separator after a line has no class and is flagged nowhere, so a line's sum may take it in."""
+    if len(starts) and (ends > starts).all():
+        summed: np.ndarray = np.add.reduceat(flags, starts, dtype=np.int64)
+        return summed
+    total = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+    counted: np.ndarray = total[ends] - total[starts]
+    return counted
+
+
+def _lines_matching(pattern: re.Pattern[str], joined: str, samples: Sequence[str], starts: np.ndarray) -> np.ndarray:
+    """For each line, whether `pattern.search(line)` finds something: one scan of the joined text.
+    A match that runs over a line's end (only through the separator) says nothing of the lines it
+    touches: those are searched alone, so every answer is the per-line one."""
+    found = [m.span() for m in pattern.finditer(joined)]
+    hit = np.zeros(len(samples), bool)
+    if not found:
+        return hit
+    at = np.array(found, dtype=np.int64)
+    first = np.searchsorted(starts, at[:, 0], "right") - 1
+    last = np.searchsorted(starts, at[:, 1] - 1, "right") - 1
+    hit[first] = True
+    for a, b in zip(first[last > first].tolist(), last[last > first].tolist(), strict=True):
+        for k in range(a, b + 1):
+            hit[k] = pattern.search(samples[k]) is not None
+    return hit
+
+
+def _lines_searched(pattern: re.Pattern[str], samples: Sequence[str], able: np.ndarray) -> np.ndarray:
+    """For each line, whether `pattern.search(line)` finds something, tried only where `able`."""
+    hit = np.zeros(len(samples), bool)
+    for k in np.flatnonzero(able).tolist():
+        hit[k] = pattern.search(samples[k]) is not None
+    return hit
+
+
+def own_features(blocks: Sequence[Block], stop: frozenset[str], vocab: Vocabulary) -> np.ndarray:
+    """SELF_NAMES rows of `blocks` (non-blank lines), all at once: the text joined, character classes
+    counted per line from one array, the patterns searched in one scan, the words looked up in one
+    pass. The same floats as `local_features` and `Vocabulary.stats`, line by line."""
+    n = len(blocks)
+    if n == 0:
+        return np.zeros((0, len(SELF_NAMES)))
+    fulls = [b.text.strip() for b in blocks]
+    samples = list(map(_sample, fulls))
+    lengths = np.fromiter(map(len, samples), np.int64, n)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    ends = starts + lengths
+    joined = _SEPARATOR.join(samples)
+    codes = _codes(joined)
+    classes = _classes(codes)
+    letters, upper, digits, spaces, seps, commas = (
+        _per_line((classes & bit) != 0, starts, ends) for bit in (_ALPHA, _UPPER, _DIGIT, _SPACE, _SEP, _COMMA)
+    )
+    out = np.zeros((n, len(SELF_NAMES)))
+    col = out.T
+    col[_COL["chars_log"]] = np.fromiter(map(math.log1p, map(len, fulls)), float, n)
+    col[_COL["words_log"]] = np.fromiter((math.log1p(b.words) for b in blocks), float, n)
+    lasts = [f.rstrip(_CLOSERS)[-1:] for f in fulls]
+    col[_COL["end_sentence"]] = [last in _SENTENCE_END for last in lasts]
+    col[_COL["end_colon"]] = [last == ":" for last in lasts]
+    col[_COL["end_other"]] = [
+        bool(last) and not last.isalnum() and last not in _SENTENCE_END and last != ":" for last in lasts
+    ]
+    col[_COL["upper"]] = np.divide(upper, letters, out=np.zeros(n), where=letters > 0)
+    sampled = np.maximum(lengths, 1)
+    col[_COL["digits"]] = digits / sampled
+    col[_COL["symbols"]] = (lengths - letters - digits - spaces) / sampled
+    # A URL without an "@" is one of _URL_PLAIN's (one fast scan); a date or time needs a digit.
+    at_sign = _per_line(codes == ord("@"), starts, ends) > 0
+    col[_COL["url"]] = _lines_matching(_URL_PLAIN, joined, samples, starts) | _lines_searched(_URL, samples, at_sign)
+    col[_COL["date"]] = _lines_searched(DATE_RE, samples, digits > 0)
+    col[_COL["bullet"]] = [s[:1] in _BULLETS for s in samples]
+    col[_COL["separators"]] = seps
+    col[_COL["commas"]] = commas
+    col[_COL["quoted"]] = [s[:1] in _QUOTES or s[-1:] in _QUOTES for s in samples]
+    col[_COL["shape"]] = [SHAPE_CODE[b.shape] for b in blocks]
+    # Words: WORD_RE's words are the runs of word characters, so a line's count is its number of
+    # runs, their total length its word characters; only the lookups go word by word.
+    word = (classes & _WORD) != 0
+    start = word & ~np.r_[False, word[:-1]]
+    counts = _per_line(start, starts, ends)
+    words = np.maximum(counts, 1)
+    col[_COL["title_case"]] = _per_line(start & ((classes & _ISUPPER) != 0), starts, ends) / words
+    col[_COL["word_len"]] = _per_line(word, starts, ends) / words
+    # Lower-casing the joined text lower-cases each word in place when every character is SAFE.
+    safe = bool(((classes & _SAFE) != 0).all())
+    lower = WORD_RE.findall(joined.lower()) if safe else list(map(str.lower, WORD_RE.findall(joined)))
+    line = np.repeat(np.arange(n), counts)
+    stops = np.fromiter(map(stop.__contains__, lower), float, len(lower))
+    col[_COL["stopwords"]] = np.bincount(line, stops, n) / words
+    # Source code: each pattern tried only on the lines that hold the characters it needs.
+    present = np.zeros((n, len(_CODE_CHARS)), bool)
+    wanted = np.flatnonzero(np.isin(codes, _CODE_ORDS))
+    present[np.searchsorted(starts, wanted, "right") - 1, np.searchsorted(_CODE_ORDS, codes[wanted])] = True
+    kinds = np.zeros(n)
+    for pattern, needs, also in zip(_CODE, _CODE_NEEDS, _CODE_ALSO, strict=True):
+        able = np.ones(n, bool)
+        if needs is not None:
+            able &= present[:, [_CODE_CHARS.index(c) for c in needs]].any(axis=1)
+        if also is not None:
+            able &= present[:, _CODE_CHARS.index(also)]
+        for k in np.flatnonzero(able).tolist():
+            kinds[k] += pattern.search(samples[k]) is not None
+    col[_COL["code"]] = kinds
+    # The vocabulary reads the words of the lower-cased line, sampled before stripping: the same
+    # words when every character is SAFE and no line is cut.
+    texts = [b.text for b in blocks]
+    same = safe and max(map(len, texts)) <= SAMPLE_CHARS
+    out[:, len(LOCAL_NAMES) :] = vocab._table(lower, counts) if same else vocab.table(texts)
+    return out
+
+
 def self_features(
     blocks: Sequence[Block], vocab: Vocabulary, cache: dict[str, np.ndarray] | None = None
 ) -> dict[int, np.ndarray]:
@@ -268,8 +466,7 @@ def self_features(
     lines = [b for b in blocks if not b.blank]
     todo = list({b.text: b for b in lines if b.text not in memo}.values())
     if todo:
-        table = np.array([[*local_features(b, stop), *vocab.stats(b.text)] for b in todo], dtype=np.float64)
-        memo.update(zip((b.text for b in todo), table, strict=True))
+        memo.update(zip((b.text for b in todo), own_features(todo, stop, vocab), strict=True))
     return {b.index: memo[b.text] for b in lines}
 
 

@@ -139,9 +139,10 @@ class Trees:
         # (its parent's); a root has none. The same subtraction `_walk` does, so the same floats.
         parent = np.full(len(new), -1, np.int64)
         parent[kids[inner]], parent[kids[inner] + 1] = position[inner], position[inner]
-        has = parent >= 0
-        object.__setattr__(self, "_step", np.where(has, self._value - self._value[np.maximum(parent, 0)], 0.0))
-        object.__setattr__(self, "_credited", np.where(has, self._feature[np.maximum(parent, 0)], 0).astype(np.int32))
+        has, up = parent >= 0, np.maximum(parent, 0)
+        value, feature = self.value[new], np.where(inner, self.feature[new], 0)  # _value, _feature
+        object.__setattr__(self, "_step", np.where(has, value - value[up], 0.0))
+        object.__setattr__(self, "_credited", np.where(has, feature[up], 0).astype(np.int32))
 
     def _path(self, x: np.ndarray) -> np.ndarray:
         """The node each row stands at in each tree at each level: a (depth + 1, rows, trees)
