@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from cleaner.models.line import load_line_model
-from cleaner.models.line_features import SAMPLE_CHARS, Vocabulary, local_features, own_features
+from cleaner.models.line_text import SAMPLE_CHARS, Vocabulary, local_features, own_features
 from cleaner.segment import segment
 from cleaner.topic import stopwords
 from cleaner.types import Block
