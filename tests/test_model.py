@@ -144,6 +144,14 @@ def test_top_signals_name_positive_contributions_only() -> None:
     assert top_signals(names, np.array([-1.0, -0.5, -0.4, 0.0])) == []
 
 
+def test_top_signals_from_rows_sorted_at_once_are_the_same() -> None:
+    rng = np.random.default_rng(3)
+    contrib = rng.integers(-3, 4, size=(300, len(FEATURE_NAMES))) / 4.0  # many ties
+    orders = np.argsort(-contrib, axis=1, kind="stable")
+    for row, order in zip(contrib, orders, strict=True):
+        assert top_signals(FEATURE_NAMES, row, order=order) == top_signals(FEATURE_NAMES, row)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

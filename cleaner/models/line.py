@@ -121,13 +121,16 @@ def load_line_model(spec: str) -> LineModel | None:
     return None if found is None else from_dict(*found)
 
 
-def top_signals(names: Sequence[str], contrib: np.ndarray, k: int = 3) -> list[str]:
+def top_signals(names: Sequence[str], contrib: np.ndarray, k: int = 3, order: np.ndarray | None = None) -> list[str]:
     """Plain words for the (up to) k features that pushed hardest towards boilerplate, strongest
-    first; features that share a description count once."""
-    order = np.argsort(-contrib, kind="stable")  # strongest first; ties in feature order
+    first; features that share a description count once. `order`: `contrib`'s stable descending
+    argsort, when the caller sorted many rows at once."""
+    if order is None:
+        order = np.argsort(-contrib, kind="stable")  # strongest first; ties in feature order
+    values = contrib.tolist()
     out: list[str] = []
     for f in order.tolist():
-        if contrib[f] <= 0 or len(out) == k:
+        if values[f] <= 0 or len(out) == k:
             break
         words = SIGNALS.get(names[f], names[f].replace("_", " "))
         if words not in out:
@@ -259,9 +262,10 @@ def line_drops(
     kinds = [d.category if (d := dropped.get(i)) is not None else None for i in indices]
     before, after = FEATURE_NAMES.index("core_before"), FEATURE_NAMES.index("core_after")
     out: Decisions = {}
+    orders = np.argsort(-contrib, axis=1, kind="stable")  # each row's as top_signals sorts it
     for k, r in enumerate(hits):
         block = by_index[indices[r]]
-        signals = top_signals(model.features, contrib[k])
+        signals = top_signals(model.features, contrib[k], order=orders[k])
         reason = f"line model: boilerplate with probability {p[r]:.2f}; it weighed most: {'; '.join(signals)}"
         category = _category(r, kinds, block, x[r, before], x[r, after])
         out[block.index] = Decision(
