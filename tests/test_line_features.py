@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "wcxb-dev"
 SEEDS = ROOT / "fixtures" / "seeds"
 # Lines that take each path: e-mails, URLs over a line's end, dates, code, non-ASCII words whose
-# lower case is longer ("İ") or depends on what follows ("Σ"), huge lines, the separator itself.
+# lower case is longer ("İ") or depends on what follows ("Σ"), huge lines, the separator itself,
+# a lone surrogate (valid in JSON, not encodable).
 CRAFTED = [
     "Contact: jane.doe@example.com or visit www.example.org/page.html today!",
     "x@",
@@ -38,6 +39,7 @@ CRAFTED = [
     "“Quote at start",
     "ends with a colon:",
     "_under_score __init__ 1_000",
+    "a lone surrogate \ud800 in JSON text, and \udfff words",
 ]
 
 

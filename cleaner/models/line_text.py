@@ -271,7 +271,7 @@ def _codes(joined: str) -> np.ndarray:
     """The code points of `joined` as an array (one byte each for ASCII text)."""
     if joined.isascii():
         return np.frombuffer(joined.encode("ascii"), np.uint8)
-    return np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+    return np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)  # a lone surrogate too
 
 
 def _per_line(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
