@@ -98,3 +98,16 @@ def test_words_whose_lower_case_depends_on_their_neighbours() -> None:
     stop = frozenset({"ας", "i̇stanbul"})
     for text in ("ΑΣ.Β ok", "İstanbul ΑΣ", "ΑΣ'Β and İSTANBUL"):
         _same(segment(text), vocab, stop)
+
+
+def test_the_class_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleaner.models.line_text as line_text
+
+    monkeypatch.setattr(line_text, "_CLASS_OF", {})
+    monkeypatch.setattr(line_text, "_CLASSES_KEPT", 10)
+    text = "".join(map(chr, range(0x400, 0x500)))  # 256 Cyrillic code points on one line
+    _same(segment(text + "\nΑΣ.Β ΟΔΟΣ"), Vocabulary({}))
+    seen = len(set(text + "ΑΣΒΟΔ"))
+    assert len(line_text._CLASS_OF) == seen  # kept while under the bound when the document began ...
+    _same(segment("".join(map(chr, range(0x4E00, 0x4F00)))), Vocabulary({}))
+    assert len(line_text._CLASS_OF) == seen  # ... and no more after

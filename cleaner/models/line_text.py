@@ -224,7 +224,8 @@ _CODE_ORDS = np.array([ord(c) for c in _CODE_CHARS])  # sorted, as _CODE_CHARS i
 # comma, a word character (WORD_RE's \\w), str.isupper, and SAFE: lower-casing it gives one character,
 # a word character as it is one, whatever stands around it (not "Σ", whose lower case depends on that).
 _ALPHA, _UPPER, _DIGIT, _SPACE, _SEP, _COMMA, _WORD, _ISUPPER, _SAFE = 1, 2, 4, 8, 16, 32, 64, 128, 256
-_CLASS_OF: dict[int, int] = {}
+_CLASS_OF: dict[int, int] = {}  # the classes of the code points above 127 seen so far, up to:
+_CLASSES_KEPT = 1 << 16  # (a text of every code point would otherwise keep a million entries)
 _SEPARATOR = "\x00"  # between the lines of the joined text: of no class, in no pattern
 _ASCII_CLASSES: list[np.ndarray] = []  # the classes of code points 0-127, made on first use
 
@@ -249,6 +250,13 @@ def _char_class(code: int) -> int:
     )
 
 
+def _new_class(code: int, keep: bool) -> int:
+    found = _char_class(code)
+    if keep:
+        _CLASS_OF[code] = found
+    return found
+
+
 def _classes(codes: np.ndarray) -> np.ndarray:
     """The class bits of each code point in `codes`."""
     if not _ASCII_CLASSES:
@@ -261,8 +269,8 @@ def _classes(codes: np.ndarray) -> np.ndarray:
     high = np.flatnonzero(codes > 127)
     if len(high):
         uniq, where = np.unique(codes[high], return_inverse=True)
-        get = _CLASS_OF.get
-        found = [c if (c := get(u)) is not None else _CLASS_OF.setdefault(u, _char_class(u)) for u in uniq.tolist()]
+        get, keep = _CLASS_OF.get, len(_CLASS_OF) < _CLASSES_KEPT
+        found = [c if (c := get(u)) is not None else _new_class(u, keep) for u in uniq.tolist()]
         out[high] = np.array(found, np.uint16)[where]
     return out
 
