@@ -111,6 +111,23 @@ def test_scoring_in_chunks_changes_nothing(synthetic: tuple[LineModel, Any, np.n
         cleaner.models.trees.CHUNK = saved
 
 
+@pytest.mark.parametrize("chunk", [7, 512])
+def test_one_walk_scores_and_explains_the_hits_with_the_same_floats(
+    synthetic: tuple[LineModel, Any, np.ndarray], chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cleaner.models.trees
+
+    model, _, x = synthetic
+    monkeypatch.setattr(cleaner.models.trees, "CHUNK", chunk)
+    p, hits, contrib = model.trees.score_and_contributions_at(x, 0.5)
+    want = model.score(x)
+    assert np.array_equal(p, want)
+    assert np.array_equal(hits, np.flatnonzero(want >= 0.5)) and 0 < len(hits) < len(x)
+    assert np.array_equal(contrib, model.contributions(x[hits]))
+    p, hits, contrib = model.trees.score_and_contributions_at(x[:0], 0.5)
+    assert (p.shape, hits.shape, contrib.shape) == ((0,), (0,), (0, len(FEATURE_NAMES)))
+
+
 def test_page_like_comes_from_the_kind_trees(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
     _, booster, _ = synthetic
     blocks = segment("Home\nNews\nSport\n\n" + ARTICLE)
@@ -125,6 +142,14 @@ def test_top_signals_name_positive_contributions_only() -> None:
     names = ("words_log", "vocab_mean", "vocab_min", "url")
     assert top_signals(names, np.array([-1.0, 0.5, 0.4, 0.2])) == ["its words (learned vocabulary)", "a URL or e-mail"]
     assert top_signals(names, np.array([-1.0, -0.5, -0.4, 0.0])) == []
+
+
+def test_top_signals_from_rows_sorted_at_once_are_the_same() -> None:
+    rng = np.random.default_rng(3)
+    contrib = rng.integers(-3, 4, size=(300, len(FEATURE_NAMES))) / 4.0  # many ties
+    orders = np.argsort(-contrib, axis=1, kind="stable")
+    for row, order in zip(contrib, orders, strict=True):
+        assert top_signals(FEATURE_NAMES, row, order=order) == top_signals(FEATURE_NAMES, row)
 
 
 @pytest.mark.parametrize(

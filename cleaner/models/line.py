@@ -121,13 +121,16 @@ def load_line_model(spec: str) -> LineModel | None:
     return None if found is None else from_dict(*found)
 
 
-def top_signals(names: Sequence[str], contrib: np.ndarray, k: int = 3) -> list[str]:
+def top_signals(names: Sequence[str], contrib: np.ndarray, k: int = 3, order: np.ndarray | None = None) -> list[str]:
     """Plain words for the (up to) k features that pushed hardest towards boilerplate, strongest
-    first; features that share a description count once."""
-    order = np.argsort(-contrib, kind="stable")  # strongest first; ties in feature order
+    first; features that share a description count once. `order`: `contrib`'s stable descending
+    argsort, when the caller sorted many rows at once."""
+    if order is None:
+        order = np.argsort(-contrib, kind="stable")  # strongest first; ties in feature order
+    values = contrib.tolist()
     out: list[str] = []
     for f in order.tolist():
-        if contrib[f] <= 0 or len(out) == k:
+        if values[f] <= 0 or len(out) == k:
             break
         words = SIGNALS.get(names[f], names[f].replace("_", " "))
         if words not in out:
@@ -244,21 +247,25 @@ def line_drops(
     indices, x = context_features(view, rows, codes, page_like, title)
     if not indices:
         return {}
-    p = model.score(x)
-    hits = [r for r, i in enumerate(indices) if p[r] >= cut and i not in dropped]
-    if not hits:
+    # Only the lines no rule dropped can become drops: the others are context, never scored.
+    open_rows = np.array([r for r, i in enumerate(indices) if i not in dropped], dtype=np.int64)
+    p_open, picked, contrib = model.trees.score_and_contributions_at(x[open_rows], cut)
+    if not len(picked):
         return {}
+    hits = open_rows[picked].tolist()
+    p = np.zeros(len(indices))
+    p[open_rows] = p_open
     taken = sum(by_index[indices[r]].words for r in hits)
     if state.used + taken > state.budget:
         return {}  # the model would take most of the text: its view of this document is not to be trusted
     state.used += taken
-    contrib = model.contributions(x[hits])
     kinds = [d.category if (d := dropped.get(i)) is not None else None for i in indices]
     before, after = FEATURE_NAMES.index("core_before"), FEATURE_NAMES.index("core_after")
     out: Decisions = {}
+    orders = np.argsort(-contrib, axis=1, kind="stable")  # each row's as top_signals sorts it
     for k, r in enumerate(hits):
         block = by_index[indices[r]]
-        signals = top_signals(model.features, contrib[k])
+        signals = top_signals(model.features, contrib[k], order=orders[k])
         reason = f"line model: boilerplate with probability {p[r]:.2f}; it weighed most: {'; '.join(signals)}"
         category = _category(r, kinds, block, x[r, before], x[r, after])
         out[block.index] = Decision(

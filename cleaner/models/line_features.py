@@ -3,10 +3,11 @@
 Two layers, so that each line's own features are computed once per document whatever the number
 of passes:
 
-* `local_features` (per line, from its text alone): shape (length, words, end punctuation,
-  capitals, digits, symbols), patterns (URL or e-mail, date or time, bullet, separators),
-  function-word share, and the learned vocabulary's view of its words
-  (`Vocabulary`: per-token log-odds of boilerplate vs article, learned from the training data).
+* own-text features (`cleaner.models.line_text`: per line from its text alone, a document's lines
+  at once): shape (length, words, end punctuation, capitals, digits, symbols), patterns (URL or
+  e-mail, date or time, bullet, separators), function-word share, and the learned vocabulary's
+  view of its words (`Vocabulary`: per-token log-odds of boilerplate vs article, learned from the
+  training data). Their names are re-exported here.
 * `context_features` (per pass, over the lines still visible): position from top and bottom,
   the rules' verdicts on the line and its neighbours, the neighbours' features, runs of short
   lines, where the article's prose core lies, the line's
@@ -18,78 +19,25 @@ Every value is a finite float; the model's trees only compare values with thresh
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.segment import WORD_RE
+# The own-text features; the names imported `as` themselves are re-exported (their old home).
+from cleaner.models.line_text import _COL, _sample, own_features
+from cleaner.models.line_text import DATE_RE as DATE_RE
+from cleaner.models.line_text import LOCAL_NAMES as LOCAL_NAMES
+from cleaner.models.line_text import SAMPLE_CHARS as SAMPLE_CHARS
+from cleaner.models.line_text import SELF_NAMES as SELF_NAMES
+from cleaner.models.line_text import SHAPE_CODE as SHAPE_CODE
+from cleaner.models.line_text import VOCAB_NAMES as VOCAB_NAMES
+from cleaner.models.line_text import Vocabulary as Vocabulary
+from cleaner.models.line_text import code_kinds as code_kinds
+from cleaner.models.line_text import local_features as local_features
 from cleaner.topic import content_words, stopwords
 from cleaner.types import Block, Category, Decision, Shape
 
-_URL = re.compile(r"https?://|www\.|\S@\S+\.\w|\.(?:com|org|net|html?)\b", re.IGNORECASE)
-DATE_RE = re.compile(
-    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b|\b\d+\s?(?:min|h|hrs?|hours?|days?|mins?)\b",
-    re.IGNORECASE,
-)
-# Source code (answers, docs and tutorials quote it; whole-page text also carries script residue):
-# each pattern is one kind of evidence, and a line's `code` value counts the kinds it shows.
-_CODE = tuple(
-    re.compile(p)
-    for p in (
-        r"[;{}]\s*$",  # statement or block end
-        r"^\s*(?:def|class|import|from|return|print|var|let|const|function|elif|else|try|except|catch|"
-        r"public|private|static|void|func|fn|package|using|#include|async|await|yield|lambda)\b",
-        # A call. Tried only where a word starts, taking its letters whole (the match is group 1,
-        # from its first ASCII letter, as before): a word of 9,990 letters before " ( )" made the old
-        # `[A-Za-z_]\w*\(` rescan the word from each letter, 2 s for ten such lines.
-        r"(?<!\w)[^\WA-Za-z_]*+([A-Za-z_]\w*+\([^()]*+\))",
-        r"\w\.\w+\(",  # a method call
-        r"(?:^|\s)(?:[-+*/%|&]?=|==|!=|<=|>=|->|=>|::|&&|\|\|)(?:\s|$)",  # assignment or operator
-        r"^\s*(?:#|//|/\*|<!--)",  # a comment
-        r"[\[\]{}]",  # brackets
-    )
-)
-# The characters without which each _CODE pattern cannot match (None: always try it): a line of
-# prose is then cleared with a few `in` tests instead of seven regex searches. Same counts.
-_CODE_NEEDS: tuple[tuple[str, ...] | None, ...] = (
-    (";", "{", "}"),
-    None,
-    ("(",),
-    ("(",),
-    ("=", ">", ":", "&", "|"),
-    ("#", "/", "<"),
-    ("[", "]", "{", "}"),
-)
-_CODE_ALSO: tuple[str | None, ...] = (None, None, ")", ".", None, None, None)  # and this one too
-
-
-def code_kinds(text: str) -> int:
-    """How many kinds of source-code evidence (_CODE) the text shows."""
-    n = 0
-    for pattern, needs, also in zip(_CODE, _CODE_NEEDS, _CODE_ALSO, strict=True):
-        if needs is not None and not any(c in text for c in needs):
-            continue
-        if also is not None and also not in text:
-            continue
-        if pattern.search(text):
-            n += 1
-    return n
-
-
-_BULLETS = frozenset("-*•·●▪►▶→>»›+–—")
-_SEPARATORS = frozenset("|·•›»/")
-_QUOTES = frozenset("\"'“”„«»‘’")
-_SENTENCE_END = frozenset(".!?…")
-_CLOSERS = "\"')]”’»"
-_ASCII = [chr(i) for i in range(128)]
-_ASCII_LETTERS = "".join(c for c in _ASCII if c.isalpha()).encode()
-_ASCII_UPPER = "".join(c for c in _ASCII if c.isupper()).encode()
-_ASCII_DIGITS = "".join(c for c in _ASCII if c.isdigit()).encode()
-_ASCII_SPACES = "".join(c for c in _ASCII if c.isspace()).encode()
-SHAPE_CODE = {Shape.BLANK: 0.0, Shape.PROSE: 1.0, Shape.SHORT: 2.0, Shape.HEADLINE: 3.0}
 # The rules' verdict as a number (the `rule` feature, here and in HTML mode's block model).
 # Comment prompts were `promo` rules when the packaged models were trained: `comments` keeps
 # promo's code, so their trees read the same values for the same lines.
@@ -97,29 +45,6 @@ _CODED = [c for c in Category if c is not Category.COMMENTS]
 CATEGORY_CODE: dict[Category, float] = {c: float(_CODED.index(c) + 1) for c in _CODED}
 CATEGORY_CODE[Category.COMMENTS] = CATEGORY_CODE[Category.PROMO]
 
-LOCAL_NAMES: tuple[str, ...] = (
-    "chars_log",
-    "words_log",
-    "end_sentence",
-    "end_colon",
-    "end_other",
-    "title_case",
-    "upper",
-    "digits",
-    "symbols",
-    "url",
-    "date",
-    "bullet",
-    "separators",
-    "stopwords",
-    "word_len",
-    "commas",
-    "quoted",
-    "shape",
-    "code",
-)
-VOCAB_NAMES: tuple[str, ...] = ("vocab_mean", "vocab_min", "vocab_max", "vocab_first", "vocab_known")
-SELF_NAMES = LOCAL_NAMES + VOCAB_NAMES
 _NEIGHBOUR = ("words_log", "end_sentence", "stopwords", "shape", "rule", "vocab_mean")
 _NEAR = ("words_log", "vocab_mean")
 CONTEXT_NAMES: tuple[str, ...] = (
@@ -166,94 +91,10 @@ DOC_NAMES: tuple[str, ...] = (
 )
 EDGE_LINES = 20
 FEATURE_NAMES: tuple[str, ...] = SELF_NAMES + CONTEXT_NAMES
-_COL = {name: i for i, name in enumerate(SELF_NAMES)}
 SHORT_LINE_WORDS = 5
 CORE_MIN_WORDS = 15
 CORE_MIN_STOPWORDS = 0.2
 CLIP = 30.0
-SAMPLE_CHARS = 10_000  # a longer line's text features are read from its first this many characters
-
-
-def _sample(text: str) -> str:
-    """The part of a line its text features are computed from: all of it unless it is huge (a
-    100 MB line is not worth 100 MB of word lists; its length and word count stay exact)."""
-    return text if len(text) <= SAMPLE_CHARS else text[:SAMPLE_CHARS]
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Per-token log-odds of a token standing in a boilerplate line rather than an article line."""
-
-    log_odds: Mapping[str, float]
-
-    def stats(self, text: str) -> tuple[float, float, float, float, float]:
-        """(mean, min, max, first token, share of tokens known) of the line's token log-odds."""
-        toks = WORD_RE.findall(_sample(text).lower())
-        if not toks:
-            return 0.0, 0.0, 0.0, 0.0, 0.0
-        get = self.log_odds.get
-        values = [v for v in (get(t) for t in toks) if v is not None]
-        first = get(toks[0], 0.0)
-        if not values:
-            return 0.0, 0.0, 0.0, first, 0.0
-        return sum(values) / len(values), min(values), max(values), first, len(values) / len(toks)
-
-
-def _char_counts(text: str) -> tuple[int, int, int, int]:
-    """(letters, upper-case letters, digits, whitespace) of `text`, by str.isalpha/isupper/
-    isdigit/isspace. ASCII text (most lines) is counted by deleting byte classes, in C."""
-    if text.isascii():
-        raw = text.encode("ascii")
-        return (
-            len(raw) - len(raw.translate(None, _ASCII_LETTERS)),
-            len(raw) - len(raw.translate(None, _ASCII_UPPER)),
-            len(raw) - len(raw.translate(None, _ASCII_DIGITS)),
-            len(raw) - len(raw.translate(None, _ASCII_SPACES)),
-        )
-    letters = "".join(filter(str.isalpha, text))
-    return (
-        len(letters),
-        sum(map(str.isupper, letters)),
-        sum(map(str.isdigit, text)),
-        sum(map(str.isspace, text)),
-    )
-
-
-def local_features(block: Block, stop: frozenset[str]) -> list[float]:
-    """The line's own features, without the vocabulary (see LOCAL_NAMES)."""
-    full = block.text.strip()
-    n = len(full)
-    text = _sample(full)
-    toks = WORD_RE.findall(text)
-    words = len(toks)
-    body = full.rstrip(_CLOSERS)
-    last = body[-1:] if body else ""
-    letters, upper, digits, spaces = _char_counts(text)
-    symbols = len(text) - letters - digits - spaces  # isalpha, isdigit and isspace are disjoint
-    sampled = len(text) or 1
-    title = sum(1 for t in toks if t[:1].isupper()) / words if words else 0.0
-    stops = sum(map(stop.__contains__, map(str.lower, toks))) / words if words else 0.0
-    return [
-        math.log1p(n),
-        math.log1p(block.words),
-        float(last in _SENTENCE_END),
-        float(last == ":"),
-        float(bool(last) and not last.isalnum() and last not in _SENTENCE_END and last != ":"),
-        title,
-        upper / letters if letters else 0.0,
-        digits / sampled,
-        symbols / sampled,
-        float(_URL.search(text) is not None),
-        float(DATE_RE.search(text) is not None),
-        float(text[:1] in _BULLETS),
-        float(sum(map(text.count, _SEPARATORS))),
-        stops,
-        sum(map(len, toks)) / words if words else 0.0,
-        float(text.count(",")),
-        float(text[:1] in _QUOTES or text[-1:] in _QUOTES),
-        SHAPE_CODE[block.shape],
-        float(code_kinds(text)),
-    ]
 
 
 def self_features(
@@ -268,8 +109,7 @@ def self_features(
     lines = [b for b in blocks if not b.blank]
     todo = list({b.text: b for b in lines if b.text not in memo}.values())
     if todo:
-        table = np.array([[*local_features(b, stop), *vocab.stats(b.text)] for b in todo], dtype=np.float64)
-        memo.update(zip((b.text for b in todo), table, strict=True))
+        memo.update(zip((b.text for b in todo), own_features(todo, stop, vocab), strict=True))
     return {b.index: memo[b.text] for b in lines}
 
 

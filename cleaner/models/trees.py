@@ -135,6 +135,70 @@ class Trees:
         object.__setattr__(self, "_child", np.where(inner, kids, position).astype(np.int32))
         object.__setattr__(self, "_value", self.value[new])
         object.__setattr__(self, "depth", depth)
+        # For `_gains`: the change of value of the step into each node, and the feature it credits
+        # (its parent's); a root has none. The same subtraction `_walk` does, so the same floats.
+        parent = np.full(len(new), -1, np.int64)
+        parent[kids[inner]], parent[kids[inner] + 1] = position[inner], position[inner]
+        has, up = parent >= 0, np.maximum(parent, 0)
+        value, feature = self.value[new], np.where(inner, self.feature[new], 0)  # _value, _feature
+        object.__setattr__(self, "_step", np.where(has, value - value[up], 0.0))
+        object.__setattr__(self, "_credited", np.where(has, feature[up], 0).astype(np.int32))
+
+    def _path(self, x: np.ndarray) -> np.ndarray:
+        """The node each row stands at in each tree at each level: a (depth + 1, rows, trees)
+        array whose last level is `_walk(x)` (the same steps), for `_gains` to explain any rows."""
+        feature: np.ndarray = self._feature  # type: ignore[attr-defined]
+        split: np.ndarray = self._split  # type: ignore[attr-defined]
+        child: np.ndarray = self._child  # type: ignore[attr-defined]
+        width = x.shape[1]
+        flat = np.ascontiguousarray(x).ravel()
+        shape = (len(x), len(self._roots))  # type: ignore[attr-defined]
+        base = (np.arange(len(x), dtype=np.int32) * np.int32(width))[:, None]
+        path = np.empty((self.depth + 1, *shape), np.int32)  # type: ignore[attr-defined]
+        path[0] = self._roots  # type: ignore[attr-defined]
+        cell, seen, right = np.empty(shape, np.int32), np.empty(shape), np.empty(shape, bool)
+        for level in range(self.depth):  # type: ignore[attr-defined]
+            nodes, nxt = path[level], path[level + 1]
+            np.take(feature, nodes, out=cell)
+            cell += base
+            np.take(flat, cell, out=seen)
+            np.greater(seen, np.take(split, nodes), out=right)
+            np.take(child, nodes, out=nxt)
+            nxt += right
+        return path
+
+    def _gains(self, path: np.ndarray, width: int) -> np.ndarray:
+        """Saabas contributions of the rows whose `_path` this is: the same cells and the same
+        sums, in the same order, as `_walk` with `contrib` (so the same floats)."""
+        step: np.ndarray = self._step  # type: ignore[attr-defined]
+        credited: np.ndarray = self._credited  # type: ignore[attr-defined]
+        rows = path.shape[1]
+        out = np.zeros((rows, width))
+        base = (np.arange(rows, dtype=np.int32) * np.int32(width))[:, None]
+        for level in range(1, len(path)):
+            nodes = path[level]
+            # A row already at a leaf stays there: `_walk` adds 0.0 for it, which changes no sum
+            # (a bin starts at +0.0 and never becomes -0.0), so its step is credited 0.0 anywhere.
+            gain = np.where(nodes == path[level - 1], 0.0, step[nodes])
+            out += np.bincount((credited[nodes] + base).ravel(), gain.ravel(), out.size).reshape(out.shape)
+        return out
+
+    def score_and_contributions_at(self, x: np.ndarray, at: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`score(x)`, the rows scoring at or above `at`, and their `contributions` (in that
+        order), from one walk: the same floats as `score` and `contributions` of those rows."""
+        p = np.zeros(len(x))
+        hits: list[np.ndarray] = []
+        gains: list[np.ndarray] = [np.zeros((0, self.width))]
+        for start in range(0, len(x), CHUNK):
+            path = self._path(x[start : start + CHUNK])
+            raw = self._value[path[-1]].sum(axis=1) + self.base  # type: ignore[attr-defined]
+            part = 1.0 / (1.0 + np.exp(-raw))
+            p[start : start + len(part)] = part
+            picked = np.flatnonzero(part >= at)
+            if len(picked):
+                hits.append(picked + start)
+                gains.append(self._gains(path[:, picked], self.width))
+        return p, np.concatenate([np.zeros(0, np.int64), *hits]), np.vstack(gains)
 
     def _walk(self, x: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
         """The leaf each row reaches in each tree (in the walk's numbering: index `_value`);
