@@ -1,6 +1,6 @@
 """The line model's own-text features of a whole document at once (`own_features`) are, float for
-float, those of the per-line functions (`local_features` and `Vocabulary.stats`, which HTML mode's
-block features and training still call line by line)."""
+float, those of the per-line functions (`local_features` and `Vocabulary.stats`, which training
+still calls line by line); without a vocabulary, the local columns alone (HTML mode's block features)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from cleaner.models.line import load_line_model
-from cleaner.models.line_text import SAMPLE_CHARS, Vocabulary, local_features, own_features
+from cleaner.models.line_text import LOCAL_NAMES, SAMPLE_CHARS, Vocabulary, local_features, own_features
 from cleaner.segment import segment
 from cleaner.topic import stopwords
 from cleaner.types import Block
@@ -55,6 +55,9 @@ def _same(blocks: list[Block], vocab: Vocabulary, stop: frozenset[str] | None = 
     assert got.shape == want.shape
     bad = np.argwhere(got.view(np.int64) != want.view(np.int64))
     assert not len(bad), [(lines[r].text[:60], c, want[r, c], got[r, c]) for r, c in bad[:5]]
+    local = own_features(lines, stop, None)  # HTML mode's block features
+    assert local.shape == (len(lines), len(LOCAL_NAMES))
+    assert np.array_equal(local.view(np.int64), want[:, : len(LOCAL_NAMES)].view(np.int64))
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +91,7 @@ def test_real_pages_give_the_per_line_features(vocab: Vocabulary) -> None:
 
 def test_an_empty_document_and_a_vocabulary_that_knows_nothing() -> None:
     assert own_features([], stopwords(), Vocabulary({})).shape == (0, 24)
+    assert own_features([], stopwords(), None).shape == (0, len(LOCAL_NAMES))
     _same(segment("One line.\nAnother line, with words"), Vocabulary({}))
 
 

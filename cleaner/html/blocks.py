@@ -25,7 +25,8 @@ import numpy as np
 from cleaner import pagekind
 from cleaner.annotate import annotate
 from cleaner.html import dom
-from cleaner.models.line_features import CATEGORY_CODE, LOCAL_NAMES, local_features
+from cleaner.models.line_features import CATEGORY_CODE, LOCAL_NAMES
+from cleaner.models.line_text import own_features
 from cleaner.models.trees import ModelError, Trees, check_stopword_languages, read_model_json
 from cleaner.pagekind import PageKindModel
 from cleaner.segment import WORD_RE
@@ -177,10 +178,9 @@ def features(
     f0 = _COL["fam_newsletter"]
     o0 = _COL["own_newsletter"]
     l0 = _COL[LOCAL_NAMES[0]]
-    seen_local: dict[str, list[float]] = {}  # a page repeats its menu lines
+    first: dict[str, int] = {}  # the first block of each distinct text
     seen_text: dict[str, tuple[float, float, float, float]] = {}  # ... and what its text alone says
     heads: list[tuple[float, ...]] = []  # each row's first columns (to "rule"), set at once below
-    local_rows: list[list[float]] = []
     for i, (b, line) in enumerate(zip(items, lines, strict=True)):
         chars = len(b.text)
         said = seen_text.get(b.text)
@@ -211,12 +211,12 @@ def features(
                 CATEGORY_CODE[decision.category] if dropped and decision is not None and decision.category else 0.0,
             )
         )
-        local = seen_local.get(line.text)
-        if local is None:
-            local = seen_local[line.text] = local_features(line, stop)
-        local_rows.append(local)
+        first.setdefault(line.text, i)
     x[:, : _COL["rule"] + 1] = heads
-    x[:, l0 : l0 + len(LOCAL_NAMES)] = local_rows
+    # Each distinct text's own-text features once (a page repeats its menu lines), all in one pass.
+    local = own_features([lines[i] for i in first.values()], stop, None)
+    row_of = {text: k for k, text in enumerate(first)}
+    x[:, l0 : l0 + len(LOCAL_NAMES)] = local[[row_of[line.text] for line in lines]]
     for start, width, bits in (
         (c0, width_c, [b.containers for b in items]),
         (f0, width_f, [b.families for b in items]),

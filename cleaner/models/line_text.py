@@ -3,8 +3,8 @@
 `local_features` and `Vocabulary.stats` give one line's; `own_features` gives a whole document's
 at once, the same floats: the lines joined, character classes counted per line from one array of
 code points, the patterns searched in one scan or only where their characters are, the words
-looked up in one pass. The text pipeline calls `own_features`; HTML mode's block features and
-training call the per-line functions.
+looked up in one pass. The text pipeline and HTML mode's block features (without a vocabulary: the
+local columns) call `own_features`; training calls the per-line functions.
 """
 
 from __future__ import annotations
@@ -319,13 +319,14 @@ def _lines_searched(pattern: re.Pattern[str], samples: Sequence[str], able: np.n
     return hit
 
 
-def own_features(blocks: Sequence[Block], stop: frozenset[str], vocab: Vocabulary) -> np.ndarray:
+def own_features(blocks: Sequence[Block], stop: frozenset[str], vocab: Vocabulary | None) -> np.ndarray:
     """SELF_NAMES rows of `blocks` (non-blank lines), all at once: the text joined, character classes
     counted per line from one array, the patterns searched in one scan, the words looked up in one
-    pass. The same floats as `local_features` and `Vocabulary.stats`, line by line."""
+    pass. The same floats as `local_features` and `Vocabulary.stats`, line by line. Without a
+    vocabulary, the LOCAL_NAMES columns alone (HTML mode's block features)."""
     n = len(blocks)
     if n == 0:
-        return np.zeros((0, len(SELF_NAMES)))
+        return np.zeros((0, len(SELF_NAMES) if vocab is not None else len(LOCAL_NAMES)))
     fulls = [b.text.strip() for b in blocks]
     samples = list(map(_sample, fulls))
     lengths = np.fromiter(map(len, samples), np.int64, n)
@@ -388,6 +389,8 @@ def own_features(blocks: Sequence[Block], stop: frozenset[str], vocab: Vocabular
         for k in np.flatnonzero(able).tolist():
             kinds[k] += pattern.search(samples[k]) is not None
     col[_COL["code"]] = kinds
+    if vocab is None:
+        return out[:, : len(LOCAL_NAMES)]
     # The vocabulary reads the words of the lower-cased line, sampled before stripping: the same
     # words when every character is SAFE and no line is cut.
     texts = [b.text for b in blocks]
