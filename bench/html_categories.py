@@ -4,7 +4,7 @@
 
 Data: wcxb-dev, WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0. The labelled
 blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_heldout.jsonl,
-*_heldout2.jsonl (never tuned on), .md.
+*_heldout2.jsonl (tuned on from the second round), *_heldout3.jsonl (never tuned on), .md.
 Each set is measured twice: with the categories users see (`cleaner.html.category.name_of`) and,
 for comparison, with the block model's drops named by their markup family alone
 (`family_category`, what every drop was named before) and the rules' drops by their rules' categories.
@@ -26,7 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = (
     ("labelled (developed on)", ROOT / "tests" / "cases" / "html_categories.jsonl"),
     ("held-out", ROOT / "tests" / "cases" / "html_categories_heldout.jsonl"),
-    ("held-out 2 (drawn 2026-12-05)", ROOT / "tests" / "cases" / "html_categories_heldout2.jsonl"),
+    (
+        "held-out 2 (drawn 2026-12-05; tuned on from the second round)",
+        ROOT / "tests" / "cases" / "html_categories_heldout2.jsonl",
+    ),
+    (
+        "held-out 3 (drawn 2026-12-05, second round; never tuned on)",
+        ROOT / "tests" / "cases" / "html_categories_heldout3.jsonl",
+    ),
 )
 
 

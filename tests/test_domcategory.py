@@ -25,12 +25,15 @@ CASES = Path(__file__).resolve().parent / "cases" / "html_categories.jsonl"
 HELDOUT = Path(__file__).resolve().parent / "cases" / "html_categories_heldout.jsonl"
 HELDOUT2 = Path(__file__).resolve().parent / "cases" / "html_categories_heldout2.jsonl"
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev"
-# Measured (bench/results/2026-12-05-html-categories.md): 0.904 on the labelled set (0.373 with the
-# markup families and the rules' own categories alone), 0.862 on the held-out blocks (0.290), 0.727 on
-# the second held-out set, never tuned on (0.394). Minimums are never lowered silently.
-AGREEMENT_MIN = 0.90
-HELDOUT_MIN = 0.85
-HELDOUT2_MIN = 0.70
+HELDOUT3 = Path(__file__).resolve().parent / "cases" / "html_categories_heldout3.jsonl"
+# Measured (bench/results/2026-12-05-html-categories-2.md): 0.926 on the labelled set (0.373 with the
+# markup families and the rules' own categories alone), 0.903 on the held-out blocks (0.290), 0.909 on
+# the second held-out set (0.394; tuned on from the second round), 0.868 on the third, never tuned on
+# (0.421). Minimums are never lowered silently.
+AGREEMENT_MIN = 0.92
+HELDOUT_MIN = 0.90
+HELDOUT2_MIN = 0.90
+HELDOUT3_MIN = 0.85
 
 
 @pytest.mark.parametrize("cue", cues(), ids=lambda c: c.id)
@@ -179,6 +182,47 @@ _NAMES = "".join(f"<p>{n}</p>" for n in ("World News", "Cities", "Entertainment"
     ],
 )
 def test_a_removed_html_snippet_carries_its_category(snippet: str, expected: dict[str, str]) -> None:
+    assert _removed_categories(snippet, expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [  # second round (held-out 2 and the labelled set), and what the block was named before
+        ('<div><a href="https://amzn.to/x">See price at Amazon</a></div>', {"See price at Amazon": "promo"}),  # related
+        (
+            '<ul><li><a href="https://drivenbuy.co.uk">Compare used car deals with DrivenBuy.co.uk</a></li></ul>',
+            {"Compare used car deals with DrivenBuy.co.uk": "promo"},  # related
+        ),
+        ("<footer><ul><li>Code of conduct</li></ul></footer>", {"Code of conduct": "legal"}),  # navigation
+        ("<div><span>Show graph</span></div>", {"Show graph": "navigation"}),  # other
+        ('<div><a href="/review/x">Read the Review</a></div>', {"Read the Review": "related"}),  # navigation
+        (
+            '<div><a href="/x?avail=all">No, show products that may not be available to me.</a></div>',
+            {"No, show products that may not be available to me.": "other"},  # related
+        ),
+        (  # an element named promo, also a heading's link
+            '<div class="promo-card"><h3><a href="/p/desk">LAGKAPTEN Desk, white</a></h3></div>',
+            {"LAGKAPTEN Desk, white": "promo"},  # related
+        ),
+        ("<form><div><table><caption>Cart</caption></table></div></form>", {"Cart": "navigation"}),  # other
+        ("<form><div><span>Memory2</span></div><div><span>Storage4</span></div></form>", {"Memory2": "navigation"}),
+        ('<div class="media"><a href="/img/1">Image</a></div>', {"Image": "other"}),  # navigation
+        ('<nav><ul><li><a href="/demo">Demo</a></li></ul></nav>', {"Demo": "navigation"}),  # promo
+        (  # an organisation's name in a menu's blurb, no legal notice
+            "<nav><ul><li><p>Kansas Legal Services (KLS) is a statewide nonprofit organization dedicated to"
+            " helping low-income Kansans.</p></li></ul></nav>",
+            {
+                "Kansas Legal Services (KLS) is a statewide nonprofit organization dedicated to"
+                " helping low-income Kansans.": "navigation"
+            },  # legal
+        ),
+    ],
+)
+def test_second_round_causes_carry_their_category(snippet: str, expected: dict[str, str]) -> None:
+    assert _removed_categories(snippet, expected) == expected
+
+
+def _removed_categories(snippet: str, expected: dict[str, str]) -> dict[str, str | None]:
     html = (
         "<html><head><title>Trail shoes we tested this spring | Outdoor Notes</title></head><body>"
         '<header><nav><ul><li><a href="/news">News</a></li><li><a href="/gear">Gear</a></li></ul></nav></header>'
@@ -186,7 +230,7 @@ def test_a_removed_html_snippet_carries_its_category(snippet: str, expected: dic
         f"<div>{snippet}</div><footer><p>© 2026 Outdoor Notes</p></footer></body></html>"
     )
     removed = {r.text: r.category.value for r in cleaner.clean_html(html, "https://example.com/gear/shoes").removed}
-    assert {text: removed.get(text) for text in expected} == expected
+    return {text: removed.get(text) for text in expected}
 
 
 def _rule(category: Category, block: dom.DomBlock, title: str | None = None) -> Category | None:
@@ -210,6 +254,26 @@ def test_a_rules_drop_is_shown_as_its_block_is() -> None:
     assert _rule(Category.NAVIGATION, shop) is Category.PROMO  # en.navigation.shop-buttons under a product
     assert _rule(Category.NAVIGATION, _block("Shop Now!", "li", ("nav", "li"), link=True)) is None
     assert _rule(Category.LEGAL, _block("Privacy Policy", "li", ("nav", "li"), link=True)) is None
+
+
+def test_a_rules_paywall_call_to_action_without_a_gate_is_promo() -> None:
+    # en.paywall.free-trial / become-member on a service's or an association's page: promo (the guide)
+    trial = _block("Start Free Trial", "div", ("main", "a"), ("content",), link=True)
+    assert _rule(Category.PAYWALL, trial) is Category.PROMO
+    member = _block("Become a Member", "li", ("nav", "li"), ("nav",), link=True)
+    assert _rule(Category.PAYWALL, member) is Category.PROMO  # in a menu too: not the menu's navigation
+    # ... and the publisher's gate stays paywall: inside an element named login, paywall or newsletter
+    gate = _block("Become a Member", "div", (), (), ancestors=("login",), link=True)
+    assert _rule(Category.PAYWALL, gate) is None
+    assert _rule(Category.PAYWALL, _block("Subscriptions", "li", ("nav", "li"), link=True)) is Category.NAVIGATION
+
+
+def test_a_rules_newsletter_or_related_line_with_a_gates_words_in_a_gate_is_paywall() -> None:
+    more = _block("Continue reading", "p", (), ("newsletter", "login"), link=True)
+    assert _rule(Category.RELATED, more) is Category.PAYWALL  # en.related.read-more-link under a cut-off article
+    access = _block("Subscribe to get access", "h3", ("main", "article"), ("paywall",))
+    assert _rule(Category.NEWSLETTER, access) is Category.PAYWALL  # en.newsletter.subscribe-to-name
+    assert _rule(Category.RELATED, _block("Continue reading", "p", ("main",), link=True)) is None  # no gate
 
 
 def test_html_mode_shows_and_switches_off_a_rules_drop_under_its_blocks_category() -> None:
@@ -271,6 +335,13 @@ def test_categories_agree_with_the_second_held_out_blocks() -> None:
     found = measure(load_cases(HELDOUT2), DATA)
     assert len(found.kept) <= 6
     assert found.share >= HELDOUT2_MIN, found.table()
+
+
+@needs_data
+def test_categories_agree_with_the_third_held_out_blocks() -> None:
+    found = measure(load_cases(HELDOUT3), DATA)
+    assert len(found.kept) <= 7
+    assert found.share >= HELDOUT3_MIN, found.table()
 
 
 @needs_data

@@ -14,7 +14,7 @@ words could not know (`rule_category`: a menu's "Newsletters" link is navigation
 `cleaner.pipeline.run_blocks(shown=rules_shown(...))`; the text stages still read the rule's own.
 
 Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-05-html-categories.md.
+bench/results/2026-12-05-html-categories.md (first round) and -2.md (second).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ NAME_WORDS = 3  # a bare name's words at most
 OTHER_WHY = "no family names it"
 _CELL_TAGS = frozenset({"pre", "code", "td", "th", "dd", "dt"})
 _NOT_A_NAME = re.compile(r"\d|[.:!?=]$")
+_FACET = re.compile(r"[A-Za-z][A-Za-z &'/-]{1,30}?\s?(?:\(\d{1,5}\)|\d{1,5})$")  # "Memory2", "Light-Trail (116)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,8 @@ def text_cue(text: str) -> Cue | None:
 
 _FAMILY_BIT = {name: 1 << i for i, name in enumerate(dom.FAMILY_NAMES)}
 _CONTAINER_BIT = {name: 1 << i for i, name in enumerate(dom.CONTAINERS)}
+_GATE_BITS = _FAMILY_BIT["paywall"] | _FAMILY_BIT["newsletter"] | _FAMILY_BIT["login"]
+_GATE_WORDS_ELSEWHERE = (Category.NEWSLETTER, Category.RELATED)  # rules whose line can be a gate's ("Continue reading")
 _TITLE_PARTS = re.compile(r"\s+[|–—:-]\s+|\s+·\s+")
 
 
@@ -164,6 +167,12 @@ class Evidence:
         return boxed and self.words <= MENU_HEADING_WORDS and not self.link
 
     @property
+    def gated(self) -> bool:
+        """Inside a gate's or a sign-up box's markup (an element, or an ancestor, named paywall,
+        newsletter or login): where "Become a Member" and "Continue reading" are the gate's."""
+        return bool(self.block.families & _GATE_BITS)
+
+    @property
     def in_menu(self) -> bool:
         """In a menu: a <nav>, an element named nav/menu/breadcrumb..., or a link in the header
         (not a teaser's headline there)."""
@@ -223,19 +232,22 @@ def markup_category(ev: Evidence) -> Named | None:
 def shape_category(ev: Evidence) -> Named:
     """Menus are navigation, and so are a footer's or sidebar's short headings; other links are
     teasers of other pages (related) when they read like a headline or are a heading, and
-    navigation when short; an element named related or promo says so; the rest is `other`."""
+    navigation when short; an element named related or promo says so (before the link rules); a
+    filter's option with its count in a form ("Memory2") is navigation; the rest is `other`."""
     if ev.in_menu:
         return Named(Category.NAVIGATION, "in a menu")
     if ev.box_heading:
         return Named(Category.NAVIGATION, "a footer's or sidebar's heading")
     if ev.own("related"):
         return Named(Category.RELATED, "its element is named related")
+    if ev.own("promo"):
+        return Named(Category.PROMO, "its element is named promo")
     if ev.link and (ev.block.tag in dom.HEADINGS or ev.words >= TEASER_WORDS):
         return Named(Category.RELATED, "a link to another page's headline")
     if ev.link:
         return Named(Category.NAVIGATION, "a short link")
-    if ev.own("promo"):
-        return Named(Category.PROMO, "its element is named promo")
+    if ev.inside("form") and _FACET.match(ev.block.text):
+        return Named(Category.NAVIGATION, "a filter's option and its count")
     return Named(Category.OTHER, OTHER_WHY)
 
 
@@ -313,19 +325,26 @@ def rule_category(category: Category, ev: Evidence) -> Named | None:
     rule's repeated headline that is a menu's item is navigation, and one that repeats no part of
     the title (a line repeated under an image: a product's name) is what the block's own words,
     markup or shape name; a rule's navigation outside any menu whose words are a call to action
-    is promo ("Shop Now!" under a product)."""
+    is promo ("Shop Now!" under a product). A rule's paywall whose words are a call to action,
+    with no gate's markup around it (`Evidence.gated`), sells a service: promo ("Start Free
+    Trial", "Become a Member" of an association, also in a menu); a rule's newsletter or related
+    line whose words are a gate's, inside a gate's markup, is the paywall's ("Continue reading"
+    under a cut-off article, "Subscribe to get access")."""
+    cue = text_cue(ev.block.text)
+    if cue is not None and cue.category is Category.PROMO and category is Category.PAYWALL and not ev.gated:
+        return Named(Category.PROMO, f"a call to action, no gate around it ({cue.id})")
     if category in (Category.NEWSLETTER, Category.PAYWALL, Category.RELATED) and ev.link and ev.in_menu:
         return Named(Category.NAVIGATION, "a menu's link")
+    if cue is not None and cue.category is Category.PAYWALL and category in _GATE_WORDS_ELSEWHERE and ev.gated:
+        return Named(Category.PAYWALL, f"a gate's words in a gate's box ({cue.id})")
     if category is Category.DUPLICATE_HEADLINE:
         if ev.block.tag == "li" or (ev.link and ev.in_menu):
             return Named(Category.NAVIGATION, "a menu's item")
         if ev.title_sim >= TITLE_SAME or repeats_title(ev.block.text, ev.block.tag, ev.title, ev.link):
             return None
         return cue_category(ev) or markup_category(ev) or shape_category(ev)
-    if category is Category.NAVIGATION and not ev.in_menu:
-        cue = text_cue(ev.block.text)
-        if cue is not None and cue.category is Category.PROMO:
-            return Named(Category.PROMO, f"its words ({cue.id})")
+    if category is Category.NAVIGATION and not ev.in_menu and cue is not None and cue.category is Category.PROMO:
+        return Named(Category.PROMO, f"its words ({cue.id})")
     return None
 
 
