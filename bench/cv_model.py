@@ -102,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threshold", default="", help="override the models' threshold")
     ap.add_argument("--trees", type=int, default=TrainConfig.trees)
     ap.add_argument("--leaves", type=int, default=TrainConfig.leaves)
+    ap.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
+    ap.add_argument("--max-depth", type=int, default=TrainConfig.max_depth)
+    ap.add_argument("--seed", type=int, default=TrainConfig.seed, help="LightGBM's seed (to measure seed noise)")
     ap.add_argument("--sources", default=",".join(SOURCES))
     ap.add_argument("--model-only", action="store_true", help="skip the input and rules-only columns (0.0)")
     ap.add_argument("--reuse", action="store_true", help="use the fold models already in --work")
@@ -114,7 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         docs = list(load_docs(args.data, sources=sources, jobs=args.jobs))
         cache.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
-    cfg = TrainConfig(trees=args.trees, leaves=args.leaves)
+    cfg = TrainConfig(
+        trees=args.trees,
+        leaves=args.leaves,
+        learning_rate=args.learning_rate,
+        max_depth=args.max_depth,
+        seed=args.seed,
+    )
     table = run(docs, args.folds, args.work, args.jobs, cfg, args.threshold, args.model_only, args.reuse)
     text = json.dumps(table, indent=1, sort_keys=True)
     print(text)
