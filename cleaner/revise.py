@@ -9,9 +9,8 @@ jusText's second pass, with one function per structural signal so each is tested
   off-topic summaries) only while they look like teasers; it stops where the article resumes.
 - `sandwiches`: a short line between two newsletter or paywall lines belongs to the same box.
 - `lead_ins`: a tiny label right above a newsletter/paywall/promo box (its name) belongs to it.
-- `comment_sections`: below the article's text, a comment header (or, without one, the first reply
-  button) starts the readers' comments, taken to the end when bylines and buttons recur (never on a
-  forum's page).
+- `comment_sections` (`cleaner.comments`): below the article's text, the readers' comments as one
+  run to the end.
 
 Every function takes the visible blocks and the decisions so far, and returns only new
 decisions; it never overrides an earlier one.
@@ -23,14 +22,15 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from cleaner.config import CleanerConfig
-from cleaner.models.line_features import DATE_RE
+from cleaner.comments import comment_sections
+from cleaner.docview import REPEATED_HEADER, drop, dropped
+from cleaner.docview import DocView as DocView
 from cleaner.rules import RuleSet
 from cleaner.segment import WORD_RE, normalize
-from cleaner.topic import content_words, overlap, vocabulary
-from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
+from cleaner.topic import overlap
+from cleaner.types import Block, Category, Decisions, Shape, Stage, Strength
 
 HEADLINE_SEARCH = 3  # the headline is among the first visible lines of a document
 TOP_REGION = 8  # non-blank lines at the top of a document where breadcrumbs stand
@@ -40,42 +40,12 @@ NEAR_DUPLICATE = 0.8  # token Jaccard at which a line is a variant of the headli
 KICKER_MAX_WORDS = 3
 MAX_TEASERS = 40
 MIN_TOPIC_VOCABULARY = 12  # distinct content words outside a block needed to judge its topic
-REPEATED_HEADER = 3  # a "header" repeated this often is the button of a card grid, not a header
-COMMENT_MARKER_MAX_WORDS = 15  # a dated line this short is a comment's byline ("Ann, May 3, 2012 at 9:41")
-COMMENT_MARKER_EVERY = 20  # a comment section shows a byline or reply button at least every 20 lines
-COMMENT_MARKERS = 2  # ... and at least this many
-COMMENT_BUTTONS = 3  # without a header: reply buttons (a `comments` rule's lines) from the first one on
 ARTICLE_RUN = 2  # prose lines in a row that make an article (a listing alternates headlines and summaries)
 ARTICLE_WORDS = 60  # ... or a prose line this long (a listing's summaries are shorter)
 SANDWICH_MAX_RUN = 2
 BOX_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL})
 LEAD_IN_CATEGORIES = frozenset({Category.NEWSLETTER, Category.PAYWALL, Category.PROMO})
 LEAD_IN_MAX_WORDS = 5
-
-
-@dataclass
-class DocView:
-    """The visible blocks of one document plus lazily computed per-document features."""
-
-    blocks: Sequence[Block]
-    config: CleanerConfig
-    title: str | None = None
-    forum: bool = False  # a forum's or Q&A thread's page (from its url): its posts are its content
-    nonblank: list[int] = field(init=False)
-    _words: list[frozenset[str]] | None = field(default=None, init=False)
-
-    def __post_init__(self) -> None:
-        blank = Shape.BLANK  # `Block.blank`, without a property call per line
-        self.nonblank = [i for i, b in enumerate(self.blocks) if b.shape is not blank]
-
-    def words(self, pos: int) -> frozenset[str]:
-        if self._words is None:
-            self._words = [content_words(b.text) if not b.blank else frozenset() for b in self.blocks]
-        return self._words[pos]
-
-    def vocabulary(self, decisions: Decisions) -> Counter[str]:
-        """Content-word line counts over the lines still kept."""
-        return vocabulary(self.words(p) for p in self.nonblank if self.blocks[p].index not in decisions)
 
 
 def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
@@ -94,15 +64,6 @@ def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
             if view.config.allows(decision):
                 decisions.setdefault(index, decision)
     return {i: d for i, d in decisions.items() if i not in annotations}
-
-
-def _drop(rule: str, category: Category, reason: str, strength: Strength, score: float | None = None) -> Decision:
-    return Decision(Action.DROP, Stage.REVISE, rule, reason, category, strength, score)
-
-
-def _dropped(decisions: Decisions, block: Block) -> Decision | None:
-    d = decisions.get(block.index)
-    return d if d is not None and d.dropped else None
 
 
 # -- breadcrumbs -------------------------------------------------------------------------------
@@ -151,7 +112,7 @@ def breadcrumbs(view: DocView, decisions: Decisions) -> Decisions:
         neighbours = [view.blocks[nb[j]] for j in (k - 1, k + 1) if 0 <= j < len(nb)]
         if any(len(crumb_parts(n.text)) >= 3 for n in neighbours):
             continue
-        out[block.index] = _drop(
+        out[block.index] = drop(
             "structure.breadcrumb",
             Category.NAVIGATION,
             "A row of short items between separators is a breadcrumb or menu, not a sentence.",
@@ -268,14 +229,14 @@ def headlines(view: DocView, decisions: Decisions) -> Decisions:
                 anchor.pos = pos  # the title's first occurrence in the text stays
             else:
                 repeated = True
-                out[block.index] = _drop(
+                out[block.index] = drop(
                     "structure.duplicate-headline",
                     Category.DUPLICATE_HEADLINE,
                     f"Repeats the headline on line {view.blocks[anchor.pos].line} (caption, alt text or title copy).",
                     Strength.STRONG,
                 )
         elif previous is not None and _stutter(previous, block):
-            out[block.index] = _drop(
+            out[block.index] = drop(
                 "structure.repeated-line",
                 Category.DUPLICATE_HEADLINE,
                 f"Repeats line {previous.line} directly above it (alt text and caption of one image).",
@@ -294,7 +255,7 @@ def _kickers(view: DocView, decisions: Decisions, headline_pos: int) -> Decision
     if not labels or any(b.shape is not Shape.HEADLINE or b.words > KICKER_MAX_WORDS for b in labels):
         return {}
     reason = "A short section label above the headline (a kicker), not part of the article."
-    return {b.index: _drop("structure.kicker", Category.NAVIGATION, reason, Strength.WEAK) for b in labels}
+    return {b.index: drop("structure.kicker", Category.NAVIGATION, reason, Strength.WEAK) for b in labels}
 
 
 # -- related-links blocks ----------------------------------------------------------------------
@@ -328,7 +289,7 @@ def related_blocks(view: DocView, decisions: Decisions, rules: RuleSet) -> Decis
             vocab = view.vocabulary(decisions)
         taken = _teasers(view, decisions, out, nb[k + 1 :], vocab)
         for p, kind in taken:
-            out[view.blocks[p].index] = _drop(
+            out[view.blocks[p].index] = drop(
                 "context.teaser",
                 d.category,
                 f"A {kind} of another story, under the header on line {head.line}.",
@@ -408,7 +369,7 @@ def sandwiches(view: DocView, decisions: Decisions) -> Decisions:
     vocab: Counter[str] | None = None
     k = 0
     while k < len(nb):
-        left = _dropped(decisions, view.blocks[nb[k]])
+        left = dropped(decisions, view.blocks[nb[k]])
         if left is None or left.category not in BOX_CATEGORIES:
             k += 1
             continue
@@ -417,7 +378,7 @@ def sandwiches(view: DocView, decisions: Decisions) -> Decisions:
         while j < len(nb) and view.blocks[nb[j]].index not in decisions and len(run) <= SANDWICH_MAX_RUN:
             run.append(nb[j])
             j += 1
-        right = _dropped(decisions, view.blocks[nb[j]]) if j < len(nb) else None
+        right = dropped(decisions, view.blocks[nb[j]]) if j < len(nb) else None
         if run and len(run) <= SANDWICH_MAX_RUN and right is not None and right.category == left.category:
             if vocab is None:
                 vocab = view.vocabulary(decisions)
@@ -425,7 +386,7 @@ def sandwiches(view: DocView, decisions: Decisions) -> Decisions:
                 category = left.category
                 assert category is not None
                 for p in run:
-                    out[view.blocks[p].index] = _drop(
+                    out[view.blocks[p].index] = drop(
                         "context.sandwich",
                         category,
                         f"Stands between two {category.value} lines, inside the same box.",
@@ -452,97 +413,18 @@ def lead_ins(view: DocView, decisions: Decisions) -> Decisions:
         block = view.blocks[nb[k]]
         if block.index in decisions or block.shape is not Shape.HEADLINE or block.words > LEAD_IN_MAX_WORDS:
             continue
-        first = _dropped(decisions, view.blocks[nb[k + 1]])
-        second = _dropped(decisions, view.blocks[nb[k + 2]])
+        first = dropped(decisions, view.blocks[nb[k + 1]])
+        second = dropped(decisions, view.blocks[nb[k + 2]])
         if first is None or second is None or first.category not in LEAD_IN_CATEGORIES:
             continue
         if first.strength is not Strength.STRONG or second.category != first.category:
             continue
         category = first.category
         assert category is not None
-        out[block.index] = _drop(
+        out[block.index] = drop(
             "context.lead-in",
             category,
             f"A short label directly above a {category.value} box (its name or kicker).",
             Strength.WEAK,
         )
     return out
-
-
-# -- comment sections --------------------------------------------------------------------------
-
-
-def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Decisions:
-    """The readers' comments under an article, as one run to the end of the text.
-
-    The run starts at a comment header ("23 Comments", "Leave a Reply", "Join the discussion": a
-    `comments` rule with `header = true`), or, where there is none, at the first reply button (a
-    `comments` rule's line: "Reply", "Re: (Score:3)"). It must stand below the article's text
-    (`_article_end`: a counter beside the byline under the headline is no section), and comment
-    markers (`_comment_marker`: bylines with a date, buttons) must recur under it: at least
-    COMMENT_MARKERS of them and one every COMMENT_MARKER_EVERY lines, and without a header at least
-    COMMENT_BUTTONS buttons (dates alone are no comments: a timeline closing an article, a
-    sidebar's archive of months, have them too).
-
-    Never on a forum's or Q&A page (`DocView.forum`): a thread's posts are its content."""
-    if view.forum or not any(d.dropped and d.category is Category.COMMENTS for d in decisions.values()):
-        return {}  # either start needs a `comments` rule's line: a header, or a button among the markers
-    nb = view.nonblank
-    if sum(1 for p in nb if _comment_header(decisions.get(view.blocks[p].index), rules)) >= REPEATED_HEADER:
-        return {}  # a counter on every card ("14 comments"): a listing of posts, not a comment section
-    markers = [_comment_marker(view.blocks[p], decisions) for p in nb]
-    for k in range(_article_end(view, decisions) + 1, len(nb)):
-        pos = nb[k]
-        head = view.blocks[pos]
-        header = _comment_header(decisions.get(head.index), rules)
-        if not (header or markers[k] == "rule"):
-            continue
-        under = markers[k + 1 :] if header else markers[k:]
-        found = sum(1 for m in under if m)
-        if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY):
-            continue
-        if not header and sum(1 for m in under if m == "rule") < COMMENT_BUTTONS:
-            continue
-        where = f"under the comment header on line {head.line}" if header else f"from line {head.line} on"
-        reason = f"A reader's comment: comment bylines and buttons recur {where}."
-        start = k + 1 if header else k
-        return {
-            view.blocks[p].index: _drop("context.comments", Category.COMMENTS, reason, Strength.STRONG)
-            for p in nb[start:]
-            if view.blocks[p].index not in decisions
-        }
-    return {}
-
-
-def _article_end(view: DocView, decisions: Decisions) -> int:
-    """Where the article's text ends: the last line (position in `view.nonblank`) of the run of
-    kept prose lines in a row that holds the most words; -1 when there is no prose. A comment
-    section starts below it: a counter above the article ("2,483 comments" over the headline) and
-    a sidebar's archive of dates stand above it on a whole page's text."""
-    best_words, best_end, words, nb = 0, -1, 0, view.nonblank
-    for k, p in enumerate(nb):
-        block = view.blocks[p]
-        d = decisions.get(block.index)
-        if d is not None and d.category is not Category.COMMENTS:
-            continue  # an ad label or a share bar inside the article: the run goes on
-        words = words + block.words if d is None and block.shape is Shape.PROSE else 0
-        if words > best_words:
-            best_words, best_end = words, k
-    return best_end
-
-
-def _comment_header(decision: Decision | None, rules: RuleSet) -> bool:
-    if decision is None or decision.stage is not Stage.ANNOTATE or decision.category is not Category.COMMENTS:
-        return False
-    rule = rules.by_id.get(decision.rule)
-    return rule is not None and rule.header
-
-
-def _comment_marker(block: Block, decisions: Decisions) -> str | None:
-    """ "rule" for a line a `comments` rule took (reply and report buttons, the comment form),
-    "byline" for a short line with a date or time ("Ann on May 3, 2012 at 9:41 am"), else None."""
-    d = _dropped(decisions, block)
-    if d is not None:
-        return "rule" if d.category is Category.COMMENTS else None
-    short = block.shape is not Shape.PROSE and 0 < block.words <= COMMENT_MARKER_MAX_WORDS
-    return "byline" if short and DATE_RE.search(block.text) is not None else None

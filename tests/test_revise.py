@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from cleaner.annotate import annotate
+from cleaner.comments import _comment_marker, comment_sections
 from cleaner.config import CleanerConfig
 from cleaner.pipeline import ruleset_for
 from cleaner.revise import (
     DocView,
     breadcrumbs,
-    comment_sections,
     crumb_parts,
     headlines,
     lead_ins,
@@ -336,3 +336,80 @@ def test_a_comment_counter_on_every_card_is_a_listing_not_a_section() -> None:
         cards += [teaser, ARTICLE[n % 3], f"{n + 2} comments", "by Ann Miller on January 31, 2011 at 9:59 am"]
     view, ann = comments_view(*ARTICLE, *cards)
     assert comment_sections(view, ann, RULES) == {}
+
+
+# Readers' comments under their stamps (a name with the date and time), without a header or buttons.
+STAMPED = [
+    "Ann Lee — July 10th, 2012, 1:26 am",
+    "Great post, I had the same trouble with the buses last winter and nobody at the council listened.",
+    "Tom Berg — July 10th, 2012, 1:31 am",
+    "The tram study is long overdue.",
+    "Maria Costa — July 11th, 2012, 8:02 pm",
+    "Forty buses will not be enough for the whole city, but it is a start.",
+]
+
+
+def test_comments_under_stamps_go_without_a_header_or_buttons() -> None:
+    view, ann = comments_view(*ARTICLE, *MORE, *STAMPED)
+    out = comment_sections(view, ann, RULES)
+    assert lines_of(view, out) == STAMPED
+    assert {d.category for d in out.values()} == {Category.COMMENTS}
+
+
+def test_stamps_are_names_with_a_date_and_a_time_in_any_of_the_languages() -> None:
+    view, ann = comments_view(
+        "Ann Lee le 3 mars 2012 à 9:41", "Tom on Thursday, November 1 at 2:57 pm", "Jan 07.15.12 at 11:59"
+    )
+    assert [_comment_marker(view.blocks[p], ann) for p in view.nonblank] == ["stamp"] * 3
+
+
+def test_split_times_and_dates_alone_are_no_stamps() -> None:
+    view, ann = comments_view("5km - 15:23, projecting 2:09:49", "Posted on July 10th, 2012", "Updated 9:41")
+    assert "stamp" not in [_comment_marker(view.blocks[p], ann) for p in view.nonblank]
+
+
+def test_a_long_comment_does_not_hide_the_section_under_a_short_story() -> None:
+    # The longest prose run is a comment, far below the two-line story: the buttons right under
+    # the story start the section all the same.
+    story = [ARTICLE[0] + " " + ARTICLE[1], ARTICLE[2] + " " + MORE[0]]
+    long_comment = [" ".join([*ARTICLE, *MORE])] * 3
+    replies = ["Re: (Score:2)", "Indeed.", "Re: (Score:3)", *long_comment, "Re: (Score:2)", "No."]
+    view, ann = comments_view("Council Approves the Bus Budget", *story, "Misread the title (Score:5, Funny)", *replies)
+    out = comment_sections(view, ann, RULES)
+    assert lines_of(view, out) == [r for r in replies if "(Score:" not in r]
+
+
+def test_a_forum_thread_keeps_its_posts_without_an_address() -> None:
+    # The first post carries a stamp like the replies': a thread, not an article with comments.
+    first = ["Hybrid Computing by Alpha1: 3:21pm On Mar 09, 2023", *ARTICLE, *MORE]
+    replies = [
+        f"Re: Hybrid Computing by {n}: 9:4{i}pm On Dec 0{i}, 2023" for i, n in enumerate(("Beta", "Gamma", "Delta"))
+    ]
+    thread = [line for reply in replies for line in (reply, MORE[0])]
+    view, ann = comments_view(*first, *thread)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_blog_index_keeps_its_entries() -> None:
+    entries = []
+    for n, teaser in enumerate(TEASERS * 2):
+        entries += [teaser, f"[Front] Posted Mar {n + 1}, 2026 19:1{n} UTC by corbet", ARTICLE[n % 3], "Full Story"]
+    view, ann = comments_view(*ARTICLE, *MORE, *entries)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_stamp_repeated_on_every_card_is_no_comment() -> None:
+    cards = []
+    for n, teaser in enumerate(TEASERS * 2):
+        cards += [teaser, f"Save ${n + 10}.00 Offer ends Mar 09 at 5:59 AM", ARTICLE[n % 3]]
+    view, ann = comments_view(*ARTICLE, *MORE, *cards)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_comment_counter_in_a_share_bar_inside_the_article_is_no_section() -> None:
+    # The counter stands under a first paragraph, and the article goes on under it: the stamps
+    # come far below, so the section starts at the comments, not at the counter.
+    body = [f"{a} {b}" for a in ARTICLE for b in MORE] * 2
+    view, ann = comments_view(ARTICLE[0] + " " + MORE[0] + " " + ARTICLE[1], "23 Comments", *body, *STAMPED)
+    out = comment_sections(view, ann, RULES)
+    assert lines_of(view, out) == STAMPED

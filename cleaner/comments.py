@@ -1,0 +1,205 @@
+"""Readers' comments under an article, found by the context pass (`cleaner.revise`) as one run.
+
+`comment_sections`: below the article's text, a comment header, or without one the first reply
+button or comment stamp (a name with a date and a time of day), starts the readers' comments,
+taken to the end when bylines, buttons and stamps recur (never on a forum's page, nor where the
+stamps are a thread's posts' or a blog index's entries').
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from cleaner.docview import REPEATED_HEADER, DocView, drop, dropped
+from cleaner.models.line_features import DATE_RE
+from cleaner.rules import RuleSet
+from cleaner.types import Block, Category, Decision, Decisions, Shape, Stage, Strength
+
+COMMENT_MARKER_MAX_WORDS = 15  # a dated line this short is a comment's byline ("Ann, May 3, 2012 at 9:41")
+COMMENT_MARKER_EVERY = 20  # a comment section shows a byline or reply button at least every 20 lines
+COMMENT_MARKERS = 2  # ... and at least this many
+COMMENT_BUTTONS = 3  # without a header: reply buttons (a `comments` rule's lines) or stamps from the first one on
+COMMENT_FIRST_GAP = 8  # above the longest prose run: the next marker within this many lines of the start ...
+STAMP_ALIKE = 0.5  # token Jaccard at which two stamps are one template (a thread's posts, a blog index's entries)
+COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a row
+
+
+def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Decisions:
+    """The readers' comments under an article, as one run to the end of the text.
+
+    The run starts at a comment header ("23 Comments", "Leave a Reply", "Join the discussion": a
+    `comments` rule with `header = true`), or, where there is none, at the first reply button (a
+    `comments` rule's line: "Reply", "Re: (Score:3)") or comment stamp (a commenter's name with the
+    date and time: "Ann Lee on May 3, 2012 at 9:41 am"). Comment markers (`_comment_marker`: bylines
+    with a date, buttons, stamps) must recur under it: at least COMMENT_MARKERS of them and one every
+    COMMENT_MARKER_EVERY lines, and without a header at least COMMENT_BUTTONS buttons or stamps (dates
+    alone are no comments: a timeline closing an article, a sidebar's archive of months, have them too).
+
+    It must stand below the article's text: below the run of prose lines with the most words
+    (`_article_end`: a counter beside the byline under the headline is no section), or, where a long
+    comment outdoes a short article (a two-line story under three hundred comments), below a run of
+    COMMENT_ARTICLE_WORDS prose words with the next marker at most COMMENT_FIRST_GAP lines under the
+    start and markers recurring without a gap of COMMENT_MARKER_EVERY lines to the last one (a share
+    bar's "23 Comments" inside the article is followed by the article's text, not by comments).
+
+    Never on a forum's or Q&A page (`DocView.forum`): a thread's posts are its content."""
+    if view.forum:
+        return {}
+    nb = view.nonblank
+    markers = [_comment_marker(view.blocks[p], decisions) for p in nb]
+    has_rule = any(d.dropped and d.category is Category.COMMENTS for d in decisions.values())
+    if not has_rule and sum(1 for m in markers if m == "stamp") < COMMENT_BUTTONS:
+        return {}  # a start needs a `comments` rule's line (a header, a button) or stamps
+    if sum(1 for p in nb if _comment_header(decisions.get(view.blocks[p].index), rules)) >= REPEATED_HEADER:
+        return {}  # a counter on every card ("14 comments"): a listing of posts, not a comment section
+    end = _article_end(view, decisions)
+    prose = _prose_runs(view, decisions)
+    refused = False
+    for k in range(len(nb)):
+        pos = nb[k]
+        head = view.blocks[pos]
+        header = _comment_header(decisions.get(head.index), rules)
+        if not (header or markers[k] in ("rule", "stamp")):
+            continue
+        under = markers[k + 1 :] if header else markers[k:]
+        found = sum(1 for m in under if m)
+        if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY):
+            continue
+        buttons = sum(1 for m in under if m == "rule")
+        if not header and buttons + sum(1 for m in under if m == "stamp") < COMMENT_BUTTONS:
+            continue
+        if k <= end or not (header or buttons >= COMMENT_BUTTONS):  # the evidence is stamps, or closeness
+            if refused or (k <= end and not _right_under_an_article(prose[k], markers, k)):
+                continue
+            if not _stamps_of_commenters(view, markers, k):
+                refused = True  # a thread's posts or a blog index's entries: so are the stamps under them
+                continue
+        where = f"under the comment header on line {head.line}" if header else f"from line {head.line} on"
+        reason = f"A reader's comment: comment bylines and buttons recur {where}."
+        start = k + 1 if header else k
+        return {
+            view.blocks[p].index: drop("context.comments", Category.COMMENTS, reason, Strength.STRONG)
+            for p in nb[start:]
+            if view.blocks[p].index not in decisions
+        }
+    return {}
+
+
+def _stamps_of_commenters(view: DocView, markers: Sequence[str | None], k: int) -> bool:
+    """Whether the stamps from position `k` on are readers' (or there are none): not a post's
+    stamp that also stands above `k` (a forum thread's first post, a blog index's first entry:
+    "Posted Mar 5, 2026 by Ann" over each), and not one line repeated with other numbers on every
+    card ("Offer ends Mar 9 at 5:59 AM"): readers' names vary."""
+    nb = view.nonblank
+    under = [_stamp_key(view.blocks[nb[j]].text) for j in range(k, len(nb)) if markers[j] == "stamp"]
+    if not under:
+        return True
+    if len(set(under)) * 2 < len(under):
+        return False
+    above = [_stamp_key(view.blocks[nb[j]].text) for j in range(k) if markers[j] == "stamp"]
+    return not any(_alike(a, b) for a in above for b in under[:COMMENT_MARKERS])
+
+
+def _stamp_key(text: str) -> frozenset[str]:
+    """A stamp's words and signs, lower-cased, with numbers as 0 and month names as M."""
+    masked = _MONTH.sub(" M ", text.lower())
+    return frozenset(re.sub(r"\d+", "0", t) for t in _STAMP_TOKEN.findall(masked))
+
+
+def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    return len(a & b) >= STAMP_ALIKE * len(a | b)
+
+
+_STAMP_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _right_under_an_article(article: tuple[int, int], markers: Sequence[str | None], k: int) -> bool:
+    """Whether position `k` stands right under an article: a run of COMMENT_ARTICLE_WORDS prose
+    words above it, a prose line at most COMMENT_FIRST_GAP lines above it (`article`: the longest
+    run's words and the last prose line's position), and buttons or stamps following closely."""
+    words, last = article
+    return words >= COMMENT_ARTICLE_WORDS and k - last <= COMMENT_FIRST_GAP and _recur_closely(markers, k)
+
+
+def _recur_closely(markers: Sequence[str | None], k: int) -> bool:
+    """Whether buttons or stamps follow position `k` closely: the next within COMMENT_FIRST_GAP
+    lines, and the COMMENT_BUTTONS after it each within COMMENT_MARKER_EVERY lines of the one
+    before (a dated line alone is weak: an article's own byline and a sidebar's dates are dated too)."""
+    at = [j for j in range(k + 1, len(markers)) if markers[j] in ("rule", "stamp")][: COMMENT_BUTTONS + 1]
+    if not at or at[0] - k > COMMENT_FIRST_GAP:
+        return False
+    return all(b - a < COMMENT_MARKER_EVERY for a, b in itertools.pairwise(at))
+
+
+def _prose_runs(view: DocView, decisions: Decisions) -> list[tuple[int, int]]:
+    """For each position of `view.nonblank`: the most words of a run of kept prose lines in a row
+    above it (`_article_end`'s runs), and the position of the last kept prose line above it (-1
+    for none)."""
+    best, last, words, out = 0, -1, 0, []
+    for k, p in enumerate(view.nonblank):
+        out.append((best, last))
+        block = view.blocks[p]
+        d = decisions.get(block.index)
+        if d is not None and d.category is not Category.COMMENTS:
+            continue
+        prose = d is None and block.shape is Shape.PROSE
+        words = words + block.words if prose else 0
+        best, last = max(best, words), k if prose else last
+    return out
+
+
+def _article_end(view: DocView, decisions: Decisions) -> int:
+    """Where the article's text ends: the last line (position in `view.nonblank`) of the run of
+    kept prose lines in a row that holds the most words; -1 when there is no prose. A comment
+    section starts below it: a counter above the article ("2,483 comments" over the headline) and
+    a sidebar's archive of dates stand above it on a whole page's text."""
+    best_words, best_end, words, nb = 0, -1, 0, view.nonblank
+    for k, p in enumerate(nb):
+        block = view.blocks[p]
+        d = decisions.get(block.index)
+        if d is not None and d.category is not Category.COMMENTS:
+            continue  # an ad label or a share bar inside the article: the run goes on
+        words = words + block.words if d is None and block.shape is Shape.PROSE else 0
+        if words > best_words:
+            best_words, best_end = words, k
+    return best_end
+
+
+def _comment_header(decision: Decision | None, rules: RuleSet) -> bool:
+    if decision is None or decision.stage is not Stage.ANNOTATE or decision.category is not Category.COMMENTS:
+        return False
+    rule = rules.by_id.get(decision.rule)
+    return rule is not None and rule.header
+
+
+def _comment_marker(block: Block, decisions: Decisions) -> str | None:
+    """ "rule" for a line a `comments` rule took (reply and report buttons, the comment form),
+    "stamp" for a short line with a date and a time of day ("Ann on May 3, 2012 at 9:41 am"),
+    "byline" for one with a date or time only ("Ann, May 3, 2012"), else None."""
+    d = dropped(decisions, block)
+    if d is not None:
+        return "rule" if d.category is Category.COMMENTS else None
+    if block.shape is Shape.PROSE or not 0 < block.words <= COMMENT_MARKER_MAX_WORDS:
+        return None
+    dates = DATE_RE.findall(block.text)
+    if not dates:
+        return None
+    if _CLOCK.search(block.text) and (_DAY.search(block.text) or _MONTH.search(block.text)):
+        return "stamp"
+    return "byline"
+
+
+_DAY = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b")  # a numeric date or a year
+_CLOCK = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?!\d)")
+# Month names and their short forms in the rules' seven languages (en, de, fr, es, it, nl, pt).
+_MONTH = re.compile(
+    r"\b(?:jan(?:uary|uar|uari|vier|eiro)?|feb(?:ruary|ruar|ruari)?|f[ée]v(?:rier|ereiro)?|mar(?:ch|s|zo|ço)?|"
+    r"m[äa]rz|maart|apr(?:il|ile|il)?|avr(?:il)?|abr(?:il)?|may|mai|mei|mayo|maio|maggio|jun[eio]?|juin|junho|"
+    r"giugno|jul[yi]?|juillet|julho|luglio|aug(?:ust|ustus)?|ao[uû]t|ago(?:sto)?|sep(?:t|tember|tiembre)?|"
+    r"set(?:embro|tembre|iembre)?|oct(?:ober|obre|ubre)?|okt(?:ober)?|out(?:ubro)?|ott(?:obre)?|nov(?:ember|embre|embro)?|"
+    r"dec(?:ember)?|d[ée]c(?:embre)?|dez(?:ember|embro)?|dic(?:iembre|embre)?|enero|febrero|gennaio|febbraio|"
+    r"janeiro|fevereiro|junio|julio|agosto)\b\.?",
+    re.IGNORECASE,
+)
