@@ -4,7 +4,8 @@
 
 Data: wcxb-dev, WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0. The labelled
 blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_heldout.jsonl,
-*_heldout2.jsonl (tuned on from the second round), *_heldout3.jsonl (never tuned on), .md.
+*_heldout2.jsonl (tuned on from the second round), *_heldout3.jsonl (tuned on from the third round),
+*_heldout4.jsonl (never tuned on), .md.
 Each set is measured twice: with the categories users see (`cleaner.html.category.name_of`) and,
 for comparison, with the block model's drops named by their markup family alone
 (`family_category`, what every drop was named before) and the rules' drops by their rules' categories.
@@ -31,8 +32,12 @@ SETS = (
         ROOT / "tests" / "cases" / "html_categories_heldout2.jsonl",
     ),
     (
-        "held-out 3 (drawn 2026-12-05, second round; never tuned on)",
+        "held-out 3 (drawn 2026-12-05, second round; tuned on from the third round)",
         ROOT / "tests" / "cases" / "html_categories_heldout3.jsonl",
+    ),
+    (
+        "held-out 4 (drawn 2026-12-05, third round; never tuned on)",
+        ROOT / "tests" / "cases" / "html_categories_heldout4.jsonl",
     ),
 )
 

@@ -16,7 +16,7 @@ import cleaner
 from cleaner import dom
 from cleaner.cli import app
 from cleaner.config import CleanerConfig
-from cleaner.domcategory import Evidence, categories, category_of, cues, family_category, text_cue
+from cleaner.domcategory import Evidence, Named, categories, category_of, cues, family_category, text_cue
 from cleaner.evaluation.categories import load_cases, measure
 from cleaner.html.category import rule_category
 from cleaner.types import Category
@@ -26,14 +26,16 @@ HELDOUT = Path(__file__).resolve().parent / "cases" / "html_categories_heldout.j
 HELDOUT2 = Path(__file__).resolve().parent / "cases" / "html_categories_heldout2.jsonl"
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev"
 HELDOUT3 = Path(__file__).resolve().parent / "cases" / "html_categories_heldout3.jsonl"
-# Measured (bench/results/2026-12-05-html-categories-2.md): 0.926 on the labelled set (0.373 with the
-# markup families and the rules' own categories alone), 0.903 on the held-out blocks (0.290), 0.909 on
-# the second held-out set (0.394; tuned on from the second round), 0.868 on the third, never tuned on
-# (0.421). Minimums are never lowered silently.
+HELDOUT4 = Path(__file__).resolve().parent / "cases" / "html_categories_heldout4.jsonl"
+# Measured (bench/results/2026-12-05-html-categories-3.md): 0.931 on the labelled set (0.373 with the
+# markup families and the rules' own categories alone), 0.910 on the held-out blocks (0.290), 0.909 on
+# the second held-out set (0.394), 0.895 on the third (0.421; tuned on from the third round), 0.821 on
+# the fourth, never tuned on (0.436). Minimums are never lowered silently.
 AGREEMENT_MIN = 0.92
 HELDOUT_MIN = 0.90
 HELDOUT2_MIN = 0.90
-HELDOUT3_MIN = 0.85
+HELDOUT3_MIN = 0.88
+HELDOUT4_MIN = 0.81
 
 
 @pytest.mark.parametrize("cue", cues(), ids=lambda c: c.id)
@@ -92,8 +94,8 @@ def test_headline_repeats_and_menu_links() -> None:
     assert _category(_block("Newsletters", "li", ("nav", "li", "a"), link=True)) is Category.NAVIGATION
 
 
-def _ev(block: dom.DomBlock, title: str | None = None) -> Evidence:
-    return Evidence(block, block.link_chars / len(block.text), float(len(block.text.split())), 0.0, title)
+def _ev(block: dom.DomBlock, title: str | None = None, rule: str = "") -> Evidence:
+    return Evidence(block, block.link_chars / len(block.text), float(len(block.text.split())), 0.0, title, rule)
 
 
 def test_a_teasers_summary_is_related_and_a_teaser_heading_is_no_headline() -> None:
@@ -222,6 +224,104 @@ def test_second_round_causes_carry_their_category(snippet: str, expected: dict[s
     assert _removed_categories(snippet, expected) == expected
 
 
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [  # third round (held-out 3, the labelled set and removals of unlabelled wcxb-dev pages), and what the
+        # block was named before
+        (
+            '<div class="card"><a href="/p/1#reviews">4.5 out of 5 stars (10)</a></div>',
+            {"4.5 out of 5 stars (10)": "other"},  # related: a star rating is no teaser's headline
+        ),
+        ('<div class="card"><a href="/p/1">Quick Shop 4 colors</a></div>', {"Quick Shop 4 colors": "other"}),  # related
+        (
+            '<div><p><a href="mailto:team@example.com">team@example.com</a></p></div>',
+            {"team@example.com": "other"},  # navigation: an e-mail address is contact furniture
+        ),
+        ('<div><a href="fax:18006218293">Fax (800) 621-8293</a></div>', {"Fax (800) 621-8293": "other"}),  # related
+        ("<aside><h4>8:30am - 5pm</h4></aside>", {"8:30am - 5pm": "other"}),  # navigation: a sidebar's heading
+        ("<aside><h4>Helena, MT 59602</h4></aside>", {"Helena, MT 59602": "other"}),  # navigation: no heading's name
+        (
+            '<ul><li><a href="/c?price=100-199">100 to 199 (1)</a></li></ul>',
+            {"100 to 199 (1)": "navigation"},  # related: a filter's option and its count
+        ),
+        (
+            '<ul><li><a href="/c/sit-on-top">Sit-On-Top Kayaks (12)</a></li></ul>',
+            {"Sit-On-Top Kayaks (12)": "navigation"},  # related
+        ),
+        (
+            '<footer><h4><a href="/links">Links</a></h4></footer>',
+            {"Links": "navigation"},
+        ),  # related: a footer's heading
+        (  # a footer's row of links with one legal link in it is a menu (AliExpress, held-out 3)
+            '<footer><dl><dd><a href="/h">Help Center</a>, <a href="/d">Disputes &amp; Reports</a>, '
+            '<a href="/r">Return&amp;refund policy</a>, <a href="/i">Report IPR infringement</a>, '
+            '<a href="/t">Transparency Center</a></dd></dl></footer>',
+            {
+                "Help Center, Disputes & Reports, Return&refund policy, Report IPR infringement, "
+                "Transparency Center": "navigation"
+            },  # legal
+        ),
+        (
+            '<footer><p><a href="/p">Privacy Policy</a> | <a href="/t">Terms of Use</a> | '
+            '<a href="/c">Cookies Settings</a> | <a href="/a">Accessibility</a></p></footer>',
+            {"Privacy Policy | Terms of Use | Cookies Settings | Accessibility": "legal"},  # mostly legal: stays
+        ),
+        ('<div><a href="/author/jr">Author: Jessica Robinson</a></div>', {"Author: Jessica Robinson": "other"}),
+        ('<div><a href="/people/hd">Text by Hunter Dukes</a></div>', {"Text by Hunter Dukes": "other"}),  # related
+        ('<div><a href="/customers/acme">Read case study</a></div>', {"Read case study": "related"}),  # navigation
+        ("<div><button>0 selected Reset</button></div>", {"0 selected Reset": "navigation"}),  # other
+        ('<div class="modal"><button>×</button></div>', {"×": "navigation"}),  # other: a dialog's close
+    ],
+)
+def test_third_round_causes_carry_their_category(snippet: str, expected: dict[str, str]) -> None:
+    assert _removed_categories(snippet, expected) == expected
+
+
+def test_a_run_of_links_named_by_their_length_is_one_list() -> None:
+    def run(texts: list[str], containers: tuple[str, ...] = ("main", "li", "a")) -> list[Category]:
+        blocks = [_block(t, "li", containers, link=True) for t in texts]
+        return [n.category for n in categories({60 + k: _ev(b) for k, b in enumerate(blocks)}).values()]
+
+    # a shop's category list (labelled page 4335): one long entry among short ones is the menu's too
+    shop = ["Drawer Organizers", "Everything Organizer", "Clearance: Office & Gift Packaging", "Shop All Office"]
+    assert run(shop) == [Category.NAVIGATION] * 4  # was related for the long one
+    posts = ["Customer Development Engineering", "Greasemonkey compiler", "On deployment of the new release"]
+    posts += ["Why startups fail early and often", "Notes on lean teams"]
+    assert run(posts) == [Category.RELATED] * 5  # a blog's other posts: the short titles are teasers too
+    assert run(shop[:2]) == [Category.NAVIGATION] * 2  # two links make no list: each by its length
+    assert run(["About us", "Careers", "How we test our running shoes", "Why trail shoes matter"]) == [
+        Category.NAVIGATION,
+        Category.NAVIGATION,
+        Category.RELATED,
+        Category.RELATED,
+    ]  # a tie: no change
+
+
+def test_a_bylines_figcaption_is_no_caption() -> None:
+    assert _category(_block("Written by Autumn Huerter", "figcaption", ("figure",))) is Category.OTHER
+    assert _category(_block("Photo by Autumn Huerter", "figcaption", ("figure",))) is Category.CAPTION
+    assert _category(_block("View Details", "h4", ("main", "a"), link=True)) is Category.OTHER  # a card's button
+
+
+def test_a_rules_notice_of_the_pages_machinery_is_other() -> None:
+    # en.navigation.enable-javascript and en.navigation.status-message: the guide's `other` (labelled page 0066)
+    notice = _block("You need to enable JavaScript to run this app.", "body")
+    assert rule_category(Category.NAVIGATION, _ev(notice, rule="en.navigation.enable-javascript")) == Named(
+        Category.OTHER, "a notice of the page's machinery, no menu's"
+    )
+    assert _rule(Category.NAVIGATION, _block("Loading...", "h2"), rule="en.navigation.status-message") is (
+        Category.OTHER
+    )
+    assert _rule(Category.NAVIGATION, _block("Menu Close", "div"), rule="en.navigation.menu-controls") is None
+    html = (
+        "<html><head><title>Trail shoes</title></head><body><div><p>Please enable JavaScript to view the site.</p>"
+        f"</div><main><article><h1>Trail shoes</h1>{_PARA}{_PARA}</article></main></body></html>"
+    )
+    removed = cleaner.clean_html(html, "https://example.com/shoes").removed
+    assert [(r.text, r.category) for r in removed] == [("Please enable JavaScript to view the site.", Category.OTHER)]
+    assert removed[0].rule == "en.navigation.enable-javascript"  # which rule dropped it is still said
+
+
 def _removed_categories(snippet: str, expected: dict[str, str]) -> dict[str, str | None]:
     html = (
         "<html><head><title>Trail shoes we tested this spring | Outdoor Notes</title></head><body>"
@@ -233,8 +333,8 @@ def _removed_categories(snippet: str, expected: dict[str, str]) -> dict[str, str
     return {text: removed.get(text) for text in expected}
 
 
-def _rule(category: Category, block: dom.DomBlock, title: str | None = None) -> Category | None:
-    named = rule_category(category, _ev(block, title))
+def _rule(category: Category, block: dom.DomBlock, title: str | None = None, rule: str = "") -> Category | None:
+    named = rule_category(category, _ev(block, title, rule))
     return None if named is None else named.category
 
 
@@ -342,6 +442,13 @@ def test_categories_agree_with_the_third_held_out_blocks() -> None:
     found = measure(load_cases(HELDOUT3), DATA)
     assert len(found.kept) <= 7
     assert found.share >= HELDOUT3_MIN, found.table()
+
+
+@needs_data
+def test_categories_agree_with_the_fourth_held_out_blocks() -> None:
+    found = measure(load_cases(HELDOUT4), DATA)
+    assert len(found.kept) <= 7
+    assert found.share >= HELDOUT4_MIN, found.table()
 
 
 @needs_data

@@ -14,7 +14,7 @@ words could not know (`rule_category`: a menu's "Newsletters" link is navigation
 `cleaner.pipeline.run_blocks(shown=rules_shown(...))`; the text stages still read the rule's own.
 
 Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-05-html-categories.md (first round) and -2.md (second).
+bench/results/2026-12-05-html-categories.md (first round), -2.md (second) and -3.md (third).
 """
 
 from __future__ import annotations
@@ -45,6 +45,16 @@ OTHER_WHY = "no family names it"
 _CELL_TAGS = frozenset({"pre", "code", "td", "th", "dd", "dt"})
 _NOT_A_NAME = re.compile(r"\d|[.:!?=]$")
 _FACET = re.compile(r"[A-Za-z][A-Za-z &'/-]{1,30}?\s?(?:\(\d{1,5}\)|\d{1,5})$")  # "Memory2", "Light-Trail (116)"
+# A filter's option or an archive's month as a link with its count: "Sit-On-Top Kayaks (12)", "100 to 199 (1)",
+# "► July (1)"; not a year ("Dune (2021)").
+_COUNTED = re.compile(r"\w[^()]{0,40}?\s\((?!(?:19|20)\d\d\))\d{1,5}\)$")
+_ROW_SEP = re.compile(r"\s*(?:[,|·•∙])\s*")
+ROW_ITEMS = 4  # a row of links this long (comma- or bar-separated) is a menu unless mostly legal links
+ROW_ITEM_WORDS = 4
+_NAME_LIKE = re.compile(r"^[^\d]*[^\W\d_][^\d]*$")  # a heading's words: a letter, no digit ("Company", not "6")
+# A phrase rule's drop of a notice of the page's machinery (no JavaScript, "Loading...", "No results found"):
+# the guide's `other`, where the rule files it under navigation for the text stages.
+_NOTICE_RULES = ("enable-javascript", "status-message")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +171,16 @@ class Evidence:
 
     @property
     def box_heading(self) -> bool:
-        """A footer's or a sidebar's short heading, not a link: it heads a column of links
-        ("Company", "Archives")."""
+        """A footer's or a sidebar's short heading, not a link, and a name (a letter, no digit): it
+        heads a column of links ("Company", "Archives"), where "Helena, MT 59602", "8:30am - 5pm" or
+        "6" do not."""
         boxed = self.inside("footer") or self.inside("aside") or self.own("aside")
-        return boxed and self.words <= MENU_HEADING_WORDS and not self.link
+        return (
+            boxed
+            and self.words <= MENU_HEADING_WORDS
+            and not self.link
+            and _NAME_LIKE.match(self.block.text.strip()) is not None
+        )
 
     @property
     def gated(self) -> bool:
@@ -201,13 +217,28 @@ def headline_category(ev: Evidence) -> Named | None:
 
 def cue_category(ev: Evidence) -> Named | None:
     """The category the words name; but a menu's link to the newsletter or subscription page is
-    navigation ("Newsletters", "Subscriptions")."""
+    navigation ("Newsletters", "Subscriptions"), and so is a row of links of which only a few are
+    legal (`_mostly_other_links`)."""
     cue = text_cue(ev.block.text)
     if cue is None:
         return None
     if cue.category in (Category.NEWSLETTER, Category.PAYWALL) and ev.link and ev.in_menu:
         return Named(Category.NAVIGATION, "a menu's link")
+    if cue.category is Category.LEGAL and _mostly_other_links(ev, cue):
+        return Named(Category.NAVIGATION, "a row of links with a legal one, a menu")
     return Named(cue.category, f"its words ({cue.id})")
+
+
+def _mostly_other_links(ev: Evidence, cue: Cue) -> bool:
+    """A row of ROW_ITEMS or more short links ("Help Center, Disputes & Reports, Return&refund
+    policy, ...") of which fewer than half are legal: a footer's menu with a legal link in it, not
+    the legal small print ("Privacy Policy | Terms of Use | Cookies" is)."""
+    if not ev.link or "©" in ev.block.text:
+        return False
+    items = [t for t in _ROW_SEP.split(ev.block.text.lower()) if t.strip()]
+    if len(items) < ROW_ITEMS or any(len(t.split()) > ROW_ITEM_WORDS for t in items):
+        return False
+    return 2 * sum(1 for t in items if cue.pattern.search(t)) < len(items)
 
 
 def markup_category(ev: Evidence) -> Named | None:
@@ -233,7 +264,8 @@ def shape_category(ev: Evidence) -> Named:
     """Menus are navigation, and so are a footer's or sidebar's short headings; other links are
     teasers of other pages (related) when they read like a headline or are a heading, and
     navigation when short; an element named related or promo says so (before the link rules); a
-    filter's option with its count in a form ("Memory2") is navigation; the rest is `other`."""
+    filter's option with its count in a form ("Memory2"), or as a link ("Sit-On-Top Kayaks (12)"), and
+    a footer's short heading that is a link ("Links") are navigation; the rest is `other`."""
     if ev.in_menu:
         return Named(Category.NAVIGATION, "in a menu")
     if ev.box_heading:
@@ -242,6 +274,10 @@ def shape_category(ev: Evidence) -> Named:
         return Named(Category.RELATED, "its element is named related")
     if ev.own("promo"):
         return Named(Category.PROMO, "its element is named promo")
+    if (ev.link or ev.inside("form")) and _COUNTED.match(ev.block.text.strip()):
+        return Named(Category.NAVIGATION, "a filter's option or an archive's month and its count")
+    if ev.link and ev.block.tag in dom.HEADINGS and ev.inside("footer") and ev.words <= MENU_HEADING_WORDS:
+        return Named(Category.NAVIGATION, "a footer's heading")
     if ev.link and (ev.block.tag in dom.HEADINGS or ev.words >= TEASER_WORDS):
         return Named(Category.RELATED, "a link to another page's headline")
     if ev.link:
@@ -257,6 +293,7 @@ def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
     names, is related too, and so is a menu drawn without links (`_name_lists`)."""
     out = {i: name_of(ev) for i, ev in drops.items()}
     _name_lists(drops, out)
+    _link_lists(drops, out)
     for i, ev in drops.items():
         above = drops.get(i - 1)
         if (
@@ -271,6 +308,42 @@ def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
         ):
             out[i] = Named(Category.RELATED, "a teaser's summary")
     return out
+
+
+_LINK_SHAPES = ("a link to another page's headline", "a short link")
+LINK_LIST = 3  # this many links in a row, of one structure, named by their length alone, are one list
+
+
+def _link_lists(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
+    """A run of LINK_LIST or more dropped links in a row, of one repeated structure, that only their
+    length named (a long one a teaser, related; a short one a menu's, navigation) is one list: all of
+    it takes what most of it is ("Git documentation" among a list of resources is related; "Clearance:
+    Office & Gift Packaging" among a shop's categories is navigation). No majority, no change."""
+    keys = sorted(drops)
+    k = 0
+    while k < len(keys):
+        end = k
+        first = drops[keys[k]]
+        if out[keys[k]].why in _LINK_SHAPES:
+            while (
+                end + 1 < len(keys)
+                and keys[end + 1] == keys[end] + 1
+                and out[keys[end + 1]].why in _LINK_SHAPES
+                and drops[keys[end + 1]].block.signature == first.block.signature
+            ):
+                end += 1
+        run = keys[k : end + 1]
+        if len(run) >= LINK_LIST:
+            related = sum(1 for i in run if out[i].category is Category.RELATED)
+            if 2 * related != len(run):
+                named = (
+                    Named(Category.RELATED, "a list of teasers' links")
+                    if 2 * related > len(run)
+                    else Named(Category.NAVIGATION, "a list of short links, a menu")
+                )
+                for i in run:
+                    out[i] = named
+        k = end + 1
 
 
 def _bare_name(ev: Evidence, named: Named) -> bool:
@@ -314,6 +387,9 @@ def _name_lists(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
 def name_of(ev: Evidence) -> Named:
     """The category of a block the block model (or the page policy) drops, and what named it."""
     if ev.block.tag == "figcaption" and not ev.tile:
+        cue = text_cue(ev.block.text)
+        if cue is not None and cue.id == "other.byline":  # "Written by Autumn Huerter" under a picture
+            return Named(Category.OTHER, f"its words ({cue.id})")
         return Named(Category.CAPTION, "a <figcaption>")
     return headline_category(ev) or cue_category(ev) or markup_category(ev) or shape_category(ev)
 
@@ -329,7 +405,10 @@ def rule_category(category: Category, ev: Evidence) -> Named | None:
     with no gate's markup around it (`Evidence.gated`), sells a service: promo ("Start Free
     Trial", "Become a Member" of an association, also in a menu); a rule's newsletter or related
     line whose words are a gate's, inside a gate's markup, is the paywall's ("Continue reading"
-    under a cut-off article, "Subscribe to get access")."""
+    under a cut-off article, "Subscribe to get access"). A rule's navigation that is a notice of the
+    page's machinery ("You need to enable JavaScript to run this app.", "Loading...") is `other`."""
+    if category is Category.NAVIGATION and ev.rule.rsplit(".", 1)[-1] in _NOTICE_RULES:
+        return Named(Category.OTHER, "a notice of the page's machinery, no menu's")
     cue = text_cue(ev.block.text)
     if cue is not None and cue.category is Category.PROMO and category is Category.PAYWALL and not ev.gated:
         return Named(Category.PROMO, f"a call to action, no gate around it ({cue.id})")
