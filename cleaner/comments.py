@@ -65,7 +65,8 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             continue
         under = markers[k + 1 :] if header else markers[k:]
         found = sum(1 for m in under if m)
-        if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY):
+        counted = header and k > end and _COUNT.search(head.text) is not None and len(under) >= COMMENT_MARKERS
+        if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY) and not counted:
             continue
         buttons = sum(1 for m in under if m == "rule")
         if not header and buttons + sum(1 for m in under if m == "stamp") < COMMENT_BUTTONS:
@@ -191,6 +192,7 @@ def _comment_marker(block: Block, decisions: Decisions) -> str | None:
     return "byline"
 
 
+_COUNT = re.compile(r"\b(?:[1-9]\d*|one)\b", re.IGNORECASE)  # a header that counts comments: there are some
 _DAY = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b")  # a numeric date or a year
 _CLOCK = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?!\d)")
 # Month names and their short forms in the rules' seven languages (en, de, fr, es, it, nl, pt).

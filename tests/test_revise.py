@@ -413,3 +413,12 @@ def test_a_comment_counter_in_a_share_bar_inside_the_article_is_no_section() -> 
     view, ann = comments_view(ARTICLE[0] + " " + MORE[0] + " " + ARTICLE[1], "23 Comments", *body, *STAMPED)
     out = comment_sections(view, ann, RULES)
     assert lines_of(view, out) == STAMPED
+
+
+def test_a_counted_header_under_the_article_takes_comments_without_bylines() -> None:
+    # Extractors often keep the comments' text and drop their bylines: the count says they are comments.
+    bare = ["You look amazing!", "Great combination, and the shoes are perfect.", "Thanks for sharing this."]
+    view, ann = comments_view(*ARTICLE, *MORE, "{ 3 comments… read them below or add one }", *bare)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == bare
+    view, ann = comments_view(*ARTICLE, *MORE, "Leave a comment", *bare)  # no count: maybe the article goes on
+    assert comment_sections(view, ann, RULES) == {}
