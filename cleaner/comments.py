@@ -22,6 +22,7 @@ COMMENT_MARKER_EVERY = 20  # a comment section shows a byline or reply button at
 COMMENT_MARKERS = 2  # ... and at least this many
 COMMENT_BUTTONS = 3  # without a header: reply buttons (a `comments` rule's lines) or stamps from the first one on
 COMMENT_FIRST_GAP = 8  # above the longest prose run: the next marker within this many lines of the start ...
+BUTTON_WORDS = 3  # a reply button ("Reply", "Log in to Reply"), not a comment's title line
 STAMP_ALIKE = 0.5  # token Jaccard at which two stamps are one template (a thread's posts, a blog index's entries)
 COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a row
 
@@ -74,6 +75,8 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         if k <= end or not (header or buttons >= COMMENT_BUTTONS):  # the evidence is stamps, or closeness
             if refused or (k <= end and not _right_under_an_article(prose[k], markers, k)):
                 continue
+            if k <= end and not header and markers[k] == "rule" and head.words <= BUTTON_WORDS:
+                continue  # a reply button right under the text: a thread's first post has one too
             if not _stamps_of_commenters(view, markers, k):
                 refused = True  # a thread's posts or a blog index's entries: so are the stamps under them
                 continue
@@ -103,17 +106,34 @@ def _stamps_of_commenters(view: DocView, markers: Sequence[str | None], k: int) 
     return not any(_alike(a, b) for a in above for b in under[:COMMENT_MARKERS])
 
 
-def _stamp_key(text: str) -> frozenset[str]:
-    """A stamp's words and signs, lower-cased, with numbers as 0 and month names as M."""
+def _stamp_key(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A stamp's words and signs, lower-cased, with numbers as 0 and month names as M; and its
+    shape: each token as 0 (a number), M (a month), w (a word or name: "hayley.p", "alison100") or
+    itself (a sign), runs of w as one."""
     masked = _MONTH.sub(" M ", text.lower())
-    return frozenset(re.sub(r"\d+", "0", t) for t in _STAMP_TOKEN.findall(masked))
+    words = frozenset(re.sub(r"\d+", "0", t) for t in _STAMP_TOKEN.findall(masked))
+    shape: list[str] = []
+    for t in _STAMP_NAME.findall(masked):
+        c = "0" if t.isdigit() else t if t == "M" or not (t[0].isalnum() or t[0] == "_") else "w"
+        if not (c == "w" and shape and shape[-1] == "w"):
+            shape.append(c)
+    return words, tuple(shape)
 
 
-def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
-    return len(a & b) >= STAMP_ALIKE * len(a | b)
+def _alike(a: tuple[frozenset[str], tuple[str, ...]], b: tuple[frozenset[str], tuple[str, ...]]) -> bool:
+    """Two stamps of one template: the same shape ("hayley.p 2 May 2025 18:48" and "alison100 3
+    May 2025 09:21"), or STAMP_ALIKE of their words in common."""
+    return a[1] == b[1] or len(a[0] & b[0]) >= STAMP_ALIKE * len(a[0] | b[0])
 
 
+# A word of three letters or more that is no day or hour word: the stamp names someone ("Posted",
+# a user name); the forum's clock in its header ("March 05, 2026, 07:16:19 AM") does not.
+_NAME = re.compile(
+    r"\b(?!(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|utc\b|gmt\b|[ap]\.?m\b)[^\W\d_]{3,}",
+    re.IGNORECASE,
+)
 _STAMP_TOKEN = re.compile(r"\w+|[^\w\s]")
+_STAMP_NAME = re.compile(r"\w[\w.'-]*\w|\w|[^\w\s]")
 
 
 def _right_under_an_article(article: tuple[int, int], markers: Sequence[str | None], k: int) -> bool:
@@ -187,7 +207,8 @@ def _comment_marker(block: Block, decisions: Decisions) -> str | None:
     dates = DATE_RE.findall(block.text)
     if not dates:
         return None
-    if _CLOCK.search(block.text) and (_DAY.search(block.text) or _MONTH.search(block.text)):
+    text = block.text
+    if _CLOCK.search(text) and (_DAY.search(text) or _MONTH.search(text)) and _NAME.search(_MONTH.sub(" ", text)):
         return "stamp"
     return "byline"
 

@@ -358,13 +358,15 @@ def test_comments_under_stamps_go_without_a_header_or_buttons() -> None:
 
 def test_stamps_are_names_with_a_date_and_a_time_in_any_of_the_languages() -> None:
     view, ann = comments_view(
-        "Ann Lee le 3 mars 2012 à 9:41", "Tom on Thursday, November 1 at 2:57 pm", "Jan 07.15.12 at 11:59"
+        "Ann Lee le 3 mars 2012 à 9:41", "Tom on Thursday, November 1 at 2:57 pm", "Jan Berg 07.15.12 at 11:59"
     )
     assert [_comment_marker(view.blocks[p], ann) for p in view.nonblank] == ["stamp"] * 3
 
 
 def test_split_times_and_dates_alone_are_no_stamps() -> None:
-    view, ann = comments_view("5km - 15:23, projecting 2:09:49", "Posted on July 10th, 2012", "Updated 9:41")
+    view, ann = comments_view(
+        "5km - 15:23, projecting 2:09:49", "Posted on July 10th, 2012", "Updated 9:41", "March 05, 2026, 07:16:19 AM"
+    )
     assert "stamp" not in [_comment_marker(view.blocks[p], ann) for p in view.nonblank]
 
 
