@@ -87,3 +87,47 @@ def test_a_repeated_text_has_the_features_its_text_alone_gives() -> None:
         got = tuple(x[i, _COL[c]] for c in ("traf_in", "traf_share", "comment_in", "title_sim"))
         assert got == want, b.text
     assert set(x[:, _COL["traf_in"]]) == {0.0, 1.0} and x[:, _COL["title_sim"]].max() > 0
+
+
+def _walk_by_fancy_indexing(trees: Any, x: Any, contrib: Any = None) -> Any:
+    """`Trees._walk` as it was before its gathers went into buffers (np.take's "clip" mode)."""
+    import numpy as np
+
+    width = x.shape[1]
+    flat = np.ascontiguousarray(x).ravel()
+    base = (np.arange(len(x)) * width)[:, None]
+    nodes = np.broadcast_to(trees._roots, (len(x), len(trees._roots))).copy()
+    for _ in range(trees.depth):
+        cell = trees._feature[nodes] + base
+        nxt = trees._child[nodes] + (flat[cell] > trees._split[nodes])
+        if contrib is not None:
+            gain = np.bincount(cell.ravel(), (trees._value[nxt] - trees._value[nodes]).ravel(), contrib.size)
+            contrib += gain.reshape(contrib.shape)
+        nodes = nxt
+    return nodes
+
+
+def test_the_tree_walk_into_buffers_gives_the_leaves_and_contributions_bit_for_bit() -> None:
+    import numpy as np
+
+    from cleaner.html.blocks import load
+
+    model = load("builtin")
+    assert model is not None and model.stack is not None
+    rng = np.random.default_rng(7)
+    for trees in (model.trees, model.stack):
+        # Rows around the trees' own thresholds (ties included), and rows of 0 and 1 as most features are.
+        picks = rng.choice(trees._split[np.isfinite(trees._split)], size=(300, trees.width))
+        x = np.where(rng.random((300, trees.width)) < 0.3, rng.integers(0, 2, (300, trees.width)), picks)
+        x[:5] = 0.0
+        assert trees.depth > 1
+        want_contrib, got_contrib = np.zeros(x.shape), np.zeros(x.shape)
+        want = _walk_by_fancy_indexing(trees, x, want_contrib)
+        assert np.array_equal(trees._walk(x), want)
+        assert np.array_equal(trees._walk(x, got_contrib), want)
+        assert np.array_equal(got_contrib, want_contrib) and want_contrib.any()
+        raw, contrib = trees.raw_and_contributions(x)
+        assert np.array_equal(raw, trees._value[want].sum(axis=1) + trees.base)
+        assert np.array_equal(contrib, want_contrib)
+        path = trees._path(x)
+        assert np.array_equal(path[-1], want)

@@ -35,6 +35,10 @@ MAX_TREES = 5_000
 MAX_NODES = 2_000_000
 MAX_DEPTH = 64
 _TWICE = "a node is reached twice (a cycle, or trees that share nodes)"
+# np.take's mode for the walk's gathers: every index is in range (the tables are checked in `of`),
+# and "clip" writes straight into `out=`, where the default "raise" buffers the whole result first
+# (a third of the walk's time, measured: bench/results/2026-12-05-html-speed.md).
+_IN_RANGE = "clip"
 
 
 class ModelError(ValueError):
@@ -156,14 +160,15 @@ class Trees:
         base = (np.arange(len(x), dtype=np.int32) * np.int32(width))[:, None]
         path = np.empty((self.depth + 1, *shape), np.int32)  # type: ignore[attr-defined]
         path[0] = self._roots  # type: ignore[attr-defined]
-        cell, seen, right = np.empty(shape, np.int32), np.empty(shape), np.empty(shape, bool)
+        cell, seen, cut = np.empty(shape, np.int32), np.empty(shape), np.empty(shape)
+        right = np.empty(shape, bool)
         for level in range(self.depth):  # type: ignore[attr-defined]
             nodes, nxt = path[level], path[level + 1]
-            np.take(feature, nodes, out=cell)
+            np.take(feature, nodes, out=cell, mode=_IN_RANGE)
             cell += base
-            np.take(flat, cell, out=seen)
-            np.greater(seen, np.take(split, nodes), out=right)
-            np.take(child, nodes, out=nxt)
+            np.take(flat, cell, out=seen, mode=_IN_RANGE)
+            np.greater(seen, np.take(split, nodes, out=cut, mode=_IN_RANGE), out=right)
+            np.take(child, nodes, out=nxt, mode=_IN_RANGE)
             nxt += right
         return path
 
@@ -214,20 +219,24 @@ class Trees:
         base = (np.arange(len(x), dtype=np.int32) * np.int32(width))[:, None]
         nodes = np.broadcast_to(roots, shape).copy()
         # One set of buffers for every level: np.take into them allocates nothing per step.
-        cell, seen = np.empty(shape, np.int32), np.empty(shape)
+        cell, seen, cut = np.empty(shape, np.int32), np.empty(shape), np.empty(shape)
         right, nxt = np.empty(shape, bool), np.empty_like(nodes)
         cells = contrib.size if contrib is not None else 0
         for _ in range(self.depth):  # type: ignore[attr-defined]
-            np.take(feature, nodes, out=cell)
+            np.take(feature, nodes, out=cell, mode=_IN_RANGE)
             cell += base  # the (row, feature) cell each node reads
-            np.take(flat, cell, out=seen)
-            np.greater(seen, np.take(split, nodes), out=right)
-            np.take(child, nodes, out=nxt)
+            np.take(flat, cell, out=seen, mode=_IN_RANGE)
+            np.greater(seen, np.take(split, nodes, out=cut, mode=_IN_RANGE), out=right)
+            np.take(child, nodes, out=nxt, mode=_IN_RANGE)
             nxt += right
             if contrib is not None:
-                # Sum each split's change of value into its (row, feature) cell.
-                gain = np.bincount(cell.ravel(), (value[nxt] - value[nodes]).ravel(), cells)
-                contrib += gain.reshape(contrib.shape)
+                # Sum each split's change of value (value[nxt] - value[nodes]) into its (row, feature) cell.
+                gain = np.subtract(
+                    np.take(value, nxt, out=cut, mode=_IN_RANGE),
+                    np.take(value, nodes, out=seen, mode=_IN_RANGE),
+                    out=cut,
+                )
+                contrib += np.bincount(cell.ravel(), gain.ravel(), cells).reshape(contrib.shape)
             nodes, nxt = nxt, nodes
         return nodes
 
