@@ -131,3 +131,28 @@ def test_the_tree_walk_into_buffers_gives_the_leaves_and_contributions_bit_for_b
         assert np.array_equal(contrib, want_contrib)
         path = trees._path(x)
         assert np.array_equal(path[-1], want)
+
+
+def test_the_walk_skips_whitespace_runs_and_reads_attributes_once_as_before() -> None:
+    """A run of whitespace between blocks makes no line (and resets the link counts, as it did), a
+    block's signature reads the class its attributes gave: the blocks the walk made before, field for field."""
+    import trafilatura
+
+    html = (
+        "<html><body><div class='a b'>\n  <a href='#'> \n <div>In a link</div>\u00a0</a>\n\t"
+        "<p>One <a href='#'>two</a></p><pre>\n   \ncode  line\n\n</pre><ul>\n <li> x </li>\n \u2003 "
+        "<li><br> <br>y</li></ul><div hidden class='c'> </div>"
+        "<section style='display: none'>z</section></body></html>"
+    )
+    got = [
+        (b.text, b.tag, b.depth, b.containers, b.link_chars, b.links, b.signature, b.ancestors, b.pre)
+        for b in dom.blocks(trafilatura.load_html(html))
+    ]
+    assert got == [  # as the walk before the whitespace shortcut made them
+        ("In a link", "div", 3, 1024, 9, 0, 149081984, (2, 1), 0),
+        ("One two", "p", 2, 0, 3, 1, 2740160466, (2, 1), 0),
+        ("code  line", "pre", 2, 4096, 0, 0, 3693273262, (2, 1), 5),
+        ("x", "li", 3, 256, 0, 0, 754785483, (6, 2, 1), 0),
+        ("y", "li", 3, 256, 0, 0, 754785483, (6, 2, 1), 0),
+        ("z", "section", 2, 65536, 0, 0, 2819294986, (2, 1), 0),
+    ]
