@@ -156,3 +156,20 @@ def test_the_walk_skips_whitespace_runs_and_reads_attributes_once_as_before() ->
         ("y", "li", 3, 256, 0, 0, 754785483, (6, 2, 1), 0),
         ("z", "section", 2, 65536, 0, 0, 2819294986, (2, 1), 0),
     ]
+
+
+def test_a_blocks_words_found_once_give_the_title_and_the_votes_what_each_found() -> None:
+    from cleaner.html.blocks import _title_sim
+
+    title = frozenset(WORD_RE.findall("İstanbul's ferries: the 2024 timetable".lower()))
+    vote = dom.TrafVote.of("Istanbul ferries\n\nThe  2024 TIMETABLE is out. i̇stanbul")
+    texts = ["İstanbul\u00a0 ferries", "the 2024 timetable", " \t", "", "ﬁre ẞ straße", "x_y 1,5", "Timetable\u2003out"]
+    for text in texts:
+        flat = dom.norm(text)
+        found = WORD_RE.findall(flat)
+        assert found == WORD_RE.findall(text.lower()), text
+        assert _title_sim(text, title, found) == _title_sim(text, title), text
+        assert vote.vote(text, flat, found) == vote.vote(text), text
+        assert vote.holds(flat) == vote.vote(text)[0], text
+        assert dom.TrafVote.of("").holds(flat) == 0.0
+    assert {vote.holds(dom.norm(t)) for t in texts} == {0.0, 1.0}

@@ -107,10 +107,12 @@ FEATURE_NAMES = BLOCK_NAMES + CONTEXT_NAMES
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
-def _title_sim(text: str, title_words: frozenset[str]) -> float:
+def _title_sim(text: str, title_words: frozenset[str], found: list[str] | None = None) -> float:
+    """The Jaccard similarity of the text's words and the title's; `found`: the text's words
+    already found (`WORD_RE.findall` of its lower case: the same words in `dom.norm(text)`)."""
     if not title_words:
         return 0.0
-    words = set(WORD_RE.findall(text.lower()))
+    words = set(WORD_RE.findall(text.lower()) if found is None else found)
     if not words:
         return 0.0
     return len(words & title_words) / len(words | title_words)
@@ -186,10 +188,11 @@ def features(
         said = seen_text.get(b.text)
         if said is None:
             flat = dom.norm(b.text)
+            found = WORD_RE.findall(flat) if title_words else None  # its words, for the title and the vote
             said = seen_text[b.text] = (
-                *traf.vote(b.text, flat),
-                comments.vote(b.text, flat)[0] if comments is not None else 0.0,
-                _title_sim(b.text, title_words),
+                *traf.vote(b.text, flat, found),
+                comments.holds(flat) if comments is not None else 0.0,
+                _title_sim(b.text, title_words, found),
             )
         traf_in, traf_share, comment_in, title_sim = said
         decision = rules.get(i)

@@ -454,19 +454,25 @@ class TrafVote:
         flat = _norm(text)
         return cls(flat, frozenset(WORD_RE.findall(flat)), text.count("\n") + 1 if text else 0)
 
-    def vote(self, text: str, norm: str | None = None) -> tuple[float, float]:
+    def vote(self, text: str, norm: str | None = None, words: list[str] | None = None) -> tuple[float, float]:
         """(1.0 if the block's text is inside trafilatura's text else 0.0, the share of the
-        block's words that trafilatura's text has). `norm`: the text already normalised (`norm`)."""
+        block's words that trafilatura's text has). `norm`: the text already normalised (`norm`),
+        `words`: its words already found (`WORD_RE.findall(norm)`)."""
         if not self.flat:
             return 0.0, 0.0
         if norm is None:
             norm = _norm(text)
         if norm and norm in self.flat:
             return 1.0, 1.0
-        words = WORD_RE.findall(norm)
+        if words is None:
+            words = WORD_RE.findall(norm)
         if not words:
             return 0.0, 0.0
         return 0.0, sum(w in self.words for w in words) / len(words)
+
+    def holds(self, norm: str) -> float:
+        """`vote(text, norm)[0]` without the words' share: 1.0 if the normalised text is inside."""
+        return 1.0 if self.flat and norm and norm in self.flat else 0.0
 
 
 def norm(text: str) -> str:
