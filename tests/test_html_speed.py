@@ -89,25 +89,32 @@ def test_a_repeated_text_has_the_features_its_text_alone_gives() -> None:
     assert set(x[:, _COL["traf_in"]]) == {0.0, 1.0} and x[:, _COL["title_sim"]].max() > 0
 
 
-def _walk_by_fancy_indexing(trees: Any, x: Any, contrib: Any = None) -> Any:
-    """`Trees._walk` as it was before its gathers went into buffers (np.take's "clip" mode)."""
+def _walk_by_hand(trees: Any, x: Any) -> tuple[Any, Any]:
+    """Each row down each tree in the model file's own node numbering, one level at a time: the
+    raw scores, and the contributions summed as the walk sums them (a level's changes tree by tree
+    into a zeroed array, then added), so the floats must be the same bit for bit."""
     import numpy as np
 
-    width = x.shape[1]
-    flat = np.ascontiguousarray(x).ravel()
-    base = (np.arange(len(x)) * width)[:, None]
-    nodes = np.broadcast_to(trees._roots, (len(x), len(trees._roots))).copy()
+    leaf_values = np.zeros((len(x), len(trees.roots)))
+    contrib = np.zeros(x.shape)
+    nodes = [[int(r) for r in trees.roots] for _ in range(len(x))]
     for _ in range(trees.depth):
-        cell = trees._feature[nodes] + base
-        nxt = trees._child[nodes] + (flat[cell] > trees._split[nodes])
-        if contrib is not None:
-            gain = np.bincount(cell.ravel(), (trees._value[nxt] - trees._value[nodes]).ravel(), contrib.size)
-            contrib += gain.reshape(contrib.shape)
-        nodes = nxt
-    return nodes
+        level = np.zeros(x.shape)
+        for row in range(len(x)):
+            for t, k in enumerate(nodes[row]):
+                f = int(trees.feature[k])
+                if f < 0:
+                    continue
+                nxt = int(trees.left[k] if x[row, f] <= trees.split[k] else trees.right[k])
+                level[row, f] += trees.value[nxt] - trees.value[k]
+                nodes[row][t] = nxt
+        contrib += level
+    for row in range(len(x)):
+        leaf_values[row] = trees.value[nodes[row]]
+    return leaf_values.sum(axis=1) + trees.base, contrib
 
 
-def test_the_tree_walk_into_buffers_gives_the_leaves_and_contributions_bit_for_bit() -> None:
+def test_the_tree_walk_gives_the_scores_and_contributions_of_a_walk_by_hand_bit_for_bit() -> None:
     import numpy as np
 
     from cleaner.html.blocks import load
@@ -117,20 +124,22 @@ def test_the_tree_walk_into_buffers_gives_the_leaves_and_contributions_bit_for_b
     rng = np.random.default_rng(7)
     for trees in (model.trees, model.stack):
         # Rows around the trees' own thresholds (ties included), and rows of 0 and 1 as most features are.
-        picks = rng.choice(trees._split[np.isfinite(trees._split)], size=(300, trees.width))
-        x = np.where(rng.random((300, trees.width)) < 0.3, rng.integers(0, 2, (300, trees.width)), picks)
-        x[:5] = 0.0
-        assert trees.depth > 1
-        want_contrib, got_contrib = np.zeros(x.shape), np.zeros(x.shape)
-        want = _walk_by_fancy_indexing(trees, x, want_contrib)
-        assert np.array_equal(trees._walk(x), want)
-        assert np.array_equal(trees._walk(x, got_contrib), want)
-        assert np.array_equal(got_contrib, want_contrib) and want_contrib.any()
-        raw, contrib = trees.raw_and_contributions(x)
-        assert np.array_equal(raw, trees._value[want].sum(axis=1) + trees.base)
-        assert np.array_equal(contrib, want_contrib)
-        path = trees._path(x)
-        assert np.array_equal(path[-1], want)
+        cuts = trees.split[trees.feature >= 0]
+        x = np.where(
+            rng.random((60, trees.width)) < 0.3,
+            rng.integers(0, 2, (60, trees.width)),
+            rng.choice(cuts, (60, trees.width)),
+        )
+        x[:3] = 0.0
+        raw, contrib = _walk_by_hand(trees, x)
+        assert trees.depth > 1 and contrib.any()
+        assert np.array_equal(trees.raw(x), raw)
+        got_raw, got_contrib = trees.raw_and_contributions(x)
+        assert np.array_equal(got_raw, raw) and np.array_equal(got_contrib, contrib)
+        assert np.array_equal(trees.contributions(x), contrib)
+        p, hits, explained = trees.score_and_contributions_at(x, 0.5)
+        assert np.array_equal(p, 1.0 / (1.0 + np.exp(-raw))) and len(hits)
+        assert np.array_equal(explained, contrib[hits])
 
 
 def test_the_walk_skips_whitespace_runs_and_reads_attributes_once_as_before() -> None:
