@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -38,7 +39,7 @@ _TWICE = "a node is reached twice (a cycle, or trees that share nodes)"
 # np.take's mode for the walk's gathers: every index is in range (the tables are checked in `of`),
 # and "clip" writes straight into `out=`, where the default "raise" buffers the whole result first
 # (a third of the walk's time, measured: bench/results/2026-12-05-html-speed.md).
-_IN_RANGE = "clip"
+_IN_RANGE: Literal["clip"] = "clip"
 
 
 class ModelError(ValueError):
