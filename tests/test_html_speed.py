@@ -182,3 +182,19 @@ def test_a_blocks_words_found_once_give_the_title_and_the_votes_what_each_found(
         assert vote.holds(flat) == vote.vote(text)[0], text
         assert dom.TrafVote.of("").holds(flat) == 0.0
     assert {vote.holds(dom.norm(t)) for t in texts} == {0.0, 1.0}
+
+
+def test_each_rows_strongest_columns_are_the_first_of_a_stable_descending_sort() -> None:
+    import numpy as np
+
+    from cleaner.html.policy import strongest
+
+    rng = np.random.default_rng(3)
+    # Ties everywhere (few distinct values, zeros of both signs), and a row with one nonzero column.
+    x = rng.choice(np.array([0.0, -0.0, 0.5, -0.25, 1e-9, 0.5000000000000001]), size=(200, 30))
+    x[0] = 0.0
+    x[1, 7] = 2.0
+    for k in (1, 3, 8, 30, 40):
+        want = np.argsort(-x, axis=1, kind="stable")[:, :k]
+        assert np.array_equal(strongest(x, k), want), k
+    assert strongest(np.zeros((0, 5)), 8).shape == (0, 5)
