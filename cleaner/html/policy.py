@@ -288,13 +288,15 @@ def decide(
         names = model.names
         named = drop_categories(items, x, counts, chosen.tolist(), policy, title)
         order = strongest(contrib, 8)  # each row's eight strongest signals
+        pushed = (np.take_along_axis(contrib, order, axis=1) > 0).tolist()  # ... those towards boilerplate
+        orders = order.tolist()
         for row, i in enumerate(chosen.tolist()):
             name, family = named[i]
             if i in policy:
                 why = policy[i][1]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
             else:
-                words = [signal_words(names[f]) for f in order[row].tolist() if contrib[row, f] > 0]
+                words = [signal_words(names[f]) for f, up in zip(orders[row], pushed[row], strict=True) if up]
                 signals = list(dict.fromkeys(words))[:3]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}" + (
                     f": {', '.join(signals)}." if signals else "."
