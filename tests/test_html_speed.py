@@ -198,3 +198,29 @@ def test_each_rows_strongest_columns_are_the_first_of_a_stable_descending_sort()
         want = np.argsort(-x, axis=1, kind="stable")[:, :k]
         assert np.array_equal(strongest(x, k), want), k
     assert strongest(np.zeros((0, 5)), 8).shape == (0, 5)
+
+
+def test_runs_of_flags_before_and_after_each_row_are_what_a_loop_counts() -> None:
+    import numpy as np
+
+    from cleaner.html.blocks import _runs
+
+    def by_loop(flag: list[bool]) -> tuple[list[float], list[float]]:
+        before, after, run = [], [], 0.0
+        for f in flag:
+            before.append(run)
+            run = run + 1.0 if f else 0.0
+        run = 0.0
+        for f in reversed(flag):
+            after.append(run)
+            run = run + 1.0 if f else 0.0
+        return before, after[::-1]
+
+    rng = np.random.default_rng(5)
+    cases = [[], [True], [False], [True, True, True], [False, True, True, False, True]]
+    cases += [list(rng.random(n) < share) for n in (2, 7, 50, 400) for share in (0.1, 0.5, 0.9)]
+    for flag in cases:
+        before, after = _runs(np.array(flag, dtype=bool))
+        want_before, want_after = by_loop(flag)
+        assert before.tolist() == want_before and after.tolist() == want_after, flag
+        assert before.dtype == after.dtype == np.float64 and after.flags.c_contiguous

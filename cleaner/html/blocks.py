@@ -140,18 +140,20 @@ def _shift(col: np.ndarray, k: int, fill: float) -> np.ndarray:
 
 def _runs(flag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row, how many rows in a row just before it / just after it have `flag` set."""
+    flag = np.asarray(flag, dtype=bool)
+    return _run_before(flag), _run_before(flag[::-1])[::-1].copy()
+
+
+def _run_before(flag: np.ndarray) -> np.ndarray:
+    """For each row, how many rows in a row just before it have `flag` set: the distance back to
+    the last unset row before it (-1 when there is none)."""
     n = len(flag)
-    before = np.zeros(n)
-    after = np.zeros(n)
-    run = 0.0
-    for i in range(n):
-        before[i] = run
-        run = run + 1.0 if flag[i] else 0.0
-    run = 0.0
-    for i in range(n - 1, -1, -1):
-        after[i] = run
-        run = run + 1.0 if flag[i] else 0.0
-    return before, after
+    out = np.zeros(n)
+    if n > 1:
+        rows = np.arange(n - 1)
+        last_unset = np.maximum.accumulate(np.where(flag[:-1], -1, rows))
+        out[1:] = rows - last_unset
+    return out
 
 
 def features(
