@@ -1,9 +1,12 @@
 """HTML mode's speed against trafilatura's, side by side in one process, with `clean_html`'s time by stage.
 
     .venv/bin/python bench/html_speed.py ../shared/data/wcxb-dev ../shared/data/news-dev/dragnet \\
-        ../shared/data/news-dev/l3s-gn1 --pages 150 --repeat 3 --label after
+        ../shared/data/news-dev/l3s-gn1 --every 3 --clock cpu --repeat 3 --label after
 
-For each set, --pages pages spread evenly over it (every len/pages-th id), read into memory first.
+For each set, --pages pages spread evenly over it (every len/pages-th id), or with --every N every
+N-th page, read into memory first. --clock cpu times each call by the process's CPU time
+(`time.process_time`: a page another job preempts is not charged for the wait), wall by
+`time.perf_counter`.
 After a warm-up (imports, models, compiled rules), --repeat rounds go over the pages, timing
 `trafilatura.extract(html, url=url)` and `cleaner.clean_html(html, url)` on each page back to back
 (which goes first alternates); a page's time is its minimum over the rounds, and the ratio is the
@@ -59,12 +62,15 @@ STAGES: tuple[tuple[str, str, str, int], ...] = (
 )
 
 
-def _pages(root: Path, n: int) -> list[tuple[bytes, str | None]]:
+def _pages(root: Path, n: int, every: int | None = None) -> list[tuple[bytes, str | None]]:
     from cleaner.evaluation.datasets import list_ids, load_pages
 
     ids = list_ids(root)
-    step = max(1, len(ids) // n)
-    return [(p.html_bytes, p.url) for p in load_pages(root, ids=ids[::step][:n])]
+    chosen = ids[::every] if every else ids[:: max(1, len(ids) // n)][:n]
+    return [(p.html_bytes, p.url) for p in load_pages(root, ids=chosen)]
+
+
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 def _owner(path: str) -> Any:
@@ -78,19 +84,23 @@ def _owner(path: str) -> Any:
         return getattr(importlib.import_module(module), name)
 
 
-def _timed(totals: dict[str, float], label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+def _timed(
+    totals: dict[str, float], label: str, fn: Callable[..., Any], clock: Callable[[], float]
+) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start = clock()
         try:
             return fn(*args, **kwargs)
         finally:
-            totals[label] = totals.get(label, 0.0) + time.perf_counter() - start
+            totals[label] = totals.get(label, 0.0) + clock() - start
 
     return wrapper
 
 
-def breakdown(pages: list[tuple[bytes, str | None]]) -> dict[str, float]:
+def breakdown(
+    pages: list[tuple[bytes, str | None]], clock: Callable[[], float] = time.perf_counter
+) -> dict[str, float]:
     """Seconds spent in each of STAGES over one round of `clean_html` (inclusive), and the round's total."""
     import cleaner
 
@@ -100,19 +110,21 @@ def breakdown(pages: list[tuple[bytes, str | None]]) -> dict[str, float]:
         owner = _owner(module)
         original = getattr(owner, attr)
         saved.append((owner, attr, original))
-        setattr(owner, attr, _timed(totals, label, original))
+        setattr(owner, attr, _timed(totals, label, original, clock))
     try:
-        start = time.perf_counter()
+        start = clock()
         for html, url in pages:
             cleaner.clean_html(html, url)
-        totals["total"] = time.perf_counter() - start
+        totals["total"] = clock() - start
     finally:
         for owner, attr, original in reversed(saved):
             setattr(owner, attr, original)
     return totals
 
 
-def measure(pages: list[tuple[bytes, str | None]], repeat: int) -> dict[str, Any]:
+def measure(
+    pages: list[tuple[bytes, str | None]], repeat: int, clock: Callable[[], float] = time.perf_counter
+) -> dict[str, Any]:
     import trafilatura
 
     import cleaner
@@ -129,9 +141,9 @@ def measure(pages: list[tuple[bytes, str | None]], repeat: int) -> dict[str, Any
         seconds = dict.fromkeys(tools, 0.0)
         for k, (html, url) in enumerate(pages):
             for name in list(tools)[:: 1 if (r + k) % 2 == 0 else -1]:
-                start = time.perf_counter()
+                start = clock()
                 tools[name](html, url)
-                took = time.perf_counter() - start
+                took = clock() - start
                 seconds[name] += took
                 best_of[name][k] = min(best_of[name][k], took)
         rounds.append(seconds)
@@ -150,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("sets", nargs="+", type=Path)
     ap.add_argument("--pages", type=int, default=150, help="pages per set, spread evenly over it")
+    ap.add_argument("--every", type=int, default=None, help="every N-th page of each set instead of --pages")
+    ap.add_argument("--clock", choices=sorted(CLOCKS), default="wall", help="wall time, or the process's CPU time")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--label", default="")
     ap.add_argument("--out", type=Path, default=BENCH / "results")
@@ -160,15 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     import cleaner
 
     load_before = os.getloadavg()
-    data = {root.name: _pages(root, args.pages) for root in args.sets}
+    data = {root.name: _pages(root, args.pages, args.every) for root in args.sets}
     for pages in data.values():  # warm-up: imports, models, compiled rules, caches of first use
         for html, url in pages[:5]:
             cleaner.clean_html(html, url)
             trafilatura.extract(html, url=url)
     results: dict[str, Any] = {}
     for name, pages in data.items():
-        found = measure(pages, args.repeat)
-        found["stages"] = breakdown(pages)
+        found = measure(pages, args.repeat, CLOCKS[args.clock])
+        found["stages"] = breakdown(pages, CLOCKS[args.clock])
         results[name] = found
         print(
             f"{name}: {found['pages']} pages, clean_html/trafilatura.extract {found['ratio']:.2f}x "
@@ -189,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         "cleaner": str(Path(cleaner.__file__).parent.parent),
         "load_before": load_before,
         "load_after": load_after,
+        "clock": args.clock,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{stamp}-html-speed{suffix}.json").write_text(
@@ -203,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{machine['trafilatura']}, cleaner from {machine['cleaner']}. "
         f"Load average (1, 5, 15 min) before {_load(load_before)}, after "
         f"{_load(load_after)}: a shared machine, other jobs running; the ratio is taken within one process, "
-        "the two timed back to back page by page, each page's minimum over the rounds.",
+        "the two timed back to back page by page, each page's minimum over the rounds; "
+        f"{'CPU time of the process' if args.clock == 'cpu' else 'wall time'}.",
         "",
         "| set | pages | MB | trafilatura s | clean_html s | ratio | each round |",
         "|---|---:|---:|---:|---:|---:|---|",

@@ -129,12 +129,15 @@ def _types(value: Any) -> Iterator[str]:
             yield from _types(v)
 
 
-def ld_types(tree: Any) -> set[str]:
+def ld_types(tree: Any, scripts: Sequence[str] | None = None) -> set[str]:
     """The schema.org types a page declares (JSON-LD `@type`, microdata `itemtype`), lower-cased.
-    Read from the raw script text with a bounded pattern: a page's JSON-LD is often not valid JSON."""
+    Read from the raw script text with a bounded pattern: a page's JSON-LD is often not valid JSON.
+    `scripts`: the texts of the page's JSON-LD scripts, when already read (`_page_tags`)."""
     found: set[str] = set()
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        text = (script.text or "")[:_LD_SCAN_CHARS]
+    if scripts is None:
+        scripts = [script.text or "" for script in tree.xpath('//script[@type="application/ld+json"]')]
+    for script in scripts:
+        text = script[:_LD_SCAN_CHARS]
         for m in _TYPE_KEY.finditer(text):
             try:
                 found.update(_types(json.loads(m.group(1))))
@@ -145,10 +148,43 @@ def ld_types(tree: Any) -> set[str]:
     return found
 
 
-def _meta(tree: Any, *names: str) -> list[str]:
+@dataclass(frozen=True)
+class _Tags:
+    """What the page kind reads of a page's elements, found in one pass (`_page_tags`)."""
+
+    metas: list[tuple[str | None, str | None, str]]  # each <meta> with a content: property, name, content
+    ld_scripts: list[str]  # the texts of the <script type="application/ld+json">
+    articles: int
+    pres: int
+
+
+def _page_tags(tree: Any) -> _Tags:
+    """One walk over the page's <meta>, <script>, <article> and <pre> elements, in document order
+    (what an XPath each found, at a fifth of the time)."""
+    metas: list[tuple[str | None, str | None, str]] = []
+    scripts: list[str] = []
+    articles = pres = 0
+    for el in tree.iter("meta", "script", "article", "pre"):
+        tag = el.tag
+        if tag == "meta":
+            content = el.get("content")
+            if content is not None:
+                metas.append((el.get("property"), el.get("name"), content))
+        elif tag == "script":
+            if el.get("type") == "application/ld+json":
+                scripts.append(el.text or "")
+        elif tag == "article":
+            articles += 1
+        else:
+            pres += 1
+    return _Tags(metas, scripts, articles, pres)
+
+
+def _meta(tags: _Tags, *names: str) -> list[str]:
+    """The contents of the <meta> tags whose property or name is each of `names`, name by name."""
     out = []
     for name in names:
-        out += [str(v) for v in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')]
+        out += [content for prop, named, content in tags.metas if prop == name or named == name]
     return out
 
 
@@ -165,8 +201,9 @@ def features(
 ) -> list[float]:
     """PAGE_NAMES for one page: `tree` as parsed, and the page's DOM blocks' texts, word counts,
     link shares, tags and structure signatures (`cleaner.html.dom.DomBlock`)."""
-    og = [v.strip().lower() for v in _meta(tree, "og:type")]
-    kinds = {_LD_TYPE[t] for t in ld_types(tree) if t in _LD_TYPE} if tree is not None else set()
+    elements = _page_tags(tree)
+    og = [v.strip().lower() for v in _meta(elements, "og:type")]
+    kinds = {_LD_TYPE[t] for t in ld_types(tree, elements.ld_scripts) if t in _LD_TYPE}
     path = split_url(url)[1].lower()
     total = float(sum(words))
     paras = [p for p in traf_text.split("\n") if p.strip()]
@@ -181,9 +218,9 @@ def features(
         float(any(v.startswith("article") for v in og)),
         float(bool(og) and not any(v.startswith("article") for v in og)),
         *(float(k in kinds) for k in LD_KIND_NAMES),
-        float(bool(_meta(tree, "article:published_time", "datePublished", "pubdate", "date"))),
-        math.log1p(len(tree.xpath("//article"))),
-        math.log1p(len(tree.xpath("//pre"))),
+        float(bool(_meta(elements, "article:published_time", "datePublished", "pubdate", "date"))),
+        math.log1p(elements.articles),
+        math.log1p(elements.pres),
         float(_URL_DATE.search(path) is not None),
         float(_URL_SLUG.search(path) is not None),
         float(len([s for s in path.split("/") if s])),

@@ -161,6 +161,18 @@ def with_head(head: str) -> str:
         ),
         ('<link rel="canonical" href="javascript:alert(1)">', None),
         ("", None),
+        # og:url first in the page, a canonical link after it: the canonical link wins
+        (
+            '<meta property="og:url" content="https://example.org/og"><link rel="canonical" href="https://example.org/c">',
+            "https://example.org/c",
+        ),
+        # no href, another rel, an unfilled template: the next one that is an address
+        (
+            '<link rel="canonical"><link rel="Canonical" href="https://example.org/x"><meta name="og:url" '
+            'content="https://example.org/y"><link rel="canonical" href="https://[SITE_URL]/z">'
+            '<link rel="canonical" href=" https://example.org/w "><meta property="og:url" content="https://example.org/v">',
+            "https://example.org/w",
+        ),
     ],
 )
 def test_prepare_reads_the_address_the_page_gives_itself(head: str, found: str | None) -> None:

@@ -288,3 +288,28 @@ def test_hidden_tabs_that_repeat_a_sentence_among_their_own_text_stay_whole() ->
     )
     result = cleaner.clean_html(html)
     assert not [r for r in result.removed if "hidden copy" in r.reason]
+
+
+def test_the_page_kinds_one_walk_over_elements_finds_what_an_xpath_each_found() -> None:
+    import trafilatura
+
+    html = (
+        '<html><head><meta property="og:type" content=" Article "><meta name="og:type" content="video">'
+        '<meta property="date" name="pubdate" content="2020-01-01"><meta name="datePublished">'
+        '<meta property="og:type"><script type="application/ld+json">{"@type": "Recipe"}</script>'
+        '<script type="application/LD+json">{"@type": "Product"}</script><script>var a = 1;</script></head>'
+        "<body><article><article><pre>x</pre></article></article><div><pre>y</pre><PRE>z</PRE></div>"
+        '<meta property="article:published_time" content="">'
+        '<script type="application/ld+json">{"@type": ["NewsArticle", "x/WebPage"]}</script></body></html>'
+    )
+    tree = trafilatura.load_html(html)
+    found = pagekind._page_tags(tree)
+    names = ("og:type", "date", "pubdate", "datePublished", "article:published_time", "none")
+    for k in range(len(names)):
+        want = [
+            str(v) for name in names[k:] for v in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')
+        ]
+        assert pagekind._meta(found, *names[k:]) == want
+    assert pagekind._meta(found, "og:type") == [" Article ", "video"]
+    assert (found.articles, found.pres) == (len(tree.xpath("//article")), len(tree.xpath("//pre"))) == (2, 3)
+    assert pagekind.ld_types(tree, found.ld_scripts) == pagekind.ld_types(tree) == {"recipe", "newsarticle", "webpage"}

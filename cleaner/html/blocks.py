@@ -107,10 +107,12 @@ FEATURE_NAMES = BLOCK_NAMES + CONTEXT_NAMES
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
-def _title_sim(text: str, title_words: frozenset[str]) -> float:
+def _title_sim(text: str, title_words: frozenset[str], found: list[str] | None = None) -> float:
+    """The Jaccard similarity of the text's words and the title's; `found`: the text's words
+    already found (`WORD_RE.findall` of its lower case: the same words in `dom.norm(text)`)."""
     if not title_words:
         return 0.0
-    words = set(WORD_RE.findall(text.lower()))
+    words = set(WORD_RE.findall(text.lower()) if found is None else found)
     if not words:
         return 0.0
     return len(words & title_words) / len(words | title_words)
@@ -138,18 +140,20 @@ def _shift(col: np.ndarray, k: int, fill: float) -> np.ndarray:
 
 def _runs(flag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each row, how many rows in a row just before it / just after it have `flag` set."""
+    flag = np.asarray(flag, dtype=bool)
+    return _run_before(flag), _run_before(flag[::-1])[::-1].copy()
+
+
+def _run_before(flag: np.ndarray) -> np.ndarray:
+    """For each row, how many rows in a row just before it have `flag` set: the distance back to
+    the last unset row before it (-1 when there is none)."""
     n = len(flag)
-    before = np.zeros(n)
-    after = np.zeros(n)
-    run = 0.0
-    for i in range(n):
-        before[i] = run
-        run = run + 1.0 if flag[i] else 0.0
-    run = 0.0
-    for i in range(n - 1, -1, -1):
-        after[i] = run
-        run = run + 1.0 if flag[i] else 0.0
-    return before, after
+    out = np.zeros(n)
+    if n > 1:
+        rows = np.arange(n - 1)
+        last_unset = np.maximum.accumulate(np.where(flag[:-1], -1, rows))
+        out[1:] = rows - last_unset
+    return out
 
 
 def features(
@@ -186,10 +190,11 @@ def features(
         said = seen_text.get(b.text)
         if said is None:
             flat = dom.norm(b.text)
+            found = WORD_RE.findall(flat) if title_words else None  # its words, for the title and the vote
             said = seen_text[b.text] = (
-                *traf.vote(b.text, flat),
-                comments.vote(b.text, flat)[0] if comments is not None else 0.0,
-                _title_sim(b.text, title_words),
+                *traf.vote(b.text, flat, found),
+                comments.holds(flat) if comments is not None else 0.0,
+                _title_sim(b.text, title_words, found),
             )
         traf_in, traf_share, comment_in, title_sim = said
         decision = rules.get(i)

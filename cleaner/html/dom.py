@@ -293,14 +293,18 @@ def _attr_evidence(el: Any) -> tuple[int, bool]:
     is hidden (hidden, aria-hidden or display:none), its attributes read in one call: most elements
     have none."""
     items = el.items()
-    if not items:
-        return 0, False
+    return _evidence_of(items)[:2] if items else (0, False)
+
+
+def _evidence_of(items: list[tuple[str, str]]) -> tuple[int, bool, str]:
+    """`_attr_evidence` of an element's (name, value) attributes, and its class ("" without)."""
     get = dict(items).get
-    own = _named_families((get("class"), get("id"), get("role"), get("aria-label"), get("itemprop")))
+    cls = get("class")
+    own = _named_families((cls, get("id"), get("role"), get("aria-label"), get("itemprop")))
     if get("hidden") is not None or get("aria-hidden") == "true":
-        return own, True
+        return own, True, cls or ""
     style = get("style") or ""
-    return own, "display:none" in style.replace(" ", "").lower()
+    return own, "display:none" in style.replace(" ", "").lower(), cls or ""
 
 
 def _has_email_input(form: Any) -> bool:
@@ -310,6 +314,9 @@ def _has_email_input(form: Any) -> bool:
         if kind == "email" or "mail" in name:
             return True
     return False
+
+
+_NO_EVIDENCE = (0, False, "")
 
 
 class _Walker:
@@ -332,6 +339,8 @@ class _Walker:
         self.parts = []
         link_chars, links = self.link_chars, self.links
         self.link_chars = self.links = 0
+        if raw.isspace():  # the whitespace between two block elements (most flushes): no line
+            return
         tag, depth, containers, families, own, email, signature = self.ctx
         ancestors = tuple(self.path[-2 : -2 - ANCESTOR_LEVELS : -1])
         pre = self.pre
@@ -358,7 +367,8 @@ class _Walker:
         tag = tag.lower()
         if not tag or tag in SKIP or depth > MAX_DEPTH:
             return
-        own, hidden = _attr_evidence(el)
+        items = el.items()  # most elements have no attributes
+        own, hidden, cls = _evidence_of(items) if items else _NO_EVIDENCE
         families |= own
         containers |= _CONTAINER_BIT.get(tag, 0)
         if hidden:
@@ -371,7 +381,7 @@ class _Walker:
         if block:
             if self.parts:
                 self.flush()
-            signature = zlib.crc32(f"{tag}|{depth}|{el.get('class') or ''}".encode())
+            signature = zlib.crc32(f"{tag}|{depth}|{cls}".encode())
             self.ctx = (tag, depth, containers, families, own | near[0] | near[1], email, signature)
             self.serial += 1
             self.path.append(self.serial)
@@ -444,19 +454,25 @@ class TrafVote:
         flat = _norm(text)
         return cls(flat, frozenset(WORD_RE.findall(flat)), text.count("\n") + 1 if text else 0)
 
-    def vote(self, text: str, norm: str | None = None) -> tuple[float, float]:
+    def vote(self, text: str, norm: str | None = None, words: list[str] | None = None) -> tuple[float, float]:
         """(1.0 if the block's text is inside trafilatura's text else 0.0, the share of the
-        block's words that trafilatura's text has). `norm`: the text already normalised (`norm`)."""
+        block's words that trafilatura's text has). `norm`: the text already normalised (`norm`),
+        `words`: its words already found (`WORD_RE.findall(norm)`)."""
         if not self.flat:
             return 0.0, 0.0
         if norm is None:
             norm = _norm(text)
         if norm and norm in self.flat:
             return 1.0, 1.0
-        words = WORD_RE.findall(norm)
+        if words is None:
+            words = WORD_RE.findall(norm)
         if not words:
             return 0.0, 0.0
         return 0.0, sum(w in self.words for w in words) / len(words)
+
+    def holds(self, norm: str) -> float:
+        """`vote(text, norm)[0]` without the words' share: 1.0 if the normalised text is inside."""
+        return 1.0 if self.flat and norm and norm in self.flat else 0.0
 
 
 def norm(text: str) -> str:

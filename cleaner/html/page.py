@@ -319,9 +319,20 @@ URL_MAX_CHARS = 2_000  # a longer "address" is not one
 def own_url(tree: Any) -> str | None:
     """The address a page gives itself: its `<link rel="canonical">`, else its `og:url`; absolute
     http(s) only. Most pages carry one (139 of the quality gate's 150 wcxb-dev pages)."""
-    for path in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
-        for value in tree.xpath(path):
-            found = str(value).strip()
+    canonical: list[str] = []
+    og: list[str] = []
+    for el in tree.iter("link", "meta"):  # one walk, in document order, for what two XPaths found
+        if el.tag == "link":
+            href = el.get("href")
+            if href is not None and el.get("rel") == "canonical":
+                canonical.append(href)
+        else:
+            content = el.get("content")
+            if content is not None and el.get("property") == "og:url":
+                og.append(content)
+    for values in (canonical, og):
+        for value in values:
+            found = value.strip()
             if found.lower().startswith(("http://", "https://")) and len(found) <= URL_MAX_CHARS:
                 from cleaner.pagekind import split_url
 

@@ -191,6 +191,19 @@ def kept_anyway(x: np.ndarray, p: np.ndarray, words: np.ndarray) -> np.ndarray:
     return keep
 
 
+def strongest(contrib: np.ndarray, k: int) -> np.ndarray:
+    """Each row's k largest columns, largest first, ties in column order: the first k of
+    `np.argsort(-contrib, axis=1, kind="stable")` (finite values), found by k argmaxes (which take
+    the first of equals) instead of sorting every row whole (a sixth of the time on a page)."""
+    work = contrib.copy()
+    rows = np.arange(len(work))
+    out = np.empty((len(work), min(k, work.shape[1])), np.int64)
+    for j in range(out.shape[1]):
+        out[:, j] = work.argmax(axis=1)
+        work[rows, out[:, j]] = -np.inf
+    return out
+
+
 def drop_categories(
     items: Sequence[dom.DomBlock],
     x: np.ndarray,
@@ -274,14 +287,16 @@ def decide(
         contrib = contributions[chosen]
         names = model.names
         named = drop_categories(items, x, counts, chosen.tolist(), policy, title)
-        order = np.argsort(-contrib, axis=1, kind="stable")[:, :8]  # each row's eight strongest signals
+        order = strongest(contrib, 8)  # each row's eight strongest signals
+        pushed = (np.take_along_axis(contrib, order, axis=1) > 0).tolist()  # ... those towards boilerplate
+        orders = order.tolist()
         for row, i in enumerate(chosen.tolist()):
             name, family = named[i]
             if i in policy:
                 why = policy[i][1]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{page_how}: {why}."
             else:
-                words = [signal_words(names[f]) for f in order[row].tolist() if contrib[row, f] > 0]
+                words = [signal_words(names[f]) for f, up in zip(orders[row], pushed[row], strict=True) if up]
                 signals = list(dict.fromkeys(words))[:3]
                 reason = f"The block model (HTML) scored it {p[i]:.2f} boilerplate{how}" + (
                     f": {', '.join(signals)}." if signals else "."

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -35,6 +36,10 @@ MAX_TREES = 5_000
 MAX_NODES = 2_000_000
 MAX_DEPTH = 64
 _TWICE = "a node is reached twice (a cycle, or trees that share nodes)"
+# np.take's mode for the walk's gathers: every index is in range (the tables are checked in `of`),
+# and "clip" writes straight into `out=`, where the default "raise" buffers the whole result first
+# (a third of the walk's time, measured: bench/results/2026-12-05-html-speed.md).
+_IN_RANGE: Literal["clip"] = "clip"
 
 
 class ModelError(ValueError):
@@ -128,21 +133,35 @@ class Trees:
         inner = self.feature[new] >= 0
         position = np.arange(len(new))
         kids = np.array([child.get(int(k), -1) for k in new], dtype=np.int64)
-        # int32 node tables: half the memory traffic of the walk's gathers (node ids < 2**31).
-        object.__setattr__(self, "_roots", position[: len(self.roots)].astype(np.int32))
-        object.__setattr__(self, "_feature", np.where(inner, self.feature[new], 0).astype(np.int32))
-        object.__setattr__(self, "_split", np.where(inner, self.split[new], np.inf))
-        object.__setattr__(self, "_child", np.where(inner, kids, position).astype(np.int32))
-        object.__setattr__(self, "_value", self.value[new])
-        object.__setattr__(self, "depth", depth)
-        # For `_gains`: the change of value of the step into each node, and the feature it credits
-        # (its parent's); a root has none. The same subtraction `_walk` does, so the same floats.
+        # For the contributions: the change of value of the step into each node, and the feature it
+        # credits (its parent's); a root has none. The same subtraction as value[child] - value[node].
         parent = np.full(len(new), -1, np.int64)
         parent[kids[inner]], parent[kids[inner] + 1] = position[inner], position[inner]
         has, up = parent >= 0, np.maximum(parent, 0)
-        value, feature = self.value[new], np.where(inner, self.feature[new], 0)  # _value, _feature
-        object.__setattr__(self, "_step", np.where(has, value - value[up], 0.0))
-        object.__setattr__(self, "_credited", np.where(has, feature[up], 0).astype(np.int32))
+        value, feature = self.value[new], np.where(inner, self.feature[new], 0)
+        step, credited = np.where(has, value - value[up], 0.0), np.where(has, feature[up], 0)
+        # Each leaf steps once more, into a copy of itself that is its own child with a step of 0.0
+        # (`value[copy] - value[leaf]`, as a leaf that stayed put gave): the walk reads a step's change
+        # of value from one table (`_step[next]`) instead of two gathers and a subtraction.
+        leaves = position[~inner]
+        copies = len(new) + np.arange(len(leaves))
+        child_of = np.where(inner, kids, position)
+        child_of[leaves] = copies
+        # int32 node tables: half the memory traffic of the walk's gathers (node ids < 2**31).
+        object.__setattr__(self, "_roots", position[: len(self.roots)].astype(np.int32))
+        object.__setattr__(
+            self, "_feature", np.concatenate([feature, np.zeros(len(leaves), np.int64)]).astype(np.int32)
+        )
+        object.__setattr__(
+            self, "_split", np.concatenate([np.where(inner, self.split[new], np.inf), np.full(len(leaves), np.inf)])
+        )
+        object.__setattr__(self, "_child", np.concatenate([child_of, copies]).astype(np.int32))
+        object.__setattr__(self, "_value", np.concatenate([value, value[leaves]]))
+        object.__setattr__(self, "depth", depth)
+        object.__setattr__(self, "_step", np.concatenate([step, np.zeros(len(leaves))]))
+        object.__setattr__(
+            self, "_credited", np.concatenate([credited, np.zeros(len(leaves), np.int64)]).astype(np.int32)
+        )
 
     def _path(self, x: np.ndarray) -> np.ndarray:
         """The node each row stands at in each tree at each level: a (depth + 1, rows, trees)
@@ -156,14 +175,15 @@ class Trees:
         base = (np.arange(len(x), dtype=np.int32) * np.int32(width))[:, None]
         path = np.empty((self.depth + 1, *shape), np.int32)  # type: ignore[attr-defined]
         path[0] = self._roots  # type: ignore[attr-defined]
-        cell, seen, right = np.empty(shape, np.int32), np.empty(shape), np.empty(shape, bool)
+        cell, seen, cut = np.empty(shape, np.int32), np.empty(shape), np.empty(shape)
+        right = np.empty(shape, bool)
         for level in range(self.depth):  # type: ignore[attr-defined]
             nodes, nxt = path[level], path[level + 1]
-            np.take(feature, nodes, out=cell)
+            np.take(feature, nodes, out=cell, mode=_IN_RANGE)
             cell += base
-            np.take(flat, cell, out=seen)
-            np.greater(seen, np.take(split, nodes), out=right)
-            np.take(child, nodes, out=nxt)
+            np.take(flat, cell, out=seen, mode=_IN_RANGE)
+            np.greater(seen, np.take(split, nodes, out=cut, mode=_IN_RANGE), out=right)
+            np.take(child, nodes, out=nxt, mode=_IN_RANGE)
             nxt += right
         return path
 
@@ -206,7 +226,7 @@ class Trees:
         feature: np.ndarray = self._feature  # type: ignore[attr-defined]
         split: np.ndarray = self._split  # type: ignore[attr-defined]
         child: np.ndarray = self._child  # type: ignore[attr-defined]
-        value: np.ndarray = self._value  # type: ignore[attr-defined]
+        step: np.ndarray = self._step  # type: ignore[attr-defined]
         roots: np.ndarray = self._roots  # type: ignore[attr-defined]
         width = x.shape[1]
         flat = np.ascontiguousarray(x).ravel()
@@ -214,20 +234,20 @@ class Trees:
         base = (np.arange(len(x), dtype=np.int32) * np.int32(width))[:, None]
         nodes = np.broadcast_to(roots, shape).copy()
         # One set of buffers for every level: np.take into them allocates nothing per step.
-        cell, seen = np.empty(shape, np.int32), np.empty(shape)
+        cell, seen, cut = np.empty(shape, np.int32), np.empty(shape), np.empty(shape)
         right, nxt = np.empty(shape, bool), np.empty_like(nodes)
         cells = contrib.size if contrib is not None else 0
         for _ in range(self.depth):  # type: ignore[attr-defined]
-            np.take(feature, nodes, out=cell)
+            np.take(feature, nodes, out=cell, mode=_IN_RANGE)
             cell += base  # the (row, feature) cell each node reads
-            np.take(flat, cell, out=seen)
-            np.greater(seen, np.take(split, nodes), out=right)
-            np.take(child, nodes, out=nxt)
+            np.take(flat, cell, out=seen, mode=_IN_RANGE)
+            np.greater(seen, np.take(split, nodes, out=cut, mode=_IN_RANGE), out=right)
+            np.take(child, nodes, out=nxt, mode=_IN_RANGE)
             nxt += right
             if contrib is not None:
-                # Sum each split's change of value into its (row, feature) cell.
-                gain = np.bincount(cell.ravel(), (value[nxt] - value[nodes]).ravel(), cells)
-                contrib += gain.reshape(contrib.shape)
+                # Sum each split's change of value (value[nxt] - value[nodes]) into its (row, feature) cell.
+                gain = np.take(step, nxt, out=cut, mode=_IN_RANGE)
+                contrib += np.bincount(cell.ravel(), gain.ravel(), cells).reshape(contrib.shape)
             nodes, nxt = nxt, nodes
         return nodes
 
