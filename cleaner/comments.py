@@ -92,14 +92,18 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
 
 
 def _stamps_of_commenters(view: DocView, markers: Sequence[str | None], k: int) -> bool:
-    """Whether the stamps from position `k` on are readers' (or there are none): not a post's
+    """Whether the stamps from position `k` on are readers' (or there are none): each says
+    something under it (not a log's lines, each with its time), not a post's
     stamp that also stands above `k` (a forum thread's first post, a blog index's first entry:
     "Posted Mar 5, 2026 by Ann" over each), and not one line repeated with other numbers on every
     card ("Offer ends Mar 9 at 5:59 AM"): readers' names vary."""
     nb = view.nonblank
-    under = [_stamp_key(view.blocks[nb[j]].text) for j in range(k, len(nb)) if markers[j] == "stamp"]
-    if not under:
+    at = [j for j in range(k, len(nb)) if markers[j] == "stamp"]
+    if not at:
         return True
+    if 2 * sum(1 for j in at if j + 1 < len(nb) and markers[j + 1] == "stamp") > len(at):
+        return False  # stamps line after line with nothing said between them: a log's output, a list of dates
+    under = [_stamp_key(view.blocks[nb[j]].text) for j in at]
     if len(set(under)) * 2 < len(under):
         return False
     above = [_stamp_key(view.blocks[nb[j]].text) for j in range(k) if markers[j] == "stamp"]

@@ -424,3 +424,12 @@ def test_a_counted_header_under_the_article_takes_comments_without_bylines() -> 
     assert lines_of(view, comment_sections(view, ann, RULES)) == bare
     view, ann = comments_view(*ARTICLE, *MORE, "Leave a comment", *bare)  # no count: maybe the article goes on
     assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_logs_lines_with_their_times_are_no_comments() -> None:
+    log = [
+        f"2005-03-19 15:10:26,6{n}8 - simple_example - {level} - {level.lower()} message"
+        for n, level in enumerate(("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+    ]
+    view, ann = comments_view(*ARTICLE, *MORE, "Running this module produces the following output:", *log, *MORE)
+    assert comment_sections(view, ann, RULES) == {}
