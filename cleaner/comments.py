@@ -39,7 +39,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     alone are no comments: a timeline closing an article, a sidebar's archive of months, have them too).
 
     It must stand below the article's text: below the run of prose lines with the most words
-    (`_article_end`: a counter beside the byline under the headline is no section), or, where a long
+    (`_prose_runs`: a counter beside the byline under the headline is no section), or, where a long
     comment outdoes a short article (a two-line story under three hundred comments), below a run of
     COMMENT_ARTICLE_WORDS prose words with the next marker at most COMMENT_FIRST_GAP lines under the
     start and markers recurring without a gap of COMMENT_MARKER_EVERY lines to the last one (a share
@@ -55,8 +55,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         return {}  # a start needs a `comments` rule's line (a header, a button) or stamps
     if sum(1 for p in nb if _comment_header(decisions.get(view.blocks[p].index), rules)) >= REPEATED_HEADER:
         return {}  # a counter on every card ("14 comments"): a listing of posts, not a comment section
-    end = _article_end(view, decisions)
-    prose = _prose_runs(view, decisions)
+    prose, end = _prose_runs(view, decisions)
     refused = False
     for k in range(len(nb)):
         pos = nb[k]
@@ -158,11 +157,14 @@ def _recur_closely(markers: Sequence[str | None], k: int) -> bool:
     return all(b - a < COMMENT_MARKER_EVERY for a, b in itertools.pairwise(at))
 
 
-def _prose_runs(view: DocView, decisions: Decisions) -> list[tuple[int, int]]:
-    """For each position of `view.nonblank`: the most words of a run of kept prose lines in a row
-    above it (`_article_end`'s runs), and the position of the last kept prose line above it (-1
-    for none)."""
-    best, last, words, out = 0, -1, 0, []
+def _prose_runs(view: DocView, decisions: Decisions) -> tuple[list[tuple[int, int]], int]:
+    """Runs of kept prose lines in a row (a dropped ad label or share bar inside the article does
+    not end one; a comment line does). For each position of `view.nonblank`: the most words of a run
+    above it and the position of the last kept prose line above it (-1 for none); and where the
+    article's text ends: the last line of the run that holds the most words (-1 without prose). A
+    comment section starts below it: a counter above the article ("2,483 comments" over the
+    headline) and a sidebar's archive of dates stand above it on a whole page's text."""
+    best, best_end, last, words, out = 0, -1, -1, 0, []
     for k, p in enumerate(view.nonblank):
         out.append((best, last))
         block = view.blocks[p]
@@ -171,25 +173,11 @@ def _prose_runs(view: DocView, decisions: Decisions) -> list[tuple[int, int]]:
             continue
         prose = d is None and block.shape is Shape.PROSE
         words = words + block.words if prose else 0
-        best, last = max(best, words), k if prose else last
-    return out
-
-
-def _article_end(view: DocView, decisions: Decisions) -> int:
-    """Where the article's text ends: the last line (position in `view.nonblank`) of the run of
-    kept prose lines in a row that holds the most words; -1 when there is no prose. A comment
-    section starts below it: a counter above the article ("2,483 comments" over the headline) and
-    a sidebar's archive of dates stand above it on a whole page's text."""
-    best_words, best_end, words, nb = 0, -1, 0, view.nonblank
-    for k, p in enumerate(nb):
-        block = view.blocks[p]
-        d = decisions.get(block.index)
-        if d is not None and d.category is not Category.COMMENTS:
-            continue  # an ad label or a share bar inside the article: the run goes on
-        words = words + block.words if d is None and block.shape is Shape.PROSE else 0
-        if words > best_words:
-            best_words, best_end = words, k
-    return best_end
+        if prose:
+            last = k
+        if words > best:
+            best, best_end = words, k
+    return out, best_end
 
 
 def _comment_header(decision: Decision | None, rules: RuleSet) -> bool:
