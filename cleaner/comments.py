@@ -65,7 +65,13 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             continue
         under = markers[k + 1 :] if header else markers[k:]
         found = sum(1 for m in under if m)
-        counted = header and k > end and _COUNT.search(head.text) is not None and len(under) >= COMMENT_MARKERS
+        counted = (
+            header
+            and k > end
+            and k - prose[k][1] <= COMMENT_FIRST_GAP  # right under the text: not a counter by the byline
+            and _COUNT.search(head.text) is not None
+            and len(under) >= COMMENT_MARKERS
+        )
         if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY) and not counted:
             continue
         buttons = sum(1 for m in under if m == "rule")

@@ -433,3 +433,13 @@ def test_a_logs_lines_with_their_times_are_no_comments() -> None:
     ]
     view, ann = comments_view(*ARTICLE, *MORE, "Running this module produces the following output:", *log, *MORE)
     assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_counter_by_the_byline_takes_no_article_without_comment_markers() -> None:
+    # A sidebar's prose above, then the headline, the counter and the article under it: the counter
+    # stands far below any prose above it, so it is not a comment section's header.
+    sidebar = [" ".join([*ARTICLE, *MORE])]
+    top = ["Contact", "Contributors", "Magazine", "Retailers", "Tools", "Events", "Shop", "Jobs", "Help"]
+    story = ["Council Approves the Bus Budget", "4 Comments", "Written on August 9, 2012 by Ann Lee", *ARTICLE]
+    view, ann = comments_view(*sidebar, *top, *story)
+    assert comment_sections(view, ann, RULES) == {}
