@@ -5,7 +5,7 @@
 Data: wcxb-dev, WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0. The labelled
 blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_heldout.jsonl,
 *_heldout2.jsonl (tuned on from the second round), *_heldout3.jsonl (tuned on from the third round),
-*_heldout4.jsonl (never tuned on), .md.
+*_heldout4.jsonl (tuned on from the fourth round), *_heldout5.jsonl (never tuned on), .md.
 Each set is measured twice: with the categories users see (`cleaner.html.category.name_of`) and,
 for comparison, with the block model's drops named by their markup family alone
 (`family_category`, what every drop was named before) and the rules' drops by their rules' categories.
@@ -36,8 +36,12 @@ SETS = (
         ROOT / "tests" / "cases" / "html_categories_heldout3.jsonl",
     ),
     (
-        "held-out 4 (drawn 2026-12-05, third round; never tuned on)",
+        "held-out 4 (drawn 2026-12-05, third round; tuned on from the fourth round)",
         ROOT / "tests" / "cases" / "html_categories_heldout4.jsonl",
+    ),
+    (
+        "held-out 5 (drawn 2026-12-05, fourth round; never tuned on)",
+        ROOT / "tests" / "cases" / "html_categories_heldout5.jsonl",
     ),
 )
 
