@@ -1,4 +1,5 @@
-"""Moved to `cleaner.html.category` (issue 18); this module only re-exports it, for one release."""
+"""Moved to `cleaner.html.category` (issue 18; `categories`: `cleaner.html.category_runs`); this module only
+re-exports them, for one release."""
 
 from cleaner.html.category import (
     CUES_FILE,
@@ -12,7 +13,6 @@ from cleaner.html.category import (
     Cue,
     Evidence,
     Named,
-    categories,
     category_of,
     cue_category,
     cues,
@@ -24,6 +24,7 @@ from cleaner.html.category import (
     shape_category,
     text_cue,
 )
+from cleaner.html.category_runs import categories
 
 __all__ = [
     "CUES_FILE",

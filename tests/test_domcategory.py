@@ -322,6 +322,111 @@ def test_a_rules_notice_of_the_pages_machinery_is_other() -> None:
     assert removed[0].rule == "en.navigation.enable-javascript"  # which rule dropped it is still said
 
 
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [  # fourth round (held-out 4 and 3, the labelled set), and what the block was named before
+        ("<ul><li>Bestselling</li><li>A-Z</li><li>Z-A</li></ul>", {"Bestselling\nA-Z\nZ-A": "navigation"}),  # other
+        ('<div class="card"><a href="/2026/03/08">Mar 8</a></div>', {"Mar 8": "other"}),  # navigation: a date
+        (
+            "<div><p>Free 14-day trial. No credit card required.</p></div>",
+            {"Free 14-day trial. No credit card required.": "promo"},  # other
+        ),
+        ("<footer><p>Powered by Bear</p></footer>", {"Powered by Bear": "promo"}),  # other: a platform's credit
+        (
+            '<div class="author-box"><a href="/people/jl">View Full Profile</a></div>',
+            {"View Full Profile": "other"},  # navigation: an author box's link
+        ),
+        (  # a list of other posts in an element named nav: its headlines are teasers
+            '<div class="post-nav"><h4><a href="/blog/reengagement">The Evolution of Reengagement Email Campaigns: '
+            "A Smarter Approach</a></h4></div>",
+            {"The Evolution of Reengagement Email Campaigns: A Smarter Approach": "related"},  # navigation
+        ),
+        (  # a footer menu's link in an element named cookie is the menu's
+            '<footer><nav><ul class="cookie-links"><li><a href="/help">Accessibility Help</a></li>'
+            '<li><a href="/rss">RSS Feeds</a></li></ul></nav></footer>',
+            {"Accessibility Help\nRSS Feeds": "navigation"},  # legal
+        ),
+        (  # a share-by-e-mail form's privacy note is the share widget's
+            '<div class="share-by-email"><form><input type="email"><p>We respect your privacy. All email addresses '
+            "you provide will be used just for sending this story.</p></form></div>",
+            {
+                "We respect your privacy. All email addresses you provide will be used just for sending this"
+                " story.": "promo"
+            },  # newsletter
+        ),
+    ],
+)
+def test_fourth_round_causes_carry_their_category(snippet: str, expected: dict[str, str]) -> None:
+    assert _removed_categories(snippet, expected) == expected
+
+
+def _named(blocks: list[dom.DomBlock], start: int = 80) -> list[Category]:
+    return [n.category for n in categories({start + k: _ev(b) for k, b in enumerate(blocks)}).values()]
+
+
+def test_a_short_label_above_a_menu_is_the_menus() -> None:
+    menu = _block("Abu Dhabi|Canada|Florida|London", "div", ("header", "a"), ("nav",), link=True)
+    label = _block("Locations:", "div", ("header",), ("header",))
+    assert _named([label, menu]) == [Category.NAVIGATION, Category.NAVIGATION]  # was other
+    assert _named([_block("Tags", "p", ("main",)), _block("GitHub Actions", "nav", ("nav",), link=True)])[0] is (
+        Category.NAVIGATION
+    )
+    assert _named([label])[0] is Category.OTHER  # no menu below it
+    byline = _block("Julie Bausch Lent", "h4", ("main",))
+    assert _named([byline, _block("Julie is the managing editor of the site and writes on cars.", "p")])[0] is (
+        Category.OTHER
+    )
+
+
+def test_a_run_of_bare_names_takes_a_longer_name_in_it() -> None:
+    names = ["Balance Beams", "Barbells and Plates", "Bicycle Basket", "Core and Abdominal Trainers"]
+    names += ["Dumbbells", "Electric Massagers", "Exercise Mats and Flooring"]
+    blocks = [_block(t, "li", ("header", "form", "li"), ("hidden",)) for t in names]
+    assert _named(blocks) == [Category.NAVIGATION] * 7  # was other: the 4-word names cut the run short
+    features = ["Remote arming and disarming", "Smart door lock control", "Video doorbell recording live"]
+    features += ["Motion sensor alerts", "Glass break detection"]
+    blocks = [_block(t, "p", ("main",)) for t in features]
+    assert _named(blocks) == [Category.OTHER] * 5  # mostly longer than a name: no menu
+
+
+def test_a_teasers_furniture_among_teasers_is_related() -> None:
+    def teaser(t: str) -> dom.DomBlock:
+        return _block(t, "h4", ("article", "a"), link=True)
+
+    run = [teaser("At 16, Dirt Candy's Legacy Is a True Team Effort"), _block("By Luke Fortney", "p", ("article",))]
+    run += [_block("5 min read", "p", ("article",)), teaser("César's Approach to the Perfect Progression Won It")]
+    assert _named(run) == [Category.RELATED] * 4  # the byline and reading time were other
+    own = [_block("Trail shoes we tested this spring", "h1"), _block("By Luke Fortney", "p", ("article",))]
+    assert _named(own)[1] is Category.OTHER  # the page's own byline under its headline
+    tags = [teaser("How to sleep-train a toddler in a week"), _block("Bedtime", "div", ("main",), link=True)]
+    tags.append(_block("Toddlers & Kids", "div", ("main",), link=True))
+    assert _named(tags)[1:] == [Category.NAVIGATION] * 2  # an article's tags, no date among them: a menu's
+
+
+def test_a_heading_over_a_read_more_link_is_a_teaser() -> None:
+    heading = _block("Purple Mattress Review", "h1", own=("aside",))
+    summary = _block("where we are all about helping you find the perfect bed", "div", ("main",))
+    more = _block("Read More..", "div", ("main", "a"), link=True)
+    assert _named([heading, summary, more]) == [Category.RELATED] * 3  # the heading was a sidebar's (navigation)
+    assert _named([heading, summary])[0] is Category.NAVIGATION  # no Read more: a sidebar's heading
+
+
+def test_card_details_comment_stamps_and_a_sign_up_boxs_gate_words() -> None:
+    assert _category(_block("Women's", "dd", ("main", "li", "a"), link=True)) is Category.OTHER  # was navigation
+    stamp = _block("Posted by: John at December 18, 2025 05:48 PM", "div", own=("comments",))
+    assert _category(stamp) is Category.COMMENTS  # was other (other.byline): a comment's furniture
+    assert _category(_block("March 8, 2021", "div", own=("comments",))) is Category.COMMENTS
+    # en.newsletter.* on Substack's "Subscribe now" in a sign-up box: the gate's words, but no gate's markup
+    button = _block("Subscribe now", "p", ("article",), ("newsletter",), link=True)
+    assert _rule(Category.NEWSLETTER, button) is None  # was paywall
+    assert _rule(Category.NEWSLETTER, _block("Subscribe now", "p", ("article",), ("paywall",), link=True)) is (
+        Category.PAYWALL
+    )
+    # a site's name heading its menu in an element named nav still is the menu's, not a repeated headline
+    name = _block("Budget Travel With Gabby", "h1", own=("nav",), link=True)
+    assert _category(name, "Budget Travel With Gabby") is Category.NAVIGATION
+
+
 def _removed_categories(snippet: str, expected: dict[str, str]) -> dict[str, str | None]:
     html = (
         "<html><head><title>Trail shoes we tested this spring | Outdoor Notes</title></head><body>"

@@ -13,8 +13,12 @@ A phrase or context rule's drop of a block is shown under what its markup says w
 words could not know (`rule_category`: a menu's "Newsletters" link is navigation), through
 `cleaner.pipeline.run_blocks(shown=rules_shown(...))`; the text stages still read the rule's own.
 
+A page's drops are then read together (`cleaner.html.category_runs.categories`: runs of names and
+links, teasers' summaries and furniture, a menu's label).
+
 Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-05-html-categories.md (first round), -2.md (second) and -3.md (third).
+bench/results/2026-12-05-html-categories.md (first round), -2.md (second), -3.md (third) and -4.md
+(fourth).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import dataclasses
 import functools
 import re
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -39,11 +43,7 @@ SUMMARY_WORDS = 8  # prose this long under a teaser's link is its summary
 MENU_HEADING_WORDS = 3  # a footer's block this short, not a link, heads a column of links ("Company")
 TITLE_SAME = 0.8  # word overlap (Jaccard) with the title, or one of its parts, of a repeated headline
 HEADING_SAME = 0.6  # a heading's share of words in common with the title (the smaller side) likewise
-NAME_LIST = 5  # this many bare names in a row, of one structure, are a menu drawn without links
-NAME_WORDS = 3  # a bare name's words at most
 OTHER_WHY = "no family names it"
-_CELL_TAGS = frozenset({"pre", "code", "td", "th", "dd", "dt"})
-_NOT_A_NAME = re.compile(r"\d|[.:!?=]$")
 _FACET = re.compile(r"[A-Za-z][A-Za-z &'/-]{1,30}?\s?(?:\(\d{1,5}\)|\d{1,5})$")  # "Memory2", "Light-Trail (116)"
 # A filter's option or an archive's month as a link with its count: "Sit-On-Top Kayaks (12)", "100 to 199 (1)",
 # "► July (1)"; not a year ("Dune (2021)").
@@ -106,6 +106,8 @@ def text_cue(text: str) -> Cue | None:
 _FAMILY_BIT = {name: 1 << i for i, name in enumerate(dom.FAMILY_NAMES)}
 _CONTAINER_BIT = {name: 1 << i for i, name in enumerate(dom.CONTAINERS)}
 _GATE_BITS = _FAMILY_BIT["paywall"] | _FAMILY_BIT["newsletter"] | _FAMILY_BIT["login"]
+_PAYWALL_BITS = _FAMILY_BIT["paywall"] | _FAMILY_BIT["login"]  # a gate's markup, not a sign-up box's
+_SHARE_FORM = _FAMILY_BIT["share"] | _FAMILY_BIT["newsletter"]
 _GATE_WORDS_ELSEWHERE = (Category.NEWSLETTER, Category.RELATED)  # rules whose line can be a gate's ("Continue reading")
 _TITLE_PARTS = re.compile(r"\s+[|–—:-]\s+|\s+·\s+")
 
@@ -190,11 +192,12 @@ class Evidence:
 
     @property
     def in_menu(self) -> bool:
-        """In a menu: a <nav>, an element named nav/menu/breadcrumb..., or a link in the header
-        (not a teaser's headline there)."""
-        if self.own("nav") or self.inside("nav"):
+        """In a menu: a <nav>, an element named nav/menu/breadcrumb..., or a link in the header; but
+        a teaser's headline (`teaser_heading`) outside a <nav> is no menu's, also in an element
+        named nav (a blog's "post-nav" list of other posts)."""
+        if self.inside("nav"):
             return True
-        return self.link and self.inside("header") and not self.teaser_heading
+        return (self.own("nav") or (self.link and self.inside("header"))) and not self.teaser_heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,22 +213,31 @@ def headline_category(ev: Evidence) -> Named | None:
     entry in a menu or breadcrumb)."""
     if ev.title_sim < TITLE_SAME and not repeats_title(ev.block.text, ev.block.tag, ev.title, ev.link):
         return None
-    if ev.block.tag == "li" or (ev.link and ev.in_menu):
+    if _menu_item(ev):
         return Named(Category.NAVIGATION, "a menu's item repeating the headline")
     return Named(Category.DUPLICATE_HEADLINE, "it repeats the headline")
+
+
+def _menu_item(ev: Evidence) -> bool:
+    """A list's item, or a link in a menu or in an element named nav (a site's name heading its menu)."""
+    return ev.block.tag == "li" or (ev.link and (ev.in_menu or ev.own("nav")))
 
 
 def cue_category(ev: Evidence) -> Named | None:
     """The category the words name; but a menu's link to the newsletter or subscription page is
     navigation ("Newsletters", "Subscriptions"), and so is a row of links of which only a few are
-    legal (`_mostly_other_links`)."""
+    legal (`_mostly_other_links`); a sign-up's words in a share-by-e-mail form (markup named share,
+    not newsletter) are the share widget's, promo; and a reader comment's byline or date is the
+    comment's (its markup names it), not `other`."""
     cue = text_cue(ev.block.text)
-    if cue is None:
+    if cue is None or (cue.category is Category.OTHER and _comment(ev)):
         return None
     if cue.category in (Category.NEWSLETTER, Category.PAYWALL) and ev.link and ev.in_menu:
         return Named(Category.NAVIGATION, "a menu's link")
     if cue.category is Category.LEGAL and _mostly_other_links(ev, cue):
         return Named(Category.NAVIGATION, "a row of links with a legal one, a menu")
+    if cue.category is Category.NEWSLETTER and ev.block.families & _SHARE_FORM == _FAMILY_BIT["share"]:
+        return Named(Category.PROMO, "a share-by-e-mail form's, no sign-up's")
     return Named(cue.category, f"its words ({cue.id})")
 
 
@@ -241,15 +253,21 @@ def _mostly_other_links(ev: Evidence, cue: Cue) -> bool:
     return 2 * sum(1 for t in items if cue.pattern.search(t)) < len(items)
 
 
+def _comment(ev: Evidence) -> bool:
+    """A reader comment's block: the page policy's comment, or an element named comments."""
+    return ev.rule in ("comment", "comments") or ev.own("comments")
+
+
 def markup_category(ev: Evidence) -> Named | None:
     """The element's own markup, where it is specific: reader comments and their form, share
-    buttons, a cookie banner, a sign-up box, a caption in a figure."""
+    buttons, a cookie banner (not a menu's link in an element named cookie), a sign-up box, a
+    caption in a figure."""
     if ev.rule in ("comment", "comments"):
         return Named(Category.COMMENTS, "a reader comment")
     if ev.rule == "repeat":
         return Named(Category.OTHER, "a hidden copy of the page's own text")
     for family, category in (("comments", Category.COMMENTS), ("share", Category.PROMO), ("cookie", Category.LEGAL)):
-        if ev.own(family):
+        if ev.own(family) and not (family == "cookie" and ev.link and ev.in_menu):
             return Named(category, f"its element is named {family}")
     if ev.link:
         return None
@@ -265,7 +283,8 @@ def shape_category(ev: Evidence) -> Named:
     teasers of other pages (related) when they read like a headline or are a heading, and
     navigation when short; an element named related or promo says so (before the link rules); a
     filter's option with its count in a form ("Memory2"), or as a link ("Sit-On-Top Kayaks (12)"), and
-    a footer's short heading that is a link ("Links") are navigation; the rest is `other`."""
+    a footer's short heading that is a link ("Links") are navigation; a definition list's cell in a
+    card that is one link ("Gender: Women's") is the product's detail, `other`; the rest is `other`."""
     if ev.in_menu:
         return Named(Category.NAVIGATION, "in a menu")
     if ev.box_heading:
@@ -278,6 +297,8 @@ def shape_category(ev: Evidence) -> Named:
         return Named(Category.NAVIGATION, "a filter's option or an archive's month and its count")
     if ev.link and ev.block.tag in dom.HEADINGS and ev.inside("footer") and ev.words <= MENU_HEADING_WORDS:
         return Named(Category.NAVIGATION, "a footer's heading")
+    if ev.link and ev.block.tag in ("dd", "dt") and ev.inside("a"):
+        return Named(Category.OTHER, "a product card's detail")
     if ev.link and (ev.block.tag in dom.HEADINGS or ev.words >= TEASER_WORDS):
         return Named(Category.RELATED, "a link to another page's headline")
     if ev.link:
@@ -285,103 +306,6 @@ def shape_category(ev: Evidence) -> Named:
     if ev.inside("form") and _FACET.match(ev.block.text):
         return Named(Category.NAVIGATION, "a filter's option and its count")
     return Named(Category.OTHER, OTHER_WHY)
-
-
-def categories(drops: Mapping[int, Evidence]) -> dict[int, Named]:
-    """The categories of a page's dropped blocks (by block index): each block's own
-    (`name_of`), then a teaser's summary, prose just under a related link that nothing else
-    names, is related too, and so is a menu drawn without links (`_name_lists`)."""
-    out = {i: name_of(ev) for i, ev in drops.items()}
-    _name_lists(drops, out)
-    _link_lists(drops, out)
-    for i, ev in drops.items():
-        above = drops.get(i - 1)
-        if (
-            out[i].category is Category.OTHER
-            and above is not None
-            and above.link
-            and out[i - 1].category is Category.RELATED
-            and not ev.link
-            and ev.words >= SUMMARY_WORDS
-            and text_cue(ev.block.text) is None
-            and markup_category(ev) is None
-        ):
-            out[i] = Named(Category.RELATED, "a teaser's summary")
-    return out
-
-
-_LINK_SHAPES = ("a link to another page's headline", "a short link")
-LINK_LIST = 3  # this many links in a row, of one structure, named by their length alone, are one list
-
-
-def _link_lists(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
-    """A run of LINK_LIST or more dropped links in a row, of one repeated structure, that only their
-    length named (a long one a teaser, related; a short one a menu's, navigation) is one list: all of
-    it takes what most of it is ("Git documentation" among a list of resources is related; "Clearance:
-    Office & Gift Packaging" among a shop's categories is navigation). No majority, no change."""
-    keys = sorted(drops)
-    k = 0
-    while k < len(keys):
-        end = k
-        first = drops[keys[k]]
-        if out[keys[k]].why in _LINK_SHAPES:
-            while (
-                end + 1 < len(keys)
-                and keys[end + 1] == keys[end] + 1
-                and out[keys[end + 1]].why in _LINK_SHAPES
-                and drops[keys[end + 1]].block.signature == first.block.signature
-            ):
-                end += 1
-        run = keys[k : end + 1]
-        if len(run) >= LINK_LIST:
-            related = sum(1 for i in run if out[i].category is Category.RELATED)
-            if 2 * related != len(run):
-                named = (
-                    Named(Category.RELATED, "a list of teasers' links")
-                    if 2 * related > len(run)
-                    else Named(Category.NAVIGATION, "a list of short links, a menu")
-                )
-                for i in run:
-                    out[i] = named
-        k = end + 1
-
-
-def _bare_name(ev: Evidence, named: Named) -> bool:
-    """A block nothing names that reads like a menu's entry: a few words, no link, no digit, no
-    sentence's end, not code nor a table's or a definition list's cell."""
-    return (
-        named.category is Category.OTHER
-        and named.why == OTHER_WHY
-        and not ev.link
-        and 1 <= ev.words <= NAME_WORDS
-        and ev.block.tag not in _CELL_TAGS
-        and _NOT_A_NAME.search(ev.block.text) is None
-    )
-
-
-def _name_lists(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
-    """A run of NAME_LIST or more dropped blocks in a row, of one repeated structure, each a bare
-    name (`_bare_name`: "World News", "Cities", "Sports"...; "Ireland (€)", "Canada ($)") is a menu
-    drawn without links (a section list, a country picker, a filter's options): navigation, not
-    `other`. Shorter runs stay `other` (a table's header row: "Tool", "Pros", "Cons", "Pricing")."""
-    keys = sorted(drops)
-    k = 0
-    while k < len(keys):
-        first = keys[k]
-        if not _bare_name(drops[first], out[first]):
-            k += 1
-            continue
-        end = k
-        signature = drops[first].block.signature
-        while end + 1 < len(keys) and keys[end + 1] == keys[end] + 1:
-            ev = drops[keys[end + 1]]
-            if ev.block.signature != signature or not _bare_name(ev, out[keys[end + 1]]):
-                break
-            end += 1
-        if end - k + 1 >= NAME_LIST:
-            for i in keys[k : end + 1]:
-                out[i] = Named(Category.NAVIGATION, "a list of names, a menu without links")
-        k = end + 1
 
 
 def name_of(ev: Evidence) -> Named:
@@ -414,10 +338,15 @@ def rule_category(category: Category, ev: Evidence) -> Named | None:
         return Named(Category.PROMO, f"a call to action, no gate around it ({cue.id})")
     if category in (Category.NEWSLETTER, Category.PAYWALL, Category.RELATED) and ev.link and ev.in_menu:
         return Named(Category.NAVIGATION, "a menu's link")
-    if cue is not None and cue.category is Category.PAYWALL and category in _GATE_WORDS_ELSEWHERE and ev.gated:
+    if (
+        cue is not None
+        and cue.category is Category.PAYWALL
+        and category in _GATE_WORDS_ELSEWHERE
+        and ev.block.families & _PAYWALL_BITS
+    ):
         return Named(Category.PAYWALL, f"a gate's words in a gate's box ({cue.id})")
     if category is Category.DUPLICATE_HEADLINE:
-        if ev.block.tag == "li" or (ev.link and ev.in_menu):
+        if _menu_item(ev):
             return Named(Category.NAVIGATION, "a menu's item")
         if ev.title_sim >= TITLE_SAME or repeats_title(ev.block.text, ev.block.tag, ev.title, ev.link):
             return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.html import category, dom
+from cleaner.html import category, category_runs, dom
 from cleaner.html.blocks import _COL, DomModel, groups, signal_words
 from cleaner.types import Action, Category, Decision, Stage, Strength
 
@@ -225,7 +225,7 @@ def drop_categories(
         )
         for i in chosen
     }
-    named = category.categories(found)
+    named = category_runs.categories(found)
     return {i: (named[i], category.family_category(ev)) for i, ev in found.items()}
 
 
