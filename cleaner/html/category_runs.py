@@ -201,22 +201,26 @@ def _menu_labels(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
             out[i] = Named(Category.NAVIGATION, "a menu's label")
 
 
+def _read_more(ev: Evidence | None) -> bool:
+    """A short "Read more" link (`related.teaser-words`)."""
+    if ev is None or not ev.link or ev.words > NAME_WORDS:
+        return False
+    cue = category.text_cue(ev.block.text)
+    return cue is not None and cue.id == "related.teaser-words"
+
+
 def _read_more_teasers(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
-    """A heading that is no link, right above a "Read more" link (or above one block and then the
-    link), is that teaser's headline, and the block between its summary: related, not a sidebar's
-    heading ("Purple Mattress Review" over "where we're all about..." and "Read More..")."""
+    """A heading that is no link, right above a "Read more" link (or above one block that is no
+    heading and then the link), is that teaser's headline, and the block between its summary:
+    related, not a sidebar's heading ("Purple Mattress Review" over "where we're all about..." and
+    "Read More..")."""
     for i, ev in drops.items():
         if ev.link or ev.block.tag not in dom.HEADINGS or out[i].category is Category.RELATED:
             continue
-        for gap in (1, 2):
-            more = drops.get(i + gap)
-            cue = category.text_cue(more.block.text) if more is not None else None
-            if more is not None and more.link and more.words <= NAME_WORDS and cue is not None:
-                if cue.id == "related.teaser-words" and all(
-                    i + k in drops and drops[i + k].block.tag not in dom.HEADINGS for k in range(1, gap)
-                ):
-                    out[i] = Named(Category.RELATED, "a teaser's headline over its Read more")
-                    for k in range(1, gap):
-                        if out[i + k].why == OTHER_WHY:
-                            out[i + k] = Named(Category.RELATED, "a teaser's summary")
-                break
+        between = drops.get(i + 1)
+        if _read_more(between):
+            out[i] = Named(Category.RELATED, "a teaser's headline over its Read more")
+        elif between is not None and between.block.tag not in dom.HEADINGS and _read_more(drops.get(i + 2)):
+            out[i] = Named(Category.RELATED, "a teaser's headline over its Read more")
+            if out[i + 1].why == OTHER_WHY:
+                out[i + 1] = Named(Category.RELATED, "a teaser's summary")
