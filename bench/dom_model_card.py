@@ -39,12 +39,19 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
         "Gradient-boosted trees (LightGBM, evaluated with numpy at run time) that score each text block of a "
         "page (a paragraph, heading, list item, table cell: `cleaner.html.dom`) as boilerplate or main text, from "
         "the markup around it (tags, class/id/role/aria words, link density, depth, the elements that hold "
-        "it), whether trafilatura's main text or its comments contain it, the line model's text features, "
+        "it), whether trafilatura's main text or its comments contain it and whether readability's main text "
+        "does (a second vote), the line model's text features, "
         "the phrase rules' verdict, the page's URL words, and the same evidence of its neighbours. "
         + (
             "A second stage reads the first stage's scores of the block and of the blocks around it "
             f"(trained on cross-fitted scores, {trainer.get('inner_folds')} inner folds by domain)."
             if model.get("stack")
+            else ""
+        )
+        + (
+            f" It is trained {1 + len(model['members'])} times, with seeds {trainer.get('seeds')}, and a block's "
+            "probability is the mean of the members' (`DomModel.score`)."
+            if model.get("members")
             else ""
         ),
         "",
@@ -87,7 +94,9 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
         "",
         "## What it splits on most",
         "",
-        "First stage: " + ", ".join(f"`{n}` {k}" for n, k in first.most_common(12)) + ".",
+        ("First stage (first member): " if model.get("members") else "First stage: ")
+        + ", ".join(f"`{n}` {k}" for n, k in first.most_common(12))
+        + ".",
     ]
     if second:
         out.append("")

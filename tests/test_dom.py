@@ -138,6 +138,67 @@ def test_features_have_one_row_per_block_and_named_columns() -> None:
     assert np.isfinite(x).all()
 
 
+def test_readability_is_a_second_vote_beside_trafilatura() -> None:
+    """A block in readability's main text is marked apart from trafilatura's vote (trafilatura's
+    fast extraction can take a menu where readability takes the article), and the page columns
+    say how much of trafilatura's text readability shares."""
+    from cleaner.segment import make_block
+
+    items = _blocks(
+        '<nav><a href="/">Home</a> <a href="/news">News</a></nav><div class="post"><p>Some article text,'
+        " long enough to read.</p><p>A second paragraph of it.</p></div>"
+    )
+    lines = [make_block(i, b.text) for i, b in enumerate(items)]
+    read = dom.TrafVote.of("Some article text, long enough to read.\nA second paragraph of it.")
+    x = dommodel.features(items, lines, dom.TrafVote.of("Home News"), {}, None, None, None, read)
+    col = {n: i for i, n in enumerate(dommodel.FEATURE_NAMES)}
+    assert x[:, col["traf_in"]].tolist() == [1.0, 0.0, 0.0]
+    assert x[:, col["read_in"]].tolist() == [0.0, 1.0, 1.0]
+    assert x[1, col["anc1_read"]] == 1.0 and x[0, col["anc1_read"]] == 0.0
+    assert x[0, col["page_read_share"]] == pytest.approx(2 / 3)
+    assert x[0, col["page_read_traf"]] == 0.0  # readability took none of trafilatura's menu
+    without = dommodel.features(items, lines, dom.TrafVote.of("Home News"), {}, None)
+    assert without[:, col["read_in"]].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_prepare_asks_readability_for_the_main_text() -> None:
+    from cleaner.html.page import prepare
+
+    prep = prepare(PAGE)
+    assert "farmers who depend on them" in prep.read_text
+    assert "Privacy" not in prep.read_text and "Subscribe" not in prep.read_text
+
+
+def test_a_model_of_several_members_averages_their_probabilities(tmp_path: Path) -> None:
+    from cleaner.html.blocks import page_features
+    from cleaner.html.page import prepare
+    from cleaner.pipeline import ruleset_for
+
+    data = json.loads(resources.files("cleaner.data").joinpath("dom_model.json").read_text(encoding="utf-8"))
+    assert len(data["members"]) == 1 and data["card"]["trainer"]["seeds"] == [7, 8]
+    first = {**data, "members": []}
+    second = {**data, **data["members"][0], "members": []}
+    models = []
+    for name, content in (("both", data), ("first", first), ("second", second)):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(content), encoding="utf-8")
+        models.append(dommodel.load(str(path)))
+    both, one, two = models
+    assert both is not None and one is not None and two is not None
+    prep = prepare(PAGE)
+    x, _ = page_features(prep, ruleset_for(cleaner.CleanerConfig()), None)
+    group = dommodel.groups(prep.items)
+    p, contrib = both.score(x, group)
+    p1, c1 = one.score(x, group)
+    p2, c2 = two.score(x, group)
+    assert not np.allclose(p1, p2)  # two seeds, two models
+    assert np.allclose(p, (p1 + p2) / 2) and np.allclose(contrib, (c1 + c2) / 2)
+    broken = {**data, "members": [{"stack": data["stack"]}]}
+    (tmp_path / "bad.json").write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"bad\.json: malformed model file \(members"):
+        dommodel.load(str(tmp_path / "bad.json"))
+
+
 def test_separated_puts_blank_lines_between_paragraphs_not_list_items() -> None:
     items = _blocks("<p>One</p><p>Two</p><ul><li>a</li><li>b</li></ul><h2>Next</h2>")
     assert dommodel.separated(items) == [False, True, True, False, True]
@@ -313,3 +374,32 @@ def test_a_page_without_body_is_read_from_its_head() -> None:
     assert tree.find(".//body") is None
     texts = [b.text for b in dom.blocks(tree)]
     assert texts == ["First paragraph of the story, long enough to be text.", "Second paragraph."]
+
+
+def test_a_data_table_row_is_kept_or_dropped_whole() -> None:
+    """A row's cells are blocks of their own; when the model keeps some of a data row's cells, the
+    others stay too, and a header row of <th> stays over a table whose rows stay (the README's
+    example lost 'Transect' and 'Frogs heard' from its header row). A layout table's long cells, and
+    a phrase rule's drop, are left as decided."""
+    from cleaner.html.policy import whole_rows
+    from cleaner.segment import make_block
+
+    items = _blocks(
+        "<table><tr><th>Transect</th><th>Frogs heard</th><th>Species</th></tr>"
+        "<tr><td>River trail</td><td>41</td><td>Rhacophorus pardalis</td></tr>"
+        "<tr><td>Ridge path</td><td>17</td><td>Ansonia latidisca</td></tr></table>"
+        "<table><tr><td>"
+        + "A long cell of a layout table, a whole sidebar of words. " * 3
+        + "</td><td>Menu</td></tr></table>"
+    )
+    lines = [make_block(i, b.text) for i, b in enumerate(items)]
+    x = dommodel.features(items, lines, dom.TrafVote.of(""), {}, None)
+    words = np.array([float(b.words) for b in lines])
+    assert [b.tag for b in items[:3]] == ["th", "th", "th"] and len(items) == 11
+    # header cells 0 and 1 dropped, cell 2 kept; row 2 dropped whole; the layout row's menu dropped
+    kept = whole_rows(items, x, words, np.array([0, 1, 6, 7, 8, 10]), frozenset())
+    assert kept.tolist() == [6, 7, 8, 10]
+    # the whole header dropped over kept rows: it stays; a phrase rule's drop of a cell stands
+    assert whole_rows(items, x, words, np.array([0, 1, 2, 4]), frozenset({4})).tolist() == [4]
+    # every row dropped: nothing comes back
+    assert whole_rows(items, x, words, np.arange(9), frozenset()).tolist() == list(range(9))

@@ -52,6 +52,8 @@ BLOCK_NAMES: tuple[str, ...] = (
     "traf_in",
     "traf_share",
     "comment_in",
+    "read_in",
+    "read_share",
     "title_sim",
     "rule",
     *(f"in_{c}" for c in dom.CONTAINERS),
@@ -82,7 +84,7 @@ _NEIGHBOUR = (
     "tag",
     "rule",
 )
-_WINDOWS = ("traf_in", "comment_in", "link_density", "words_log", "stopwords")
+_WINDOWS = ("traf_in", "comment_in", "read_in", "link_density", "words_log", "stopwords")
 CONTEXT_NAMES: tuple[str, ...] = (
     *(f"prev_{n}" for n in _NEIGHBOUR),
     *(f"next_{n}" for n in _NEIGHBOUR),
@@ -95,9 +97,15 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "sig_traf_share",
     "sig_words_log",
     "text_repeats",
-    *(f"anc{k}_{n}" for k in range(1, dom.ANCESTOR_LEVELS + 1) for n in ("traf", "blocks_log", "links", "words_log")),
+    *(
+        f"anc{k}_{n}"
+        for k in range(1, dom.ANCESTOR_LEVELS + 1)
+        for n in ("traf", "read", "blocks_log", "links", "words_log")
+    ),
     "page_blocks_log",
     "page_traf_share",
+    "page_read_share",
+    "page_read_traf",
     "page_traf_lines_log",
     "page_comment_share",
     *(f"url_{k}" for k, _ in URL_KINDS),
@@ -164,6 +172,7 @@ def features(
     title: str | None,
     comments: dom.TrafVote | None = None,
     url: str | None = None,
+    read: dom.TrafVote | None = None,
 ) -> np.ndarray:
     """The FEATURE_NAMES matrix of a page: one row per DOM block (`lines[i]` is block i's text
     as a Block; `rules` the phrase rules' decisions by block index)."""
@@ -183,7 +192,7 @@ def features(
     o0 = _COL["own_newsletter"]
     l0 = _COL[LOCAL_NAMES[0]]
     first: dict[str, int] = {}  # the first block of each distinct text
-    seen_text: dict[str, tuple[float, float, float, float]] = {}  # ... and what its text alone says
+    seen_text: dict[str, tuple[float, float, float, float, float, float]] = {}  # ... and what its text alone says
     heads: list[tuple[float, ...]] = []  # each row's first columns (to "rule"), set at once below
     for i, (b, line) in enumerate(zip(items, lines, strict=True)):
         chars = len(b.text)
@@ -194,9 +203,10 @@ def features(
             said = seen_text[b.text] = (
                 *traf.vote(b.text, flat, found),
                 comments.holds(flat) if comments is not None else 0.0,
+                *(read.vote(b.text, flat, found) if read is not None else (0.0, 0.0)),
                 _title_sim(b.text, title_words, found),
             )
-        traf_in, traf_share, comment_in, title_sim = said
+        traf_in, traf_share, comment_in, read_in, read_share, title_sim = said
         decision = rules.get(i)
         dropped = decision is not None and decision.dropped and decision.category is not None
         heads.append(
@@ -212,6 +222,8 @@ def features(
                 traf_in,
                 traf_share,
                 comment_in,
+                read_in,
+                read_share,
                 title_sim,
                 CATEGORY_CODE[decision.category] if dropped and decision is not None and decision.category else 0.0,
             )
@@ -253,12 +265,14 @@ def features(
     # The elements around the block: how much of what they hold trafilatura took, how much text
     # and how many links they hold (the main content's container, a menu, a sidebar).
     link = x[:, _COL["link_density"]]
+    read_col = x[:, _COL["read_in"]]
     plain = np.expm1(words)
     for k in range(1, dom.ANCESTOR_LEVELS + 1):
         ids = np.array([b.ancestors[k - 1] if len(b.ancestors) >= k else -1 - i for i, b in enumerate(items)])
         inv = np.unique(ids, return_inverse=True)[1].reshape(-1)
         cnt = np.bincount(inv)[inv]
         x[:, _COL[f"anc{k}_traf"]] = np.bincount(inv, traf_col)[inv] / cnt
+        x[:, _COL[f"anc{k}_read"]] = np.bincount(inv, read_col)[inv] / cnt
         x[:, _COL[f"anc{k}_blocks_log"]] = np.log1p(cnt)
         x[:, _COL[f"anc{k}_links"]] = np.bincount(inv, link)[inv] / cnt
         x[:, _COL[f"anc{k}_words_log"]] = np.log1p(np.bincount(inv, plain)[inv])
@@ -268,6 +282,9 @@ def features(
     x[:, _COL["text_repeats"]] = [seen[b.text] - 1 for b in items]
     x[:, _COL["page_blocks_log"]] = math.log1p(n)
     x[:, _COL["page_traf_share"]] = float(traf_col.mean())
+    x[:, _COL["page_read_share"]] = float(read_col.mean())
+    both = plain[traf_col > 0].sum()
+    x[:, _COL["page_read_traf"]] = float(plain[(traf_col > 0) & (read_col > 0)].sum() / both) if both else 0.0
     x[:, _COL["page_traf_lines_log"]] = math.log1p(traf.lines)
     x[:, _COL["page_comment_share"]] = float(x[:, _COL["comment_in"]].mean())
     host, path = pagekind.split_url(url)
@@ -293,6 +310,7 @@ def page_features(prep: Prepared, rules: RuleSet, url: str | None) -> tuple[np.n
         prep.title,
         dom.TrafVote.of(prep.traf_comments),
         url,
+        dom.TrafVote.of(prep.read_text),
     )
     return x, ruled
 
@@ -344,7 +362,8 @@ def stacked(x: np.ndarray, p1: np.ndarray, group: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class DomModel:
     """A loaded block model: first-stage trees over FEATURE_NAMES, optional second-stage trees
-    over STACKED_NAMES, and the drop threshold."""
+    over STACKED_NAMES, the drop threshold, and optionally more members (the same two stages
+    trained with other seeds) whose probabilities are averaged with the first's."""
 
     trees: Trees
     stack: Trees | None
@@ -354,6 +373,7 @@ class DomModel:
     decision: str = "expected_f1"  # or "threshold" (see `decide`)
     floor: float = 0.0  # with expected_f1: never drop a block scored under this
     page_kind: PageKindModel | None = None  # with it, the page policy of `settle_page` applies
+    others: tuple[tuple[Trees, Trees | None], ...] = ()  # more members (other seeds), averaged with the first
 
     @property
     def rule_id(self) -> str:
@@ -363,29 +383,22 @@ class DomModel:
     def names(self) -> tuple[str, ...]:
         return STACKED_NAMES if self.stack is not None else FEATURE_NAMES
 
-    def inputs(self, x: np.ndarray, group: np.ndarray) -> np.ndarray:
-        """The rows the deciding trees read (first-stage rows, stacked when there is a second stage)."""
-        if self.stack is None:
-            return x
-        return stacked(x, _sigmoid(self.trees.raw(x)) if len(x) else np.zeros(0), group)
-
-    def scores(self, rows: np.ndarray) -> np.ndarray:
-        """Probability of boilerplate for each of `inputs` rows."""
-        if len(rows) == 0:
-            return np.zeros(0)
-        return _sigmoid((self.stack or self.trees).raw(rows))
-
-    def contributions(self, rows: np.ndarray) -> np.ndarray:
-        """Each feature's share of each row's score (Saabas), rows x features."""
-        return (self.stack or self.trees).contributions(rows)
-
-    def scores_and_contributions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """`scores(rows)` and `contributions(rows)` from one walk of the deciding trees."""
-        trees = self.stack or self.trees
-        if len(rows) == 0:
-            return np.zeros(0), np.zeros((0, trees.width))
-        raw, contrib = trees.raw_and_contributions(rows)
-        return _sigmoid(raw), contrib
+    def score(self, x: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each block's probability of boilerplate and each feature's share of it (Saabas, rows x
+        `names`), from one walk of each member's deciding trees: the mean over the members (a model
+        trained with several seeds is averaged, so that a retrain does not hang on one seed's luck)."""
+        width = len(self.names)
+        if len(x) == 0:
+            return np.zeros(0), np.zeros((0, width))
+        p = np.zeros(len(x))
+        contrib = np.zeros((len(x), width))
+        for trees, stack in ((self.trees, self.stack), *self.others):
+            rows = x if stack is None else stacked(x, _sigmoid(trees.raw(x)), group)
+            raw, parts = (stack or trees).raw_and_contributions(rows)
+            p += _sigmoid(raw)
+            contrib += parts
+        members = 1 + len(self.others)
+        return p / members, contrib / members
 
 
 def _sigmoid(raw: np.ndarray) -> np.ndarray:
@@ -419,6 +432,12 @@ def from_dict(data: Mapping[str, object], source: str) -> DomModel:
     kind = data.get("page_kind")
     if kind is not None and not isinstance(kind, Mapping):
         raise ModelError(f"{source}: malformed model file (page_kind)")
+    members = data.get("members", [])
+    if not isinstance(members, list) or not all(
+        isinstance(m, Mapping) and isinstance(m.get("trees"), Mapping) and (m.get("stack") is None) == (stack is None)
+        for m in members
+    ):
+        raise ModelError(f"{source}: malformed model file (members: each with trees, and a stack if the first has one)")
     return DomModel(
         Trees.of(trees, len(FEATURE_NAMES), source, "trees"),
         None if stack is None else Trees.of(stack, len(STACKED_NAMES), source, "stack"),
@@ -428,6 +447,15 @@ def from_dict(data: Mapping[str, object], source: str) -> DomModel:
         str(decision),
         float(floor),
         None if kind is None else pagekind.from_dict(kind, f"{source} (page_kind)"),
+        tuple(
+            (
+                Trees.of(m["trees"], len(FEATURE_NAMES), source, f"members[{k}].trees"),
+                None
+                if m.get("stack") is None
+                else Trees.of(m["stack"], len(STACKED_NAMES), source, f"members[{k}].stack"),
+            )
+            for k, m in enumerate(members)
+        ),
     )
 
 
@@ -451,6 +479,8 @@ DOM_SIGNALS: dict[str, str] = {
     "traf_in": "trafilatura left it out",
     "traf_share": "trafilatura left it out",
     "comment_in": "trafilatura took it for a comment",
+    "read_in": "readability left it out",
+    "read_share": "readability left it out",
     "title_sim": "it repeats the title",
     "rule": "a phrase rule",
     "sig_count_log": "a repeated structure",
