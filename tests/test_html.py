@@ -190,7 +190,7 @@ def test_a_page_without_url_is_read_with_its_own_address(monkeypatch: pytest.Mon
     real = dommodel.features
 
     def spy(*args: Any) -> Any:
-        seen.append(args[-1])
+        seen.append(args[6])  # items, lines, traf, rules, title, comments, url, read
         return real(*args)
 
     monkeypatch.setattr(dommodel, "features", spy)
