@@ -84,16 +84,26 @@ def section(name: str, path: Path, data: Path) -> str:
     )
 
 
+def unused(folder: Path, stem: str) -> Path:
+    """`folder/stem.md`, or `stem-2.md`, `stem-3.md`... when it is taken: a second run the same day
+    must not overwrite an earlier round's results (it did: the first round's file, 2026-12-05)."""
+    path = folder / f"{stem}.md"
+    k = 2
+    while path.exists():
+        path = folder / f"{stem}-{k}.md"
+        k += 1
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", nargs="?", type=Path, default=ROOT.parent / "shared" / "data" / "wcxb-dev")
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--out", type=Path, help="default: bench/results/<date>-html-categories[-N].md, unused")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data}: no such folder (the WCXB dev set)", file=sys.stderr)
         return 2
-    today = datetime.date.today().isoformat()
-    out = args.out or ROOT / "bench" / "results" / f"{today}-html-categories.md"
+    out = args.out or unused(ROOT / "bench" / "results", f"{datetime.date.today().isoformat()}-html-categories")
     text = "\n".join(
         [
             "# HTML removal categories vs hand-labelled blocks",

@@ -540,3 +540,17 @@ def test_switching_other_off_keeps_those_blocks() -> None:
     assert all(r.reason.endswith(".") and "Other: " in r.reason for r in on.removed if r.category is Category.OTHER)
     assert not any(r.category is Category.OTHER for r in off.removed)
     assert len(off.text) > len(on.text)
+
+
+def test_the_categories_bench_never_overwrites_an_earlier_results_file(tmp_path: Path) -> None:
+    import importlib.util
+
+    bench_file = CASES.parent.parent / "bench" / "html_categories.py"
+    spec = importlib.util.spec_from_file_location("html_categories_bench", bench_file)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.unused(tmp_path, "d-html-categories") == tmp_path / "d-html-categories.md"
+    (tmp_path / "d-html-categories.md").write_text("round 1", encoding="utf-8")
+    (tmp_path / "d-html-categories-2.md").write_text("round 2", encoding="utf-8")
+    assert bench.unused(tmp_path, "d-html-categories") == tmp_path / "d-html-categories-3.md"
