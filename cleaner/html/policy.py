@@ -212,17 +212,17 @@ def whole_rows(
     gone[chosen] = True
     links = x[:, _COL["link_density"]]
     headed = {items[i].ancestors[1] for cells in rows.values() for i in cells if items[i].tag == "th"}
-    data = {
-        row: cells
-        for row, cells in rows.items()
+    data = [
+        cells
+        for cells in rows.values()
         if len(cells) >= 2
         and items[cells[0]].ancestors[1] in headed
         and words[cells].max() <= CELL_WORDS
         and float(links[cells].mean()) < LINKS_MOSTLY
-    }
-    kept_tables = {items[cells[0]].ancestors[1] for cells in data.values() if not gone[cells].all()}
+    ]
+    kept_tables = {items[cells[0]].ancestors[1] for cells in data if not gone[cells].all()}
     back = np.zeros(len(items), dtype=bool)
-    for cells in data.values():
+    for cells in data:
         header = all(items[i].tag == "th" for i in cells) and items[cells[0]].ancestors[1] in kept_tables
         if header or not gone[cells].all():
             back[cells] = True
@@ -287,7 +287,8 @@ def decide(
     page of menus around a short article the cut is stricter than on a long article. Blocks the
     phrase rules remove (`ruled`) count as gone. A model with a page-kind model then applies the
     page policy (`settle_page`) to the blocks trafilatura's main text left out; `kind` is the
-    page's PAGE_NAMES evidence (`cleaner.pagekind`)."""
+    page's PAGE_NAMES evidence (`cleaner.pagekind`). Whatever the cut, a data table's row is kept
+    or dropped whole (`whole_rows`)."""
     p, contributions = model.score(x, groups(items))
     policy: dict[int, tuple[str, str]] = {}
     page_how = ""
@@ -318,7 +319,7 @@ def decide(
             if policy:
                 chosen = np.union1d(chosen, np.array(sorted(policy), dtype=np.int64))
                 page_how = f" (page kind: article {view.article:.2f})"
-            chosen = whole_rows(items, x, counts, chosen, ruled)
+    chosen = whole_rows(items, x, counts, chosen, ruled)
     drops: dict[int, Decision] = {}
     if len(chosen):
         # One walk for the scores and the contributions: most blocks of most pages are dropped, and
