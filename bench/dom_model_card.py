@@ -111,7 +111,8 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
             "",
             f"A logistic regression (L2 {kind['card']['l2']}, standardised features) of whether the page is an "
             f"article, trained on the same {kind['card']['data']['pages']} pages ({kind['card']['data']['articles']} "
-            "articles) from `cleaner.pagekind.PAGE_NAMES`. `cleaner.html.policy.settle_page` uses it on the blocks "
+            "articles) from `cleaner.pagekind.PAGE_NAMES`; evidence a page cannot give (its address, when none is "
+            "known) weighs nothing. `cleaner.html.policy.settle_page` uses it on the blocks "
             "trafilatura's main text left out: unsure ones go when trafilatura took them for comments, when "
             "they are mostly links on a page that may be an article, or when they sit apart from trafilatura's "
             "text on a page that reads as one. Largest weights: " + ", ".join(f"`{n}` {w:+.2f}" for n, w in top) + ".",

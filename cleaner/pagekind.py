@@ -69,6 +69,7 @@ _URL_DATE = re.compile(r"(?:^|[/_-])(?:19|20)\d\d(?:[/_-]?[01]\d)(?:[/_-]?[0-3]\
 _URL_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+){4,}")
 _PRICE = re.compile(r"(?:[$€£¥]\s?\d|\d[\d.,]*\s?(?:€|zł|kr|руб|usd|eur|gbp)\b)", re.IGNORECASE)
 
+UNKNOWN = math.nan  # evidence the page cannot give (its address, when none is known): weighs nothing
 PAGE_NAMES: tuple[str, ...] = (
     "og_article",
     "og_other",
@@ -204,7 +205,11 @@ def features(
     elements = _page_tags(tree)
     og = [v.strip().lower() for v in _meta(elements, "og:type")]
     kinds = {_LD_TYPE[t] for t in ld_types(tree, elements.ld_scripts) if t in _LD_TYPE}
-    path = split_url(url)[1].lower()
+    host, path = split_url(url)
+    path = path.lower()
+    # No address (none given, none on the page, or one that does not parse): its three features
+    # are unknown, not a homepage's (`UNKNOWN`).
+    known = bool(host or path)
     total = float(sum(words))
     paras = [p for p in traf_text.split("\n") if p.strip()]
     para_words = [len(WORD_RE.findall(p)) for p in paras]
@@ -221,9 +226,9 @@ def features(
         float(bool(_meta(elements, "article:published_time", "datePublished", "pubdate", "date"))),
         math.log1p(elements.articles),
         math.log1p(elements.pres),
-        float(_URL_DATE.search(path) is not None),
-        float(_URL_SLUG.search(path) is not None),
-        float(len([s for s in path.split("/") if s])),
+        float(_URL_DATE.search(path) is not None) if known else UNKNOWN,
+        float(_URL_SLUG.search(path) is not None) if known else UNKNOWN,
+        float(len([s for s in path.split("/") if s])) if known else UNKNOWN,
         math.log1p(total),
         math.log1p(traf_words),
         min(1.0, traf_words / total) if total else 0.0,
@@ -252,17 +257,23 @@ class PageKindModel:
     card: Mapping[str, object]
 
     def article(self, kind: Sequence[float]) -> float:
-        """The probability that a page with this evidence is an article."""
+        """The probability that a page with this evidence is an article. Unknown evidence (NaN,
+        `UNKNOWN`) weighs nothing: it counts as the training pages' mean."""
         if len(kind) != len(PAGE_NAMES):
             return 0.0
-        z = self.intercept + sum(
-            c * (x - m) / s for c, x, m, s in zip(self.coef, kind, self.mean, self.scale, strict=True)
-        )
+        z = self.intercept + sum(self._parts(kind))
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def _parts(self, kind: Sequence[float]) -> list[float]:
+        """Each feature's weight toward "article" on this page (0 for unknown evidence)."""
+        return [
+            c * (x - m) / s if math.isfinite(x) else 0.0
+            for c, x, m, s in zip(self.coef, kind, self.mean, self.scale, strict=True)
+        ]
 
     def signals(self, kind: Sequence[float], top: int = 3) -> list[str]:
         """The evidence that weighed most toward the page's kind, in plain words."""
-        parts = [c * (x - m) / s for c, x, m, s in zip(self.coef, kind, self.mean, self.scale, strict=True)]
+        parts = self._parts(kind)
         sign = 1.0 if self.article(kind) >= 0.5 else -1.0
         order = sorted(range(len(parts)), key=lambda i: -sign * parts[i])
         return [PAGE_NAMES[i] for i in order[:top] if sign * parts[i] > 0]

@@ -63,7 +63,44 @@ def test_features_name_what_the_page_says_of_itself() -> None:
     assert kind["url_date"] == 1.0 and kind["url_slug"] == 1.0  # from the canonical link: no url given
     assert kind["traf_long_paras"] >= 8
     bare = dict(zip(pagekind.PAGE_NAMES, prepare(article_page(meta=False)).kind, strict=True))
-    assert bare["og_article"] == bare["ld_article"] == bare["url_date"] == 0.0
+    assert bare["og_article"] == bare["ld_article"] == 0.0
+    # No address given and none on the page: its features are unknown, not a homepage's.
+    assert all(np.isnan(bare[n]) for n in ("url_date", "url_slug", "url_depth"))
+    given = prepare(article_page(meta=False), url="https://example.com/").kind
+    home = dict(zip(pagekind.PAGE_NAMES, given, strict=True))
+    assert home["url_date"] == home["url_slug"] == home["url_depth"] == 0.0
+
+
+def test_an_unknown_address_weighs_nothing_in_the_page_kind() -> None:
+    """A page given without its address (`clean_html(html)`, an archive without URLs) is judged on the
+    rest of its evidence: the address's features count as the training pages' mean, where a missing
+    address once read as a homepage's (depth 0, no date, no slug) and pulled articles toward "not an
+    article" (news-dev's pages without a canonical link)."""
+    from cleaner.html import prepare
+
+    found = dommodel.load("builtin")
+    assert found is not None and found.page_kind is not None
+    model = found.page_kind
+    kind = list(prepare(article_page(meta=False)).kind)
+    at_mean = [m if np.isnan(v) else v for v, m in zip(kind, model.mean, strict=True)]
+    assert model.article(kind) == pytest.approx(model.article(at_mean))
+    homepage = [0.0 if np.isnan(v) else v for v in kind]
+    assert model.article(kind) > model.article(homepage)
+    assert 0.0 < model.article(kind) < 1.0
+
+
+def test_logistic_fit_gives_unknown_values_no_weight() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] > 0).astype(float)
+    holes = x.copy()
+    holes[::4, 1] = np.nan  # a quarter of the pages cannot give feature 1
+    mean, scale, coef, intercept = fit_logistic(holes, y)
+    assert np.all(np.isfinite(mean)) and np.all(np.isfinite(scale)) and np.all(np.isfinite(coef))
+    assert mean[1] == pytest.approx(np.nanmean(holes[:, 1]))
+    probe = np.array([[1.0, np.nan], [1.0, mean[1]]])
+    out = predict((mean, scale, coef, intercept), probe)
+    assert out[0] == pytest.approx(out[1]) and out[0] > 0.5
 
 
 def test_builtin_model_tells_an_article_from_a_product_page() -> None:

@@ -25,11 +25,17 @@ ITERATIONS = 50
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """(mean, scale, coef, intercept) of an L2 logistic regression of y on standardised x."""
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
+    """(mean, scale, coef, intercept) of an L2 logistic regression of y on standardised x. Unknown
+    values (NaN: `cleaner.pagekind.UNKNOWN`) take their column's mean of the known ones, so they
+    weigh nothing, in the fit as in `PageKindModel.article`."""
+    known = np.isfinite(x)
+    counts = np.maximum(known.sum(axis=0), 1)
+    filled = np.where(known, x, 0.0)
+    mean = filled.sum(axis=0) / counts
+    filled = np.where(known, x, mean)
+    scale = np.sqrt(np.where(known, (filled - mean) ** 2, 0.0).sum(axis=0) / counts)
     scale[scale < 1e-9] = 1.0
-    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    z = np.hstack([np.ones((len(x), 1)), (filled - mean) / scale])
     w = np.zeros(z.shape[1])
     penalty = np.full(z.shape[1], l2)
     penalty[0] = 0.0  # the intercept is not shrunk
@@ -46,7 +52,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarr
 
 def predict(model: tuple[np.ndarray, np.ndarray, np.ndarray, float], x: np.ndarray) -> np.ndarray:
     mean, scale, coef, intercept = model
-    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(intercept + ((x - mean) / scale) @ coef, -60, 60)))
+    filled = np.where(np.isfinite(x), x, mean)
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(intercept + ((filled - mean) / scale) @ coef, -60, 60)))
     return out
 
 
