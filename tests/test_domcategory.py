@@ -401,6 +401,11 @@ def test_a_short_label_above_a_menu_is_the_menus() -> None:
         Category.NAVIGATION
     )
     assert _named([label])[0] is Category.OTHER  # no menu below it
+    crumb = _block("miod > software > OpenBSD > stories > The scariest boot loader code", "div")
+    assert _named([_block("OpenBSD stories", "div"), crumb]) == [Category.NAVIGATION] * 2  # was other, navigation
+    assert _named([_block("OpenBSD stories", "div"), _block("The scariest boot loader code", "h1")])[0] is (
+        Category.OTHER
+    )
     byline = _block("Julie Bausch Lent", "h4", ("main",))
     assert _named([byline, _block("Julie is the managing editor of the site and writes on cars.", "p")])[0] is (
         Category.OTHER

@@ -184,9 +184,13 @@ def _teaser_furniture(drops: Mapping[int, Evidence], out: dict[int, Named]) -> N
         k = end + 1
 
 
+_BREADCRUMB = "its words (navigation.breadcrumb)"
+
+
 def _menu_labels(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
     """A short label nothing names, not a link, right above a menu ("Locations:", "More services:",
-    "Tags" over a <nav>): the menu's heading, navigation."""
+    "Tags" over a <nav>) or a breadcrumb written as text (a section's name, "OpenBSD stories" over
+    "miod > software > OpenBSD > stories > ..."): the menu's heading, navigation."""
     for i, ev in drops.items():
         below = drops.get(i + 1)
         if (
@@ -196,7 +200,7 @@ def _menu_labels(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
             and 1 <= ev.words <= NAME_WORDS
             and _LABEL.match(ev.block.text.strip()) is not None
             and out[i + 1].category is Category.NAVIGATION
-            and below.in_menu
+            and (below.in_menu or out[i + 1].why == _BREADCRUMB)
         ):
             out[i] = Named(Category.NAVIGATION, "a menu's label")
 
