@@ -33,14 +33,18 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb
 # named navigation), 0.906, 0.892, 0.920, and 0.796 on the fifth; held-out's minimum went 0.90 -> 0.88.
 # Then a price with its currency after it ("19,79€") is other and "disclosure" is legal only as a
 # notice's name (fixes read from the fifth set's misses, which is tuned on from then): labelled 0.934,
-# the fifth 0.806.
+# the fifth 0.806. Fifth round (bench/results/2026-12-05-html-categories-5.md): held-out 6, drawn for it,
+# 0.800 before any change (never tuned on then), 0.876 after (tuned on); the fifth 0.864 (tuned on);
+# held-out 7, drawn after the round's last change and never tuned on, 0.785 (main the same).
 AGREEMENT_MIN = 0.92
 HELD_OUT = (  # file, most labelled blocks no longer removed, minimum agreement
     ("html_categories_heldout.jsonl", 15, 0.88),
     ("html_categories_heldout2.jsonl", 6, 0.90),
     ("html_categories_heldout3.jsonl", 7, 0.88),
     ("html_categories_heldout4.jsonl", 7, 0.91),
-    ("html_categories_heldout5.jsonl", 7, 0.77),
+    ("html_categories_heldout5.jsonl", 7, 0.86),
+    ("html_categories_heldout6.jsonl", 5, 0.87),
+    ("html_categories_heldout7.jsonl", 5, 0.78),
 )
 
 

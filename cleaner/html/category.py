@@ -17,8 +17,8 @@ A page's drops are then read together (`cleaner.html.category_runs.categories`: 
 links, teasers' summaries and furniture, a menu's label).
 
 Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-05-html-categories.md (first round), -2.md (second), -3.md (third) and -4.md
-(fourth).
+bench/results/2026-12-05-html-categories.md (first round), -2.md (second), -3.md (third), -4.md
+(fourth) and -5.md (fifth).
 """
 
 from __future__ import annotations

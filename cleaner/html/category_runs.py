@@ -5,7 +5,7 @@ teaser's summary, byline, date and section tag among teasers are the teasers' (r
 label right above a menu is the menu's; a heading over a "Read more" link is a teaser's headline.
 
 Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-05-html-categories-4.md (fourth round).
+bench/results/2026-12-05-html-categories-4.md (fourth round) and -5.md (fifth).
 """
 
 from __future__ import annotations
