@@ -5,7 +5,9 @@
 Data: wcxb-dev, WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0. The labelled
 blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_heldout.jsonl,
 *_heldout2.jsonl (tuned on from the second round), *_heldout3.jsonl (tuned on from the third round),
-*_heldout4.jsonl (tuned on from the fourth round), *_heldout5.jsonl (never tuned on), .md.
+*_heldout4.jsonl (tuned on from the fourth round), *_heldout5.jsonl (tuned on from the fifth round),
+*_heldout6.jsonl (tuned on in the fifth round, after its first measurement), *_heldout7.jsonl
+(drawn after the fifth round's code, never tuned on), .md.
 Each set is measured twice: with the categories users see (`cleaner.html.category.name_of`) and,
 for comparison, with the block model's drops named by their markup family alone
 (`family_category`, what every drop was named before) and the rules' drops by their rules' categories.
@@ -40,8 +42,16 @@ SETS = (
         ROOT / "tests" / "cases" / "html_categories_heldout4.jsonl",
     ),
     (
-        "held-out 5 (drawn 2026-12-05, fourth round; never tuned on)",
+        "held-out 5 (drawn 2026-12-05, fourth round; tuned on from the fifth round)",
         ROOT / "tests" / "cases" / "html_categories_heldout5.jsonl",
+    ),
+    (
+        "held-out 6 (drawn 2026-12-05, fifth round; tuned on in it after its first measurement)",
+        ROOT / "tests" / "cases" / "html_categories_heldout6.jsonl",
+    ),
+    (
+        "held-out 7 (drawn 2026-12-05 after the fifth round's code; never tuned on)",
+        ROOT / "tests" / "cases" / "html_categories_heldout7.jsonl",
     ),
 )
 

@@ -7,6 +7,7 @@ tests/cases/html_categories.jsonl and .md.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -32,14 +33,18 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb
 # named navigation), 0.906, 0.892, 0.920, and 0.796 on the fifth; held-out's minimum went 0.90 -> 0.88.
 # Then a price with its currency after it ("19,79€") is other and "disclosure" is legal only as a
 # notice's name (fixes read from the fifth set's misses, which is tuned on from then): labelled 0.934,
-# the fifth 0.806.
+# the fifth 0.806. Fifth round (bench/results/2026-12-05-html-categories-5.md): held-out 6, drawn for it,
+# 0.800 before any change (never tuned on then), 0.876 after (tuned on); the fifth 0.864 (tuned on);
+# held-out 7, drawn after the round's last change and never tuned on, 0.785 (main the same).
 AGREEMENT_MIN = 0.92
 HELD_OUT = (  # file, most labelled blocks no longer removed, minimum agreement
     ("html_categories_heldout.jsonl", 15, 0.88),
     ("html_categories_heldout2.jsonl", 6, 0.90),
     ("html_categories_heldout3.jsonl", 7, 0.88),
     ("html_categories_heldout4.jsonl", 7, 0.91),
-    ("html_categories_heldout5.jsonl", 7, 0.77),
+    ("html_categories_heldout5.jsonl", 7, 0.86),
+    ("html_categories_heldout6.jsonl", 5, 0.87),
+    ("html_categories_heldout7.jsonl", 5, 0.78),
 )
 
 
@@ -350,7 +355,40 @@ _FOURTH_ROUND: _Snippets = [
 ]
 
 
-@pytest.mark.parametrize(("snippet", "expected"), [*_FIRST_ROUND, *_SECOND_ROUND, *_THIRD_ROUND, *_FOURTH_ROUND])
+# Fifth round (held-out 5, tuned on from this round, and held-out 6 after its first measurement), and
+# what the block was named before:
+_FIFTH_ROUND: _Snippets = [
+    (  # a phone number with its area code in brackets and dots, a tel: link among others
+        '<div><a href="tel:6156821622">(615) 682 . 1622</a></div>',
+        {"(615) 682 . 1622": "other"},  # related
+    ),
+    ('<div><p><a href="tel:918529003873">India+91-8529003873</a></p></div>', {"India+91-8529003873": "other"}),
+    (  # a street address in a header's top bar
+        '<header><ul><li><a href="https://maps.example.com/x">1049 W Philadelphia St, Ontario, CA, 91762</a></li>'
+        "</ul></header>",
+        {"1049 W Philadelphia St, Ontario, CA, 91762": "other"},  # navigation
+    ),
+    (  # a breadcrumb written out as text
+        "<div><p>miod &gt; software &gt; OpenBSD &gt; stories &gt; The scariest boot loader code</p></div>",
+        {"miod > software > OpenBSD > stories > The scariest boot loader code": "navigation"},  # other
+    ),
+    ("<div><div>Filters</div></div>", {"Filters": "navigation"}),  # other: a filter's label
+    (
+        "<div><p>Displaying 1 - 15 of 190 news articles related to this topic.</p></div>",
+        {"Displaying 1 - 15 of 190 news articles related to this topic.": "navigation"},  # other
+    ),
+    ("<div><p>4,000,000 satisfied customers</p></div>", {"4,000,000 satisfied customers": "promo"}),  # other
+    ('<div><a href="/recipe/1#comments">Rate + Comment</a></div>', {"Rate + Comment": "comments"}),  # navigation
+    (
+        "<div><p>Rated 5 out of 5 by Martin from QuietComfort 35 Amazing headphones</p></div>",
+        {"Rated 5 out of 5 by Martin from QuietComfort 35 Amazing headphones": "comments"},  # other (other.rating)
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"), [*_FIRST_ROUND, *_SECOND_ROUND, *_THIRD_ROUND, *_FOURTH_ROUND, *_FIFTH_ROUND]
+)
 def test_a_removed_html_snippet_carries_its_category(snippet: str, expected: dict[str, str]) -> None:
     assert _removed_categories(snippet, expected) == expected
 
@@ -367,6 +405,11 @@ def test_a_short_label_above_a_menu_is_the_menus() -> None:
         Category.NAVIGATION
     )
     assert _named([label])[0] is Category.OTHER  # no menu below it
+    crumb = _block("miod > software > OpenBSD > stories > The scariest boot loader code", "div")
+    assert _named([_block("OpenBSD stories", "div"), crumb]) == [Category.NAVIGATION] * 2  # was other, navigation
+    assert _named([_block("OpenBSD stories", "div"), _block("The scariest boot loader code", "h1")])[0] is (
+        Category.OTHER
+    )
     byline = _block("Julie Bausch Lent", "h4", ("main",))
     assert _named([byline, _block("Julie is the managing editor of the site and writes on cars.", "p")])[0] is (
         Category.OTHER
@@ -420,6 +463,32 @@ def test_card_details_comment_stamps_and_a_sign_up_boxs_gate_words() -> None:
     # a site's name heading its menu in an element named nav still is the menu's, not a repeated headline
     name = _block("Budget Travel With Gabby", "h1", own=("nav",), link=True)
     assert _category(name, "Budget Travel With Gabby") is Category.NAVIGATION
+
+
+def test_an_e_mail_forms_block_is_a_sign_up_unless_its_markup_names_a_comment() -> None:
+    # held-out 5's comment form ("{} [+]"), with an e-mail field
+    def form(text: str, ancestors: tuple[str, ...]) -> dom.DomBlock:
+        return dataclasses.replace(_block(text, "div", ("form",), ancestors=ancestors), email_form=True)
+
+    assert _category(form("{} [+]", ("comments", "content"))) is Category.COMMENTS  # was newsletter
+    assert _category(form("Sign me up", ("newsletter", "comments"))) is Category.NEWSLETTER  # a sign-up box still
+    assert _category(form("Get Discount Coupon", ("login",))) is Category.NEWSLETTER  # a coupon's pop-up (held-out 5)
+
+
+def test_a_run_of_loading_notices_is_no_menu() -> None:
+    # held-out 6's "[ LOADING]" placeholders, one a card: a run of bare names, so a menu, before
+    blocks = [_block("[ LOADING]", "div", ("main",)) for _ in range(6)]
+    assert _named(blocks) == [Category.OTHER] * 6  # was navigation
+    assert (
+        _named([_block(t, "div", ("main",)) for t in ("News", "Sport", "Weather", "Travel", "Food")])
+        == [Category.NAVIGATION] * 5
+    )  # a menu drawn without links still is
+
+
+def test_a_rules_product_button_outside_a_menu_is_other() -> None:
+    # en.navigation.shop-buttons on a product card's "Add to cart" (held-out 6): the guide's shop furniture
+    assert _rule(Category.NAVIGATION, _block("Add to cart", "div", ("main",))) is Category.OTHER  # was navigation
+    assert _rule(Category.NAVIGATION, _block("Your cart", "li", ("nav", "li"), link=True)) is None
 
 
 def _removed_categories(snippet: str, expected: dict[str, str]) -> dict[str, str | None]:

@@ -17,8 +17,8 @@ A page's drops are then read together (`cleaner.html.category_runs.categories`: 
 links, teasers' summaries and furniture, a menu's label).
 
 Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-05-html-categories.md (first round), -2.md (second), -3.md (third) and -4.md
-(fourth).
+bench/results/2026-12-05-html-categories.md (first round), -2.md (second), -3.md (third), -4.md
+(fourth) and -5.md (fifth).
 """
 
 from __future__ import annotations
@@ -271,11 +271,24 @@ def markup_category(ev: Evidence) -> Named | None:
             return Named(category, f"its element is named {family}")
     if ev.link:
         return None
-    if ev.own("newsletter") or (ev.block.email_form and ev.words <= FORM_FIELD_WORDS):
+    if ev.own("newsletter"):
         return Named(Category.NEWSLETTER, "a sign-up form's")
+    if ev.block.email_form and ev.words <= FORM_FIELD_WORDS:
+        return _email_form(ev)
     if ev.own("caption") and ev.inside("figure"):
         return Named(Category.CAPTION, "a caption in a figure")
     return None
+
+
+def _email_form(ev: Evidence) -> Named:
+    """A short block of a form with an e-mail field: a sign-up box's (a label, a note), unless the
+    markup around it names a reader comment's form and no sign-up ("{} [+]" under "Leave a Reply").
+    (Markup named login says nothing either way: a coupon's sign-up pop-up is named so as well as
+    an account's form.)"""
+    families = ev.block.families
+    if families & _FAMILY_BIT["comments"] and not families & _FAMILY_BIT["newsletter"]:
+        return Named(Category.COMMENTS, "a comment form's")
+    return Named(Category.NEWSLETTER, "a sign-up form's")
 
 
 def shape_category(ev: Evidence) -> Named:
@@ -325,7 +338,8 @@ def rule_category(category: Category, ev: Evidence) -> Named | None:
     rule's repeated headline that is a menu's item is navigation, and one that repeats no part of
     the title (a line repeated under an image: a product's name) is what the block's own words,
     markup or shape name; a rule's navigation outside any menu whose words are a call to action
-    is promo ("Shop Now!" under a product). A rule's paywall whose words are a call to action,
+    is promo ("Shop Now!" under a product), and one whose words are a product card's button is
+    `other` ("Add to cart", the guide's shop furniture). A rule's paywall whose words are a call to action,
     with no gate's markup around it (`Evidence.gated`), sells a service: promo ("Start Free
     Trial", "Become a Member" of an association, also in a menu); a rule's newsletter or related
     line whose words are a gate's, inside a gate's markup, is the paywall's ("Continue reading"
@@ -353,6 +367,8 @@ def rule_category(category: Category, ev: Evidence) -> Named | None:
         return cue_category(ev) or markup_category(ev) or shape_category(ev)
     if category is Category.NAVIGATION and not ev.in_menu and cue is not None and cue.category is Category.PROMO:
         return Named(Category.PROMO, f"its words ({cue.id})")
+    if category is Category.NAVIGATION and not ev.in_menu and cue is not None and cue.id == "other.product-buttons":
+        return Named(Category.OTHER, f"a product's button, no menu's ({cue.id})")
     return None
 
 

@@ -5,7 +5,7 @@ teaser's summary, byline, date and section tag among teasers are the teasers' (r
 label right above a menu is the menu's; a heading over a "Read more" link is a teaser's headline.
 
 Measured on the hand-labelled sets `tests/cases/html_categories*.jsonl` (wcxb-dev, CC-BY-4.0):
-bench/results/2026-12-05-html-categories-4.md (fourth round).
+bench/results/2026-12-05-html-categories-4.md (fourth round) and -5.md (fifth).
 """
 
 from __future__ import annotations
@@ -184,9 +184,13 @@ def _teaser_furniture(drops: Mapping[int, Evidence], out: dict[int, Named]) -> N
         k = end + 1
 
 
+_BREADCRUMB = "its words (navigation.breadcrumb)"
+
+
 def _menu_labels(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
     """A short label nothing names, not a link, right above a menu ("Locations:", "More services:",
-    "Tags" over a <nav>): the menu's heading, navigation."""
+    "Tags" over a <nav>) or a breadcrumb written as text (a section's name, "OpenBSD stories" over
+    "miod > software > OpenBSD > stories > ..."): the menu's heading, navigation."""
     for i, ev in drops.items():
         below = drops.get(i + 1)
         if (
@@ -196,7 +200,7 @@ def _menu_labels(drops: Mapping[int, Evidence], out: dict[int, Named]) -> None:
             and 1 <= ev.words <= NAME_WORDS
             and _LABEL.match(ev.block.text.strip()) is not None
             and out[i + 1].category is Category.NAVIGATION
-            and below.in_menu
+            and (below.in_menu or out[i + 1].why == _BREADCRUMB)
         ):
             out[i] = Named(Category.NAVIGATION, "a menu's label")
 
