@@ -334,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     text = [
         "# A learned arbitration over the category evidence vs the hand-written precedence",
         "",
+        "`.venv/bin/python bench/html_categories_learn.py ROWS` (ROWS: `bench/html_categories_evidence.py`'s); "
+        "data wcxb-dev (WCXB by Murrough Foley, CC-BY-4.0), labels `tests/cases/html_categories*.jsonl`.",
+        "",
         f"{len(rows)} removed labelled blocks of {len({r['page'] for r in rows})} pages and "
         f"{len({r['domain'] for r in rows})} domains. Models: softmax regression (L2 {L2}, at most {STEPS} "
         f"L-BFGS steps) or {Trees.ROUNDS} lightgbm trees of {Trees.LEAVES} leaves (depth 3); with the unsure "
