@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -68,6 +68,7 @@ class TrainConfig:
     extract_cap: float = 0.3
     page_like_at: float = 0.8
     seed: int = 20261130
+    members: int = 1  # forests trained with seeds seed, seed + 1, ..., their probabilities averaged
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -224,9 +225,15 @@ def fit(docs: Sequence[Doc], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]
 
     docs = sorted(docs, key=lambda d: (d.page_id, d.source))
     x, y, w, doc_x, doc_y = cross_fitted_rows(docs).arrays()
-    data = lgb.Dataset(x, label=y, weight=w, feature_name=list(FEATURE_NAMES), free_raw_data=False)
-    booster = lgb.train(_params(cfg), data, num_boost_round=cfg.trees)
-    trees = _flatten(booster.dump_model())
+    # One member per seed: a retrain with another seed moved a page type's CV F1 by up to 0.0175
+    # (bench/results/2026-12-05-forest.md); the mean of the members hangs less on one seed's luck.
+    # Each member is the model one seed alone gives (its own Dataset: the seed also samples the bins).
+    seeds = [cfg.seed + k for k in range(max(1, cfg.members))]
+    members = []
+    for seed in seeds:
+        data = lgb.Dataset(x, label=y, weight=w, feature_name=list(FEATURE_NAMES), free_raw_data=False)
+        booster = lgb.train(_params(replace(cfg, seed=seed)), data, num_boost_round=cfg.trees)
+        members.append(_flatten(booster.dump_model()))
     kind_data = lgb.Dataset(doc_x, label=doc_y, feature_name=list(DOC_NAMES), free_raw_data=False)
     kind = lgb.train(_kind_params(cfg), kind_data, num_boost_round=KIND_TREES)
     kind_accuracy = float(((np.asarray(kind.predict(doc_x)) >= 0.5) == (doc_y >= 0.5)).mean())
@@ -249,6 +256,7 @@ def fit(docs: Sequence[Doc], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]
             "numpy": np.__version__,
             "params": {k: v for k, v in sorted(_params(cfg).items())},
             "trees": cfg.trees,
+            "seeds": seeds,
         },
         "vocabulary_size": len(vocab.log_odds),
         "kind_training_accuracy": round(kind_accuracy, 4),
@@ -266,7 +274,8 @@ def fit(docs: Sequence[Doc], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]
         "page_like_at": cfg.page_like_at,
         "card": card,
         "vocabulary": dict(sorted(vocab.log_odds.items())),
-        "trees": trees,
+        "trees": members[0],
+        "members": [{"trees": t} for t in members[1:]],
         **stopword_languages_entry(),
     }
 
