@@ -59,7 +59,7 @@ def test_training_twice_writes_the_same_bytes(tmp_path: Path) -> None:
 def test_a_model_of_members_holds_one_forest_per_seed(tmp_path: Path) -> None:
     """Issue 19: members are the forests seeds seed, seed + 1 give alone, the first in `trees`."""
     ids, sources = _subset(6), ("trafilatura", "html_text")
-    cfg = replace(SMALL, seed=5)
+    cfg = replace(SMALL, seed=5, members=1)
     both = train_command(DATA, tmp_path / "both.json", ids=ids, sources=sources, cfg=replace(cfg, members=2))
     first = train_command(DATA, tmp_path / "first.json", ids=ids, sources=sources, cfg=cfg)
     second = train_command(DATA, tmp_path / "second.json", ids=ids, sources=sources, cfg=replace(cfg, seed=6))
