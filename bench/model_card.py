@@ -34,6 +34,11 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
     n_trees = len(model["trees"]["roots"])
     n_nodes = sum(len(forest["feature"]) for forest in forests)
     seeds = trainer.get("seeds", [trainer["params"]["seed"]])
+    kind_members = (
+        f" in each of the {len(forests)} members, their probabilities averaged"
+        if any("kind_trees" in m for m in model.get("members", []))
+        else ""
+    )
     shape = (
         f"{n_trees} trees"
         if len(forests) == 1
@@ -51,8 +56,8 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
         f"A gradient-boosted tree ensemble (LightGBM {trainer['lightgbm']}, {shape}, "
         f"{n_nodes} nodes in all) that gives each line the probability that it is boilerplate, evaluated at run "
         "time with numpy (`cleaner/models/line.py`, `cleaner/models/trees.py`). A second, small ensemble "
-        f"({len(model['kind_trees']['roots'])} trees) decides whether a whole text looks like the page as "
-        "text (menus and all) or like an extractor's output; the line trees take that as a feature. "
+        f"({len(model['kind_trees']['roots'])} trees{kind_members}) decides whether a whole text looks like the "
+        "page as text (menus and all) or like an extractor's output; the line trees take that as a feature. "
         "A text counts as page-like when the rules removed at least one of its lines and the kind trees give "
         f"it a probability of at least {model['page_like_at']}; its lines are dropped at or "
         f"above probability {model['threshold']}, "

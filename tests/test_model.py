@@ -184,6 +184,18 @@ def test_the_drops_of_a_model_of_members_carry_the_mean_probability(
     assert {i: d.score for i, d in found.items()} != {i: d.score for i, d in decide(one, blocks, rows, {}).items()}
 
 
+def test_the_kind_trees_of_members_decide_by_their_mean(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    _, booster, _ = synthetic
+    doc = np.zeros(len(DOC_NAMES))
+    logit = lambda p: float(np.log(p / (1 - p)))  # noqa: E731
+    one = {**_model_dict(booster), "kind_trees": _leaf(logit(0.85)), "page_like_at": 0.8}
+    assert from_dict(one, "one").page_like(doc) == 1.0
+    both = from_dict({**one, "members": [{"trees": one["trees"], "kind_trees": _leaf(logit(0.7))}]}, "both")
+    assert both.page_like(doc) == 0.0  # the mean, 0.775, is under the cut
+    # Members without kind trees (a file of before they had them) leave the verdict to the first's.
+    assert from_dict({**one, "members": [{"trees": one["trees"]}]}, "old").page_like(doc) == 1.0
+
+
 def test_page_like_comes_from_the_kind_trees(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
     _, booster, _ = synthetic
     blocks = segment("Home\nNews\nSport\n\n" + ARTICLE)
@@ -233,6 +245,11 @@ def test_top_signals_from_rows_sorted_at_once_are_the_same() -> None:
         (lambda d: d.update(members={"trees": d["trees"]}), r"members: a list of objects, each with its trees"),
         (lambda d: d.update(members=[{"tree": d["trees"]}]), r"members: a list of objects, each with its trees"),
         (lambda d: d.update(members=[{"trees": [1, 2]}]), r"members\[0\]\.trees: not an object"),
+        (
+            lambda d: d.update(members=[{"trees": d["trees"], "kind_trees": _leaf(0.0)}, {"trees": d["trees"]}]),
+            r"members: kind_trees in every member or in none",
+        ),
+        (lambda d: d.update(members=[{"trees": d["trees"], "kind_trees": _chain(65)}]), r"members\[0\]\.kind_trees"),
         (
             lambda d: d.update(members=[{"trees": d["trees"] | {"value": d["trees"]["value"][:-1]}}]),
             r"members\[0\]\.trees: node arrays disagree",

@@ -65,7 +65,8 @@ def test_a_model_of_members_holds_one_forest_per_seed(tmp_path: Path) -> None:
     second = train_command(DATA, tmp_path / "second.json", ids=ids, sources=sources, cfg=replace(cfg, seed=6))
     assert both["card"]["trainer"]["seeds"] == [5, 6] and first["card"]["trainer"]["seeds"] == [5]
     assert first["members"] == [] and first["trees"] != second["trees"]
-    assert both["trees"] == first["trees"] and both["members"] == [{"trees": second["trees"]}]
+    assert both["trees"] == first["trees"] and both["kind_trees"] == first["kind_trees"]
+    assert both["members"] == [{"trees": second["trees"], "kind_trees": second["kind_trees"]}]
     loaded = load(str(tmp_path / "both.json"))
     assert loaded is not None and len(loaded.members) == 2
 

@@ -3,9 +3,9 @@
 The model file (JSON, written by `cleaner.learn.train`) holds the feature names, the learned
 vocabulary, the decision thresholds, a model card, and two tree ensembles in the flat format of
 `cleaner.models.trees` (the line trees, and the kind trees that tell a whole page's text from an
-extractor's output). The line trees may have members: the same setup trained with other seeds
-(`members`, each with its `trees`), whose probabilities and contributions are averaged with the
-first's; a file without `members` is a model of one.
+extractor's output). The model may have members: the same setup trained with other seeds
+(`members`, each with its `trees` and optionally its `kind_trees`), whose probabilities (and the
+line trees' contributions) are averaged with the first's; a file without `members` is a model of one.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class LineModel:
     how page-like a whole text is (the whole page as text, menus and all, rather than an
     extractor's output), which the line trees take as their `page_like` feature. `others`: more
     members (other seeds): a line's probability is the mean of the members', and so are its
-    contributions."""
+    contributions; `kind_others`: their kind trees, whose probabilities are averaged the same way."""
 
     version: str
     features: tuple[str, ...]
@@ -58,6 +58,7 @@ class LineModel:
     kind: Trees
     card: Mapping[str, object]
     others: tuple[Trees, ...] = ()
+    kind_others: tuple[Trees, ...] = ()
 
     @property
     def rule_id(self) -> str:
@@ -102,7 +103,11 @@ class LineModel:
 
     def page_like(self, doc: np.ndarray) -> float:
         """1.0 when the document features `doc` (DOC_NAMES) look like a whole page's text."""
-        return float(self.kind.score(doc[None, :])[0] >= self.page_like_at)
+        row = doc[None, :]
+        p = self.kind.score(row)[0]
+        if self.kind_others:
+            p = self._mean([k.score(row) for k in (self.kind, *self.kind_others)])[0]
+        return float(p >= self.page_like_at)
 
 
 def _optional_float(value: object) -> float | None:
@@ -128,6 +133,8 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
         members = data.get("members", [])  # none in a file written before models had members
         if not isinstance(members, list) or not all(isinstance(m, Mapping) and "trees" in m for m in members):
             raise ModelError(f"{source}: malformed model file (members: a list of objects, each with its trees)")
+        if len({"kind_trees" in m for m in members}) > 1:
+            raise ModelError(f"{source}: malformed model file (members: kind_trees in every member or in none)")
         assert isinstance(trees, Mapping) and isinstance(kind, Mapping)
         assert isinstance(vocab, Mapping) and isinstance(card, Mapping)
         model = LineModel(
@@ -144,6 +151,11 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
             card=card,
             others=tuple(
                 Trees.of(m["trees"], len(features), source, f"members[{k}].trees") for k, m in enumerate(members)
+            ),
+            kind_others=tuple(
+                Trees.of(m["kind_trees"], len(kind_features), source, f"members[{k}].kind_trees")
+                for k, m in enumerate(members)
+                if "kind_trees" in m
             ),
         )
     except ModelError:
