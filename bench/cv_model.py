@@ -105,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--learning-rate", type=float, default=TrainConfig.learning_rate)
     ap.add_argument("--max-depth", type=int, default=TrainConfig.max_depth)
     ap.add_argument("--seed", type=int, default=TrainConfig.seed, help="LightGBM's seed (to measure seed noise)")
+    ap.add_argument(
+        "--members", type=int, default=TrainConfig.members, help="forests per model (seeds seed, seed + 1, ...)"
+    )
     ap.add_argument("--sources", default=",".join(SOURCES))
     ap.add_argument("--model-only", action="store_true", help="skip the input and rules-only columns (0.0)")
     ap.add_argument("--reuse", action="store_true", help="use the fold models already in --work")
@@ -123,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         learning_rate=args.learning_rate,
         max_depth=args.max_depth,
         seed=args.seed,
+        members=args.members,
     )
     table = run(docs, args.folds, args.work, args.jobs, cfg, args.threshold, args.model_only, args.reuse)
     text = json.dumps(table, indent=1, sort_keys=True)

@@ -10,7 +10,7 @@ decides. For each model it takes the least CPU time of `--repeat` rounds, the mo
 within a round so that the machine's load falls on all of them alike, of:
 
 - "trees": what a pass of the line model asks of its trees (`score_and_contributions_at` at the
-  model's page threshold) on every line's feature row of one pass;
+  model's page threshold: every member's trees, averaged) on every line's feature row of one pass;
 - "clean": `cleaner.clean(text, model=MODEL)` on every page.
 
 Both are given in microseconds per line; the load average before and after is printed with them.
@@ -63,7 +63,7 @@ def main() -> None:
         for spec, model, xs in zip(args.models, models, rows, strict=True):
             start = time.process_time()
             for x in xs:
-                model.trees.score_and_contributions_at(x, model.threshold)
+                model.score_and_contributions_at(x, model.threshold)
             best[spec]["trees"] = min(best[spec]["trees"], time.process_time() - start)
             start = time.process_time()
             for text in texts:
@@ -82,7 +82,8 @@ def main() -> None:
     }
     print(f"{args.pages} pages as whole-page text, {lines:,} lines; least CPU of {args.repeat}; {report['load']}")
     for spec, model in zip(args.models, models, strict=True):
-        shape = f"{len(model.trees.roots)} trees, depth {model.trees.depth}"  # type: ignore[attr-defined]
+        members = f"{len(model.members)} members x " if len(model.members) > 1 else ""
+        shape = f"{members}{len(model.trees.roots)} trees, depth {model.trees.depth}"  # type: ignore[attr-defined]
         per_line = {k: round(v / lines * 1e6, 2) for k, v in best[spec].items()}
         report["us_per_line"][spec] = per_line | {"shape": shape}  # type: ignore[index]
         print(f"{spec} ({shape}): trees {per_line['trees']:.2f} µs/line, clean {per_line['clean']:.2f} µs/line")

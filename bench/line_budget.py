@@ -86,9 +86,9 @@ def _stages(texts: list[str], repeat: int) -> dict[str, float]:
         "line features, context (1 pass)": _best(
             lambda: [context_features(b, r, {}, 1.0, None) for b, r in zip(blocks, rows, strict=True)], repeat
         ),
-        "tree walk, numpy (1 pass)": _best(lambda: [model.trees.raw(x) for x in xs], repeat),
+        "tree walk, numpy (1 pass)": _best(lambda: [model.raw(x) for x in xs], repeat),
         "scores + the hits' contributions (1 pass)": _best(
-            lambda: [_explained(model.trees, x, model.threshold) for x in xs], repeat
+            lambda: [_explained(model, x, model.threshold) for x in xs], repeat
         ),
     }
     try:

@@ -26,10 +26,25 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
     data, trainer = c["data"], c["trainer"]
     vocab: dict[str, float] = model["vocabulary"]
     by_value = sorted(vocab.items(), key=lambda kv: (kv[1], kv[0]))
-    splits = _splits(model["trees"], model["features"])
+    forests = [model["trees"], *(m["trees"] for m in model.get("members", []))]
+    splits: Counter[str] = Counter()
+    for forest in forests:
+        splits += _splits(forest, model["features"])
     kind_splits = _splits(model["kind_trees"], model["kind_features"])
     n_trees = len(model["trees"]["roots"])
-    n_nodes = len(model["trees"]["feature"])
+    n_nodes = sum(len(forest["feature"]) for forest in forests)
+    seeds = trainer.get("seeds", [trainer["params"]["seed"]])
+    kind_members = (
+        f" in each of the {len(forests)} members, their probabilities averaged"
+        if any("kind_trees" in m for m in model.get("members", []))
+        else ""
+    )
+    shape = (
+        f"{n_trees} trees"
+        if len(forests) == 1
+        else f"{len(forests)} members of {n_trees} trees (seeds {', '.join(map(str, seeds))}, their probabilities "
+        "and contributions averaged)"
+    )
     out = [
         f"# Line model {model['version']} (`cleaner/data/line_model.json`)",
         "",
@@ -38,11 +53,11 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
         "",
         "## What it is",
         "",
-        f"A gradient-boosted tree ensemble (LightGBM {trainer['lightgbm']}, {n_trees} trees, "
-        f"{n_nodes} nodes) that gives each line the probability that it is boilerplate, evaluated at run "
+        f"A gradient-boosted tree ensemble (LightGBM {trainer['lightgbm']}, {shape}, "
+        f"{n_nodes} nodes in all) that gives each line the probability that it is boilerplate, evaluated at run "
         "time with numpy (`cleaner/models/line.py`, `cleaner/models/trees.py`). A second, small ensemble "
-        f"({len(model['kind_trees']['roots'])} trees) decides whether a whole text looks like the page as "
-        "text (menus and all) or like an extractor's output; the line trees take that as a feature. "
+        f"({len(model['kind_trees']['roots'])} trees{kind_members}) decides whether a whole text looks like the "
+        "page as text (menus and all) or like an extractor's output; the line trees take that as a feature. "
         "A text counts as page-like when the rules removed at least one of its lines and the kind trees give "
         f"it a probability of at least {model['page_like_at']}; its lines are dropped at or "
         f"above probability {model['threshold']}, "

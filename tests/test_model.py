@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,73 @@ def test_one_walk_scores_and_explains_the_hits_with_the_same_floats(
     assert (p.shape, hits.shape, contrib.shape) == ((0,), (0,), (0, len(FEATURE_NAMES)))
 
 
+@pytest.fixture(scope="module")
+def members(synthetic: tuple[LineModel, Any, np.ndarray]) -> tuple[LineModel, LineModel, LineModel, np.ndarray]:
+    """A model of two members (the synthetic trees and others trained on another target), and each
+    member alone as a model of one."""
+    _, booster, x = synthetic
+    y = ((x[:, 1] + 0.5 * x[:, 0]) > 0).astype(float)
+    other = lgb.train(_params(TrainConfig(seed=8)), lgb.Dataset(x, label=y), num_boost_round=20)
+    first, second = _model_dict(booster), _flatten(other.dump_model())
+    both = from_dict(json.loads(dumps({**first, "members": [{"trees": second}]})), "both")
+    return both, from_dict(first, "first"), from_dict({**first, "trees": second}, "second"), x
+
+
+@pytest.mark.parametrize("chunk", [7, 512])
+def test_a_model_of_members_scores_and_explains_as_the_mean_of_theirs(
+    members: tuple[LineModel, LineModel, LineModel, np.ndarray], chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cleaner.models.trees
+
+    monkeypatch.setattr(cleaner.models.trees, "CHUNK", chunk)
+    both, one, two, x = members
+    assert len(both.members) == 2 and one.members == (one.trees,)  # a file without `members`: a model of one
+    p1, p2 = one.score(x), two.score(x)
+    assert not np.allclose(p1, p2)
+    p = both.score(x)
+    assert np.allclose(p, (p1 + p2) / 2, rtol=0, atol=1e-12)
+    assert np.allclose(1.0 / (1.0 + np.exp(-both.raw(x))), p, rtol=0, atol=1e-9)
+    assert np.allclose(both.contributions(x), (one.contributions(x) + two.contributions(x)) / 2, rtol=0, atol=1e-12)
+    at, hits, contrib = both.score_and_contributions_at(x, 0.5)
+    assert np.array_equal(at, p) and np.array_equal(hits, np.flatnonzero(p >= 0.5))
+    assert 0 < len(hits) < len(x) and not np.array_equal(hits, np.flatnonzero(p1 >= 0.5))
+    assert np.array_equal(contrib, both.contributions(x[hits]))
+    # A model of one gives its trees' own floats.
+    single = one.score_and_contributions_at(x, 0.5)
+    for got, want in zip(single, one.trees.score_and_contributions_at(x, 0.5), strict=True):
+        assert np.array_equal(got, want)
+
+
+def test_the_drops_of_a_model_of_members_carry_the_mean_probability(
+    members: tuple[LineModel, LineModel, LineModel, np.ndarray],
+) -> None:
+    from cleaner.model import decide
+    from cleaner.models.line_features import context_features
+
+    both, one, two = (dataclasses.replace(m, threshold=1e-9, extract_threshold=1e-9) for m in members[:3])
+    blocks = segment("Menu\nHome\n\n" + ARTICLE)
+    rows = self_features(blocks, both.vocabulary)
+    found = decide(both, blocks, rows, {})
+    indices, x = context_features(blocks, rows, {}, 0.0, None)
+    mean = (one.score(x) + two.score(x)) / 2
+    assert found and {i: d.score for i, d in found.items()} == {
+        i: round(float(q), 4) for i, q in zip(indices, mean, strict=True)
+    }
+    assert {i: d.score for i, d in found.items()} != {i: d.score for i, d in decide(one, blocks, rows, {}).items()}
+
+
+def test_the_kind_trees_of_members_decide_by_their_mean(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    _, booster, _ = synthetic
+    doc = np.zeros(len(DOC_NAMES))
+    logit = lambda p: float(np.log(p / (1 - p)))  # noqa: E731
+    one = {**_model_dict(booster), "kind_trees": _leaf(logit(0.85)), "page_like_at": 0.8}
+    assert from_dict(one, "one").page_like(doc) == 1.0
+    both = from_dict({**one, "members": [{"trees": one["trees"], "kind_trees": _leaf(logit(0.7))}]}, "both")
+    assert both.page_like(doc) == 0.0  # the mean, 0.775, is under the cut
+    # Members without kind trees (a file of before they had them) leave the verdict to the first's.
+    assert from_dict({**one, "members": [{"trees": one["trees"]}]}, "old").page_like(doc) == 1.0
+
+
 def test_page_like_comes_from_the_kind_trees(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
     _, booster, _ = synthetic
     blocks = segment("Home\nNews\nSport\n\n" + ARTICLE)
@@ -173,6 +241,19 @@ def test_top_signals_from_rows_sorted_at_once_are_the_same() -> None:
         (lambda d: d["trees"].update(left=[[v] for v in d["trees"]["left"]]), "left must be an array"),
         (lambda d: d["trees"].pop("value"), "trees: no 'value'"),
         (lambda d: d.update(kind_trees=_leaf(float("nan"))), "not a finite number"),
+        # Issue 19: a model of several members (seeds) lists the others' trees under `members`.
+        (lambda d: d.update(members={"trees": d["trees"]}), r"members: a list of objects, each with its trees"),
+        (lambda d: d.update(members=[{"tree": d["trees"]}]), r"members: a list of objects, each with its trees"),
+        (lambda d: d.update(members=[{"trees": [1, 2]}]), r"members\[0\]\.trees: not an object"),
+        (
+            lambda d: d.update(members=[{"trees": d["trees"], "kind_trees": _leaf(0.0)}, {"trees": d["trees"]}]),
+            r"members: kind_trees in every member or in none",
+        ),
+        (lambda d: d.update(members=[{"trees": d["trees"], "kind_trees": _chain(65)}]), r"members\[0\]\.kind_trees"),
+        (
+            lambda d: d.update(members=[{"trees": d["trees"] | {"value": d["trees"]["value"][:-1]}}]),
+            r"members\[0\]\.trees: node arrays disagree",
+        ),
     ],
 )
 def test_malformed_model_files_are_named_errors(

@@ -8,6 +8,7 @@ model's quality, which bench/cv_model.py measures.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,22 @@ def test_training_twice_writes_the_same_bytes(tmp_path: Path) -> None:
     assert loaded is not None and loaded.rule_id.startswith("model:")
     res = clean("Home\nNews\n\n" + "A sentence of the article that goes on for a while. " * 3, model=str(a))
     assert "A sentence of the article" in res.text
+
+
+@needs_data
+def test_a_model_of_members_holds_one_forest_per_seed(tmp_path: Path) -> None:
+    """Issue 19: members are the forests seeds seed, seed + 1 give alone, the first in `trees`."""
+    ids, sources = _subset(6), ("trafilatura", "html_text")
+    cfg = replace(SMALL, seed=5, members=1)
+    both = train_command(DATA, tmp_path / "both.json", ids=ids, sources=sources, cfg=replace(cfg, members=2))
+    first = train_command(DATA, tmp_path / "first.json", ids=ids, sources=sources, cfg=cfg)
+    second = train_command(DATA, tmp_path / "second.json", ids=ids, sources=sources, cfg=replace(cfg, seed=6))
+    assert both["card"]["trainer"]["seeds"] == [5, 6] and first["card"]["trainer"]["seeds"] == [5]
+    assert first["members"] == [] and first["trees"] != second["trees"]
+    assert both["trees"] == first["trees"] and both["kind_trees"] == first["kind_trees"]
+    assert both["members"] == [{"trees": second["trees"], "kind_trees": second["kind_trees"]}]
+    loaded = load(str(tmp_path / "both.json"))
+    assert loaded is not None and len(loaded.members) == 2
 
 
 @needs_data

@@ -3,7 +3,9 @@
 The model file (JSON, written by `cleaner.learn.train`) holds the feature names, the learned
 vocabulary, the decision thresholds, a model card, and two tree ensembles in the flat format of
 `cleaner.models.trees` (the line trees, and the kind trees that tell a whole page's text from an
-extractor's output).
+extractor's output). The model may have members: the same setup trained with other seeds
+(`members`, each with its `trees` and optionally its `kind_trees`), whose probabilities (and the
+line trees' contributions) are averaged with the first's; a file without `members` is a model of one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from cleaner.models.line_features import (
     doc_features,
     rule_codes,
 )
-from cleaner.models.trees import ModelError, Trees, check_stopword_languages, read_model_json
+from cleaner.models.trees import (
+    ModelError,
+    Trees,
+    check_stopword_languages,
+    mean_score_and_contributions_at,
+    read_model_json,
+)
 from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 FORMAT = "cleaner-line-model/1"
@@ -34,7 +42,9 @@ BUILTIN_FILE = "line_model.json"
 class LineModel:
     """A loaded model: `trees` score a line's probability of being boilerplate; `kind` scores
     how page-like a whole text is (the whole page as text, menus and all, rather than an
-    extractor's output), which the line trees take as their `page_like` feature."""
+    extractor's output), which the line trees take as their `page_like` feature. `others`: more
+    members (other seeds): a line's probability is the mean of the members', and so are its
+    contributions; `kind_others`: their kind trees, whose probabilities are averaged the same way."""
 
     version: str
     features: tuple[str, ...]
@@ -47,23 +57,57 @@ class LineModel:
     trees: Trees
     kind: Trees
     card: Mapping[str, object]
+    others: tuple[Trees, ...] = ()
+    kind_others: tuple[Trees, ...] = ()
 
     @property
     def rule_id(self) -> str:
         return f"model:{self.version}"
 
+    @property
+    def members(self) -> tuple[Trees, ...]:
+        return (self.trees, *self.others)
+
     def raw(self, x: np.ndarray) -> np.ndarray:
-        return self.trees.raw(x)
+        """The log-odds of `score` (one member: its trees' raw score)."""
+        if not self.others:
+            return self.trees.raw(x)
+        p = self.score(x)
+        out: np.ndarray = np.log(p) - np.log1p(-p)
+        return out
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        return self.trees.score(x)
+        """Each row's probability of boilerplate: the mean of the members'."""
+        if not self.others:
+            return self.trees.score(x)
+        return self._mean([m.score(x) for m in self.members])
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
-        return self.trees.contributions(x)
+        """Each row's per-feature contributions (Saabas): the mean of the members'."""
+        if not self.others:
+            return self.trees.contributions(x)
+        return self._mean([m.contributions(x) for m in self.members])
+
+    def score_and_contributions_at(self, x: np.ndarray, at: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`score(x)`, the rows scoring at or above `at`, and their `contributions`, from one walk
+        of each member's trees."""
+        return mean_score_and_contributions_at(self.members, x, at)
+
+    @staticmethod
+    def _mean(parts: Sequence[np.ndarray]) -> np.ndarray:
+        total = np.zeros_like(parts[0])
+        for part in parts:
+            total += part
+        out: np.ndarray = total / len(parts)
+        return out
 
     def page_like(self, doc: np.ndarray) -> float:
         """1.0 when the document features `doc` (DOC_NAMES) look like a whole page's text."""
-        return float(self.kind.score(doc[None, :])[0] >= self.page_like_at)
+        row = doc[None, :]
+        p = self.kind.score(row)[0]
+        if self.kind_others:
+            p = self._mean([k.score(row) for k in (self.kind, *self.kind_others)])[0]
+        return float(p >= self.page_like_at)
 
 
 def _optional_float(value: object) -> float | None:
@@ -86,6 +130,11 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
         trees, kind, vocab, card = data["trees"], data["kind_trees"], data["vocabulary"], data.get("card", {})
         if not all(isinstance(v, Mapping) for v in (trees, kind, vocab, card)):
             raise TypeError("trees, kind_trees, vocabulary and card must be objects")
+        members = data.get("members", [])  # none in a file written before models had members
+        if not isinstance(members, list) or not all(isinstance(m, Mapping) and "trees" in m for m in members):
+            raise ModelError(f"{source}: malformed model file (members: a list of objects, each with its trees)")
+        if len({"kind_trees" in m for m in members}) > 1:
+            raise ModelError(f"{source}: malformed model file (members: kind_trees in every member or in none)")
         assert isinstance(trees, Mapping) and isinstance(kind, Mapping)
         assert isinstance(vocab, Mapping) and isinstance(card, Mapping)
         model = LineModel(
@@ -100,6 +149,14 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
             trees=Trees.of(trees, len(features), source, "trees"),
             kind=Trees.of(kind, len(kind_features), source, "kind_trees"),
             card=card,
+            others=tuple(
+                Trees.of(m["trees"], len(features), source, f"members[{k}].trees") for k, m in enumerate(members)
+            ),
+            kind_others=tuple(
+                Trees.of(m["kind_trees"], len(kind_features), source, f"members[{k}].kind_trees")
+                for k, m in enumerate(members)
+                if "kind_trees" in m
+            ),
         )
     except ModelError:
         raise
@@ -249,7 +306,7 @@ def line_drops(
         return {}
     # Only the lines no rule dropped can become drops: the others are context, never scored.
     open_rows = np.array([r for r, i in enumerate(indices) if i not in dropped], dtype=np.int64)
-    p_open, picked, contrib = model.trees.score_and_contributions_at(x[open_rows], cut)
+    p_open, picked, contrib = model.score_and_contributions_at(x[open_rows], cut)
     if not len(picked):
         return {}
     hits = open_rows[picked].tolist()

@@ -15,7 +15,7 @@ so scoring a document costs a few dozen numpy operations whatever its length.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -283,6 +283,41 @@ class Trees:
         for start in range(0, len(x), CHUNK):
             self._walk(x[start : start + CHUNK], out[start : start + CHUNK])
         return out
+
+
+def _sigmoid(raw: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
+    return out
+
+
+def mean_score_and_contributions_at(
+    members: Sequence[Trees], x: np.ndarray, at: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`Trees.score_and_contributions_at` of a model of several members (the same setup trained
+    with other seeds): the mean of the members' probabilities, the rows whose mean is at or above
+    `at`, and the mean of those rows' contributions (so an explanation weighs the members as the
+    score does). One member gives its own, the same floats."""
+    if len(members) == 1:
+        return members[0].score_and_contributions_at(x, at)
+    width = members[0].width
+    p = np.zeros(len(x))
+    hits: list[np.ndarray] = []
+    gains: list[np.ndarray] = [np.zeros((0, width))]
+    for start in range(0, len(x), CHUNK):
+        paths = [m._path(x[start : start + CHUNK]) for m in members]
+        part = np.zeros(len(paths[0][0]))
+        for m, path in zip(members, paths, strict=True):
+            part += _sigmoid(m._value[path[-1]].sum(axis=1) + m.base)  # type: ignore[attr-defined]
+        part /= len(members)
+        p[start : start + len(part)] = part
+        picked = np.flatnonzero(part >= at)
+        if len(picked):
+            hits.append(picked + start)
+            gain = np.zeros((len(picked), width))
+            for m, path in zip(members, paths, strict=True):
+                gain += m._gains(path[:, picked], width)
+            gains.append(gain / len(members))
+    return p, np.concatenate([np.zeros(0, np.int64), *hits]), np.vstack(gains)
 
 
 def read_model_json(spec: str, builtin_file: str) -> tuple[Mapping[str, object], str] | None:
