@@ -27,7 +27,7 @@ from cleaner.annotate import annotate
 from cleaner.html import dom
 from cleaner.models.line_features import CATEGORY_CODE, LOCAL_NAMES
 from cleaner.models.line_text import own_features
-from cleaner.models.trees import ModelError, Trees, check_stopword_languages, read_model_json
+from cleaner.models.trees import ModelError, Trees, check_stopword_languages, read_model_json, sigmoid
 from cleaner.pagekind import PageKindModel
 from cleaner.segment import WORD_RE
 from cleaner.topic import stopwords
@@ -393,17 +393,12 @@ class DomModel:
         p = np.zeros(len(x))
         contrib = np.zeros((len(x), width))
         for trees, stack in ((self.trees, self.stack), *self.others):
-            rows = x if stack is None else stacked(x, _sigmoid(trees.raw(x)), group)
+            rows = x if stack is None else stacked(x, sigmoid(trees.raw(x)), group)
             raw, parts = (stack or trees).raw_and_contributions(rows)
-            p += _sigmoid(raw)
+            p += sigmoid(raw)
             contrib += parts
         members = 1 + len(self.others)
         return p / members, contrib / members
-
-
-def _sigmoid(raw: np.ndarray) -> np.ndarray:
-    out: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
-    return out
 
 
 def from_dict(data: Mapping[str, object], source: str) -> DomModel:

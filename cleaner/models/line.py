@@ -30,6 +30,7 @@ from cleaner.models.trees import (
     Trees,
     check_stopword_languages,
     mean_score_and_contributions_at,
+    member_mean,
     read_model_json,
 )
 from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
@@ -80,33 +81,25 @@ class LineModel:
         """Each row's probability of boilerplate: the mean of the members'."""
         if not self.others:
             return self.trees.score(x)
-        return self._mean([m.score(x) for m in self.members])
+        return member_mean([m.score(x) for m in self.members])
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """Each row's per-feature contributions (Saabas): the mean of the members'."""
         if not self.others:
             return self.trees.contributions(x)
-        return self._mean([m.contributions(x) for m in self.members])
+        return member_mean([m.contributions(x) for m in self.members])
 
     def score_and_contributions_at(self, x: np.ndarray, at: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`score(x)`, the rows scoring at or above `at`, and their `contributions`, from one walk
         of each member's trees."""
         return mean_score_and_contributions_at(self.members, x, at)
 
-    @staticmethod
-    def _mean(parts: Sequence[np.ndarray]) -> np.ndarray:
-        total = np.zeros_like(parts[0])
-        for part in parts:
-            total += part
-        out: np.ndarray = total / len(parts)
-        return out
-
     def page_like(self, doc: np.ndarray) -> float:
         """1.0 when the document features `doc` (DOC_NAMES) look like a whole page's text."""
         row = doc[None, :]
         p = self.kind.score(row)[0]
         if self.kind_others:
-            p = self._mean([k.score(row) for k in (self.kind, *self.kind_others)])[0]
+            p = member_mean([k.score(row) for k in (self.kind, *self.kind_others)])[0]
         return float(p >= self.page_like_at)
 
 

@@ -206,19 +206,7 @@ class Trees:
     def score_and_contributions_at(self, x: np.ndarray, at: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`score(x)`, the rows scoring at or above `at`, and their `contributions` (in that
         order), from one walk: the same floats as `score` and `contributions` of those rows."""
-        p = np.zeros(len(x))
-        hits: list[np.ndarray] = []
-        gains: list[np.ndarray] = [np.zeros((0, self.width))]
-        for start in range(0, len(x), CHUNK):
-            path = self._path(x[start : start + CHUNK])
-            raw = self._value[path[-1]].sum(axis=1) + self.base  # type: ignore[attr-defined]
-            part = 1.0 / (1.0 + np.exp(-raw))
-            p[start : start + len(part)] = part
-            picked = np.flatnonzero(part >= at)
-            if len(picked):
-                hits.append(picked + start)
-                gains.append(self._gains(path[:, picked], self.width))
-        return p, np.concatenate([np.zeros(0, np.int64), *hits]), np.vstack(gains)
+        return mean_score_and_contributions_at((self,), x, at)
 
     def _walk(self, x: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
         """The leaf each row reaches in each tree (in the walk's numbering: index `_value`);
@@ -272,8 +260,7 @@ class Trees:
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """The probability of the positive class for each row of `x`."""
-        p: np.ndarray = 1.0 / (1.0 + np.exp(-self.raw(x)))
-        return p
+        return sigmoid(self.raw(x))
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
         """Per-feature contributions to each row's raw score (Saabas: each split's change of
@@ -285,38 +272,45 @@ class Trees:
         return out
 
 
-def _sigmoid(raw: np.ndarray) -> np.ndarray:
+def sigmoid(raw: np.ndarray) -> np.ndarray:
+    """The probability of a log-odds."""
     out: np.ndarray = 1.0 / (1.0 + np.exp(-raw))
+    return out
+
+
+def member_mean(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The members' mean; one member's own array (the same floats)."""
+    if len(parts) == 1:
+        return parts[0]
+    total = parts[0].copy()
+    for part in parts[1:]:
+        total += part
+    out: np.ndarray = total / len(parts)
     return out
 
 
 def mean_score_and_contributions_at(
     members: Sequence[Trees], x: np.ndarray, at: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`Trees.score_and_contributions_at` of a model of several members (the same setup trained
+    """`Trees.score_and_contributions_at` of a model of one or more members (the same setup trained
     with other seeds): the mean of the members' probabilities, the rows whose mean is at or above
     `at`, and the mean of those rows' contributions (so an explanation weighs the members as the
-    score does). One member gives its own, the same floats."""
-    if len(members) == 1:
-        return members[0].score_and_contributions_at(x, at)
+    score does), from one walk of each member's trees. One member gives its own floats."""
     width = members[0].width
     p = np.zeros(len(x))
     hits: list[np.ndarray] = []
     gains: list[np.ndarray] = [np.zeros((0, width))]
     for start in range(0, len(x), CHUNK):
         paths = [m._path(x[start : start + CHUNK]) for m in members]
-        part = np.zeros(len(paths[0][0]))
-        for m, path in zip(members, paths, strict=True):
-            part += _sigmoid(m._value[path[-1]].sum(axis=1) + m.base)  # type: ignore[attr-defined]
-        part /= len(members)
+        raws = [m._value[path[-1]].sum(axis=1) + m.base for m, path in zip(members, paths, strict=True)]  # type: ignore[attr-defined]
+        part = member_mean([sigmoid(raw) for raw in raws])
         p[start : start + len(part)] = part
         picked = np.flatnonzero(part >= at)
         if len(picked):
             hits.append(picked + start)
-            gain = np.zeros((len(picked), width))
-            for m, path in zip(members, paths, strict=True):
-                gain += m._gains(path[:, picked], width)
-            gains.append(gain / len(members))
+            gains.append(
+                member_mean([m._gains(path[:, picked], width) for m, path in zip(members, paths, strict=True)])
+            )
     return p, np.concatenate([np.zeros(0, np.int64), *hits]), np.vstack(gains)
 
 
