@@ -107,6 +107,27 @@ def test_importing_cleaner_compiles_no_rules_and_loads_no_model() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_importing_cleaner_imports_no_pipeline_until_a_name_is_used() -> None:
+    code = (
+        "import sys, cleaner\n"
+        "heavy = ('numpy', 'cleaner.pipeline', 'cleaner.api', 'cleaner.rules', 'regex')\n"
+        "assert not [m for m in heavy if m in sys.modules], [m for m in heavy if m in sys.modules]\n"
+        "assert cleaner.__version__\n"
+        "from cleaner import clean, Category\n"
+        "assert 'cleaner.pipeline' in sys.modules and cleaner.clean is clean\n"
+        "assert clean('Skip to content\\n\\nThe article stays.\\n').text == 'The article stays.\\n'\n"
+        "assert Category('related') is cleaner.Category.RELATED\n"
+        "assert set(cleaner.__all__) <= set(dir(cleaner))\n"
+        "try:\n"
+        "    cleaner.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    assert 'no_such_name' in str(exc)\n"
+        "else:\n"
+        "    raise AssertionError('no AttributeError')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 PATTERNS = [
     r"(?:read|see) (?:also|more)\b.{0,40}",
     r"^(?:\d+ )?comments?$|(share|tweet)( this)?",
