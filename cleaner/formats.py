@@ -106,7 +106,7 @@ def kept_layout(
 ) -> tuple[Layout, ...]:
     """The layout of each line of `result.text`, for a page whose blocks `items` made `source`
     (block k being line `where[k]` of it). The output's non-blank lines are the source's kept
-    non-blank lines, in order (`cleaner.render`); blank lines are plain."""
+    non-blank lines, in order (`cleaner.rendering`); blank lines are plain."""
     by_line = {line: lay for line, b in zip(where, items, strict=True) if (lay := block_layout(b)) is not TEXT}
     removed = {i for r in result.removed for i in range(r.lines[0] - 1, r.lines[1])}
     kept = [i for i, line in enumerate(source.split("\n")) if i not in removed and line.strip()]

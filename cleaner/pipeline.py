@@ -13,7 +13,7 @@ from cleaner.guard import guard
 from cleaner.models.line import DocState, LineModel, line_drops, load_line_model
 from cleaner.models.line_features import Vocabulary, self_features
 from cleaner.pagekind import forum_url
-from cleaner.render import emitted, removals, render, rendered_blocks
+from cleaner.rendering import emitted, removals, render, rendered_blocks
 from cleaner.revise import DocView, revise
 from cleaner.rules import RuleSet, build_ruleset
 from cleaner.segment import segment

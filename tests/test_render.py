@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner.render import emitted, removals, render, rendered_blocks
+from cleaner.rendering import emitted, removals, render, rendered_blocks
 from cleaner.segment import segment
 from cleaner.types import Action, Category, Decision, Stage
 

@@ -117,6 +117,8 @@ def test_importing_cleaner_imports_no_pipeline_until_a_name_is_used() -> None:
         "assert 'cleaner.pipeline' in sys.modules and cleaner.clean is clean\n"
         "assert clean('Skip to content\\n\\nThe article stays.\\n').text == 'The article stays.\\n'\n"
         "assert Category('related') is cleaner.Category.RELATED\n"
+        "import cleaner.pipeline, cleaner.formats\n"
+        "assert cleaner.render is cleaner.formats.render  # no submodule of that name shadows it\n"
         "assert set(cleaner.__all__) <= set(dir(cleaner))\n"
         "try:\n"
         "    cleaner.no_such_name\n"

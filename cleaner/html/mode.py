@@ -15,7 +15,7 @@ from cleaner.html.blocks import DomModel, load, page_features
 from cleaner.html.page import Prepared, extract, prepare
 from cleaner.html.policy import decide
 from cleaner.pipeline import ruleset_for
-from cleaner.render import renumbered
+from cleaner.rendering import renumbered
 from cleaner.segment import make_block, segment
 from cleaner.types import Block, Decision, Decisions
 
