@@ -150,7 +150,7 @@ def test_the_circle_finder_finds_one(tmp_path: Path) -> None:
 LAYERS = (
     ("types", "errors", "config", "topic", "patterns", "rules", "segment", "sites", "compression", "usercache"),
     ("models",),
-    ("pipeline", "annotate", "revise", "docview", "comments", "guard", "render", "pagekind"),
+    ("pipeline", "annotate", "revise", "docview", "comments", "guard", "rendering", "pagekind"),
     ("html",),
     ("api", "records", "formats", "metadata", ""),  # "": the package's __init__
     ("batch", "cli", "display", "flags", "contrib", "io", "dask", "__main__"),
