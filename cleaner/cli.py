@@ -48,7 +48,6 @@ from cleaner.flags import (
 )
 from cleaner.formats import Format
 from cleaner.html import looks_like_html
-from cleaner.html.blocks import load as load_dom_model
 from cleaner.models.line import load_line_model as load_model
 from cleaner.models.trees import ModelError
 from cleaner.rules import RuleError
@@ -119,6 +118,8 @@ def build_config(
         raise typer.BadParameter(str(exc), param_hint="'--model'") from None
     try:
         if cfg.html_model != "builtin":  # the packaged one is loaded when a page needs it (not for text)
+            from cleaner.html.blocks import load as load_dom_model  # text runs never import the block model
+
             load_dom_model(cfg.html_model)
     except ModelError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--html-model'") from None

@@ -9,11 +9,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, TaskID, TextColumn, TimeRemainingColumn
-from rich.progress import Task as ProgressTask
 from rich.text import Text
 
 from cleaner.batch.explain import Explained, Mark, explain_rows
@@ -21,6 +20,9 @@ from cleaner.batch.files import KINDS
 from cleaner.batch.plan import Task
 from cleaner.batch.run import Summary
 from cleaner.batch.work import FileResult, LineProgress
+
+if TYPE_CHECKING:  # rich.progress is imported when a bar is drawn (a terminal), not at every start
+    from rich.progress import Progress, TaskID
 
 # C0 controls, DEL, NEL and the Unicode line separators, written as escapes: a file named
 # "x\ncleaner: 0 errors.txt" must not print a second line that reads like one of ours.
@@ -51,17 +53,6 @@ def print_problems(console: Console, res: FileResult, debug: bool) -> None:
 def print_summary(console: Console, summary: Summary) -> None:
     for line in summary.lines():
         console.print(Text(one_line(line), style="bold" if line.startswith("cleaner: removed") else ""))
-
-
-class _CountColumn(ProgressColumn):
-    """Files done of all, or for a JSONL input its records so far and their rate."""
-
-    def render(self, task: ProgressTask) -> Text:
-        records = task.fields.get("records")
-        if records is None:
-            return Text(f"{task.completed:,.0f}/{task.total:,.0f}" if task.total is not None else "")
-        rate = records / task.elapsed if task.elapsed else 0.0
-        return Text(f"{records:,} records, {rate:,.0f} records/s")
 
 
 class RunProgress:
@@ -120,7 +111,20 @@ def show_progress(console: Console, tasks: list[Task] | None = None) -> Iterator
     if not console.is_terminal or not shown:
         yield RunProgress(None, 0)
         return
-    columns = (TextColumn("{task.description}"), BarColumn(bar_width=20), _CountColumn(), TimeRemainingColumn())
+    from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Task as ProgressTask
+
+    class CountColumn(ProgressColumn):
+        """Files done of all, or for a JSONL input its records so far and their rate."""
+
+        def render(self, task: ProgressTask) -> Text:
+            records = task.fields.get("records")
+            if records is None:
+                return Text(f"{task.completed:,.0f}/{task.total:,.0f}" if task.total is not None else "")
+            rate = records / task.elapsed if task.elapsed else 0.0
+            return Text(f"{records:,} records, {rate:,.0f} records/s")
+
+    columns = (TextColumn("{task.description}"), BarColumn(bar_width=20), CountColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         yield RunProgress(bar, len(tasks) if tasks is not None else 0)
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from cleaner.batch.files import InputError, Stamp, file_sha256
 from cleaner.batch.jsonl import report_lines
 from cleaner.batch.write import write_atomic
+from cleaner.data import BLOCK_MODEL_FILE, LINE_MODEL_FILE
 from cleaner.formats import Format
 
 if TYPE_CHECKING:
@@ -98,10 +99,7 @@ def settings_hash(options: Options, version: str) -> str:
             rules.append(hashlib.sha256(Path(path).read_bytes()).hexdigest())
         except OSError:
             rules.append("unreadable")
-    from cleaner.html import blocks
-    from cleaner.models import line
-
-    models = [model_digest(cfg.model, line.BUILTIN_FILE), model_digest(cfg.html_model, blocks.BUILTIN_FILE)]
+    models = [model_digest(cfg.model, LINE_MODEL_FILE), model_digest(cfg.html_model, BLOCK_MODEL_FILE)]
     blob = json.dumps(
         [version, fields, rules, models, options.field, options.removals_field, options.html_field]
         + ([options.format] if options.format is not Format.TXT else []),  # txt: the hash of earlier runs

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cleaner.evaluation import peers as peers_mod
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from cleaner.evaluation.runner import Mode
 
 app = typer.Typer(
@@ -67,6 +68,8 @@ def read_ids(path: Path) -> list[str]:
 
 
 def _progress(console: Console) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # not at start-up
+
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

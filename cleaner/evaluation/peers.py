@@ -44,7 +44,6 @@ import os
 import tempfile
 from collections.abc import Callable
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 RECIPE = "r1"  # bump when an extractor recipe below changes its output
@@ -57,6 +56,8 @@ ALL_PEERS = (*TEXT_PEERS, "trafilatura_precision")
 
 
 def _dist_version(dist: str) -> str:
+    from importlib import metadata  # here: `cleaner --help` imports this module for the peers' names
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

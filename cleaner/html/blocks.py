@@ -24,6 +24,7 @@ import numpy as np
 
 from cleaner import pagekind
 from cleaner.annotate import annotate
+from cleaner.data import BLOCK_MODEL_FILE
 from cleaner.html import dom
 from cleaner.models.line_features import CATEGORY_CODE, LOCAL_NAMES
 from cleaner.models.line_text import own_features
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from cleaner.rules import RuleSet
 
 FORMAT = "cleaner-dom-model/1"
-BUILTIN_FILE = "dom_model.json"
+BUILTIN_FILE = BLOCK_MODEL_FILE
 
 BLOCK_NAMES: tuple[str, ...] = (
     "tag",

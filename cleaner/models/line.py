@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cleaner.data import LINE_MODEL_FILE
 from cleaner.models.line_features import (
     DOC_NAMES,
     FEATURE_NAMES,
@@ -36,7 +37,7 @@ from cleaner.models.trees import (
 from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 FORMAT = "cleaner-line-model/1"
-BUILTIN_FILE = "line_model.json"
+BUILTIN_FILE = LINE_MODEL_FILE
 
 
 @dataclass(frozen=True, eq=False)

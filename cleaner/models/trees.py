@@ -107,32 +107,35 @@ class Trees:
         # Renumbered for the walk: each split's two children are adjacent (right = left + 1), and
         # a leaf is its own child with threshold +inf, so a step is `child[node] + (x > split)`
         # and every row takes exactly `depth` steps.
-        order: list[int] = []
-        child: dict[int, int] = {}
-        level = [int(r) for r in self.roots]
-        order.extend(level)
-        depth = 0
+        # Level by level with whole arrays: a level's splits hand on their children in order (left,
+        # right), so a split's first child's new position is the level's end plus twice the number
+        # of splits before it on its level.
+        levels: list[np.ndarray] = []
+        firsts: list[np.ndarray] = []  # each level's nodes' first child's new position; -1 for a leaf
+        level = self.roots.astype(np.int64)
+        placed, depth = len(level), 0
         while True:
-            nxt: list[int] = []
-            for k in level:
-                if self.feature[k] >= 0:
-                    child[k] = len(order) + len(nxt)
-                    nxt += [int(self.left[k]), int(self.right[k])]
-            if not nxt:
+            levels.append(level)
+            inner = self.feature[level] >= 0
+            first = np.full(len(level), -1, np.int64)
+            first[inner] = placed + 2 * np.arange(int(inner.sum()), dtype=np.int64)
+            firsts.append(first)
+            split = level[inner]
+            if not len(split):
                 break
             depth += 1
-            if len(order) + len(nxt) > len(self.feature):
+            if placed + 2 * len(split) > len(self.feature):
                 raise RecursionError(_TWICE)
             if depth > MAX_DEPTH:
                 raise RecursionError(f"a tree is deeper than {MAX_DEPTH} levels")
-            order.extend(nxt)
-            level = nxt
-        new = np.asarray(order, dtype=np.int64)
+            level = np.stack([self.left[split], self.right[split]], axis=1).ravel()
+            placed += len(level)
+        new = np.concatenate(levels)
         if len(np.unique(new)) != len(new):
             raise RecursionError(_TWICE)
         inner = self.feature[new] >= 0
         position = np.arange(len(new))
-        kids = np.array([child.get(int(k), -1) for k in new], dtype=np.int64)
+        kids = np.concatenate(firsts)
         # For the contributions: the change of value of the step into each node, and the feature it
         # credits (its parent's); a root has none. The same subtraction as value[child] - value[node].
         parent = np.full(len(new), -1, np.int64)
