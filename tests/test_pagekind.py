@@ -328,6 +328,38 @@ def test_hidden_tabs_that_repeat_a_sentence_among_their_own_text_stay_whole() ->
     assert not [r for r in result.removed if "hidden copy" in r.reason]
 
 
+def test_a_shown_second_copy_of_the_article_is_dropped_once_and_named() -> None:
+    """A page that shows its article twice (another layout's copy: wcxb-dev 0219, forum threads
+    given two or three times) gives it once; the first copy stays."""
+    body = "".join(f"<p>{t}</p>" for t in _PARAS)
+    html = (
+        "<html><head><title>Crafting wonder</title></head><body><article><h1>Crafting wonder</h1>"
+        f"{body}</article><section class='mobile-layout'>{body}</section></body></html>"
+    )
+    result = cleaner.clean_html(html)
+    assert all(result.text.count(t) == 1 for t in _PARAS), result.text
+    copies = [r for r in result.removed if "second copy" in r.reason]
+    assert copies and {r.category.value for r in copies} == {"other"}
+    assert result.text.index(_PARAS[0]) < result.text.index(_PARAS[2])
+
+
+def test_one_field_repeated_on_every_card_of_a_listing_stays_on_each() -> None:
+    """A listing's description field on every card (wcxb-dev 4035) is one paragraph repeated: content."""
+    field = "Scalable multi-monitor arm system designed to support up to six monitors on a single post."
+    cards = "".join(
+        f"<li><h3>Arm model {n}</h3><p>For monitors from {n} to {n + 10} pounds.</p><p>{field}</p>"
+        f"<p>Starting at ${400 + n}</p></li>"
+        for n in range(1, 9)
+    )
+    html = (
+        "<html><head><title>Monitor arms</title></head><body><main><h1>Monitor arms</h1>"
+        f"<p>{_PARAS[0]}</p><ul>{cards}</ul></main></body></html>"
+    )
+    result = cleaner.clean_html(html)
+    assert not [r for r in result.removed if "second copy" in r.reason]
+    assert result.text.count(field) > 1
+
+
 def test_the_page_kinds_one_walk_over_elements_finds_what_an_xpath_each_found() -> None:
     import trafilatura
 

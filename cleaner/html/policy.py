@@ -49,6 +49,8 @@ HEADLINE_SURE = 0.9  # the page's headline (its first <h1> repeating the title) 
 POLICY_MAX = 2.0  # the "apart" rule never takes more than twice the words it leaves of trafilatura's text
 REPEAT_WORDS = 12  # a hidden block this long repeating another kept block's text is a copy (`hidden_repeats`)...
 REPEAT_SHARE = 0.3  # ...when such copies are this share of the page's kept hidden words
+COPY_SHARE = 0.3  # repeated paragraphs are a second copy of the page's text at this share of its kept words...
+COPY_PARAGRAPHS = 2  # ...and when this many different paragraphs repeat (one alone: a listing's field, a quote)
 CELL_WORDS = 12  # a table cell this short is a data row's field (`whole_rows`)
 
 
@@ -175,6 +177,33 @@ def hidden_repeats(
     if not found or float(words[found].sum()) < REPEAT_SHARE * float(words[hidden].sum()):
         return {}
     why = "a hidden copy of a paragraph the page gives elsewhere"
+    return {i: why for i in found}
+
+
+def shown_copies(
+    items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray
+) -> dict[int, str]:
+    """A second copy of the page's text: kept blocks of REPEAT_WORDS or more words whose text an
+    earlier kept block gives word for word, when such copies are COPY_PARAGRAPHS or more different
+    paragraphs and make COPY_SHARE or more of the page's kept words. A page that carries its article
+    or thread twice or three times (another layout's copy, a reader view) would otherwise come back
+    doubled; the first copy stays. One paragraph repeated is left alone, however often: a listing's
+    field on every card ("M/Flex: scalable multi-monitor arm system ..."), a quoted post; so are a
+    pull quote or a teaser repeating the lead (far under the share) and code."""
+    kept = ~dropped
+    prose = kept & (words >= REPEAT_WORDS) & (x[:, _COL["in_pre"]] == 0) & (x[:, _COL["code"]] == 0)
+    seen: set[str] = set()
+    found: list[int] = []
+    copied: set[str] = set()
+    for i in np.flatnonzero(prose).tolist():
+        text = " ".join(items[i].text.split()).casefold()
+        if text in seen:
+            found.append(i)
+            copied.add(text)
+        seen.add(text)
+    if len(copied) < COPY_PARAGRAPHS or float(words[found].sum()) < COPY_SHARE * float(words[kept].sum()):
+        return {}
+    why = "a second copy of a paragraph the page gives above"
     return {i: why for i in found}
 
 
@@ -315,6 +344,9 @@ def decide(
             settled = gone.copy()
             settled[list(policy)] = True
             for i, why in hidden_repeats(items, x, settled, counts).items():
+                policy.setdefault(i, ("repeat", why))
+            settled[list(policy)] = True
+            for i, why in shown_copies(items, x, settled, counts).items():
                 policy.setdefault(i, ("repeat", why))
             if policy:
                 chosen = np.union1d(chosen, np.array(sorted(policy), dtype=np.int64))
