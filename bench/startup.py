@@ -54,10 +54,7 @@ def _commit(tree: Path) -> str:
     return (head.stdout.strip() or "?") + (" + uncommitted changes" if dirty.stdout.strip() else "")
 
 
-BYTECODE = True  # --no-bytecode: False
-
-
-def _env(tree: Path, work: Path) -> dict[str, str]:
+def _env(tree: Path, work: Path, bytecode: bool) -> dict[str, str]:
     """A run of `tree`'s package with its own rule cache and bytecode cache, both in `work`.
 
     Bytecode is written (whatever PYTHONDONTWRITEBYTECODE says: an installed package has its .pyc
@@ -66,7 +63,7 @@ def _env(tree: Path, work: Path) -> dict[str, str]:
     from source, 0.3 s of a small file's 1 s (measured 2026-12-05)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
     env |= {"PYTHONPATH": str(tree), "XDG_CACHE_HOME": str(work / f"cache-{tree.name}")}
-    if BYTECODE:
+    if bytecode:
         return env | {"PYTHONPYCACHEPREFIX": str(work / f"pycache-{tree.name}")}
     return env | {"PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -77,16 +74,16 @@ def _timed(cmd: list[str], env: dict[str, str], work: Path) -> float:
     return time.perf_counter() - start
 
 
-def _check_tree(label: str, tree: Path, work: Path) -> None:
+def _check_tree(label: str, tree: Path, work: Path, bytecode: bool) -> None:
     """The package a run of `tree` imports is that tree's (not an installed or editable one)."""
     cmd = [sys.executable, "-c", "import cleaner; print(cleaner.__file__)"]
-    done = subprocess.run(cmd, env=_env(tree, work), cwd=work, check=True, capture_output=True, text=True)
+    done = subprocess.run(cmd, env=_env(tree, work, bytecode), cwd=work, check=True, capture_output=True, text=True)
     if Path(done.stdout.strip()).resolve() != tree / "cleaner" / "__init__.py":
         sys.exit(f"startup.py: --tree {label}={tree}: runs import {done.stdout.strip()} instead")
 
 
-def _run(case: str, tree: Path, work: Path, n: int) -> float:
-    env = _env(tree, work)
+def _run(case: str, tree: Path, work: Path, n: int, bytecode: bool) -> float:
+    env = _env(tree, work, bytecode)
     if case == "import":
         return _timed([sys.executable, "-c", "import cleaner"], env, work)
     if case.endswith("cold"):
@@ -104,8 +101,7 @@ def main() -> None:
     ap.add_argument("--no-bytecode", action="store_true", help="compile every module from source in every run")
     ap.add_argument("--name", default="startup", help="the result files' name after the date (default: startup)")
     args = ap.parse_args()
-    global BYTECODE
-    BYTECODE = not args.no_bytecode
+    bytecode = not args.no_bytecode
     trees = [(label, Path(d).resolve()) for label, _, d in (t.partition("=") for t in args.tree)]
     if not trees:
         trees = [("this checkout", BENCH.parent)]
@@ -119,13 +115,13 @@ def main() -> None:
         (work / "small.txt").write_text(SMALL, encoding="utf-8")
         (work / "page.txt").write_bytes(PAGE.read_bytes())
         for label, tree in trees:  # untimed: compiled bytecode, and the warm cases' cache
-            _check_tree(label, tree, work)
-            _run("clean warm", tree, work, -1)
-            _run("page warm", tree, work, -1)
+            _check_tree(label, tree, work, bytecode)
+            _run("clean warm", tree, work, -1, bytecode)
+            _run("page warm", tree, work, -1, bytecode)
         for case in CASES:
             for n in range(args.repeat):
                 for label, tree in trees:
-                    took = _run(case, tree, work, n)
+                    took = _run(case, tree, work, n, bytecode)
                     times[label][case] = min(times[label].get(case, took), took)
     load_after = os.getloadavg()
     machine = _machine()
@@ -159,7 +155,7 @@ def main() -> None:
         f"`{PAGE.relative_to(BENCH.parent)}` ({PAGE.stat().st_size:,} bytes); "
         + (
             "compiled bytecode present (as after an install), in a temporary PYTHONPYCACHEPREFIX. "
-            if BYTECODE
+            if bytecode
             else "every module compiled from source in every run (PYTHONDONTWRITEBYTECODE=1). "
         )
         + f"Machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}, shared with other "

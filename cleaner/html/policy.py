@@ -153,6 +153,17 @@ def comment_section(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> di
     return {i: why for i in np.flatnonzero(marked).tolist()}
 
 
+def same_text(items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> list[list[int]]:
+    """The kept blocks of REPEAT_WORDS or more words (code never) grouped by their text, whitespace
+    collapsed and case folded, each group in page order: what `hidden_repeats` and `shown_copies`
+    read copies from."""
+    prose = ~dropped & (words >= REPEAT_WORDS) & (x[:, _COL["in_pre"]] == 0) & (x[:, _COL["code"]] == 0)
+    groups: dict[str, list[int]] = {}
+    for i in np.flatnonzero(prose).tolist():
+        groups.setdefault(" ".join(items[i].text.split()).casefold(), []).append(i)
+    return list(groups.values())
+
+
 def hidden_repeats(
     items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray
 ) -> dict[int, str]:
@@ -165,12 +176,8 @@ def hidden_repeats(
     hidden tabs that repeat a few sentences among their own text (a docs page's tab per
     language), and a paragraph the page shows twice."""
     hidden = ~dropped & ((x[:, _COL["in_hidden"]] > 0) | (x[:, _COL["fam_hidden"]] > 0))
-    prose = (words >= REPEAT_WORDS) & (x[:, _COL["in_pre"]] == 0) & (x[:, _COL["code"]] == 0)
-    copies: dict[str, list[int]] = {}
-    for i in np.flatnonzero(~dropped & prose).tolist():
-        copies.setdefault(" ".join(items[i].text.split()).casefold(), []).append(i)
     found: list[int] = []
-    for same in copies.values():
+    for same in same_text(items, x, dropped, words):
         if len(same) > 1 and hidden[same].any():
             shown = any(not hidden[i] for i in same)
             found += [i for i in same if hidden[i]][0 if shown else 1 :]
@@ -190,18 +197,9 @@ def shown_copies(
     doubled; the first copy stays. One paragraph repeated is left alone, however often: a listing's
     field on every card ("M/Flex: scalable multi-monitor arm system ..."), a quoted post; so are a
     pull quote or a teaser repeating the lead (far under the share) and code."""
-    kept = ~dropped
-    prose = kept & (words >= REPEAT_WORDS) & (x[:, _COL["in_pre"]] == 0) & (x[:, _COL["code"]] == 0)
-    seen: set[str] = set()
-    found: list[int] = []
-    copied: set[str] = set()
-    for i in np.flatnonzero(prose).tolist():
-        text = " ".join(items[i].text.split()).casefold()
-        if text in seen:
-            found.append(i)
-            copied.add(text)
-        seen.add(text)
-    if len(copied) < COPY_PARAGRAPHS or float(words[found].sum()) < COPY_SHARE * float(words[kept].sum()):
+    repeated = [same for same in same_text(items, x, dropped, words) if len(same) > 1]
+    found = [i for same in repeated for i in same[1:]]
+    if len(repeated) < COPY_PARAGRAPHS or float(words[found].sum()) < COPY_SHARE * float(words[~dropped].sum()):
         return {}
     why = "a second copy of a paragraph the page gives above"
     return {i: why for i in found}
