@@ -4,16 +4,25 @@
 button or comment stamp (a name with a date and a time of day), starts the readers' comments,
 taken to the end when bylines, buttons and stamps recur (never on a forum's page, nor where the
 stamps are a thread's posts' or a blog index's entries').
+
+`reader_replies`: where an extractor kept the comments' text and dropped their bylines and
+buttons, a reader's words ("Great post!", "Thanks for sharing", "Roger,": the cues of
+`cleaner/data/comment_voices.toml`) recurring under an article start them.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
 
 from cleaner.docview import REPEATED_HEADER, DocView, drop, dropped
 from cleaner.models.line_features import DATE_RE
+from cleaner.patterns import LiteralSearch
 from cleaner.rules import RuleSet
 from cleaner.types import Block, Category, Decision, Decisions, Shape, Stage, Strength
 
@@ -25,6 +34,14 @@ COMMENT_FIRST_GAP = 8  # above the longest prose run: the next marker within thi
 BUTTON_WORDS = 3  # a reply button ("Reply", "Log in to Reply"), not a comment's title line
 STAMP_ALIKE = 0.5  # token Jaccard at which two stamps are one template (a thread's posts, a blog index's entries)
 COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a row
+VOICES_FILE = "comment_voices.toml"
+VOICE_ARTICLE_WORDS = 150  # a reader's words start the comments under this many kept words (the article)
+VOICE_CUES = 3  # ... when at least this many lines carry them from the first on
+VOICE_TAIL = 40  # ... the last at most this many kept lines above the text's end
+VOICE_MAX_WORDS = 120  # a reader's words are looked for in lines of at most this many words
+
+
+_SECTION_RULE = "context.comments"
 
 
 def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Decisions:
@@ -89,7 +106,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         reason = f"A reader's comment: comment bylines and buttons recur {where}."
         start = k + 1 if header else k
         return {
-            view.blocks[p].index: drop("context.comments", Category.COMMENTS, reason, Strength.STRONG)
+            view.blocks[p].index: drop(_SECTION_RULE, Category.COMMENTS, reason, Strength.STRONG)
             for p in nb[start:]
             if view.blocks[p].index not in decisions
         }
@@ -224,3 +241,113 @@ _MONTH = re.compile(
     r"janeiro|fevereiro|junio|julio|agosto)\b\.?",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """A reader's words (`cleaner/data/comment_voices.toml`): a pattern, tried on a line of at
+    most `max_words` words whose lower case holds one of the `gate` words (none: any line)."""
+
+    id: str
+    pattern: re.Pattern[str]
+    gate: tuple[str, ...]
+    max_words: int
+    why: str
+    pos: tuple[str, ...]
+    neg: tuple[str, ...]
+
+    def says(self, text: str, lower: str, words: int) -> bool:
+        if words > self.max_words or (self.gate and not any(g in lower for g in self.gate)):
+            return False
+        return self.pattern.search(text) is not None
+
+
+@cache
+def voices() -> tuple[Voice, ...]:
+    """The cues of a reader's reply, in file order (loaded once)."""
+    data = tomllib.loads(resources.files("cleaner.data").joinpath(VOICES_FILE).read_text(encoding="utf-8"))
+    return tuple(
+        Voice(
+            str(c["id"]),
+            re.compile(c["pattern"]),
+            tuple(c["gate"]),
+            int(c.get("max_words", VOICE_MAX_WORDS)),
+            str(c["why"]),
+            tuple(c.get("pos", ())),
+            tuple(c.get("neg", ())),
+        )
+        for c in data["cue"]
+    )
+
+
+@cache
+def _gate() -> tuple[LiteralSearch[int], tuple[int, ...]]:
+    """Which cues' gate words a line's lower case holds (one pass for all of them), and the
+    cues without a gate."""
+    found: dict[str, tuple[int, ...]] = {}
+    for k, v in enumerate(voices()):
+        for g in v.gate:
+            found[g] = (*found.get(g, ()), k)
+    return LiteralSearch(found, native=True), tuple(k for k, v in enumerate(voices()) if not v.gate)
+
+
+@lru_cache(maxsize=1 << 14)
+def voice(text: str, words: int | None = None, lower: str | None = None) -> Voice | None:
+    """The first cue of a reader's reply that `text` (of `words` words, `lower` its lower case
+    or `Block.norm`) carries, or None (remembered: the context pass reads a document's lines again
+    on each pass)."""
+    n = len(text.split()) if words is None else words
+    gate, ungated = _gate()
+    tried = {k for ks in gate.find(text.lower() if lower is None else lower) for k in ks}
+    tried.update(k for k in ungated if n <= voices()[k].max_words)
+    for k in sorted(tried):
+        v = voices()[k]
+        if n <= v.max_words and v.pattern.search(text) is not None:
+            return v
+    return None
+
+
+def reader_replies(view: DocView, decisions: Decisions) -> Decisions:
+    """Readers' comments whose bylines and buttons the extractor left out (trafilatura keeps a
+    comment's text and drops its header), as one run to the end of the text: from the first kept
+    line that carries a reader's words (`voice`: praise of the piece, thanks for it, agreement
+    with its author, a line that only addresses someone), when at least VOICE_CUES kept lines
+    carry them from there on, one every COMMENT_MARKER_EVERY kept lines or closer, the last at most
+    VOICE_TAIL kept lines above the end, and at least VOICE_ARTICLE_WORDS kept words stand above
+    the first (the article). Never on a forum's page (`DocView.forum`), nor where a comment
+    section was found."""
+    if view.forum or any(d.rule == _SECTION_RULE for d in decisions.values()):
+        return {}
+    blocks = view.blocks
+    kept = [p for p in view.nonblank if blocks[p].index not in decisions]
+
+    def said(j: int) -> bool:
+        b = blocks[kept[j]]
+        return voice(b.text, b.words, b.norm) is not None
+
+    # From the end: the last cue within VOICE_TAIL lines of it, then the cues above it while each
+    # is at most COMMENT_MARKER_EVERY lines above the next (most texts: VOICE_TAIL lines read).
+    last = next((j for j in range(len(kept) - 1, len(kept) - 2 - VOICE_TAIL, -1) if j >= 0 and said(j)), None)
+    if last is None:
+        return {}
+    cues = [last]
+    j = last - 1
+    while j >= 0 and cues[-1] - j <= COMMENT_MARKER_EVERY:
+        if said(j):
+            cues.append(j)
+        j -= 1
+    first = cues[-1]
+    if len(cues) < VOICE_CUES or sum(blocks[p].words for p in kept[:first]) < VOICE_ARTICLE_WORDS:
+        return {}
+    if any(said(i) for i in range(j + 1)):
+        return {}  # a reader's words further up, apart from these: the text's own
+    head = view.blocks[kept[first]]
+    cue = voice(head.text, head.words, head.norm)
+    reason = (
+        f"A reader's comment: from line {head.line} on, {len(cues)} lines carry a reader's words"
+        f' ({cue.id if cue else "reply"}: "{head.text[:40]}").'
+    )
+    return {
+        view.blocks[p].index: drop("context.reader-replies", Category.COMMENTS, reason, Strength.STRONG)
+        for p in kept[first:]
+    }

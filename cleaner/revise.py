@@ -11,6 +11,8 @@ jusText's second pass, with one function per structural signal so each is tested
 - `lead_ins`: a tiny label right above a newsletter/paywall/promo box (its name) belongs to it.
 - `comment_sections` (`cleaner.comments`): below the article's text, the readers' comments as one
   run to the end.
+- `reader_replies` (`cleaner.comments`): where the comments' bylines and buttons are gone (an
+  extractor's output), a reader's words recurring under the article start them.
 
 Every function takes the visible blocks and the decisions so far, and returns only new
 decisions; it never overrides an earlier one.
@@ -24,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cleaner.comments import comment_sections
+from cleaner.comments import comment_sections, reader_replies
 from cleaner.docview import REPEATED_HEADER, drop, dropped
 from cleaner.docview import DocView as DocView
 from cleaner.rules import RuleSet
@@ -58,6 +60,7 @@ def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
         sandwiches,
         lead_ins,
         lambda v, d: comment_sections(v, d, rules),
+        reader_replies,
     ]
     for step in steps:
         for index, decision in step(view, decisions).items():
