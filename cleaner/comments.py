@@ -37,7 +37,9 @@ COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a
 VOICES_FILE = "comment_voices.toml"
 VOICE_ARTICLE_WORDS = 150  # a reader's words start the comments under this many kept words (the article)
 VOICE_CUES = 3  # ... when at least this many lines carry them from the first on
-VOICE_TAIL = 40  # ... the last at most this many kept lines above the text's end
+VOICE_EVERY = 60  # ... each at most this many kept lines under the one before
+VOICE_SPAN = 40  # ... on average one every this many kept lines from the first to the end
+VOICE_TAIL = 80  # ... the last at most this many kept lines above the text's end
 VOICE_MAX_WORDS = 120  # a reader's words are looked for in lines of at most this many words
 
 
@@ -312,10 +314,12 @@ def reader_replies(view: DocView, decisions: Decisions) -> Decisions:
     comment's text and drops its header), as one run to the end of the text: from the first kept
     line that carries a reader's words (`voice`: praise of the piece, thanks for it, agreement
     with its author, a line that only addresses someone), when at least VOICE_CUES kept lines
-    carry them from there on, one every COMMENT_MARKER_EVERY kept lines or closer, the last at most
-    VOICE_TAIL kept lines above the end, and at least VOICE_ARTICLE_WORDS kept words stand above
-    the first (the article). Never on a forum's page (`DocView.forum`), nor where a comment
-    section was found."""
+    carry them from there on, each at most VOICE_EVERY kept lines under the one before and on
+    average one every VOICE_SPAN lines or closer (a long thread of replies names the piece or its
+    author now and then), the last at most VOICE_TAIL kept lines above the end, and at least
+    VOICE_ARTICLE_WORDS kept words stand above the first (the article). Not where the cues
+    follow each other line after line (a list of names or handles), never on a forum's page
+    (`DocView.forum`), nor where a comment section was found."""
     if view.forum or any(d.rule == _SECTION_RULE for d in decisions.values()):
         return {}
     blocks = view.blocks
@@ -326,19 +330,23 @@ def reader_replies(view: DocView, decisions: Decisions) -> Decisions:
         return voice(b.text, b.words, b.norm) is not None
 
     # From the end: the last cue within VOICE_TAIL lines of it, then the cues above it while each
-    # is at most COMMENT_MARKER_EVERY lines above the next (most texts: VOICE_TAIL lines read).
+    # is at most VOICE_EVERY lines above the next (most texts: VOICE_TAIL lines read).
     last = next((j for j in range(len(kept) - 1, len(kept) - 2 - VOICE_TAIL, -1) if j >= 0 and said(j)), None)
     if last is None:
         return {}
     cues = [last]
     j = last - 1
-    while j >= 0 and cues[-1] - j <= COMMENT_MARKER_EVERY:
+    while j >= 0 and cues[-1] - j <= VOICE_EVERY:
         if said(j):
             cues.append(j)
         j -= 1
     first = cues[-1]
-    if len(cues) < VOICE_CUES or sum(blocks[p].words for p in kept[:first]) < VOICE_ARTICLE_WORDS:
+    if len(cues) < max(VOICE_CUES, (len(kept) - first) / VOICE_SPAN):
         return {}
+    if sum(blocks[p].words for p in kept[:first]) < VOICE_ARTICLE_WORDS:
+        return {}
+    if 2 * sum(1 for a, b in itertools.pairwise(sorted(cues)) if b == a + 1) > len(cues):
+        return {}  # cues line after line with nothing said between them: a list of names or handles
     if any(said(i) for i in range(j + 1)):
         return {}  # a reader's words further up, apart from these: the text's own
     head = view.blocks[kept[first]]

@@ -89,12 +89,22 @@ def test_readers_words_over_a_short_text_are_its_own() -> None:
 
 
 def test_readers_words_far_apart_or_far_from_the_end_are_no_comment_section() -> None:
-    filler = [f"Line {i} of the council's published budget tables for the transport department." for i in range(25)]
+    filler = [f"Line {i} of the council's published budget tables for the transport department." for i in range(150)]
     spread = [REPLIES[0], *filler, REPLIES[2], REPLIES[4]]
     view, ann = view_of(*ARTICLE, *spread)
-    assert reader_replies(view, ann) == {}  # more than COMMENT_MARKER_EVERY lines between two
-    view, ann = view_of(*ARTICLE, *REPLIES, *filler, *filler)
-    assert reader_replies(view, ann) == {}  # the last cue 50 lines above the end: the text goes on
+    assert reader_replies(view, ann) == {}  # more than VOICE_EVERY lines between two
+    view, ann = view_of(*ARTICLE, *REPLIES, *filler, *filler[:20])
+    assert reader_replies(view, ann) == {}  # the last cue 90 lines above the end: the text goes on
+    sparse = [REPLIES[0], *filler[:55], REPLIES[2], *filler[55:110], REPLIES[4], *filler[110:140]]
+    view, ann = view_of(*ARTICLE, *sparse)
+    assert reader_replies(view, ann) == {}  # three cues over 143 lines: fewer than one in VOICE_SPAN
+
+
+def test_a_long_thread_of_replies_names_the_piece_now_and_then() -> None:
+    chat = [f"Reply {i}: the buses on route {i} were late again this morning, as every morning." for i in range(45)]
+    thread = [REPLIES[0], *chat[:30], REPLIES[2], *chat[30:], REPLIES[4], REPLIES[5]]
+    view, ann = view_of(*ARTICLE, *thread)
+    assert texts(view, reader_replies(view, ann)) == thread  # gaps of 31 and 16 lines, 3 cues in 49
 
 
 def test_a_found_comment_section_is_left_to_its_own_rule() -> None:
@@ -128,4 +138,11 @@ def test_letters_printed_in_an_article_are_no_comment_section() -> None:
         "Barack",
     ]
     view, ann = view_of(*ARTICLE, *letters)
+    assert reader_replies(view, ann) == {}
+
+
+def test_a_run_of_names_or_handles_is_no_comment_section() -> None:
+    # A social feed under a product page: handles line after line, nothing said between them.
+    feed = ["Roger,", "Ann,", "Tom,", "@eclectically.jem,", "Follow us for more."]
+    view, ann = view_of(*ARTICLE, *feed)
     assert reader_replies(view, ann) == {}
