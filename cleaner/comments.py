@@ -258,11 +258,6 @@ class Voice:
     pos: tuple[str, ...]
     neg: tuple[str, ...]
 
-    def says(self, text: str, lower: str, words: int) -> bool:
-        if words > self.max_words or (self.gate and not any(g in lower for g in self.gate)):
-            return False
-        return self.pattern.search(text) is not None
-
 
 @cache
 def voices() -> tuple[Voice, ...]:
@@ -349,13 +344,14 @@ def reader_replies(view: DocView, decisions: Decisions) -> Decisions:
         return {}  # cues line after line with nothing said between them: a list of names or handles
     if any(said(i) for i in range(j + 1)):
         return {}  # a reader's words further up, apart from these: the text's own
-    head = view.blocks[kept[first]]
+    head = blocks[kept[first]]
     cue = voice(head.text, head.words, head.norm)
+    assert cue is not None  # `first` is a cue's position
     reason = (
         f"A reader's comment: from line {head.line} on, {len(cues)} lines carry a reader's words"
-        f' ({cue.id if cue else "reply"}: "{head.text[:40]}").'
+        f' ({cue.id}: "{head.text[:40]}").'
     )
     return {
-        view.blocks[p].index: drop("context.reader-replies", Category.COMMENTS, reason, Strength.STRONG)
+        blocks[p].index: drop("context.reader-replies", Category.COMMENTS, reason, Strength.STRONG)
         for p in kept[first:]
     }

@@ -44,7 +44,7 @@ def test_each_cue_matches_its_examples_and_not_its_counter_examples(cue) -> None
     assert cue.pos and cue.neg
     for text in cue.pos:
         assert cue.pattern.search(text), (cue.id, text)
-        assert cue.says(text, text.lower(), len(text.split())), ("the gate refuses", cue.id, text)
+        assert voice(text) is not None, ("the gate or the word limit refuses", cue.id, text)
     for text in cue.neg:
         assert not cue.pattern.search(text), (cue.id, text)
 
