@@ -59,8 +59,15 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
         f"({len(model['kind_trees']['roots'])} trees{kind_members}) decides whether a whole text looks like the "
         "page as text (menus and all) or like an extractor's output; the line trees take that as a feature. "
         "A text counts as page-like when the rules removed at least one of its lines and the kind trees give "
-        f"it a probability of at least {model['page_like_at']}; its lines are dropped at or "
-        f"above probability {model['threshold']}, "
+        f"it a probability of at least {model['page_like_at']}; "
+        + (
+            f"its lines are dropped at or above its own cut: the probability from which dropping them gives "
+            f"the text's highest expected word F1 over its lines' probabilities and words, never under "
+            f"{model['threshold']} nor over {model['cut_max']} (on a text the model is unsure of the cut "
+            "rises: a doubtful paragraph is worth more kept than lost), "
+            if model.get("decision") == "expected_f1"
+            else f"its lines are dropped at or above probability {model['threshold']}, "
+        )
         + (
             "while an extractor's output is left to the rules (in cross-validation a threshold for extracts "
             "gained nothing on average and lost whole pages), "

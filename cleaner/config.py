@@ -60,8 +60,9 @@ class CleanerConfig:
         model: the learned line model: "builtin" (the packaged one, the default), "off" (the
             rules alone), or the path of a model file written by `cleaner train`. The packaged
             model decides lines of whole-page text and leaves extractors' outputs to the rules.
-        model_threshold: override the model file's decision thresholds (probability of
-            boilerplate at or above which the model drops a line); None keeps the file's.
+        model_threshold: a fixed cut instead of the model file's decision (the probability of
+            boilerplate at or above which the model drops a line, on every text); None keeps the
+            file's (the packaged model: each page-like text's own expected-F1 cut, 0.5 to 0.75).
         model_max_lines: a document of more lines than this is cleaned by the rules alone (with a
             warning on the result): it is not an article, and the model's features for a million
             lines would cost gigabytes.

@@ -39,13 +39,13 @@ from cleaner.html.policy import (
     TEASER_LINKS,
     UNTOUCHED_P,
     PageView,
-    best_cut,
     comment_section,
     decide,
     drop_categories,
     kept_anyway,
     settle_page,
 )
+from cleaner.models.cut import best_cut
 from cleaner.pagekind import PageKindModel
 
 __all__ = [

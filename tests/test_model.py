@@ -420,3 +420,93 @@ def test_the_block_model_refuses_other_stopword_languages_too() -> None:
     assert dommodel.from_dict({k: v for k, v in data.items() if k != "stopword_languages"}, "dom.json") is not None
     with pytest.raises(ModelError, match=r"dom\.json: .*stopword languages \[English\]"):
         dommodel.from_dict({**data, "stopword_languages": ["English"]}, "dom.json")
+
+
+# -- a page-like text's own cut (decision "expected_f1") ------------------------------------------
+
+
+def test_text_cut_rises_where_the_model_is_unsure_and_stays_in_its_bounds() -> None:
+    from cleaner.models.line import text_cut
+
+    words = np.array([40.0, 40.0, 40.0, 3.0, 3.0])
+    # Sure of the paragraphs and of the menu: the cut stays at the threshold.
+    assert text_cut(np.array([0.05, 0.05, 0.05, 0.95, 0.95]), words, 0.5, 0.75) == 0.5
+    # Keeping a paragraph pays while its keep-probability is over half the text's expected F1: on
+    # a text the model is sure of, a paragraph scored 0.6 goes ...
+    assert text_cut(np.array([0.05, 0.05, 0.6, 0.95, 0.95]), words, 0.5, 0.75) == 0.5
+    # ... on one it is unsure of (the other paragraphs at 0.3), it stays: the cut rises just over it.
+    doubtful = np.array([0.3, 0.3, 0.6, 0.95, 0.95])
+    assert text_cut(doubtful, words, 0.5, 0.75) == pytest.approx(0.6, abs=1e-9)
+    assert text_cut(doubtful, words, 0.5, 0.75) > 0.6
+    # Never over cut_max: a text of boilerplate only would keep its likeliest line, not at 0.99.
+    assert text_cut(np.array([0.3, 0.3, 0.62, 0.95, 0.95]), words, 0.5, 0.61) == 0.61
+    assert text_cut(np.array([0.99, 0.99]), np.array([5.0, 5.0]), 0.5, 0.75) == 0.75
+    # Never under the threshold (nothing to keep at all: an empty text).
+    assert text_cut(np.zeros(0), np.zeros(0), 0.5, 0.75) == 0.5
+
+
+@pytest.mark.parametrize("chunk", [7, 512])
+def test_a_cut_of_the_whole_text_gives_the_floats_of_that_cut_fixed(
+    members: tuple[LineModel, LineModel, LineModel, np.ndarray], chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A callable cut sees every row's probability (a text longer than CHUNK is scored first, its
+    hits walked again) and gives what the fixed cut it chose gives, float for float."""
+    import cleaner.models.trees
+
+    monkeypatch.setattr(cleaner.models.trees, "CHUNK", chunk)
+    both = members[0]
+    x = members[3][:300]
+    seen: list[int] = []
+
+    def median(p: np.ndarray) -> float:
+        seen.append(len(p))
+        return float(np.median(p))
+
+    got = both.score_and_contributions_at(x, median)
+    assert seen == [len(x)]  # one call, over all the rows, however many chunks
+    want = both.score_and_contributions_at(x, float(np.median(both.score(x))))
+    for g, w in zip(got, want, strict=True):
+        assert np.array_equal(g, w)
+    assert 0 < len(got[1]) < len(x)
+
+
+def test_expected_f1_keeps_a_doubtful_paragraph_a_fixed_threshold_drops(
+    synthetic: tuple[LineModel, Any, np.ndarray],
+) -> None:
+    """The same trees, two decisions: with "expected_f1" a page-like text's cut rises over the
+    threshold where the lines it would take are doubtful, so it takes a subset of what the
+    threshold takes; a file without the field decides as before (a fixed threshold)."""
+    from cleaner.annotate import annotate
+    from cleaner.model import decide
+    from cleaner.rules import build_ruleset
+
+    _, booster, _ = synthetic
+    data = {**_model_dict(booster), "kind_trees": _leaf(5.0), "page_cap": 1.0}
+    fixed = from_dict(data, "fixed")
+    assert fixed.decision == "threshold"
+    cut = from_dict({**data, "decision": "expected_f1", "cut_max": 0.9}, "cut")
+    blocks = segment("Menu\nHome\n\nSign up for our newsletter\n\n" + ARTICLE + "\n\nShare\nTweet\nEmail")
+    dropped = annotate(blocks, build_ruleset())
+    rows = self_features(blocks, fixed.vocabulary)
+    by_fixed = decide(fixed, blocks, rows, dropped)
+    by_cut = decide(cut, blocks, rows, dropped)
+    # Random trees score the paragraphs 0.77-0.84 here: the text's expected F1 keeps most of them.
+    assert by_cut and set(by_cut) < set(by_fixed)
+    assert all(d.score is not None and d.score >= 0.5 for d in by_cut.values())
+
+
+@pytest.mark.parametrize(("field", "value"), [("decision", "median"), ("cut_max", 0.4), ("cut_max", 1.0)])
+def test_a_bad_decision_is_a_named_error(
+    synthetic: tuple[LineModel, Any, np.ndarray], field: str, value: object
+) -> None:
+    with pytest.raises(ModelError, match=field):
+        from_dict({**_model_dict(synthetic[1]), "decision": "expected_f1", field: value}, "bad.json")
+
+
+def test_the_packaged_model_cuts_each_text_by_its_expected_f1() -> None:
+    from cleaner.models.line import load_line_model
+
+    model = load_line_model("builtin")
+    assert model is not None
+    assert (model.decision, model.threshold, model.cut_max) == ("expected_f1", 0.5, 0.75)
+    assert (TrainConfig().decision, TrainConfig().cut_max) == ("expected_f1", 0.75)

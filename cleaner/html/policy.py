@@ -1,5 +1,6 @@
-"""How the block model's scores become drops on a page: the page's own cut (`best_cut`), the page
-policy over it (`settle_page`, `kept_anyway`), and each drop's category and reason (`decide`)."""
+"""How the block model's scores become drops on a page: the page's own cut (`best_cut`, shared with
+the line model), the page policy over it (`settle_page`, `kept_anyway`), and each drop's category
+and reason (`decide`)."""
 
 from __future__ import annotations
 
@@ -10,25 +11,8 @@ import numpy as np
 
 from cleaner.html import category, category_runs, dom
 from cleaner.html.blocks import _COL, DomModel, groups, signal_words
+from cleaner.models.cut import best_cut
 from cleaner.types import Action, Category, Decision, Stage, Strength
-
-
-def best_cut(keep: np.ndarray, words: np.ndarray) -> float:
-    """The keep-probability from which to keep blocks so that the page's expected word F1 is
-    highest: keeping the k most likely blocks, the expected overlap with the main text is
-    sum(q * w) over them, and the main text's expected size is sum(q * w) over all blocks, so
-    F1 ~ 2 * sum_k(q * w) / (sum_k(w) + sum_all(q * w)). One sort and two cumulative sums.
-    Returns 1.0 + (keep nothing) when no block is worth keeping."""
-    if not len(keep):
-        return 1.0
-    order = np.argsort(-keep, kind="stable")
-    qw = keep[order] * words[order]
-    expected = 2.0 * np.cumsum(qw) / (np.cumsum(words[order]) + qw.sum() + 1e-9)
-    best = int(np.argmax(expected))
-    if expected[best] <= 0.0:
-        return 1.0 + 1e-9
-    return float(keep[order][best])
-
 
 # The page policy (`settle_page`). A block trafilatura's main text left out is "extra"; the block
 # model may add extras, but on some pages what it would add is another story's teaser, a menu, or

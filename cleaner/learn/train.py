@@ -62,7 +62,12 @@ class TrainConfig:
     feature_fraction: float = 0.8
     bagging_fraction: float = 0.8
     lambda_l2: float = 1.0
-    threshold: float = 0.5  # page-like texts
+    threshold: float = 0.5  # page-like texts: the lowest cut ...
+    # ... and how a text's cut is set (`cleaner.models.line.text_cut`): its expected-F1 cut, at
+    # most cut_max (in CV on wcxb-dev's whole-page text 0.7878 -> 0.7940 over the fixed threshold,
+    # every page type up; bench/results/2026-12-05-line-cut.md)
+    decision: str = "expected_f1"
+    cut_max: float = 0.75
     # Extractors' outputs: None leaves them to the rules (cross-validated, a threshold for them
     # gained nothing on average and lost whole pages to misjudged kinds).
     extract_threshold: float | None = None
@@ -275,6 +280,8 @@ def fit(docs: Sequence[Doc], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]
         "kind_features": list(DOC_NAMES),
         "kind_trees": _flatten(kinds[0].dump_model()),
         "threshold": cfg.threshold,
+        "decision": cfg.decision,
+        "cut_max": cfg.cut_max,
         "extract_threshold": cfg.extract_threshold,
         "page_cap": cfg.page_cap,
         "extract_cap": cfg.extract_cap,

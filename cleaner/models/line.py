@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from cleaner.data import LINE_MODEL_FILE
+from cleaner.models.cut import best_cut
 from cleaner.models.line_features import (
     DOC_NAMES,
     FEATURE_NAMES,
@@ -37,6 +38,7 @@ from cleaner.models.trees import (
 from cleaner.types import Action, Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 FORMAT = "cleaner-line-model/1"
+DECISIONS = ("threshold", "expected_f1")
 BUILTIN_FILE = LINE_MODEL_FILE
 
 
@@ -61,6 +63,11 @@ class LineModel:
     card: Mapping[str, object]
     others: tuple[Trees, ...] = ()
     kind_others: tuple[Trees, ...] = ()
+    # How a page-like text's cut is set: "threshold" (at `threshold`), or "expected_f1": the text's
+    # own cut (`cleaner.models.cut.best_cut` over its lines' probabilities and words), never under
+    # `threshold` nor over `cut_max`. A file written before this field has the first.
+    decision: str = "threshold"
+    cut_max: float = 0.5
 
     @property
     def rule_id(self) -> str:
@@ -90,7 +97,9 @@ class LineModel:
             return self.trees.contributions(x)
         return member_mean([m.contributions(x) for m in self.members])
 
-    def score_and_contributions_at(self, x: np.ndarray, at: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def score_and_contributions_at(
+        self, x: np.ndarray, at: float | Callable[[np.ndarray], float]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`score(x)`, the rows scoring at or above `at`, and their `contributions`, from one walk
         of each member's trees."""
         return mean_score_and_contributions_at(self.members, x, at)
@@ -140,6 +149,8 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
             page_cap=float(data["page_cap"]),  # type: ignore[arg-type]
             extract_cap=float(data["extract_cap"]),  # type: ignore[arg-type]
             page_like_at=float(data["page_like_at"]),  # type: ignore[arg-type]
+            decision=str(data.get("decision", "threshold")),
+            cut_max=float(data.get("cut_max", data["threshold"])),  # type: ignore[arg-type]
             trees=Trees.of(trees, len(features), source, "trees"),
             kind=Trees.of(kind, len(kind_features), source, "kind_trees"),
             card=card,
@@ -156,6 +167,10 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
         raise
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{source}: malformed model file ({type(exc).__name__}: {exc})") from None
+    if model.decision not in DECISIONS:
+        raise ModelError(f"{source}: decision must be one of {', '.join(DECISIONS)}, got {model.decision!r}")
+    if not model.threshold <= model.cut_max < 1.0:
+        raise ModelError(f"{source}: cut_max must lie between the threshold and 1, got {model.cut_max}")
     for name in ("threshold", "extract_threshold", "page_cap", "extract_cap", "page_like_at"):
         value = getattr(model, name)
         if value is None and name == "extract_threshold":
@@ -266,6 +281,16 @@ class DocState:
     used: int = 0
 
 
+def text_cut(p: np.ndarray, words: np.ndarray, low: float, high: float) -> float:
+    """A page-like text's cut: the probability from which its lines go so that its expected word F1
+    is highest (`best_cut` of their keep-probabilities), within [low, high]. On a text whose lines
+    the model is unsure of, the cut rises: keeping a doubtful paragraph costs less than losing it.
+    In CV on wcxb-dev the cut found lies under the model's threshold on almost no page (bounding
+    it below changed nothing) and over 0.7 on few (bench/results/2026-12-05-line-cut.md)."""
+    # Just over 1 - q: the line whose keep-probability is the cut itself stays.
+    return min(max(1.0 - best_cut(1.0 - p, words) + 1e-12, low), high)
+
+
 def line_drops(
     model: LineModel,
     view: Sequence[Block],
@@ -300,7 +325,11 @@ def line_drops(
         return {}
     # Only the lines no rule dropped can become drops: the others are context, never scored.
     open_rows = np.array([r for r, i in enumerate(indices) if i not in dropped], dtype=np.int64)
-    p_open, picked, contrib = model.score_and_contributions_at(x[open_rows], cut)
+    at: float | Callable[[np.ndarray], float] = cut
+    if page_like and threshold is None and model.decision == "expected_f1":
+        words = np.array([by_index[indices[r]].words for r in open_rows], dtype=np.float64)
+        at = functools.partial(text_cut, words=words, low=model.threshold, high=model.cut_max)
+    p_open, picked, contrib = model.score_and_contributions_at(x[open_rows], at)
     if not len(picked):
         return {}
     hits = open_rows[picked].tolist()

@@ -15,7 +15,7 @@ so scoring a document costs a few dozen numpy operations whatever its length.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -206,7 +206,9 @@ class Trees:
             out += np.bincount((credited[nodes] + base).ravel(), gain.ravel(), out.size).reshape(out.shape)
         return out
 
-    def score_and_contributions_at(self, x: np.ndarray, at: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def score_and_contributions_at(
+        self, x: np.ndarray, at: float | Callable[[np.ndarray], float]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`score(x)`, the rows scoring at or above `at`, and their `contributions` (in that
         order), from one walk: the same floats as `score` and `contributions` of those rows."""
         return mean_score_and_contributions_at((self,), x, at)
@@ -293,28 +295,47 @@ def member_mean(parts: Sequence[np.ndarray]) -> np.ndarray:
 
 
 def mean_score_and_contributions_at(
-    members: Sequence[Trees], x: np.ndarray, at: float
+    members: Sequence[Trees], x: np.ndarray, at: float | Callable[[np.ndarray], float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`Trees.score_and_contributions_at` of a model of one or more members (the same setup trained
     with other seeds): the mean of the members' probabilities, the rows whose mean is at or above
     `at`, and the mean of those rows' contributions (so an explanation weighs the members as the
-    score does), from one walk of each member's trees. One member gives its own floats."""
+    score does), from one walk of each member's trees. One member gives its own floats.
+
+    `at` may be a function of all the rows' probabilities (a text's own cut, `cleaner.models.cut`):
+    then the rows of a text of up to CHUNK rows are still walked once; a longer text's rows are
+    scored first and the rows at or above the cut walked again for their contributions (the same
+    floats: a row's walk does not depend on the others)."""
+    if callable(at):
+        if len(x) > CHUNK:
+            p = member_mean([m.score(x) for m in members])
+            picked = np.flatnonzero(p >= at(p))
+            if not len(picked):
+                return p, picked, np.zeros((0, members[0].width))
+            return p, picked, member_mean([m.contributions(x[picked]) for m in members])
+        cut: Callable[[np.ndarray], float] = at
+    else:
+        fixed = at
+
+        def cut(_: np.ndarray) -> float:
+            return fixed
+
     width = members[0].width
     p = np.zeros(len(x))
     hits: list[np.ndarray] = []
-    gains: list[np.ndarray] = [np.zeros((0, width))]
+    gains_parts: list[np.ndarray] = [np.zeros((0, width))]
     for start in range(0, len(x), CHUNK):
         paths = [m._path(x[start : start + CHUNK]) for m in members]
         raws = [m._value[path[-1]].sum(axis=1) + m.base for m, path in zip(members, paths, strict=True)]  # type: ignore[attr-defined]
         part = member_mean([sigmoid(raw) for raw in raws])
         p[start : start + len(part)] = part
-        picked = np.flatnonzero(part >= at)
+        picked = np.flatnonzero(part >= cut(part))
         if len(picked):
             hits.append(picked + start)
-            gains.append(
+            gains_parts.append(
                 member_mean([m._gains(path[:, picked], width) for m, path in zip(members, paths, strict=True)])
             )
-    return p, np.concatenate([np.zeros(0, np.int64), *hits]), np.vstack(gains)
+    return p, np.concatenate([np.zeros(0, np.int64), *hits]), np.vstack(gains_parts)
 
 
 def read_model_json(spec: str, builtin_file: str) -> tuple[Mapping[str, object], str] | None:
