@@ -59,7 +59,13 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str, remark: str 
         f"({len(model['kind_trees']['roots'])} trees{kind_members}) decides whether a whole text looks like the "
         "page as text (menus and all) or like an extractor's output; the line trees take that as a feature. "
         "A text counts as page-like when the rules removed at least one of its lines and the kind trees give "
-        f"it a probability of at least {model['page_like_at']}; "
+        f"it a probability of at least {model['page_like_at']}"
+        + (
+            f", or of at least {model['doubt_from']} when the rules removed {model['doubt_rule_lines']} or more of "
+            f"its lines (then the model may take at most {model['doubt_cap']:.0%} of the words the rules left); "
+            if "doubt_from" in model
+            else "; "
+        )
         + (
             f"its lines are dropped at or above its own cut: the probability from which dropping them gives "
             f"the text's highest expected word F1 over its lines' probabilities and words, never under "

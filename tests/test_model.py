@@ -510,3 +510,90 @@ def test_the_packaged_model_cuts_each_text_by_its_expected_f1() -> None:
     assert model is not None
     assert (model.decision, model.threshold, model.cut_max) == ("expected_f1", 0.5, 0.75)
     assert (TrainConfig().decision, TrainConfig().cut_max) == ("expected_f1", 0.75)
+
+
+# -- the doubtful band: a text the kind trees are less sure of, with the rules' evidence -----------
+
+
+def _kind_at(p: float) -> dict[str, list[Any]]:
+    """Kind trees that give every document the probability `p`."""
+    return _leaf(float(np.log(p / (1 - p))))
+
+
+DOUBT = {"doubt_from": 0.6, "doubt_cap": 0.5, "doubt_rule_lines": 3}
+
+
+@pytest.mark.parametrize(
+    ("p", "rule_lines", "fields", "want"),
+    [
+        (0.85, 0, DOUBT, (1.0, 0.9)),  # page-like: the page cap, however few rule drops
+        (0.7, 3, DOUBT, (1.0, 0.5)),  # in the band with three rule lines: page-like, the band's cap
+        (0.7, 2, DOUBT, (0.0, 0.3)),  # two rule lines are not enough evidence: an extract
+        (0.55, 9, DOUBT, (0.0, 0.3)),  # under the band: an extract whatever the rules found
+        (0.7, 9, {}, (0.0, 0.3)),  # a file written before the band: none
+    ],
+)
+def test_a_doubtful_text_is_page_like_only_with_the_rules_evidence(
+    synthetic: tuple[LineModel, Any, np.ndarray],
+    p: float,
+    rule_lines: int,
+    fields: dict[str, float],
+    want: tuple[float, float],
+) -> None:
+    data = {**_model_dict(synthetic[1]), "kind_trees": _kind_at(p), "page_like_at": 0.8}
+    model = from_dict({**data, "page_cap": 0.9, "extract_cap": 0.3, **fields}, "band")
+    assert model.page_like_and_cap(np.zeros(len(DOC_NAMES)), rule_lines) == want
+
+
+def test_the_band_decides_in_the_pipeline(synthetic: tuple[LineModel, Any, np.ndarray]) -> None:
+    """The same text and rule drops: an extract (the model abstains, extract_threshold None) until
+    the band takes in its kind probability; then the model drops, within the band's cap."""
+    from cleaner.annotate import annotate
+    from cleaner.model import decide
+    from cleaner.rules import build_ruleset
+
+    data = {**_model_dict(synthetic[1], threshold=1e-9), "kind_trees": _kind_at(0.7), "page_like_at": 0.8}
+    data.update(extract_threshold=None, page_cap=1.0)
+    blocks = segment(
+        "Menu\nHome\n\nSign up for our newsletter\n\nShare on Facebook\n\nAll rights reserved.\n\n" + ARTICLE
+    )
+    dropped = annotate(blocks, build_ruleset())
+    assert len([d for d in dropped.values() if d.dropped]) >= 3
+    rows = self_features(blocks, Vocabulary({}))
+    assert decide(from_dict(data, "no band"), blocks, rows, dropped) == {}
+    # The trees at threshold ~0 take every open line: within a cap of the whole text ...
+    found = decide(from_dict({**data, **DOUBT, "doubt_cap": 1.0}, "band"), blocks, rows, dropped)
+    assert set(found) == {b.index for b in blocks if not b.blank and b.index not in dropped}
+    # ... and nothing under the band's cap of half its words (the model abstains, as on any text).
+    assert decide(from_dict({**data, **DOUBT}, "band"), blocks, rows, dropped) == {}
+    # With too little evidence, the band leaves it an extract.
+    strict = {**data, **DOUBT, "doubt_cap": 1.0, "doubt_rule_lines": 50}
+    assert decide(from_dict(strict, "strict"), blocks, rows, dropped) == {}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {**DOUBT, "doubt_from": 0.9},  # over page_like_at
+        {**DOUBT, "doubt_from": 0.0},
+        {**DOUBT, "doubt_cap": 0.0},
+        {**DOUBT, "doubt_cap": 1.5},
+        {**DOUBT, "doubt_rule_lines": 2.5},
+        {**DOUBT, "doubt_rule_lines": -1},
+        {**DOUBT, "doubt_rule_lines": True},
+    ],
+)
+def test_a_bad_band_is_a_named_error(synthetic: tuple[LineModel, Any, np.ndarray], fields: dict[str, Any]) -> None:
+    with pytest.raises(ModelError, match="doubt"):
+        from_dict({**_model_dict(synthetic[1]), "page_like_at": 0.8, **fields}, "bad.json")
+
+
+def test_the_packaged_model_and_the_trainer_have_the_band() -> None:
+    from cleaner.models.line import load_line_model
+
+    model = load_line_model("builtin")
+    assert model is not None
+    cfg = TrainConfig()
+    assert (model.doubt_from, model.doubt_cap, model.doubt_rule_lines) == (0.6, 0.5, 3)
+    assert (cfg.doubt_from, cfg.doubt_cap, cfg.doubt_rule_lines) == (0.6, 0.5, 3)
+    assert model.doubt_from < model.page_like_at

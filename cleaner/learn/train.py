@@ -74,6 +74,14 @@ class TrainConfig:
     page_cap: float = 0.9
     extract_cap: float = 0.3
     page_like_at: float = 0.8
+    # The doubtful band (`cleaner.models.line.LineModel.page_like_and_cap`): a text the kind trees
+    # put from doubt_from to page_like_at counts as page-like when the rules dropped doubt_rule_lines
+    # or more of its lines, the model taking at most doubt_cap of its words (in CV on wcxb-dev's
+    # whole-page text 0.7940 -> 0.8015, every page type and input at or above; the 3 lines were
+    # set before measuring, bench/results/2026-12-05-line-doubt.md)
+    doubt_from: float = 0.6
+    doubt_cap: float = 0.5
+    doubt_rule_lines: int = 3
     seed: int = 20261130
     members: int = 2  # forests trained with seeds seed, seed + 1, ..., their probabilities averaged
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -286,6 +294,9 @@ def fit(docs: Sequence[Doc], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]
         "page_cap": cfg.page_cap,
         "extract_cap": cfg.extract_cap,
         "page_like_at": cfg.page_like_at,
+        "doubt_from": cfg.doubt_from,
+        "doubt_cap": cfg.doubt_cap,
+        "doubt_rule_lines": cfg.doubt_rule_lines,
         "card": card,
         "vocabulary": dict(sorted(vocab.log_odds.items())),
         "trees": members[0],

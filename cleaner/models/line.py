@@ -68,6 +68,12 @@ class LineModel:
     # `threshold` nor over `cut_max`. A file written before this field has the first.
     decision: str = "threshold"
     cut_max: float = 0.5
+    # A text the kind trees are less sure of (probability from `doubt_from`, under `page_like_at`)
+    # still counts as page-like when the rules dropped at least `doubt_rule_lines` of its lines,
+    # with the smaller word cap `doubt_cap`. A file written before these fields has no such band.
+    doubt_from: float = 1.0
+    doubt_cap: float = 0.0
+    doubt_rule_lines: int = 0
 
     @property
     def rule_id(self) -> str:
@@ -104,17 +110,40 @@ class LineModel:
         of each member's trees."""
         return mean_score_and_contributions_at(self.members, x, at)
 
+    def kind_probability(self, doc: np.ndarray) -> float:
+        """The kind trees' probability that the document features `doc` (DOC_NAMES) are a whole
+        page's text (the members' mean)."""
+        row = doc[None, :]
+        return float(member_mean([k.score(row) for k in (self.kind, *self.kind_others)])[0])
+
     def page_like(self, doc: np.ndarray) -> float:
         """1.0 when the document features `doc` (DOC_NAMES) look like a whole page's text."""
-        row = doc[None, :]
-        p = self.kind.score(row)[0]
-        if self.kind_others:
-            p = member_mean([k.score(row) for k in (self.kind, *self.kind_others)])[0]
-        return float(p >= self.page_like_at)
+        return float(self.kind_probability(doc) >= self.page_like_at)
+
+    def page_like_and_cap(self, doc: np.ndarray, rule_lines: int) -> tuple[float, float]:
+        """Whether a text with rule drops (`rule_lines` of its lines, `doc` its DOC_NAMES) is
+        page-like (1.0) or an extract (0.0), and the share of its words the model may take. A text
+        the kind trees put just under `page_like_at`, in the doubtful band from `doubt_from`,
+        counts as page-like when the rules found boilerplate on several of its lines: most such
+        texts are whole pages (in CV on wcxb-dev 170 whole-page texts and 15 extracts of 7,460),
+        and left to the rules they kept their menus. The smaller cap `doubt_cap` bounds what a
+        misjudged extract can lose (bench/results/2026-12-05-line-doubt.md)."""
+        p = self.kind_probability(doc)
+        if p >= self.page_like_at:
+            return 1.0, self.page_cap
+        if p >= self.doubt_from and rule_lines >= self.doubt_rule_lines:
+            return 1.0, self.doubt_cap
+        return 0.0, self.extract_cap
 
 
 def _optional_float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _whole(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a whole number of lines, got {value!r}")
+    return value
 
 
 def from_dict(data: Mapping[str, object], source: str) -> LineModel:
@@ -151,6 +180,9 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
             page_like_at=float(data["page_like_at"]),  # type: ignore[arg-type]
             decision=str(data.get("decision", "threshold")),
             cut_max=float(data.get("cut_max", data["threshold"])),  # type: ignore[arg-type]
+            doubt_from=float(data.get("doubt_from", 1.0)),  # type: ignore[arg-type]
+            doubt_cap=float(data.get("doubt_cap", 0.0)),  # type: ignore[arg-type]
+            doubt_rule_lines=_whole(data.get("doubt_rule_lines", 0), "doubt_rule_lines"),
             trees=Trees.of(trees, len(features), source, "trees"),
             kind=Trees.of(kind, len(kind_features), source, "kind_trees"),
             card=card,
@@ -171,6 +203,11 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
         raise ModelError(f"{source}: decision must be one of {', '.join(DECISIONS)}, got {model.decision!r}")
     if not model.threshold <= model.cut_max < 1.0:
         raise ModelError(f"{source}: cut_max must lie between the threshold and 1, got {model.cut_max}")
+    if "doubt_from" in data and not (0.0 < model.doubt_from <= model.page_like_at and 0.0 < model.doubt_cap <= 1.0):
+        raise ModelError(
+            f"{source}: doubt_from must lie between 0 and page_like_at and doubt_cap between 0 and 1, "
+            f"got {model.doubt_from} and {model.doubt_cap}"
+        )
     for name in ("threshold", "extract_threshold", "page_cap", "extract_cap", "page_like_at"):
         value = getattr(model, name)
         if value is None and name == "extract_threshold":
@@ -313,8 +350,10 @@ def line_drops(
         # Page-like takes the kind trees' verdict on the text's shape, and boilerplate the rules
         # found: the whole page as text always carries some (98 % of wcxb-dev pages), most
         # extracts none (79 %), and an extract the kind trees misjudge loses whole paragraphs.
-        state.page_like = model.page_like(doc_features(view, rows)) if codes else 0.0
-        cap = model.page_cap if state.page_like else model.extract_cap
+        if codes:
+            state.page_like, cap = model.page_like_and_cap(doc_features(view, rows), len(codes))
+        else:
+            state.page_like, cap = 0.0, model.extract_cap
         state.budget = cap * sum(b.words for b in view if not b.blank and b.index not in dropped)
     page_like = state.page_like
     cut = threshold if threshold is not None else model.threshold if page_like else model.extract_threshold
