@@ -120,9 +120,9 @@ def run_blocks(
     first = config if given is None else dataclasses.replace(config, model="off")
     forum = forum_url(url)
     read = _as_read(given or {})
-    final, decisions, restored, warnings = _clean_once(blocks, first, title, rows, read, forum, annotated)
+    final, decisions, restored, warnings, settled = _clean_once(blocks, first, title, rows, read, forum, annotated)
     model = load_line_model(config.model)
-    if given is not None or (model is not None and not warnings and _unsettled(model, config, restored)):
+    if given is not None or not settled or (model is not None and not warnings and _unsettled(model, config, restored)):
         final, restored = _settle(blocks, final, decisions, restored, config, title, rows, forum)
     if given:
         final, decisions = _as_shown(final, read, given), _as_shown(decisions, read, given)
@@ -193,15 +193,17 @@ def _settle(
     """With the model on, clean the output again until a round removes nothing (at most
     SETTLE_ROUNDS), carrying each round's drops back to the input's lines: the model's caps and
     its page-or-extract decision start afresh on a shorter text, so this, not the passes alone,
-    is what makes cleaning twice change nothing. `decisions` gains the later rounds' drops (for
-    the guard's account of what it restored)."""
+    is what makes cleaning twice change nothing. Also when a cleaning's `max_passes` passes each
+    removed something (the model taking a few more lines on every pass as its context shrinks):
+    its output was not yet what a second `clean` leaves. `decisions` gains the later rounds' drops
+    (for the guard's account of what it restored)."""
     final = dict(final)
     restored = list(restored)
     for _ in range(SETTLE_ROUNDS):
         order = emitted(blocks, final)
         again = rendered_blocks(blocks, order)  # = segment(render(blocks, final)), without the round trip
         # No phrase rule claims a kept line: its drops are strong, and the guard gives back only weak ones.
-        round_final, round_decisions, round_restored, _ = _clean_once(
+        round_final, round_decisions, round_restored, _, _ = _clean_once(
             again, config, title, rows, forum=forum, annotated={}
         )
         new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
@@ -221,9 +223,11 @@ def _clean_once(
     given: Decisions | None = None,
     forum: bool = False,
     annotated: Decisions | None = None,
-) -> tuple[Decisions, Decisions, list[int], tuple[str, ...]]:
+) -> tuple[Decisions, Decisions, list[int], tuple[str, ...], bool]:
     """One cleaning of `blocks`: (final decisions, decisions before the guard, the indices the
-    guard restored, warnings). `cache`: the model's line features by line text (self_features);
+    guard restored, warnings, settled: whether its last pass removed nothing; when `max_passes`
+    passes all removed something, a second `clean` could remove more, and `run_blocks` settles).
+    `cache`: the model's line features by line text (self_features);
     `given`: drops made before this (see `run`); `forum`: the text is a forum thread's (its url);
     `annotated`: the phrase rules' decisions on `blocks`, when already made (see `run_blocks`)."""
     rules = ruleset_for(config)
@@ -247,15 +251,17 @@ def _clean_once(
     rows: Mapping[int, np.ndarray] = LazyRows(blocks, model.vocabulary, cache) if model is not None else {}
     protected = protected_lines(blocks, config, decisions) if model is not None else frozenset()
     state = DocState()
+    settled = False
     for _ in range(config.max_passes):
         new = {i: d for i, d in revise(DocView(view, config, title, forum), annotations, rules).items() if d.dropped}
         if model is not None:
             found = _model_drops(model, view, rows, {**annotations, **new}, config, title, state)
             new.update((i, d) for i, d in found.items() if i not in protected)
         if not new and not annotations:
+            settled = True
             break
         decisions.update(new)
         visible = [b for b in visible if b.index not in new]
         view, annotations = visible, {}
     final, restored = guard(blocks, decisions, config)
-    return final, decisions, restored, warnings
+    return final, decisions, restored, warnings, settled

@@ -125,7 +125,7 @@ class LineModel:
         page-like (1.0) or an extract (0.0), and the share of its words the model may take. A text
         the kind trees put just under `page_like_at`, in the doubtful band from `doubt_from`,
         counts as page-like when the rules found boilerplate on several of its lines: most such
-        texts are whole pages (in CV on wcxb-dev 170 whole-page texts and 15 extracts of 7,460),
+        texts are whole pages (in CV on wcxb-dev: 170 of 1,497 whole-page texts, 15 of 2,994 extracts),
         and left to the rules they kept their menus. The smaller cap `doubt_cap` bounds what a
         misjudged extract can lose (bench/results/2026-12-05-line-doubt.md)."""
         p = self.kind_probability(doc)
