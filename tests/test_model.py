@@ -581,6 +581,8 @@ def test_the_band_decides_in_the_pipeline(synthetic: tuple[LineModel, Any, np.nd
         {**DOUBT, "doubt_rule_lines": 2.5},
         {**DOUBT, "doubt_rule_lines": -1},
         {**DOUBT, "doubt_rule_lines": True},
+        {"doubt_cap": 0.5},  # half a band: silently none would hide a typo
+        {"doubt_rule_lines": 3},
     ],
 )
 def test_a_bad_band_is_a_named_error(synthetic: tuple[LineModel, Any, np.ndarray], fields: dict[str, Any]) -> None:

@@ -203,10 +203,13 @@ def from_dict(data: Mapping[str, object], source: str) -> LineModel:
         raise ModelError(f"{source}: decision must be one of {', '.join(DECISIONS)}, got {model.decision!r}")
     if not model.threshold <= model.cut_max < 1.0:
         raise ModelError(f"{source}: cut_max must lie between the threshold and 1, got {model.cut_max}")
-    if "doubt_from" in data and not (0.0 < model.doubt_from <= model.page_like_at and 0.0 < model.doubt_cap <= 1.0):
+    band = ("doubt_from", "doubt_cap", "doubt_rule_lines")
+    if any(k in data for k in band) and not (
+        0.0 < model.doubt_from <= model.page_like_at and 0.0 < model.doubt_cap <= 1.0
+    ):
         raise ModelError(
-            f"{source}: doubt_from must lie between 0 and page_like_at and doubt_cap between 0 and 1, "
-            f"got {model.doubt_from} and {model.doubt_cap}"
+            f"{source}: a band needs doubt_from between 0 and page_like_at and doubt_cap between 0 and 1, "
+            f"got {model.doubt_from} and {model.doubt_cap}" + "".join(f"; {k} missing" for k in band if k not in data)
         )
     for name in ("threshold", "extract_threshold", "page_cap", "extract_cap", "page_like_at"):
         value = getattr(model, name)
