@@ -27,6 +27,7 @@ from cleaner.rules import RuleSet
 from cleaner.types import Block, Category, Decision, Decisions, Shape, Stage, Strength
 
 COMMENT_MARKER_MAX_WORDS = 15  # a dated line this short is a comment's byline ("Ann, May 3, 2012 at 9:41")
+SAYS_MAX_WORDS = 6  # a commenter's "Ann says:" line (`_SAYS`) is at most this long
 COMMENT_MARKER_EVERY = 20  # a comment section shows a byline or reply button at least every 20 lines
 COMMENT_MARKERS = 2  # ... and at least this many
 COMMENT_BUTTONS = 3  # without a header: reply buttons (a `comments` rule's lines) or stamps from the first one on
@@ -37,7 +38,7 @@ COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a
 VOICES_FILE = "comment_voices.toml"
 VOICE_ARTICLE_WORDS = 150  # a reader's words start the comments under this many kept words (the article)
 VOICE_CUES = 3  # ... when at least this many lines carry them from the first on
-VOICE_EVERY = 60  # ... each at most this many kept lines under the one before
+VOICE_EVERY = 150  # ... each at most this many kept lines under the one before
 VOICE_SPAN = 40  # ... on average one every this many kept lines from the first to the end
 VOICE_TAIL = 80  # ... the last at most this many kept lines above the text's end
 VOICE_MAX_WORDS = 120  # a reader's words are looked for in lines of at most this many words
@@ -50,7 +51,9 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     """The readers' comments under an article, as one run to the end of the text.
 
     The run starts at a comment header ("23 Comments", "Leave a Reply", "Join the discussion": a
-    `comments` rule with `header = true`), or, where there is none, at the first reply button (a
+    `comments` rule with `header = true`; or a bare "Comments" heading, `_BARE_HEADER`, below the
+    article's longest prose run of COMMENT_ARTICLE_WORDS words or more, not under a tab's label and
+    not repeated on every card), or, where there is none, at the first reply button (a
     `comments` rule's line: "Reply", "Re: (Score:3)") or comment stamp (a commenter's name with the
     date and time: "Ann Lee on May 3, 2012 at 9:41 am"). Comment markers (`_comment_marker`: bylines
     with a date, buttons, stamps) must recur under it: at least COMMENT_MARKERS of them and one every
@@ -70,6 +73,10 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     nb = view.nonblank
     markers = [_comment_marker(view.blocks[p], decisions) for p in nb]
     has_rule = any(d.dropped and d.category is Category.COMMENTS for d in decisions.values())
+    bare = [_BARE_HEADER.fullmatch(view.blocks[p].norm) is not None for p in nb]
+    if sum(bare) >= REPEATED_HEADER:
+        bare = [False] * len(nb)  # a "Comments" link on every card of a listing
+    has_rule = has_rule or any(bare)
     if not has_rule and sum(1 for m in markers if m == "stamp") < COMMENT_BUTTONS:
         return {}  # a start needs a `comments` rule's line (a header, a button) or stamps
     if sum(1 for p in nb if _comment_header(decisions.get(view.blocks[p].index), rules)) >= REPEATED_HEADER:
@@ -79,7 +86,13 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     for k in range(len(nb)):
         pos = nb[k]
         head = view.blocks[pos]
-        header = _comment_header(decisions.get(head.index), rules)
+        # A bare heading starts the comments only under an article's text (not in a menu's items).
+        header = _comment_header(decisions.get(head.index), rules) or (
+            bare[k]
+            and k > end
+            and prose[k][0] >= COMMENT_ARTICLE_WORDS
+            and not (k and _tab_label(view.blocks[nb[k - 1]], decisions))
+        )
         if not (header or markers[k] in ("rule", "stamp")):
             continue
         under = markers[k + 1 :] if header else markers[k:]
@@ -205,6 +218,12 @@ def _prose_runs(view: DocView, decisions: Decisions) -> tuple[list[tuple[int, in
     return out, best_end
 
 
+def _tab_label(block: Block, decisions: Decisions) -> bool:
+    """A short label no rule took ("Article", "Stock Quotes"): above a bare "Comments" it makes a
+    tab bar over the article, not the comment section's heading."""
+    return _TAB.fullmatch(block.text.strip()) is not None and dropped(decisions, block) is None
+
+
 def _comment_header(decision: Decision | None, rules: RuleSet) -> bool:
     if decision is None or decision.stage is not Stage.ANNOTATE or decision.category is not Category.COMMENTS:
         return False
@@ -214,13 +233,16 @@ def _comment_header(decision: Decision | None, rules: RuleSet) -> bool:
 
 def _comment_marker(block: Block, decisions: Decisions) -> str | None:
     """ "rule" for a line a `comments` rule took (reply and report buttons, the comment form),
-    "stamp" for a short line with a date and a time of day ("Ann on May 3, 2012 at 9:41 am"),
-    "byline" for one with a date or time only ("Ann, May 3, 2012"), else None."""
+    "stamp" for a short line with a date and a time of day ("Ann on May 3, 2012 at 9:41 am") or a
+    commenter's "says:" line ("Rebekah says:", "infamousdx said,": `_SAYS`), "byline" for one with
+    a date or time only ("Ann, May 3, 2012"), else None."""
     d = dropped(decisions, block)
     if d is not None:
         return "rule" if d.category is Category.COMMENTS else None
     if block.shape is Shape.PROSE or not 0 < block.words <= COMMENT_MARKER_MAX_WORDS:
         return None
+    if block.words <= SAYS_MAX_WORDS and _SAYS.search(block.text):
+        return "stamp"
     dates = DATE_RE.findall(block.text)
     if not dates:
         return None
@@ -230,6 +252,22 @@ def _comment_marker(block: Block, decisions: Decisions) -> str | None:
     return "byline"
 
 
+_TAB = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){0,2}")  # one to three words of letters alone
+# A commenter's byline: a name of one to three words and "says:" ("Rebekah says:", "infamousdx said,",
+# "Ann wrote:"), in the rules' seven languages, with the date after it or not. Not "writes:" (an
+# article quoting someone: "As you may recall, Colon writes:").
+_SAYS = re.compile(
+    r"^[^\W\d][\w.'@-]*(?: [\w.'@-]+){0,2} (?:says|said|wrote|sagt|schrieb|meint|dit|a dit|a écrit|dice|dijo|"
+    r"escribió|ha detto|ha scritto|zegt|schreef|disse|diz|escreveu) ?[:,]\s*"
+    r"(?:$|(?:(?:on|at|am|le|el|em|op|il) )?(?:\d|[^\W\d_]{3,9}\.? \d))",
+    re.IGNORECASE,
+)
+# A comment section's bare heading ("Comments", "Responses"): a header only where comment markers
+# follow it (forums and Q&A pages title their content with it too, so no rule drops it alone).
+_BARE_HEADER = re.compile(
+    r"(?:reader |user )?(?:comments|responses|replies|discussion|kommentare|commentaires|comentarios|commenti|"
+    r"reacties|comentários)\s?[»:›>]?"
+)
 _COUNT = re.compile(r"\b(?:[1-9]\d*|one)\b", re.IGNORECASE)  # a header that counts comments: there are some
 _DAY = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b")  # a numeric date or a year
 _CLOCK = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?!\d)")

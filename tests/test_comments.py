@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import cleaner
-from cleaner.comments import VOICE_CUES, reader_replies, voice, voices
+from cleaner.comments import VOICE_CUES, VOICE_EVERY, reader_replies, voice, voices
 from cleaner.docview import DocView, drop
 from cleaner.types import Category, Decision, Strength
 from tests.test_revise import comments_view
@@ -90,7 +90,8 @@ def test_readers_words_over_a_short_text_are_its_own() -> None:
 
 def test_readers_words_far_apart_or_far_from_the_end_are_no_comment_section() -> None:
     filler = [f"Line {i} of the council's published budget tables for the transport department." for i in range(150)]
-    spread = [REPLIES[0], *filler, REPLIES[2], REPLIES[4]]
+    gap = [f"Row {i} of the council's published budget tables for the buses." for i in range(VOICE_EVERY + 5)]
+    spread = [REPLIES[0], *gap, REPLIES[2], REPLIES[4]]
     view, ann = view_of(*ARTICLE, *spread)
     assert reader_replies(view, ann) == {}  # more than VOICE_EVERY lines between two
     view, ann = view_of(*ARTICLE, *REPLIES, *filler, *filler[:20])

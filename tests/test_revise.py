@@ -443,3 +443,54 @@ def test_a_counter_by_the_byline_takes_no_article_without_comment_markers() -> N
     story = ["Council Approves the Bus Budget", "4 Comments", "Written on August 9, 2012 by Ann Lee", *ARTICLE]
     view, ann = comments_view(*sidebar, *top, *story)
     assert comment_sections(view, ann, RULES) == {}
+
+
+# A comment section as trafilatura leaves it on many blogs: a bare heading, a commenter's "says:"
+# line or a date and time without a name, what each reader said, a "Link to this comment" button.
+BARE_SECTION = [
+    "Comments",
+    "1 November 2012 9:37PM",
+    "The forty buses were in the last budget as well, and nobody has seen them since.",
+    "Link to this comment:",
+    "1 November 2012 9:48PM",
+    "Fares are still too high for families who take the bus every day.",
+    "Link to this comment:",
+]
+
+
+def test_a_bare_comments_heading_under_the_article_starts_the_section() -> None:
+    view, ann = comments_view(*ARTICLE, *MORE, *BARE_SECTION)
+    out = comment_sections(view, ann, RULES)
+    taken = [t for t in BARE_SECTION[1:] if t != "Link to this comment:"]  # the buttons are the rule's
+    assert lines_of(view, out) == taken
+    assert {d.category for d in out.values()} == {Category.COMMENTS}
+    assert BARE_SECTION[0] not in lines_of(view, out)  # a bare heading is no rule's: it stays
+
+
+def test_a_bare_comments_heading_in_a_tab_bar_or_a_menu_starts_nothing() -> None:
+    # "Article | Video | Comments" over the article, and a menu's item above any prose.
+    view, ann = comments_view(*MORE, "Article", "Video", *BARE_SECTION, *ARTICLE)
+    assert comment_sections(view, ann, RULES) == {}
+    view, ann = comments_view("new", "|", "comments", "|", "jobs", *BARE_SECTION[1:], *ARTICLE)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_comments_link_on_every_card_is_no_heading() -> None:
+    cards = [x for n, teaser in enumerate(TEASERS[:3]) for x in (teaser, "Comments", f"May {n + 1}, 2012 9:0{n} pm")]
+    view, ann = comments_view(*ARTICLE, *MORE, *cards)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_a_commenters_says_line_is_a_stamp() -> None:
+    view, ann = comments_view("Rebekah says:", "infamousdx said,", "Ann Lee schrieb: 3. März 2012", "Tom dit :")
+    assert [_comment_marker(view.blocks[p], ann) for p in view.nonblank] == ["stamp"] * 4
+    view, ann = comments_view(
+        "The minister said, on Monday", "He said: no more buses", "says:", "As you may recall, Colon writes:"
+    )
+    assert "stamp" not in [_comment_marker(view.blocks[p], ann) for p in view.nonblank]
+
+
+def test_says_lines_recurring_under_an_article_are_its_comments() -> None:
+    said = ["Rebekah says:", COMMENTS[0], "Tom says:", COMMENTS[2], "Ann Miller says:", "Thanks, that helps a lot."]
+    view, ann = comments_view(*ARTICLE, *MORE, *said)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == said
