@@ -253,12 +253,12 @@ def _comment_marker(block: Block, decisions: Decisions) -> str | None:
 
 
 _TAB = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){0,2}")  # one to three words of letters alone
-# A commenter's byline: a name of one to three words and "says:" ("Rebekah says:", "infamousdx said,",
-# "Ann wrote:"), in the rules' seven languages, with the date after it or not. Not "writes:" (an
-# article quoting someone: "As you may recall, Colon writes:").
+# A commenter's byline: a name of one to three words and "says:" ("Rebekah says:", "infamousdx said,"),
+# in the rules' seven languages, with the date after it or not. Not "writes:" or "wrote:": an article
+# quotes someone that way ("As you may recall, Colon writes:", "a different dave wrote:").
 _SAYS = re.compile(
-    r"^[^\W\d][\w.'@-]*(?: [\w.'@-]+){0,2} (?:says|said|wrote|sagt|schrieb|meint|dit|a dit|a écrit|dice|dijo|"
-    r"escribió|ha detto|ha scritto|zegt|schreef|disse|diz|escreveu) ?[:,]\s*"
+    r"^[^\W\d][\w.'@-]*(?: [\w.'@-]+){0,2} "
+    r"(?:says|said|sagt|meint|dit|a dit|dice|dijo|ha detto|zegt|disse|diz) ?[:,]\s*"
     r"(?:$|(?:(?:on|at|am|le|el|em|op|il) )?(?:\d|[^\W\d_]{3,9}\.? \d))",
     re.IGNORECASE,
 )

@@ -482,10 +482,14 @@ def test_a_comments_link_on_every_card_is_no_heading() -> None:
 
 
 def test_a_commenters_says_line_is_a_stamp() -> None:
-    view, ann = comments_view("Rebekah says:", "infamousdx said,", "Ann Lee schrieb: 3. März 2012", "Tom dit :")
+    view, ann = comments_view("Rebekah says:", "infamousdx said,", "Ann Lee sagt: 3. März 2012", "Tom dit :")
     assert [_comment_marker(view.blocks[p], ann) for p in view.nonblank] == ["stamp"] * 4
     view, ann = comments_view(
-        "The minister said, on Monday", "He said: no more buses", "says:", "As you may recall, Colon writes:"
+        "The minister said, on Monday",
+        "He said: no more buses",
+        "says:",
+        "As you may recall, Colon writes:",
+        "a different dave wrote:",
     )
     assert "stamp" not in [_comment_marker(view.blocks[p], ann) for p in view.nonblank]
 
