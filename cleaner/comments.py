@@ -263,9 +263,10 @@ _SAYS = re.compile(
     re.IGNORECASE,
 )
 # A comment section's bare heading ("Comments", "Responses"): a header only where comment markers
-# follow it (forums and Q&A pages title their content with it too, so no rule drops it alone).
+# follow it (forums and Q&A pages title their content with it too, so no rule drops it alone). Not
+# "Discussion": a paper's and a manual page's section ("DISCUSSION" in git's manual, wcxb-dev 0689).
 _BARE_HEADER = re.compile(
-    r"(?:reader |user )?(?:comments|responses|replies|discussion|kommentare|commentaires|comentarios|commenti|"
+    r"(?:reader |user )?(?:comments|responses|replies|kommentare|commentaires|comentarios|commenti|"
     r"reacties|comentários)\s?[»:›>]?"
 )
 _COUNT = re.compile(r"\b(?:[1-9]\d*|one)\b", re.IGNORECASE)  # a header that counts comments: there are some

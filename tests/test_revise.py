@@ -498,3 +498,12 @@ def test_says_lines_recurring_under_an_article_are_its_comments() -> None:
     said = ["Rebekah says:", COMMENTS[0], "Tom says:", COMMENTS[2], "Ann Miller says:", "Thanks, that helps a lot."]
     view, ann = comments_view(*ARTICLE, *MORE, *said)
     assert lines_of(view, comment_sections(view, ann, RULES)) == said
+
+
+def test_a_manuals_discussion_section_is_no_comment_heading() -> None:
+    # "DISCUSSION" titles a manual page's or a paper's section; dated lines may follow it.
+    dated = ["Git 2.40 changed the default on March 13, 2023 at 9:00 UTC.", *BARE_SECTION[1:]]
+    view, ann = comments_view(*ARTICLE, *MORE, "DISCUSSION", *dated)
+    assert comment_sections(view, ann, RULES) == {}
+    view, ann = comments_view(*ARTICLE, *MORE, "Comments", *dated)
+    assert comment_sections(view, ann, RULES) != {}  # the same section under "Comments" is one
