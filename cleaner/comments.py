@@ -59,6 +59,9 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     with a date, buttons, stamps) must recur under it: at least COMMENT_MARKERS of them and one every
     COMMENT_MARKER_EVERY lines, and without a header at least COMMENT_BUTTONS buttons or stamps (dates
     alone are no comments: a timeline closing an article, a sidebar's archive of months, have them too).
+    A header that counts the comments ("{ 3 comments… read them below or add one }") or a bare
+    heading, at most COMMENT_FIRST_GAP lines under the article's text, needs no markers: extractors
+    often keep the comments' words and drop their bylines and buttons.
 
     It must stand below the article's text: below the run of prose lines with the most words
     (`_prose_runs`: a counter beside the byline under the headline is no section), or, where a long
@@ -101,7 +104,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             header
             and k > end
             and k - prose[k][1] <= COMMENT_FIRST_GAP  # right under the text: not a counter by the byline
-            and _COUNT.search(head.text) is not None
+            and (bare[k] or _COUNT.search(head.text) is not None)  # a count, or a heading of its own
             and len(under) >= COMMENT_MARKERS
         )
         if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY) and not counted:

@@ -467,6 +467,19 @@ def test_a_bare_comments_heading_under_the_article_starts_the_section() -> None:
     assert BARE_SECTION[0] not in lines_of(view, out)  # a bare heading is no rule's: it stays
 
 
+def test_a_bare_comments_heading_right_under_the_article_takes_comments_without_bylines() -> None:
+    # Like a counted header: the extractor kept the readers' words and dropped their bylines.
+    said = ["You look amazing!", "Great combination, and the shoes are perfect.", "Thanks for sharing this."]
+    view, ann = comments_view(*ARTICLE, *MORE, "Comments", *said)
+    out = comment_sections(view, ann, RULES)
+    assert lines_of(view, out) == said
+    assert {d.category for d in out.values()} == {Category.COMMENTS}
+    # Far under the article (a sidebar's lists between), the heading needs markers under it.
+    sidebar = ["Archives", "Categories", "Blogroll", "Links", "Tags", "Meta", "Log in", "RSS", "Search"]
+    view, ann = comments_view(*ARTICLE, *MORE, *sidebar, "Comments", *said)
+    assert comment_sections(view, ann, RULES) == {}
+
+
 def test_a_bare_comments_heading_in_a_tab_bar_or_a_menu_starts_nothing() -> None:
     # "Article | Video | Comments" over the article, and a menu's item above any prose.
     view, ann = comments_view(*MORE, "Article", "Video", *BARE_SECTION, *ARTICLE)
