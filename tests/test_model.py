@@ -564,8 +564,14 @@ def test_the_band_decides_in_the_pipeline(synthetic: tuple[LineModel, Any, np.nd
     # The trees at threshold ~0 take every open line: within a cap of the whole text ...
     found = decide(from_dict({**data, **DOUBT, "doubt_cap": 1.0}, "band"), blocks, rows, dropped)
     assert set(found) == {b.index for b in blocks if not b.blank and b.index not in dropped}
-    # ... and nothing under the band's cap of half its words (the model abstains, as on any text).
-    assert decide(from_dict({**data, **DOUBT}, "band"), blocks, rows, dropped) == {}
+    # ... under the band's cap of half its words, the surest of them that fit in that half ...
+    found = decide(from_dict({**data, **DOUBT}, "band"), blocks, rows, dropped)
+    words = {b.index: b.words for b in blocks if not b.blank and b.index not in dropped}
+    assert found and set(found) < set(words)
+    assert sum(words[i] for i in found) <= 0.5 * sum(words.values())
+    # ... and nothing where the take would also go over the page cap: the model would take most
+    # of the text, and its view of it is not to be trusted (as on any text).
+    assert decide(from_dict({**data, **DOUBT, "page_cap": 0.9}, "band"), blocks, rows, dropped) == {}
     # With too little evidence, the band leaves it an extract.
     strict = {**data, **DOUBT, "doubt_cap": 1.0, "doubt_rule_lines": 50}
     assert decide(from_dict(strict, "strict"), blocks, rows, dropped) == {}
@@ -599,3 +605,15 @@ def test_the_packaged_model_and_the_trainer_have_the_band() -> None:
     assert (model.doubt_from, model.doubt_cap, model.doubt_rule_lines) == (0.6, 0.5, 3)
     assert (cfg.doubt_from, cfg.doubt_cap, cfg.doubt_rule_lines) == (0.6, 0.5, 3)
     assert model.doubt_from < model.page_like_at
+
+
+def test_within_budget_takes_the_surest_lines_that_fit() -> None:
+    from cleaner.models.line import within_budget
+
+    p = np.array([0.6, 0.9, 0.7, 0.9])
+    words = [10, 30, 5, 20]
+    # 0.9 (30 words) and 0.9 (20, after it in row order) fit in 55; then 0.7 (5) fits too.
+    assert within_budget(p, words, 55) == [1, 2, 3]
+    # In 40: the first 0.9 (30) fits, the second (20) does not, and nothing after it is taken.
+    assert within_budget(p, words, 40) == [1]
+    assert within_budget(p, words, 10) == []

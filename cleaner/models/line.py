@@ -314,11 +314,16 @@ def _category(pos: int, kinds: Sequence[Category | None], block: Block, before: 
 @dataclass
 class DocState:
     """What the model settles on in a document's first pass and keeps for the later ones: whether
-    the text is page-like, and how many words it may take in all (its cap of what the rules left)."""
+    the text is page-like, and how many words it may take in all (its cap of what the rules left).
+    Drops that would go over the cap are refused where they would also go over the page cap
+    (`LineModel.page_cap` of the words the rules left: the model would take most of the text);
+    under it (a text in the doubtful band, whose cap is smaller) the surest of them that fit are
+    taken (`within_budget`)."""
 
     page_like: float | None = None
     budget: float = 0.0
     used: int = 0
+    words: int = 0  # the words the rules left in the first pass (the caps' base)
 
 
 def text_cut(p: np.ndarray, words: np.ndarray, low: float, high: float) -> float:
@@ -329,6 +334,19 @@ def text_cut(p: np.ndarray, words: np.ndarray, low: float, high: float) -> float
     it below changed nothing) and over 0.7 on few (bench/results/2026-12-05-line-cut.md)."""
     # Just over 1 - q: the line whose keep-probability is the cut itself stays.
     return min(max(1.0 - best_cut(1.0 - p, words) + 1e-12, low), high)
+
+
+def within_budget(p: np.ndarray, words: Sequence[int], room: float) -> list[int]:
+    """Which of the hits (their probabilities `p` and words, in row order) fit in `room` words,
+    taken the surest first (ties in row order) up to the first that does not fit: their
+    positions, in row order."""
+    kept: list[int] = []
+    for k in sorted(range(len(words)), key=lambda k: -p[k]):
+        if words[k] > room:
+            break
+        room -= words[k]
+        kept.append(k)
+    return sorted(kept)
 
 
 def line_drops(
@@ -357,7 +375,8 @@ def line_drops(
             state.page_like, cap = model.page_like_and_cap(doc_features(view, rows), len(codes))
         else:
             state.page_like, cap = 0.0, model.extract_cap
-        state.budget = cap * sum(b.words for b in view if not b.blank and b.index not in dropped)
+        state.words = sum(b.words for b in view if not b.blank and b.index not in dropped)
+        state.budget = cap * state.words
     page_like = state.page_like
     cut = threshold if threshold is not None else model.threshold if page_like else model.extract_threshold
     if cut is None:
@@ -379,7 +398,14 @@ def line_drops(
     p[open_rows] = p_open
     taken = sum(by_index[indices[r]].words for r in hits)
     if state.used + taken > state.budget:
-        return {}  # the model would take most of the text: its view of this document is not to be trusted
+        if state.used + taken > model.page_cap * state.words:
+            return {}  # the model would take most of the text: its view of this document is not to be trusted
+        # Over a smaller cap (the doubtful band's) but not over the page cap: the most sure lines that fit.
+        fit = within_budget(p[hits], [by_index[indices[r]].words for r in hits], state.budget - state.used)
+        if not fit:
+            return {}
+        hits, contrib = [hits[k] for k in fit], contrib[fit]
+        taken = sum(by_index[indices[r]].words for r in hits)
     state.used += taken
     kinds = [d.category if (d := dropped.get(i)) is not None else None for i in indices]
     before, after = FEATURE_NAMES.index("core_before"), FEATURE_NAMES.index("core_after")
