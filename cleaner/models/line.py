@@ -321,9 +321,9 @@ class DocState:
     taken (`within_budget`)."""
 
     page_like: float | None = None
-    budget: float = 0.0
-    used: int = 0
+    cap: float = 0.0  # the share of `words` the model may take
     words: int = 0  # the words the rules left in the first pass (the caps' base)
+    used: int = 0
 
 
 def text_cut(p: np.ndarray, words: np.ndarray, low: float, high: float) -> float:
@@ -375,8 +375,7 @@ def line_drops(
             state.page_like, cap = model.page_like_and_cap(doc_features(view, rows), len(codes))
         else:
             state.page_like, cap = 0.0, model.extract_cap
-        state.words = sum(b.words for b in view if not b.blank and b.index not in dropped)
-        state.budget = cap * state.words
+        state.cap, state.words = cap, sum(b.words for b in view if not b.blank and b.index not in dropped)
     page_like = state.page_like
     cut = threshold if threshold is not None else model.threshold if page_like else model.extract_threshold
     if cut is None:
@@ -397,11 +396,11 @@ def line_drops(
     p = np.zeros(len(indices))
     p[open_rows] = p_open
     taken = sum(by_index[indices[r]].words for r in hits)
-    if state.used + taken > state.budget:
+    if state.used + taken > state.cap * state.words:
         if state.used + taken > model.page_cap * state.words:
             return {}  # the model would take most of the text: its view of this document is not to be trusted
         # Over a smaller cap (the doubtful band's) but not over the page cap: the most sure lines that fit.
-        fit = within_budget(p[hits], [by_index[indices[r]].words for r in hits], state.budget - state.used)
+        fit = within_budget(p[hits], [by_index[indices[r]].words for r in hits], state.cap * state.words - state.used)
         if not fit:
             return {}
         hits, contrib = [hits[k] for k in fit], contrib[fit]
