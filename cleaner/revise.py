@@ -9,6 +9,8 @@ jusText's second pass, with one function per structural signal so each is tested
   off-topic summaries) only while they look like teasers; it stops where the article resumes.
 - `sandwiches`: a short line between two newsletter or paywall lines belongs to the same box.
 - `lead_ins`: a tiny label right above a newsletter/paywall/promo box (its name) belongs to it.
+- `archive_lists`: a blog's archive of months ("April 2012", "März 2011 (4)", "► 2010 (37)"), three
+  or more such lines in a row, and its "Archives" label.
 - `comment_sections` (`cleaner.comments`): below the article's text, the readers' comments as one
   run to the end.
 - `reader_replies` (`cleaner.comments`): where the comments' bylines and buttons are gone (an
@@ -59,6 +61,7 @@ def revise(view: DocView, annotations: Decisions, rules: RuleSet) -> Decisions:
         lambda v, d: related_blocks(v, d, rules),
         sandwiches,
         lead_ins,
+        archive_lists,
         lambda v, d: comment_sections(v, d, rules),
         reader_replies,
     ]
@@ -430,4 +433,61 @@ def lead_ins(view: DocView, decisions: Decisions) -> Decisions:
             f"A short label directly above a {category.value} box (its name or kicker).",
             Strength.WEAK,
         )
+    return out
+
+
+# -- archive lists ----------------------------------------------------------------------------
+
+ARCHIVE_RUN = 3  # lines in a row, each naming a month of a year (or counting a month's or year's posts)
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+    "|januar|jänner|februar|märz|mai|juni|juli|oktober|dezember"  # de
+    "|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"  # fr
+    "|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"  # es
+    "|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"  # it
+    "|januari|februari|maart|mei|augustus"  # nl
+    "|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro"  # pt
+)
+_BULLET = r"[\s►▼▶▸◄»•·*\-–]*"
+_COUNT = r"\s*[(\[]\d{1,5}[)\]]"
+_YEAR = r"(?:19|20)\d\d"
+# "April 2012", "avril 2012 (4)", "abril de 2012", "► 2010 (37)", "▼ April (5)"; a month or a year
+# alone only with its count of posts (a bare "2012" is a timeline's heading).
+_ARCHIVE_LINE = re.compile(
+    rf"{_BULLET}(?:(?:{_MONTHS})\.?,?\s+(?:de\s+)?{_YEAR}(?:{_COUNT})?|(?:(?:{_MONTHS})|{_YEAR}){_COUNT})\s*",
+    re.IGNORECASE,
+)
+_ARCHIVE_LABEL = re.compile(r"(?:blog[ -])?(?:archives?|archiv|archivio|archief|arquivos?|archivos?)\b.{0,30}", re.I)
+ARCHIVE_LABEL_WORDS = 4
+
+
+def archive_lists(view: DocView, decisions: Decisions) -> Decisions:
+    """A blog's archive of months (WordPress's and Blogger's widget, in any of the rules'
+    languages): ARCHIVE_RUN or more non-blank lines in a row that are each a month and its year,
+    or a month or year with its count of posts, and the short label right above them ("Archives",
+    "Blog Archive", "Archiv"). A date in an article stands alone or beside words; a run of bare
+    months is a menu of the site's past."""
+    out: Decisions = {}
+    nb = view.nonblank
+    blocks = view.blocks
+    k = 0
+    while k < len(nb):
+        end = k
+        while end < len(nb) and blocks[nb[end]].words <= 6 and _ARCHIVE_LINE.fullmatch(blocks[nb[end]].text):
+            end += 1
+        if end - k < ARCHIVE_RUN:
+            k = end + 1 if end == k else end
+            continue
+        why = f"One of {end - k} lines in a row that each name a month of a year: a blog's archive of past posts."
+        run = [nb[i] for i in range(k, end)]
+        if k > 0:
+            label = blocks[nb[k - 1]]
+            if label.words <= ARCHIVE_LABEL_WORDS and _ARCHIVE_LABEL.fullmatch(label.text.strip()):
+                run.insert(0, nb[k - 1])
+        for pos in run:
+            block = blocks[pos]
+            if block.index not in decisions:
+                out[block.index] = drop("context.archive-months", Category.NAVIGATION, why, Strength.STRONG)
+        k = end
     return out

@@ -8,6 +8,7 @@ from cleaner.config import CleanerConfig
 from cleaner.pipeline import ruleset_for
 from cleaner.revise import (
     DocView,
+    archive_lists,
     breadcrumbs,
     crumb_parts,
     headlines,
@@ -520,3 +521,34 @@ def test_a_manuals_discussion_section_is_no_comment_heading() -> None:
     assert comment_sections(view, ann, RULES) == {}
     view, ann = comments_view(*ARTICLE, *MORE, "Comments", *dated)
     assert comment_sections(view, ann, RULES) != {}  # the same section under "Comments" is one
+
+
+# -- archive lists
+
+
+def test_a_run_of_months_and_its_label_is_a_blog_archive() -> None:
+    widgets = [
+        ["Archives", "April 2012", "March 2012", "February 2012 (3)", "January 2012"],
+        ["Blog Archive", "► 2012 (45)", "▼ 2011 (80)", "► Dezember (5)", "► November (7)"],
+        ["Archiv", "März 2011", "Februar 2011", "Januar 2011"],
+        ["abril de 2012", "marzo de 2012", "febrero de 2012"],
+        ["juillet 2010", "juin 2010", "mai 2010"],
+    ]
+    for widget in widgets:
+        view, ann = view_of(*ARTICLE, *widget, *MORE)
+        out = archive_lists(view, ann)
+        assert lines_of(view, out) == widget
+        assert {(d.rule, d.category) for d in out.values()} == {("context.archive-months", Category.NAVIGATION)}
+
+
+def test_dates_in_an_article_and_a_timeline_of_years_are_no_archive() -> None:
+    kept = [
+        [*ARTICLE, "May 2024", *MORE],  # a date line, alone
+        [*ARTICLE, "April 2012", "March 2012", *MORE],  # two are not a run
+        [*ARTICLE, "2010", "2011", "2012", *MORE],  # bare years: a timeline's headings
+        [*ARTICLE, "April 2012", "The council met twice that month to discuss fares.", "March 2012", "May 2012"],
+        [*ARTICLE, "Archives", "April 2012 issue of the transport review", "March 2012 meeting notes", *MORE],
+    ]
+    for lines in kept:
+        view, ann = view_of(*lines)
+        assert archive_lists(view, ann) == {}
