@@ -383,3 +383,21 @@ def test_the_page_kinds_one_walk_over_elements_finds_what_an_xpath_each_found() 
     assert pagekind._meta(found, "og:type") == [" Article ", "video"]
     assert (found.articles, found.pres) == (len(tree.xpath("//article")), len(tree.xpath("//pre"))) == (2, 3)
     assert pagekind.ld_types(tree, found.ld_scripts) == pagekind.ld_types(tree) == {"recipe", "newsarticle", "webpage"}
+
+
+def test_marked_comments_go_after_the_post_on_any_page_but_a_forum() -> None:
+    """Blocks that trafilatura's comment extraction holds and whose markup says comment, from the
+    first after kept text of neither: a short post's comments go whatever the page kind; a
+    forum's replies stay, and so does a page that is nothing but such blocks."""
+    from cleaner.html.policy import marked_comments
+
+    x = _rows([1, 1, 1, 1, 0], [0] * 5, [0, 1, 1, 1, 0])
+    x[:, dommodel._COL["fam_comments"]] = [0, 1, 1, 1, 1]  # block 4: markup alone
+    words = np.array([30.0, 12, 8, 15, 9])
+    none = np.zeros(5, dtype=bool)
+    out = marked_comments(x, none, words, forum=False)
+    assert sorted(out) == [1, 2, 3] and "comment" in out[1]
+    assert marked_comments(x, none, words, forum=True) == {}
+    gone = none.copy()
+    gone[0] = True  # nothing kept before them: they are the page
+    assert marked_comments(x, gone, words, forum=False) == {}

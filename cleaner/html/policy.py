@@ -12,6 +12,7 @@ import numpy as np
 from cleaner.html import category, category_runs, dom
 from cleaner.html.blocks import _COL, DomModel, groups, signal_words
 from cleaner.models.cut import best_cut
+from cleaner.pagekind import PAGE_NAMES
 from cleaner.types import Action, Category, Decision, Stage, Strength
 
 # The page policy (`settle_page`). A block trafilatura's main text left out is "extra"; the block
@@ -37,6 +38,8 @@ COPY_SHARE = 0.3  # repeated paragraphs are a second copy of the page's text at 
 COPY_PARAGRAPHS = 2  # ...and when this many different paragraphs repeat (one alone: a listing's field, a quote)
 CELL_WORDS = 12  # a table cell this short is a data row's field (`whole_rows`)
 
+
+_LD_FORUM = PAGE_NAMES.index("ld_forum")
 
 COMMENT_REASON = "trafilatura took it for a reader comment, and the block model is not sure it is main text"
 
@@ -135,6 +138,27 @@ def comment_section(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> di
         "an article's comment section is not the article"
     )
     return {i: why for i in np.flatnonzero(marked).tolist()}
+
+
+def marked_comments(x: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum: bool) -> dict[int, str]:
+    """Kept blocks that two votes call a reader comment: trafilatura's own comment extraction holds
+    them (`comment_in`) and the markup around them says comment (`fam_comments`), from the first
+    such block that comes after kept text of neither, on any page but a forum's (its address, or
+    JSON-LD naming a discussion; a thread's replies are its content). trafilatura's fast main text
+    keeps a blog's comments when it cannot tell them apart; its comment extractor and the markup
+    still can. On a short post the comment section is most of the page, so no length of article
+    is asked for (`comment_section` asks it of the markup alone). In CV on wcxb-dev no page moved
+    by more than 0.01 (bench/results/2026-12-06-marked-comments.md)."""
+    if forum:
+        return {}
+    marked = ~dropped & (x[:, _COL["comment_in"]] > 0) & (x[:, _COL["fam_comments"]] > 0)
+    if not marked.any():
+        return {}
+    first = int(np.flatnonzero(marked)[0])
+    if not (~dropped[:first] & ~marked[:first] & (words[:first] > 0)).any():
+        return {}
+    why = "trafilatura's comment extraction holds it and its markup says comment: a reader's comment, not the article"
+    return {i: why for i in range(first, len(marked)) if marked[i]}
 
 
 def same_text(items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> list[list[int]]:
@@ -323,6 +347,9 @@ def decide(
             chosen = np.flatnonzero(gone)
             article = model.page_kind.article(kind)
             view, policy = settle_page(x, p, gone, counts, article)
+            forum = bool(x[0, _COL["url_forum"]] > 0) or (len(kind) == len(PAGE_NAMES) and kind[_LD_FORUM] > 0)
+            for i, why in marked_comments(x, gone | np.isin(np.arange(len(gone)), list(policy)), counts, forum).items():
+                policy.setdefault(i, ("comments", why))
             settled = gone.copy()
             settled[list(policy)] = True
             for i, why in hidden_repeats(items, x, settled, counts).items():
