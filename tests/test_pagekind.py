@@ -401,3 +401,20 @@ def test_marked_comments_go_after_the_post_on_any_page_but_a_forum() -> None:
     gone = none.copy()
     gone[0] = True  # nothing kept before them: they are the page
     assert marked_comments(x, gone, words, forum=False) == {}
+
+
+def test_agreed_extras_go_where_trafilatura_and_readability_agree() -> None:
+    """Where both extractors took the same text, blocks neither took that the block model doubts
+    go; not where they disagree, not what the model is sure of, and not on a forum."""
+    from cleaner.html.policy import AGREED_P, agreed_extras
+
+    x = _rows([1, 1, 0, 0, 0], [0, 0, 1, 1, 0], [0] * 5)
+    x[:, dommodel._COL["read_in"]] = [1, 1, 0, 0, 0]
+    p = np.array([0.01, 0.01, 0.4, AGREED_P, 0.1])  # block 4: the model is sure enough of it
+    words = np.array([80.0, 60, 10, 10, 20])
+    none = np.zeros(5, dtype=bool)
+    out = agreed_extras(x, p, none, words, forum=False)
+    assert sorted(out) == [2, 3] and "agree" in out[2]
+    assert agreed_extras(x, p, none, words, forum=True) == {}
+    x[:, dommodel._COL["read_in"]] = [1, 0, 0, 0, 0]  # readability took 80 of the 140 words: no agreement
+    assert agreed_extras(x, p, none, words, forum=False) == {}

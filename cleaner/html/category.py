@@ -148,7 +148,8 @@ class Evidence:
     words: float
     title_sim: float  # the block model's `title_sim` (Jaccard with the whole title)
     title: str | None = None
-    rule: str = ""  # the page policy's rule when it dropped the block ("comment", "teasers", "apart", "repeat")
+    # the page policy's rule when it dropped the block ("comment", "comments", "teasers", "apart", "agreed", "repeat")
+    rule: str = ""
 
     def own(self, family: str) -> bool:
         return bool(self.block.own_families & _FAMILY_BIT[family])

@@ -37,6 +37,9 @@ REPEAT_SHARE = 0.3  # ...when such copies are this share of the page's kept hidd
 COPY_SHARE = 0.3  # repeated paragraphs are a second copy of the page's text at this share of its kept words...
 COPY_PARAGRAPHS = 2  # ...and when this many different paragraphs repeat (one alone: a listing's field, a quote)
 CELL_WORDS = 12  # a table cell this short is a data row's field (`whole_rows`)
+AGREE_SHARE = 0.95  # trafilatura's and readability's main texts agree when this share of either's words is both's...
+AGREED_P = 0.2  # ...and then a block neither took goes when the block model scores it this or more (`agreed_extras`)
+AGREED_TITLE = 0.5  # ...unless it repeats this much of the page title (the headline)
 
 
 _LD_FORUM = PAGE_NAMES.index("ld_forum")
@@ -159,6 +162,32 @@ def marked_comments(x: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum
         return {}
     why = "trafilatura's comment extraction holds it and its markup says comment: a reader's comment, not the article"
     return {i: why for i in range(first, len(marked)) if marked[i]}
+
+
+def agreed_extras(x: np.ndarray, p: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum: bool) -> dict[int, str]:
+    """Kept blocks that neither trafilatura's main text nor readability's took, scored AGREED_P or
+    more, on a page where the two agree (of the words either took, AGREE_SHARE or more both took),
+    any page but a forum's. Two extractors of different design choosing the same text is strong
+    evidence of where the main content is; the block model's doubtful extras beside it are then a
+    blog's sidebars, link lists and teasers (news-dev's 2008-2012 pages), which the page-kind
+    model often cannot call an article for want of metadata, so the article-only rules do not
+    reach them. A forum's replies are left to the other rules (both extractors often take the
+    opening post alone). Chosen so that no page type of wcxb-dev (CV) loses: at 0.9 agreement or
+    p >= 0.1 a shop's category page loses its product grid (bench/results/2026-12-06-marked-comments.md)."""
+    if forum:
+        return {}
+    traf = x[:, _COL["traf_in"]] > 0
+    read = x[:, _COL["read_in"]] > 0
+    either = float(words[traf | read].sum())
+    if either <= 0 or float(words[traf & read].sum()) < AGREE_SHARE * either:
+        return {}
+    why = (
+        "trafilatura's and readability's main texts agree on this page and neither took it, "
+        "and the block model is not sure of it"
+    )
+    # the headline is in neither main text (trafilatura gives it as the title), and nor is a deck under it
+    headline = x[:, _COL["title_sim"]] >= AGREED_TITLE
+    return {i: why for i in np.flatnonzero(~dropped & ~traf & ~read & ~headline & (p >= AGREED_P)).tolist()}
 
 
 def same_text(items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> list[list[int]]:
@@ -350,6 +379,9 @@ def decide(
             forum = bool(x[0, _COL["url_forum"]] > 0) or (len(kind) == len(PAGE_NAMES) and kind[_LD_FORUM] > 0)
             for i, why in marked_comments(x, gone | np.isin(np.arange(len(gone)), list(policy)), counts, forum).items():
                 policy.setdefault(i, ("comments", why))
+            taken = gone | np.isin(np.arange(len(gone)), list(policy))
+            for i, why in agreed_extras(x, p, taken, counts, forum).items():
+                policy.setdefault(i, ("agreed", why))
             settled = gone.copy()
             settled[list(policy)] = True
             for i, why in hidden_repeats(items, x, settled, counts).items():
