@@ -460,6 +460,7 @@ _ARCHIVE_LINE = re.compile(
 )
 _ARCHIVE_LABEL = re.compile(r"(?:blog[ -])?(?:archives?|archiv|archivio|archief|arquivos?|archivos?)\b.{0,30}", re.I)
 ARCHIVE_LABEL_WORDS = 4
+_DIGIT = re.compile(r"\d")
 
 
 def archive_lists(view: DocView, decisions: Decisions) -> Decisions:
@@ -468,26 +469,33 @@ def archive_lists(view: DocView, decisions: Decisions) -> Decisions:
     or a month or year with its count of posts, and the short label right above them ("Archives",
     "Blog Archive", "Archiv"). A date in an article stands alone or beside words; a run of bare
     months is a menu of the site's past."""
-    out: Decisions = {}
     nb = view.nonblank
     blocks = view.blocks
-    k = 0
-    while k < len(nb):
-        end = k
-        while end < len(nb) and blocks[nb[end]].words <= 6 and _ARCHIVE_LINE.fullmatch(blocks[nb[end]].text):
+    # One pass over the lines, the cheap tests first (six words at most, a digit: its year or
+    # count), so the month pattern sees almost no line: this runs in every context pass.
+    hits = [
+        k
+        for k, i in enumerate(nb)
+        if blocks[i].words <= 6 and _DIGIT.search(blocks[i].text) and _ARCHIVE_LINE.fullmatch(blocks[i].text)
+    ]
+    out: Decisions = {}
+    start = 0
+    while start < len(hits):
+        end = start
+        while end + 1 < len(hits) and hits[end + 1] == hits[end] + 1:
             end += 1
-        if end - k < ARCHIVE_RUN:
-            k = end + 1 if end == k else end
+        first, count = hits[start], end - start + 1
+        start = end + 1
+        if count < ARCHIVE_RUN:
             continue
-        why = f"One of {end - k} lines in a row that each name a month of a year: a blog's archive of past posts."
-        run = [nb[i] for i in range(k, end)]
-        if k > 0:
-            label = blocks[nb[k - 1]]
+        why = f"One of {count} lines in a row that each name a month of a year: a blog's archive of past posts."
+        run = [nb[k] for k in range(first, first + count)]
+        if first > 0:
+            label = blocks[nb[first - 1]]
             if label.words <= ARCHIVE_LABEL_WORDS and _ARCHIVE_LABEL.fullmatch(label.text.strip()):
-                run.insert(0, nb[k - 1])
+                run.insert(0, nb[first - 1])
         for pos in run:
             block = blocks[pos]
             if block.index not in decisions:
                 out[block.index] = drop("context.archive-months", Category.NAVIGATION, why, Strength.STRONG)
-        k = end
     return out

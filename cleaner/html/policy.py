@@ -130,17 +130,22 @@ def comment_section(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> di
     news-dev/dragnet, whose gold leaves comments out). A forum thread's replies are not touched:
     its page does not read as an article, and its opening post is in the same markup."""
     marked = ~dropped & (x[:, _COL["fam_comments"]] > 0)
-    if not marked.any():
-        return {}
-    first = int(np.flatnonzero(marked)[0])
-    lead = float(words[:first][~dropped[:first] & ~marked[:first]].sum())
-    if lead < COMMENTS_LEAD:
-        return {}
+    found, lead = _marked_after(marked, dropped, words, COMMENTS_LEAD)
     why = (
         f"its markup says comment, and it comes after {lead:.0f} words of the article: "
         "an article's comment section is not the article"
     )
-    return {i: why for i in np.flatnonzero(marked).tolist()}
+    return {i: why for i in found}
+
+
+def _marked_after(marked: np.ndarray, dropped: np.ndarray, words: np.ndarray, lead: float) -> tuple[list[int], float]:
+    """The `marked` blocks (a comment section's), when `lead` or more words of other kept text come
+    before the first of them; with those words (0 when nothing is marked)."""
+    if not marked.any():
+        return [], 0.0
+    first = int(np.flatnonzero(marked)[0])
+    before = float(words[:first][~dropped[:first] & ~marked[:first]].sum())
+    return (np.flatnonzero(marked).tolist() if before >= lead else []), before
 
 
 def marked_comments(x: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum: bool) -> dict[int, str]:
@@ -155,13 +160,9 @@ def marked_comments(x: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum
     if forum:
         return {}
     marked = ~dropped & (x[:, _COL["comment_in"]] > 0) & (x[:, _COL["fam_comments"]] > 0)
-    if not marked.any():
-        return {}
-    first = int(np.flatnonzero(marked)[0])
-    if not (~dropped[:first] & ~marked[:first] & (words[:first] > 0)).any():
-        return {}
+    found, _ = _marked_after(marked, dropped, words, 1.0)
     why = "trafilatura's comment extraction holds it and its markup says comment: a reader's comment, not the article"
-    return {i: why for i in range(first, len(marked)) if marked[i]}
+    return {i: why for i in found}
 
 
 def agreed_extras(x: np.ndarray, p: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum: bool) -> dict[int, str]:
@@ -377,13 +378,14 @@ def decide(
             chosen = np.flatnonzero(gone)
             article = model.page_kind.article(kind)
             view, policy = settle_page(x, p, gone, counts, article)
-            forum = bool(x[0, _COL["url_forum"]] > 0) or (len(kind) == len(PAGE_NAMES) and kind[_LD_FORUM] > 0)
-            for i, why in marked_comments(x, gone | np.isin(np.arange(len(gone)), list(policy)), counts, forum).items():
-                policy.setdefault(i, ("comments", why))
-            taken = gone | np.isin(np.arange(len(gone)), list(policy))
-            for i, why in agreed_extras(x, p, taken, counts, forum).items():
-                policy.setdefault(i, ("agreed", why))
             settled = gone.copy()
+            settled[list(policy)] = True
+            forum = bool(x[0, _COL["url_forum"]] > 0) or (len(kind) == len(PAGE_NAMES) and kind[_LD_FORUM] > 0)
+            for i, why in marked_comments(x, settled, counts, forum).items():
+                policy.setdefault(i, ("comments", why))
+            settled[list(policy)] = True
+            for i, why in agreed_extras(x, p, settled, counts, forum).items():
+                policy.setdefault(i, ("agreed", why))
             settled[list(policy)] = True
             for i, why in hidden_repeats(items, x, settled, counts).items():
                 policy.setdefault(i, ("repeat", why))
