@@ -57,7 +57,8 @@ def card(model: Mapping[str, Any], cv: Mapping[str, Any], day: str) -> str:
         "",
         (
             "Each page gets its own cut: the one that maximises the page's expected word F1 given the "
-            "blocks' probabilities and word counts (`cleaner.html.policy.best_cut`); "
+            "blocks' probabilities and word counts, with the doubtful blocks sharing a fate where they are "
+            "mostly link text (`cleaner.html.policy.page_cut`); "
             if model.get("decision") == "expected_f1"
             else f"Blocks scored at or above {model['threshold']} are dropped; "
         )

@@ -345,6 +345,34 @@ def test_best_cut_maximises_expected_f1() -> None:
     assert dommodel.best_cut(np.zeros(0), np.zeros(0)) == 1.0
 
 
+def test_level_cut_keeps_a_doubtful_mass_only_when_likelier_content() -> None:
+    from cleaner.models.cut import best_cut, level_cut
+
+    # A short sure article (100 words) beside a column of 2,000 words each kept with probability 0.4.
+    keep = np.array([0.95] * 10 + [0.4] * 200)
+    words = np.full(len(keep), 10.0)
+    assert best_cut(keep, words) <= 0.4  # independent blocks: 40 % of the column counts, so it is kept
+    assert level_cut(keep, words, 1.0) > 0.4  # a shared fate: the column goes
+    # The same column likelier content than not (0.6) is kept either way.
+    likely = np.array([0.9] * 10 + [0.6] * 200)
+    assert level_cut(likely, words, 1.0) <= 0.6
+    # A sure page keeps everything; nothing at all: the cut lies above every block.
+    assert level_cut(np.full(5, 0.99), np.full(5, 10.0), 0.75) <= 0.99
+    assert level_cut(np.zeros(3), np.full(3, 10.0), 1.0) > 1.0
+    assert level_cut(np.zeros(0), np.zeros(0), 1.0) == 1.0
+
+
+def test_page_cut_takes_the_shared_fate_view_for_link_lists_only() -> None:
+    from cleaner.html.policy import page_cut
+
+    keep = np.array([0.95] * 10 + [0.4] * 200)
+    words = np.full(len(keep), 10.0)
+    link_lists = np.array([0.0] * 10 + [0.9] * 200)
+    prose = np.zeros(len(keep))
+    assert page_cut(keep, words, link_lists) > 0.4  # a blogroll beside a short post goes
+    assert page_cut(keep, words, prose) <= 0.4  # a doubtful description stays as before
+
+
 def test_a_user_threshold_decides_by_threshold() -> None:
     strict = cleaner.clean_html(PAGE, html_threshold=0.01)
     loose = cleaner.clean_html(PAGE, html_threshold=0.99)
