@@ -244,6 +244,27 @@ and that the trout they once caught in the shallows have moved further up into t
 <p><a href="/privacy">Privacy</a> <a href="/terms">Terms</a></p></footer></body></html>"""
 
 
+def test_policy_drops_are_decides_drops_on_a_page_without_tables() -> None:
+    # bench/policy_sim.py measures the page policy through policy_drops on stored rows: what it
+    # reads must be what decide drops on the page itself.
+    from cleaner.html.blocks import page_features
+    from cleaner.html.page import prepare
+    from cleaner.html.policy import decide, policy_drops
+    from cleaner.pipeline import ruleset_for
+
+    model = dommodel.load("builtin")
+    assert model is not None
+    prep = prepare(PAGE)
+    x, rules = page_features(prep, ruleset_for(cleaner.CleanerConfig()), None)
+    ruled = frozenset(i for i, d in rules.items() if d.dropped)
+    counts = np.array([float(b.words) for b in prep.lines])
+    drops = decide(model, prep.items, x, counts, None, ruled, prep.kind, prep.title)
+    p, _ = model.score(x, dommodel.groups(prep.items))
+    chosen, _, how, _ = policy_drops(model, [b.text for b in prep.items], x, p, counts, ruled, prep.kind)
+    assert drops and set(drops) == set(chosen.tolist())
+    assert "this page keeps blocks scored up to" in how
+
+
 def test_clean_html_decides_blocks_and_explains_each_cut() -> None:
     result = cleaner.clean_html(PAGE)
     assert "After three dry summers" in result.text and "trout they once caught" in result.text

@@ -216,20 +216,18 @@ def agreed_extras(x: np.ndarray, p: np.ndarray, dropped: np.ndarray, words: np.n
     return {i: why for i in np.flatnonzero(~dropped & ~traf & ~read & ~headline & (p >= AGREED_P)).tolist()}
 
 
-def same_text(items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> list[list[int]]:
+def same_text(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> list[list[int]]:
     """The kept blocks of REPEAT_WORDS or more words (code never) grouped by their text, whitespace
     collapsed and case folded, each group in page order: what `hidden_repeats` and `shown_copies`
     read copies from."""
     prose = ~dropped & (words >= REPEAT_WORDS) & (x[:, _COL["in_pre"]] == 0) & (x[:, _COL["code"]] == 0)
     groups: dict[str, list[int]] = {}
     for i in np.flatnonzero(prose).tolist():
-        groups.setdefault(" ".join(items[i].text.split()).casefold(), []).append(i)
+        groups.setdefault(" ".join(texts[i].split()).casefold(), []).append(i)
     return list(groups.values())
 
 
-def hidden_repeats(
-    items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray
-) -> dict[int, str]:
+def hidden_repeats(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> dict[int, str]:
     """Hidden copies of the page's own text: kept blocks of REPEAT_WORDS or more words, inside a
     hidden element (hidden, aria-hidden, display:none, or named hidden), whose text another kept
     block repeats, when such copies make REPEAT_SHARE or more of the page's kept hidden words. A
@@ -240,7 +238,7 @@ def hidden_repeats(
     language), and a paragraph the page shows twice."""
     hidden = ~dropped & ((x[:, _COL["in_hidden"]] > 0) | (x[:, _COL["fam_hidden"]] > 0))
     found: list[int] = []
-    for same in same_text(items, x, dropped, words):
+    for same in same_text(texts, x, dropped, words):
         if len(same) > 1 and hidden[same].any():
             shown = any(not hidden[i] for i in same)
             found += [i for i in same if hidden[i]][0 if shown else 1 :]
@@ -250,9 +248,7 @@ def hidden_repeats(
     return {i: why for i in found}
 
 
-def shown_copies(
-    items: Sequence[dom.DomBlock], x: np.ndarray, dropped: np.ndarray, words: np.ndarray
-) -> dict[int, str]:
+def shown_copies(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> dict[int, str]:
     """A second copy of the page's text: kept blocks of REPEAT_WORDS or more words whose text an
     earlier kept block gives word for word, when such copies are COPY_PARAGRAPHS or more different
     paragraphs and make COPY_SHARE or more of the page's kept words. A page that carries its article
@@ -260,7 +256,7 @@ def shown_copies(
     doubled; the first copy stays. One paragraph repeated is left alone, however often: a listing's
     field on every card ("M/Flex: scalable multi-monitor arm system ..."), a quoted post; so are a
     pull quote or a teaser repeating the lead (far under the share) and code."""
-    repeated = [same for same in same_text(items, x, dropped, words) if len(same) > 1]
+    repeated = [same for same in same_text(texts, x, dropped, words) if len(same) > 1]
     found = [i for same in repeated for i in same[1:]]
     if len(repeated) < COPY_PARAGRAPHS or float(words[found].sum()) < COPY_SHARE * float(words[~dropped].sum()):
         return {}
@@ -358,6 +354,57 @@ def drop_categories(
     return {i: (named[i], category.family_category(ev)) for i, ev in found.items()}
 
 
+def policy_drops(
+    model: DomModel,
+    texts: Sequence[str],
+    x: np.ndarray,
+    p: np.ndarray,
+    counts: np.ndarray,
+    ruled: frozenset[int] = frozenset(),
+    kind: Sequence[float] = (),
+) -> tuple[np.ndarray, dict[int, tuple[str, str]], str, str]:
+    """The blocks a page's own cut (`page_cut`) and the page policy drop, before `whole_rows`, from
+    the blocks' texts, FEATURE_NAMES rows `x`, probabilities `p` and words: (the blocks' indices,
+    the policy's rule and reason for those it dropped, the cut's and the page kind's words for the
+    reasons). `decide` runs it on a page; bench/policy_sim.py on stored rows, to measure a change of
+    the policy on every page of a set in seconds."""
+    keep = 1.0 - p
+    if ruled:
+        keep[list(ruled)] = 0.0
+    q = page_cut(keep, counts, x[:, _COL["link_density"]])
+    chosen = np.flatnonzero((keep < q) & (p >= model.floor))
+    how = f" (this page keeps blocks scored up to {max(0.0, 1.0 - q):.2f})"
+    policy: dict[int, tuple[str, str]] = {}
+    if model.page_kind is None or not len(texts):
+        return chosen, policy, how, ""
+    gone = np.zeros(len(texts), dtype=bool)
+    gone[chosen] = True
+    # A paragraph of trafilatura's main text, or the headline, stays unless the model is sure.
+    gone &= ~kept_anyway(x, p, counts)
+    gone[list(ruled)] = True
+    chosen = np.flatnonzero(gone)
+    article = model.page_kind.article(kind)
+    view, policy = settle_page(x, p, gone, counts, article)
+    settled = gone.copy()
+    settled[list(policy)] = True
+    forum = bool(x[0, _COL["url_forum"]] > 0) or (len(kind) == len(PAGE_NAMES) and kind[_LD_FORUM] > 0)
+    for i, why in marked_comments(x, settled, counts, forum).items():
+        policy.setdefault(i, ("comments", why))
+    settled[list(policy)] = True
+    for i, why in agreed_extras(x, p, settled, counts, forum).items():
+        policy.setdefault(i, ("agreed", why))
+    settled[list(policy)] = True
+    for i, why in hidden_repeats(texts, x, settled, counts).items():
+        policy.setdefault(i, ("repeat", why))
+    settled[list(policy)] = True
+    for i, why in shown_copies(texts, x, settled, counts).items():
+        policy.setdefault(i, ("repeat", why))
+    if not policy:
+        return chosen, policy, how, ""
+    chosen = np.union1d(chosen, np.array(sorted(policy), dtype=np.int64))
+    return chosen, policy, how, f" (page kind: article {view.article:.2f})"
+
+
 def decide(
     model: DomModel,
     items: Sequence[dom.DomBlock],
@@ -387,38 +434,7 @@ def decide(
         chosen = np.flatnonzero(p >= cut)
         how = ""
     else:
-        keep = 1.0 - p
-        if ruled:
-            keep[list(ruled)] = 0.0
-        q = page_cut(keep, counts, x[:, _COL["link_density"]])
-        chosen = np.flatnonzero((keep < q) & (p >= model.floor))
-        how = f" (this page keeps blocks scored up to {max(0.0, 1.0 - q):.2f})"
-        if model.page_kind is not None and len(items):
-            gone = np.zeros(len(items), dtype=bool)
-            gone[chosen] = True
-            # A paragraph of trafilatura's main text, or the headline, stays unless the model is sure.
-            gone &= ~kept_anyway(x, p, counts)
-            gone[list(ruled)] = True
-            chosen = np.flatnonzero(gone)
-            article = model.page_kind.article(kind)
-            view, policy = settle_page(x, p, gone, counts, article)
-            settled = gone.copy()
-            settled[list(policy)] = True
-            forum = bool(x[0, _COL["url_forum"]] > 0) or (len(kind) == len(PAGE_NAMES) and kind[_LD_FORUM] > 0)
-            for i, why in marked_comments(x, settled, counts, forum).items():
-                policy.setdefault(i, ("comments", why))
-            settled[list(policy)] = True
-            for i, why in agreed_extras(x, p, settled, counts, forum).items():
-                policy.setdefault(i, ("agreed", why))
-            settled[list(policy)] = True
-            for i, why in hidden_repeats(items, x, settled, counts).items():
-                policy.setdefault(i, ("repeat", why))
-            settled[list(policy)] = True
-            for i, why in shown_copies(items, x, settled, counts).items():
-                policy.setdefault(i, ("repeat", why))
-            if policy:
-                chosen = np.union1d(chosen, np.array(sorted(policy), dtype=np.int64))
-                page_how = f" (page kind: article {view.article:.2f})"
+        chosen, policy, how, page_how = policy_drops(model, [b.text for b in items], x, p, counts, ruled, kind)
     chosen = whole_rows(items, x, counts, chosen, ruled)
     drops: dict[int, Decision] = {}
     if len(chosen):
