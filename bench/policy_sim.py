@@ -39,7 +39,10 @@ from cleaner.html.blocks import DomModel, load
 from cleaner.learn.domtrain import PageRows, load_rows
 from cleaner.learn.train import fold_of
 
-OUTER_SALT = "outer:"  # bench/cv_dom.py's folds
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cv_dom import OUTER_SALT  # bench/cv_dom.py's folds: the same salt, FOLDS of them
+
+FOLDS = 5
 
 
 def scored(rows: list[PageRows], folds: Path | None) -> list[tuple[PageRows, DomModel, np.ndarray]]:
@@ -47,7 +50,7 @@ def scored(rows: list[PageRows], folds: Path | None) -> list[tuple[PageRows, Dom
     models: dict[Path | None, DomModel] = {}
     out = []
     for r in rows:
-        key = None if folds is None else folds / f"fold{fold_of(r.domain, 5, salt=OUTER_SALT)}.json"
+        key = None if folds is None else folds / f"fold{fold_of(r.domain, FOLDS, salt=OUTER_SALT)}.json"
         if key not in models:
             model = load("builtin" if key is None else str(key))
             assert model is not None

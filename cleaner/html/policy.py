@@ -82,8 +82,8 @@ def page_cut(keep: np.ndarray, words: np.ndarray, links: np.ndarray) -> float:
     independent one is mostly link text (LEVEL_LINKS of its words: menus, link lists, teaser
     lists); a doubtful mass of prose (a product's description, a service's list of features) is
     left to the independent cut, as the model is often less sure of such content than it should
-    be. In CV on wcxb-dev (shipped folds): 0.8670 -> 0.8676, no page type lower by more than 0.0002
-    (simulated); news-dev dragnet +0.002, l3s-gn1 +0.001 (bench/results/2026-12-06-level-cut.md)."""
+    be. In CV on wcxb-dev: 0.8670 -> 0.8676, no page type lower by more than 0.0001; news-dev
+    dragnet 0.8948 -> 0.8965, l3s-gn1 0.9062 -> 0.9069 (bench/results/2026-12-06-level-cut.md)."""
     independent = best_cut(keep, words)
     level = level_cut(keep, words, LEVEL_MIX)
     beyond = (keep >= independent) & (keep < level)
