@@ -161,6 +161,25 @@ def test_readability_is_a_second_vote_beside_trafilatura() -> None:
     assert without[:, col["read_in"]].tolist() == [0.0, 0.0, 0.0]
 
 
+def test_span_features_say_which_side_of_the_main_text_a_block_stands() -> None:
+    """`traf_span` / `read_span`: the share of the extractor's main-text words in the blocks before
+    a block (a sidebar before the post 0, a teaser after it 1), -1 when the extractor took nothing."""
+    from cleaner.segment import make_block
+
+    items = _blocks(
+        "<aside><p>Blogroll one two</p></aside><article><p>Four words of post.</p><p>Four more words"
+        " here.</p></article><aside><p>Related teaser text</p></aside>"
+    )
+    lines = [make_block(i, b.text) for i, b in enumerate(items)]
+    main = dom.TrafVote.of("Four words of post.\nFour more words here.")
+    x = dommodel.features(items, lines, main, {}, None, None, None, main)
+    col = {n: i for i, n in enumerate(dommodel.FEATURE_NAMES)}
+    assert x[:, col["traf_span"]].tolist() == [0.0, 0.0, 0.5, 1.0]
+    assert x[:, col["read_span"]].tolist() == [0.0, 0.0, 0.5, 1.0]
+    none = dommodel.features(items, lines, dom.TrafVote.of(""), {}, None)
+    assert none[:, col["traf_span"]].tolist() == [-1.0] * 4
+
+
 def test_prepare_asks_readability_for_the_main_text() -> None:
     from cleaner.html.page import prepare
 

@@ -103,6 +103,8 @@ CONTEXT_NAMES: tuple[str, ...] = (
         for k in range(1, dom.ANCESTOR_LEVELS + 1)
         for n in ("traf", "read", "blocks_log", "links", "words_log")
     ),
+    "traf_span",
+    "read_span",
     "page_blocks_log",
     "page_traf_share",
     "page_read_share",
@@ -277,6 +279,13 @@ def features(
         x[:, _COL[f"anc{k}_blocks_log"]] = np.log1p(cnt)
         x[:, _COL[f"anc{k}_links"]] = np.bincount(inv, link)[inv] / cnt
         x[:, _COL[f"anc{k}_words_log"]] = np.log1p(np.bincount(inv, plain)[inv])
+    # Where the block stands from each extractor's main text: the share of its words in the
+    # blocks before this one (0 above all of it, 1 below all of it; -1 when it took nothing):
+    # a blog's sidebar before the post, a teaser list or comments after it.
+    for name, col in (("traf_span", traf_col), ("read_span", read_col)):
+        took = plain * (col > 0)
+        total = float(took.sum())
+        x[:, _COL[name]] = (np.cumsum(took) - took) / total if total else -1.0
     seen: dict[str, int] = {}
     for b in items:
         seen[b.text] = seen.get(b.text, 0) + 1
@@ -483,6 +492,8 @@ DOM_SIGNALS: dict[str, str] = {
     "sig_traf_share": "a repeated structure trafilatura left out",
     "sig_words_log": "a repeated structure",
     "text_repeats": "its text appears again on the page",
+    "traf_span": "where it stands from trafilatura's main text",
+    "read_span": "where it stands from readability's main text",
 }
 
 
