@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -389,19 +389,18 @@ def policy_drops(
     article = model.page_kind.article(kind)
     view, policy = settle_page(x, p, gone, counts, article)
     settled = gone.copy()
-    settled[list(policy)] = True
     forum = bool(x[0, _COL["url_forum"]] > 0) or (len(kind) == len(PAGE_NAMES) and kind[_LD_FORUM] > 0)
-    for i, why in marked_comments(x, settled, counts, forum).items():
-        policy.setdefault(i, ("comments", why))
-    settled[list(policy)] = True
-    for i, why in agreed_extras(x, p, settled, counts, forum).items():
-        policy.setdefault(i, ("agreed", why))
-    settled[list(policy)] = True
-    for i, why in hidden_repeats(texts, x, settled, counts).items():
-        policy.setdefault(i, ("repeat", why))
-    settled[list(policy)] = True
-    for i, why in shown_copies(texts, x, settled, counts).items():
-        policy.setdefault(i, ("repeat", why))
+    # Each later step reads what the earlier ones left (`settled`), in this order.
+    steps: tuple[tuple[str, Callable[[np.ndarray], dict[int, str]]], ...] = (
+        ("comments", lambda kept: marked_comments(x, kept, counts, forum)),
+        ("agreed", lambda kept: agreed_extras(x, p, kept, counts, forum)),
+        ("repeat", lambda kept: hidden_repeats(texts, x, kept, counts)),
+        ("repeat", lambda kept: shown_copies(texts, x, kept, counts)),
+    )
+    for rule, step in steps:
+        settled[list(policy)] = True
+        for i, why in step(settled).items():
+            policy.setdefault(i, (rule, why))
     if not policy:
         return chosen, policy, how, ""
     chosen = np.union1d(chosen, np.array(sorted(policy), dtype=np.int64))
