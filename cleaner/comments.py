@@ -35,6 +35,7 @@ COMMENT_FIRST_GAP = 8  # above the longest prose run: the next marker within thi
 BUTTON_WORDS = 3  # a reply button ("Reply", "Log in to Reply"), not a comment's title line
 STAMP_ALIKE = 0.5  # token Jaccard at which two stamps are one template (a thread's posts, a blog index's entries)
 COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a row
+COUNTED_ARTICLE_WORDS = 150  # a header counting comments right under this many prose words in a row starts them
 VOICES_FILE = "comment_voices.toml"
 VOICE_ARTICLE_WORDS = 150  # a reader's words start the comments under this many kept words (the article)
 VOICE_CUES = 3  # ... when at least this many lines carry them from the first on
@@ -61,7 +62,10 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     alone are no comments: a timeline closing an article, a sidebar's archive of months, have them too).
     A header that counts the comments ("{ 3 comments… read them below or add one }") or a bare
     heading, at most COMMENT_FIRST_GAP lines under the article's text, needs no markers: extractors
-    often keep the comments' words and drop their bylines and buttons.
+    often keep the comments' words and drop their bylines and buttons. A counting header starts them
+    right under a run of COUNTED_ARTICLE_WORDS prose words even where the comments under it hold a
+    longer run than the post. A bare date and time ("23 October 2012 at 8:38 pm") is a stamp where
+    several fall on shared days (`_clock_stamps`).
 
     It must stand below the article's text: below the run of prose lines with the most words
     (`_prose_runs`: a counter beside the byline under the headline is no section), or, where a long
@@ -74,7 +78,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     if view.forum:
         return {}
     nb = view.nonblank
-    markers = [_comment_marker(view.blocks[p], decisions) for p in nb]
+    markers = _clock_stamps(view, [_comment_marker(view.blocks[p], decisions) for p in nb])
     has_rule = any(d.dropped and d.category is Category.COMMENTS for d in decisions.values())
     bare = [_BARE_HEADER.fullmatch(view.blocks[p].norm) is not None for p in nb]
     if sum(bare) >= REPEATED_HEADER:
@@ -100,11 +104,15 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             continue
         under = markers[k + 1 :] if header else markers[k:]
         found = sum(1 for m in under if m)
+        counts = _COUNT.search(head.text) is not None
         counted = (
             header
-            and k > end
+            # below the article's text; or, for a header that counts the comments, right under a
+            # run of prose as long as an article's (not a first paragraph's, over a share bar's
+            # counter): the comments under it may outweigh the article
+            and (k > end or (counts and prose[k][0] >= COUNTED_ARTICLE_WORDS))
             and k - prose[k][1] <= COMMENT_FIRST_GAP  # right under the text: not a counter by the byline
-            and (bare[k] or _COUNT.search(head.text) is not None)  # a count, or a heading of its own
+            and (bare[k] or counts)  # a count, or a heading of its own
             and len(under) >= COMMENT_MARKERS
         )
         if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY) and not counted:
@@ -112,7 +120,8 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         buttons = sum(1 for m in under if m == "rule")
         if not header and buttons + sum(1 for m in under if m == "stamp") < COMMENT_BUTTONS:
             continue
-        if k <= end or not (header or buttons >= COMMENT_BUTTONS):  # the evidence is stamps, or closeness
+        # The evidence is stamps, or closeness (a counted header right under the post is evidence enough).
+        if (k <= end and not counted) or not (header or buttons >= COMMENT_BUTTONS):
             if refused or (k <= end and not _right_under_an_article(prose[k], markers, k)):
                 continue
             if k <= end and not header and markers[k] == "rule" and head.words <= BUTTON_WORDS:
@@ -144,10 +153,43 @@ def _stamps_of_commenters(view: DocView, markers: Sequence[str | None], k: int) 
     if 2 * sum(1 for j in at if j + 1 < len(nb) and markers[j + 1] == "stamp") > len(at):
         return False  # stamps line after line with nothing said between them: a log's output, a list of dates
     under = [_stamp_key(view.blocks[nb[j]].text) for j in at]
-    if len(set(under)) * 2 < len(under):
+    if len({_moment(view.blocks[nb[j]], key) for j, key in zip(at, under, strict=True)}) * 2 < len(under):
         return False
     above = [_stamp_key(view.blocks[nb[j]].text) for j in range(k) if markers[j] == "stamp"]
     return not any(_alike(a, b) for a in above for b in under[:COMMENT_MARKERS])
+
+
+def _clock_stamps(view: DocView, markers: list[str | None]) -> list[str | None]:
+    """`markers` with the bylines that give a date and a time of day and nothing else ("23 October
+    2012 at 8:38 pm": extractors keep a comment's time and drop its author's name) as stamps, where
+    COMMENT_BUTTONS or more of them stand and most fall on a day another one does (readers comment
+    within hours of each other; a blog index's or an archive's posts each have a day of their own)."""
+    nb = view.nonblank
+    at = [k for k, m in enumerate(markers) if m == "byline" and _only_moment(view.blocks[nb[k]].text)]
+    if len(at) < COMMENT_BUTTONS:
+        return markers
+    days = [_CLOCK_WORDS.sub(" ", view.blocks[nb[k]].norm).split() for k in at]
+    if len({tuple(d) for d in days}) * 2 > len(days):
+        return markers
+    out = list(markers)
+    for k in at:
+        out[k] = "stamp"
+    return out
+
+
+def _only_moment(text: str) -> bool:
+    """Whether a line is a date with a time of day and no other word ("November 7th, 2012 at 9:42 pm",
+    "Aug 08, 2012 @ 16:44:30")."""
+    if not (_CLOCK.search(text) and (_DAY.search(text) or _MONTH.search(text))):
+        return False
+    return _NAME.search(_MONTH.sub(" ", _MOMENT_WORDS.sub(" ", text))) is None
+
+
+def _moment(block: Block, key: tuple[frozenset[str], tuple[str, ...]]) -> object:
+    """What tells two stamps apart: a stamp with a name by its words and shape (`_stamp_key`: one
+    line repeated with other numbers on every card is one), a bare date and time by its own text
+    (each reader's comment has its own moment)."""
+    return block.norm if _only_moment(block.text) else key
 
 
 def _stamp_key(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -275,6 +317,10 @@ _BARE_HEADER = re.compile(
 _COUNT = re.compile(r"\b(?:[1-9]\d*|one)\b", re.IGNORECASE)  # a header that counts comments: there are some
 _DAY = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b")  # a numeric date or a year
 _CLOCK = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?!\d)")
+# A stamp's words that are no name: "at", "on", "um", "à"... between the date and the time, and a
+# time's own words (the clock itself, am/pm, a zone).
+_MOMENT_WORDS = re.compile(r"\b(?:at|on|um|am|le|à|a las|alle|om|às|de|del|el|utc|gmt|[ap]\.?m\.?)\b", re.IGNORECASE)
+_CLOCK_WORDS = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?::\d{2})?(?!\d)\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
 # Month names and their short forms in the rules' seven languages (en, de, fr, es, it, nl, pt).
 _MONTH = re.compile(
     r"\b(?:jan(?:uary|uar|uari|vier|eiro)?|feb(?:ruary|ruar|ruari)?|f[ée]v(?:rier|ereiro)?|mar(?:ch|s|zo|ço)?|"

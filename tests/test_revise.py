@@ -427,6 +427,53 @@ def test_a_counted_header_under_the_article_takes_comments_without_bylines() -> 
     assert comment_sections(view, ann, RULES) == {}
 
 
+def test_a_counted_header_takes_comments_that_outweigh_the_article() -> None:
+    # A blog post of some 180 words in a row, then "{ 20 comments ... }" and readers' words without
+    # bylines that run longer than the post: the longest prose run is the comments', yet the count
+    # right under the post says where they start (news-dev/dragnet's blogs, trafilatura's output).
+    post = [" ".join([*ARTICLE, *MORE])] * 2
+    said = [f"{a} {b} {c}" for a in ARTICLE for b in MORE for c in ARTICLE]
+    view, ann = comments_view("Soup Weather", *post, "{ 20 comments… read them below or add one }", *said)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == said
+
+
+def test_a_share_bars_counter_under_a_long_first_paragraph_is_no_section() -> None:
+    # A first paragraph of some 90 words, the share bar's "23 Comments" under it, then the article:
+    # a counted header needs an article's worth of prose above it where longer prose follows.
+    first = " ".join([*ARTICLE, *MORE])
+    body = [f"{a} {b} {c}" for a in ARTICLE for b in MORE for c in ARTICLE]
+    view, ann = comments_view("Council Approves the Bus Budget", first, "23 Comments", *body)
+    assert comment_sections(view, ann, RULES) == {}
+
+
+TIMED = [
+    "23 October 2012 at 8:38 pm",
+    "Great post, I had the same trouble with the buses last winter and nobody at the council listened.",
+    "23 October 2012 at 9:03 pm",
+    "The tram study is long overdue.",
+    "24 October 2012 at 12:08 am",
+    "Forty buses will not be enough for the whole city, but it is a start.",
+    "24 October 2012 at 6:39 am",
+    "Fares first, buses later.",
+]
+
+
+def test_comments_under_bare_dates_and_times_go_when_their_days_repeat() -> None:
+    # Extractors keep each comment's date and time and drop its author's name: the moments, several
+    # on one day, are the comments' stamps (news-dev/dragnet's WordPress blogs, trafilatura's output).
+    view, ann = comments_view(*ARTICLE, *MORE, *TIMED)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == TIMED
+
+
+def test_a_blog_index_with_a_date_and_time_on_each_post_keeps_its_posts() -> None:
+    # Each post has a day of its own: a blog's front page, not readers' comments.
+    posts = []
+    for n, teaser in enumerate(TEASERS):
+        posts += [teaser, f"{20 - n} October 2012 at 8:{10 + n} pm", ARTICLE[n % 3], MORE[n % 2]]
+    view, ann = comments_view(*ARTICLE, *MORE, *posts)
+    assert comment_sections(view, ann, RULES) == {}
+
+
 def test_a_logs_lines_with_their_times_are_no_comments() -> None:
     log = [
         f"2005-03-19 15:10:26,6{n}8 - simple_example - {level} - {level.lower()} message"
