@@ -60,6 +60,28 @@ def test_cue_examples(cue) -> None:  # type: ignore[no-untyped-def]
         assert not cue.pattern.search(text.lower()), text
 
 
+def _ungated_cue(text: str):  # type: ignore[no-untyped-def]
+    low = text.lower()
+    return next((cue for cue in cues() if cue.pattern.search(low)), None)
+
+
+def test_the_cue_gates_never_hide_a_match() -> None:
+    """`text_cue` searches a cue only where its gate (literals, first characters) lets it: the same
+    first cue as searching every cue, on every example of every cue, each inside longer text, and
+    on mixed and upper-cased texts."""
+    examples = [t for cue in cues() for t in (*cue.pos, *cue.neg)]
+    texts = [
+        *examples,
+        *(f"Read this first. {t}" for t in examples),
+        *(f"{t} and more words after it" for t in examples),
+        *(t.upper() for t in examples),
+        *(f"{a} | {b}" for a, b in zip(examples, reversed(examples), strict=True)),
+    ]
+    assert sum(cue.gate is not None for cue in cues()) >= len(cues()) // 3  # most gated cues skip most texts
+    for text in texts:
+        assert text_cue.__wrapped__(text) is _ungated_cue(text), text
+
+
 def _block(
     text: str,
     tag: str = "div",
