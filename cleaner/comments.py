@@ -78,8 +78,9 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     if view.forum:
         return {}
     nb = view.nonblank
-    markers = _clock_stamps(view, [_comment_marker(view.blocks[p], decisions) for p in nb])
+    markers, moments = _clock_stamps(view, [_comment_marker(view.blocks[p], decisions) for p in nb])
     has_rule = any(d.dropped and d.category is Category.COMMENTS for d in decisions.values())
+    has_rule = has_rule or sum(1 for m in markers if m == "rule") >= COMMENT_BUTTONS  # "Rate This" under each
     bare = [_BARE_HEADER.fullmatch(view.blocks[p].norm) is not None for p in nb]
     if sum(bare) >= REPEATED_HEADER:
         bare = [False] * len(nb)  # a "Comments" link on every card of a listing
@@ -126,7 +127,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
                 continue
             if k <= end and not header and markers[k] == "rule" and head.words <= BUTTON_WORDS:
                 continue  # a reply button right under the text: a thread's first post has one too
-            if not _stamps_of_commenters(view, markers, k):
+            if not _stamps_of_commenters(view, markers, k, moments):
                 refused = True  # a thread's posts or a blog index's entries: so are the stamps under them
                 continue
         where = f"under the comment header on line {head.line}" if header else f"from line {head.line} on"
@@ -140,12 +141,14 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     return {}
 
 
-def _stamps_of_commenters(view: DocView, markers: Sequence[str | None], k: int) -> bool:
+def _stamps_of_commenters(view: DocView, markers: Sequence[str | None], k: int, moments: frozenset[int]) -> bool:
     """Whether the stamps from position `k` on are readers' (or there are none): each says
-    something under it (not a log's lines, each with its time), not a post's
-    stamp that also stands above `k` (a forum thread's first post, a blog index's first entry:
-    "Posted Mar 5, 2026 by Ann" over each), and not one line repeated with other numbers on every
-    card ("Offer ends Mar 9 at 5:59 AM"): readers' names vary."""
+    something under it (not a log's lines, each with its time), not a post's stamp that also
+    stands above `k` (a forum thread's first post, a blog index's first entry: "Posted Mar 5, 2026
+    by Ann" over each; a bare moment is compared with bare ones only), and not one line repeated
+    with other numbers on every card ("Offer ends Mar 9 at 5:59 AM"): readers' names vary; bare
+    dates and times on shared days (`moments`, `_clock_stamps`) by their own text: each comment's
+    moment is its own."""
     nb = view.nonblank
     at = [j for j in range(k, len(nb)) if markers[j] == "stamp"]
     if not at:
@@ -153,43 +156,43 @@ def _stamps_of_commenters(view: DocView, markers: Sequence[str | None], k: int) 
     if 2 * sum(1 for j in at if j + 1 < len(nb) and markers[j + 1] == "stamp") > len(at):
         return False  # stamps line after line with nothing said between them: a log's output, a list of dates
     under = [_stamp_key(view.blocks[nb[j]].text) for j in at]
-    if len({_moment(view.blocks[nb[j]], key) for j, key in zip(at, under, strict=True)}) * 2 < len(under):
+    told = {view.blocks[nb[j]].norm if j in moments else key for j, key in zip(at, under, strict=True)}
+    if len(told) * 2 < len(under):
         return False
-    above = [_stamp_key(view.blocks[nb[j]].text) for j in range(k) if markers[j] == "stamp"]
+    # A nameless moment under the post is no post's stamp like the byline over it ("Posted on ...
+    # at 11:11am by Ann" over the article, "Posted on ... at 11:40am" over each comment, the names
+    # apart): stamps above are compared with those under them of their own kind.
+    bare = at[0] in moments
+    above = [_stamp_key(view.blocks[nb[j]].text) for j in range(k) if markers[j] == "stamp" and (j in moments) == bare]
     return not any(_alike(a, b) for a in above for b in under[:COMMENT_MARKERS])
 
 
-def _clock_stamps(view: DocView, markers: list[str | None]) -> list[str | None]:
-    """`markers` with the bylines that give a date and a time of day and nothing else ("23 October
-    2012 at 8:38 pm": extractors keep a comment's time and drop its author's name) as stamps, where
-    COMMENT_BUTTONS or more of them stand and most fall on a day another one does (readers comment
-    within hours of each other; a blog index's or an archive's posts each have a day of their own)."""
+def _clock_stamps(view: DocView, markers: list[str | None]) -> tuple[list[str | None], frozenset[int]]:
+    """`markers` with the lines that give a date and a time of day and nothing else ("23 October
+    2012 at 8:38 pm", "Posted on August 9, 2012 at 11:40am": extractors keep a comment's moment and
+    drop its author's name) as stamps, where COMMENT_BUTTONS or more of them stand and most fall on a
+    day another one does (readers comment within hours of each other; a blog index's or an archive's
+    posts each have a day of their own); and their positions (`_stamps_of_commenters` tells them
+    apart by their own text)."""
     nb = view.nonblank
-    at = [k for k, m in enumerate(markers) if m == "byline" and _only_moment(view.blocks[nb[k]].text)]
+    at = [k for k, m in enumerate(markers) if m in ("byline", "stamp") and _only_moment(view.blocks[nb[k]].text)]
     if len(at) < COMMENT_BUTTONS:
-        return markers
+        return markers, frozenset()
     days = [_CLOCK_WORDS.sub(" ", view.blocks[nb[k]].norm).split() for k in at]
     if len({tuple(d) for d in days}) * 2 > len(days):
-        return markers
+        return markers, frozenset()
     out = list(markers)
     for k in at:
         out[k] = "stamp"
-    return out
+    return out, frozenset(at)
 
 
 def _only_moment(text: str) -> bool:
-    """Whether a line is a date with a time of day and no other word ("November 7th, 2012 at 9:42 pm",
-    "Aug 08, 2012 @ 16:44:30")."""
+    """Whether a line is a date with a time of day and no other word but a post's verb ("November
+    7th, 2012 at 9:42 pm", "Aug 08, 2012 @ 16:44:30", "Posted on August 9, 2012 at 11:40am")."""
     if not (_CLOCK.search(text) and (_DAY.search(text) or _MONTH.search(text))):
         return False
     return _NAME.search(_MONTH.sub(" ", _MOMENT_WORDS.sub(" ", text))) is None
-
-
-def _moment(block: Block, key: tuple[frozenset[str], tuple[str, ...]]) -> object:
-    """What tells two stamps apart: a stamp with a name by its words and shape (`_stamp_key`: one
-    line repeated with other numbers on every card is one), a bare date and time by its own text
-    (each reader's comment has its own moment)."""
-    return block.norm if _only_moment(block.text) else key
 
 
 def _stamp_key(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -288,6 +291,10 @@ def _comment_marker(block: Block, decisions: Decisions) -> str | None:
         return None
     if block.words <= SAYS_MAX_WORDS and _SAYS.search(block.text):
         return "stamp"
+    if _RATE.fullmatch(block.norm):
+        return "rule"  # a comment's rating widget ("Rate This: 0 0"), a button under each comment
+    if _LUV.search(block.text):
+        return "stamp"  # "Ann recently posted..Her Own Post": a commenter's signature (CommentLuv)
     dates = DATE_RE.findall(block.text)
     if not dates:
         return None
@@ -297,6 +304,10 @@ def _comment_marker(block: Block, decisions: Decisions) -> str | None:
     return "byline"
 
 
+# A comment's rating widget under each comment ("Rate This: 0 0", "Rate this: 3 1"), and CommentLuv's
+# line naming the commenter's own latest post ("YFS recently posted..March 2012 Income Report").
+_RATE = re.compile(r"rate this:?(?: [+-]?\d+){0,2}")
+_LUV = re.compile(r"^\S.{0,60}? recently posted\s?\.\.", re.IGNORECASE)
 _TAB = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){0,2}")  # one to three words of letters alone
 # A commenter's byline: a name of one to three words and "says:" ("Rebekah says:", "infamousdx said,"),
 # in the rules' seven languages, with the date after it or not. Not "writes:" or "wrote:": an article
@@ -319,7 +330,11 @@ _DAY = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b")  # a
 _CLOCK = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?!\d)")
 # A stamp's words that are no name: "at", "on", "um", "à"... between the date and the time, and a
 # time's own words (the clock itself, am/pm, a zone).
-_MOMENT_WORDS = re.compile(r"\b(?:at|on|um|am|le|à|a las|alle|om|às|de|del|el|utc|gmt|[ap]\.?m\.?)\b", re.IGNORECASE)
+_MOMENT_WORDS = re.compile(
+    r"\b(?:at|on|um|am|le|à|a las|alle|om|às|de|del|el|utc|gmt|[ap]\.?m\.?"
+    r"|posted|submitted|gepostet|publié|publicado|pubblicato|geplaatst|postado)\b",
+    re.IGNORECASE,
+)
 _CLOCK_WORDS = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?::\d{2})?(?!\d)\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
 # Month names and their short forms in the rules' seven languages (en, de, fr, es, it, nl, pt).
 _MONTH = re.compile(

@@ -474,6 +474,35 @@ def test_a_blog_index_with_a_date_and_time_on_each_post_keeps_its_posts() -> Non
     assert comment_sections(view, ann, RULES) == {}
 
 
+def test_posted_moments_under_a_bylined_post_are_the_comments_stamps() -> None:
+    # The post's byline names its author and the comments' stamps do not (the names stand on lines
+    # of their own): the post's stamp over the article is not one of theirs.
+    said = [f"{a} {b}" for a, b in zip(ARTICLE, MORE, strict=False)]
+    thread = []
+    for n, (name, words) in enumerate(zip(("broper", "OniKaze", "mtcountrygrl"), [*said, MORE[0]], strict=False)):
+        thread += [name, f"Posted on August 9, 2012 at 12:1{n}pm", words, "Report Post »"]
+    view, ann = comments_view(
+        "- Posted on August 9, 2012 at 11:11am by Madeleine Morgenstern", *ARTICLE, *MORE, *thread
+    )
+    out = lines_of(view, comment_sections(view, ann, RULES))
+    assert out[0] == "Posted on August 9, 2012 at 12:10pm" and out[-1] == MORE[0]  # from the first stamp to the end
+
+
+def test_a_rating_widget_under_each_comment_marks_the_comments() -> None:
+    said = [f"{a} {b}" for a in ARTICLE for b in MORE][:4]
+    thread = [line for words in said for line in (words, "Rate This: 0 0")]
+    view, ann = comments_view(*ARTICLE, *MORE, *thread)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == thread[1:]  # from the first button on
+    view, ann = comments_view(*ARTICLE, "Rate this: 3 1", *MORE)  # the post's own rating, once
+    assert comment_sections(view, ann, RULES) == {}
+
+
+def test_commentluvs_signature_is_a_comment_stamp() -> None:
+    blocks = segment("YFS recently posted..March 2012 Income Report")
+    assert _comment_marker(blocks[0], {}) == "stamp"
+    assert _comment_marker(segment("The agency recently posted the figures online.")[0], {}) is None
+
+
 def test_a_logs_lines_with_their_times_are_no_comments() -> None:
     log = [
         f"2005-03-19 15:10:26,6{n}8 - simple_example - {level} - {level.lower()} message"
