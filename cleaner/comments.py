@@ -181,10 +181,42 @@ def _clock_stamps(view: DocView, markers: list[str | None]) -> tuple[list[str | 
     days = [_CLOCK_WORDS.sub(" ", view.blocks[nb[k]].norm).split() for k in at]
     if len({tuple(d) for d in days}) * 2 > len(days):
         return markers, frozenset()
+    # A live blog's entries: a moment, a headline, then prose, for most of them (readers do not title
+    # their comments): the page's own content.
+    shapes = [view.blocks[p].shape for p in nb]
+    titled = sum(1 for k in at if k + 2 < len(nb) and shapes[k + 1] is Shape.HEADLINE and shapes[k + 2] is Shape.PROSE)
+    if 2 * titled >= len(at) or _newest_first([view.blocks[nb[k]].text for k in at], days):
+        return markers, frozenset()
     out = list(markers)
     for k in at:
         out[k] = "stamp"
     return out, frozenset(at)
+
+
+def _newest_first(stamps: Sequence[str], days: Sequence[list[str]]) -> bool:
+    """Whether moments of one day go back in time more often than forward, line after line: a live
+    blog's entries, newest first (readers' comments stand oldest first on most sites)."""
+    back = forward = 0
+    for a, b, day_a, day_b in zip(stamps, stamps[1:], days, days[1:], strict=False):
+        if day_a != day_b:
+            continue
+        before, after = _minute_of_day(a), _minute_of_day(b)
+        back += after < before
+        forward += after > before
+    return back > forward
+
+
+def _minute_of_day(text: str) -> int:
+    """The time of day of a stamp, in minutes from midnight ("9:42 pm" -> 1302)."""
+    found = _CLOCK_PARTS.search(text)
+    if found is None:
+        return 0
+    hour, minute, half = int(found.group(1)), int(found.group(2)), (found.group(3) or "").lower()
+    if half == "p" and hour < 12:
+        hour += 12
+    elif half == "a" and hour == 12:
+        hour = 0
+    return hour * 60 + minute
 
 
 def _only_moment(text: str) -> bool:
@@ -335,6 +367,7 @@ _MOMENT_WORDS = re.compile(
     r"|posted|submitted|gepostet|publié|publicado|pubblicato|geplaatst|postado)\b",
     re.IGNORECASE,
 )
+_CLOCK_PARTS = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)\s*(?:([ap])\.?m\b)?", re.IGNORECASE)
 _CLOCK_WORDS = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?::\d{2})?(?!\d)\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
 # Month names and their short forms in the rules' seven languages (en, de, fr, es, it, nl, pt).
 _MONTH = re.compile(

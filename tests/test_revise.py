@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cleaner.annotate import annotate
 from cleaner.comments import _comment_marker, comment_sections
 from cleaner.config import CleanerConfig
@@ -463,6 +465,26 @@ def test_comments_under_bare_dates_and_times_go_when_their_days_repeat() -> None
     # on one day, are the comments' stamps (news-dev/dragnet's WordPress blogs, trafilatura's output).
     view, ann = comments_view(*ARTICLE, *MORE, *TIMED)
     assert lines_of(view, comment_sections(view, ann, RULES)) == TIMED
+
+
+def _live_blog(stamp: str, titled: bool, newest_first: bool = False) -> list[str]:
+    times = ["10:15", "10:32", "10:58", "11:20"]
+    entries: list[str] = []
+    for n, t in enumerate(reversed(times) if newest_first else times):
+        entries += [stamp.format(t=t), *([TEASERS[0]] if titled else []), f"{ARTICLE[n % 3]} {MORE[n % 2]}"]
+    return entries
+
+
+@pytest.mark.parametrize(
+    ("stamp", "titled", "newest_first"),
+    [
+        ("Dec. 6, 2026, {t} a.m.", True, False),  # each entry titled
+        ("Dec. 6, 2026, {t} a.m.", False, True),  # newest first
+    ],
+)
+def test_a_live_blogs_dated_entries_are_no_comments(stamp: str, titled: bool, newest_first: bool) -> None:
+    view, ann = comments_view(*ARTICLE, *MORE, *_live_blog(stamp, titled, newest_first))
+    assert comment_sections(view, ann, RULES) == {}
 
 
 def test_a_blog_index_with_a_date_and_time_on_each_post_keeps_its_posts() -> None:
