@@ -178,7 +178,7 @@ def _clock_stamps(view: DocView, markers: list[str | None]) -> tuple[list[str | 
     at = [k for k, m in enumerate(markers) if m in ("byline", "stamp") and _only_moment(view.blocks[nb[k]].text)]
     if len(at) < COMMENT_BUTTONS:
         return markers, frozenset()
-    days = [_CLOCK_WORDS.sub(" ", view.blocks[nb[k]].norm).split() for k in at]
+    days = [_TIME_OF_DAY.sub(" ", view.blocks[nb[k]].norm).split() for k in at]
     if len({tuple(d) for d in days}) * 2 > len(days):
         return markers, frozenset()
     # A live blog's entries: a moment, a headline, then prose, for most of them (readers do not title
@@ -208,7 +208,7 @@ def _newest_first(stamps: Sequence[str], days: Sequence[list[str]]) -> bool:
 
 def _minute_of_day(text: str) -> int:
     """The time of day of a stamp, in minutes from midnight ("9:42 pm" -> 1302)."""
-    found = _CLOCK_PARTS.search(text)
+    found = _TIME_OF_DAY.search(text)
     if found is None:
         return 0
     hour, minute, half = int(found.group(1)), int(found.group(2)), (found.group(3) or "").lower()
@@ -367,8 +367,9 @@ _MOMENT_WORDS = re.compile(
     r"|posted|submitted|gepostet|publié|publicado|pubblicato|geplaatst|postado)\b",
     re.IGNORECASE,
 )
-_CLOCK_PARTS = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)\s*(?:([ap])\.?m\b)?", re.IGNORECASE)
-_CLOCK_WORDS = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?::\d{2})?(?!\d)\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
+# A time of day with its seconds and am/pm: its hour, minutes and a/p (`_minute_of_day`); taken out of
+# a moment, what is left is its day (`_clock_stamps`).
+_TIME_OF_DAY = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)\s*(?:([ap])\.?m\.?)?", re.IGNORECASE)
 # Month names and their short forms in the rules' seven languages (en, de, fr, es, it, nl, pt).
 _MONTH = re.compile(
     r"\b(?:jan(?:uary|uar|uari|vier|eiro)?|feb(?:ruary|ruar|ruari)?|f[ée]v(?:rier|ereiro)?|mar(?:ch|s|zo|ço)?|"

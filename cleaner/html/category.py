@@ -74,30 +74,33 @@ class Cue:
 _SCOPED_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")  # (?i:...), (?-i:...): flags on part of a pattern
 
 
-def _gate(pattern: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+def _gate(pattern: re.Pattern[str]) -> tuple[frozenset[str], tuple[str, ...]] | None:
     """`patterns.pregate` of a cue's pattern, None for one with inline flags (a case-insensitive
     or multi-line pattern's literals and anchors say less than the gate would assume)."""
-    if re.compile(pattern).flags & ~re.UNICODE or _SCOPED_FLAGS.search(pattern):
+    if pattern.flags & ~re.UNICODE or _SCOPED_FLAGS.search(pattern.pattern):
         return None
-    return patterns.pregate(pattern)
+    return patterns.pregate(pattern.pattern)
 
 
 @functools.cache
 def cues() -> tuple[Cue, ...]:
     """The text cues, in the order they are tried (package data, read once)."""
     data = tomllib.loads(resources.files("cleaner.data").joinpath(CUES_FILE).read_text(encoding="utf-8"))
-    return tuple(
-        Cue(
-            str(c["id"]),
-            Category(c["category"]),
-            re.compile(c["pattern"]),
-            str(c["why"]),
-            tuple(c.get("pos", ())),
-            tuple(c.get("neg", ())),
-            _gate(c["pattern"]),
+    out = []
+    for c in data["cue"]:
+        pattern = re.compile(c["pattern"])
+        out.append(
+            Cue(
+                str(c["id"]),
+                Category(c["category"]),
+                pattern,
+                str(c["why"]),
+                tuple(c.get("pos", ())),
+                tuple(c.get("neg", ())),
+                _gate(pattern),
+            )
         )
-        for c in data["cue"]
-    )
+    return tuple(out)
 
 
 @functools.cache
