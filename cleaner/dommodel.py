@@ -26,6 +26,7 @@ from cleaner.html.mode import HtmlDocument, html_document, page_drops, page_text
 from cleaner.html.policy import (
     ARTICLE_LIKELY,
     ARTICLE_MIN,
+    ARTICLE_POST,
     ARTICLE_SURE,
     COMMENT_REASON,
     COMMENTS_LEAD,
@@ -51,6 +52,7 @@ from cleaner.pagekind import PageKindModel
 __all__ = [
     "ARTICLE_LIKELY",
     "ARTICLE_MIN",
+    "ARTICLE_POST",
     "ARTICLE_SURE",
     "BLOCK_NAMES",
     "BUILTIN_FILE",

@@ -179,6 +179,12 @@ def test_settle_page_drops_a_sidebar_of_links_beside_a_short_post() -> None:
     view, out = dommodel.settle_page(x, p, np.zeros(6, dtype=bool), words, article=dommodel.ARTICLE_LIKELY)
     assert view.extra_share > dommodel.EXTRA_SHARE_MAX and view.teasers and sorted(out) == [2, 3, 4, 5]
     assert dommodel.settle_page(x, p, np.zeros(6, dtype=bool), words, article=0.2)[1] == {}
+    # trafilatura's text a post (paragraphs of prose): a weaker article reading is enough...
+    x[:, dommodel._COL["end_sentence"]] = [1, 1, 0, 0, 0, 0]
+    view, out = dommodel.settle_page(x, p, np.zeros(6, dtype=bool), words, article=dommodel.ARTICLE_POST)
+    assert view.post and sorted(out) == [2, 3, 4, 5]
+    # ...but not none (a job board's numbered rows and dates are no post either way)
+    assert dommodel.settle_page(x, p, np.zeros(6, dtype=bool), words, article=0.05)[1] == {}
     x[:, dommodel._COL["link_density"]] = [0, 0, 0.5, 0.5, 0.5, 0.2]  # half links: a listing's items
     assert dommodel.settle_page(x, p, np.zeros(6, dtype=bool), words, article=0.9)[1] == {}
 
@@ -196,8 +202,17 @@ def test_settle_page_drops_the_comment_section_of_an_article() -> None:
     assert sorted(out) == [3, 4, 5] and {rule for rule, _ in out.values()} == {"comments"}
     assert "after 270 words" in out[3][1]
     assert dommodel.settle_page(x, p, none, words, article=0.3)[1] == {}
-    short = np.array([50.0, 50, 50, 30, 30, 5])  # 150 words before the comments
+    assert dommodel.settle_page(x, p, none, words, article=0.9, replies=True)[1] == {}  # a thread's replies
+    post = np.array([20.0, 20, 20, 30, 30, 5])  # a two-sentence post under a photo, then its comments
+    assert sorted(dommodel.settle_page(x, p, none, post, article=0.9)[1]) == [3, 4, 5]
+    short = np.array([15.0, 15, 15, 30, 30, 5])  # 45 words before them: an opening post's length
     assert dommodel.settle_page(x, p, none, short, article=0.9)[1] == {}
+    # a blog's post with no address or metadata reads as an article only weakly: its paragraphs of
+    # prose in trafilatura's text are the evidence then; a product's or service's reviews stay
+    x[:, dommodel._COL["end_sentence"]] = [1, 1, 1, 0, 0, 0]
+    assert sorted(dommodel.settle_page(x, p, none, words, article=dommodel.ARTICLE_POST)[1]) == [3, 4, 5]
+    assert dommodel.settle_page(x, p, none, words, article=dommodel.ARTICLE_POST, replies=True)[1] == {}
+    assert dommodel.settle_page(x, p, none, words, article=0.05)[1] == {}
 
 
 def test_settle_page_drops_unsure_comment_extras_on_any_page() -> None:
