@@ -36,6 +36,7 @@ BUTTON_WORDS = 3  # a reply button ("Reply", "Log in to Reply"), not a comment's
 STAMP_ALIKE = 0.5  # token Jaccard at which two stamps are one template (a thread's posts, a blog index's entries)
 COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a row
 COUNTED_ARTICLE_WORDS = 150  # a header counting comments right under this many prose words in a row starts them
+COUNTED_TOTAL_WORDS = 300  # ... or under this many prose words in all (a post in short paragraphs and one-liners)
 VOICES_FILE = "comment_voices.toml"
 VOICE_ARTICLE_WORDS = 150  # a reader's words start the comments under this many kept words (the article)
 VOICE_CUES = 3  # ... when at least this many lines carry them from the first on
@@ -63,8 +64,9 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     A header that counts the comments ("{ 3 comments… read them below or add one }") or a bare
     heading, at most COMMENT_FIRST_GAP lines under the article's text, needs no markers: extractors
     often keep the comments' words and drop their bylines and buttons. A counting header starts them
-    right under a run of COUNTED_ARTICLE_WORDS prose words even where the comments under it hold a
-    longer run than the post. A bare date and time ("23 October 2012 at 8:38 pm") is a stamp where
+    right under a run of COUNTED_ARTICLE_WORDS prose words, or under COUNTED_TOTAL_WORDS prose words
+    in all (a post in short paragraphs between one-line questions), even where the comments under it
+    hold a longer run than the post. A bare date and time ("23 October 2012 at 8:38 pm") is a stamp where
     several fall on shared days (`_clock_stamps`).
 
     It must stand below the article's text: below the run of prose lines with the most words
@@ -111,7 +113,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             # below the article's text; or, for a header that counts the comments, right under a
             # run of prose as long as an article's (not a first paragraph's, over a share bar's
             # counter): the comments under it may outweigh the article
-            and (k > end or (counts and prose[k][0] >= COUNTED_ARTICLE_WORDS))
+            and (k > end or (counts and (prose[k][0] >= COUNTED_ARTICLE_WORDS or prose[k][2] >= COUNTED_TOTAL_WORDS)))
             and k - prose[k][1] <= COMMENT_FIRST_GAP  # right under the text: not a counter by the byline
             and (bare[k] or counts)  # a count, or a heading of its own
             and len(under) >= COMMENT_MARKERS
@@ -123,7 +125,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             continue
         # The evidence is stamps, or closeness (a counted header right under the post is evidence enough).
         if (k <= end and not counted) or not (header or buttons >= COMMENT_BUTTONS):
-            if refused or (k <= end and not _right_under_an_article(prose[k], markers, k)):
+            if refused or (k <= end and not _right_under_an_article(prose[k][:2], markers, k)):
                 continue
             if k <= end and not header and markers[k] == "rule" and head.words <= BUTTON_WORDS:
                 continue  # a reply button right under the text: a thread's first post has one too
@@ -275,16 +277,19 @@ def _recur_closely(markers: Sequence[str | None], k: int) -> bool:
     return all(b - a < COMMENT_MARKER_EVERY for a, b in itertools.pairwise(at))
 
 
-def _prose_runs(view: DocView, decisions: Decisions) -> tuple[list[tuple[int, int]], int]:
+def _prose_runs(view: DocView, decisions: Decisions) -> tuple[list[tuple[int, int, int]], int]:
     """Runs of kept prose lines in a row (a dropped ad label or share bar inside the article does
     not end one; a comment line does). For each position of `view.nonblank`: the most words of a run
-    above it and the position of the last kept prose line above it (-1 for none); and where the
+    above it, the position of the last kept prose line above it (-1 for none) and the words of all
+    kept prose lines above it (a post written in short paragraphs between one-line questions and
+    headings makes no long run); and where the
     article's text ends: the last line of the run that holds the most words (-1 without prose). A
     comment section starts below it: a counter above the article ("2,483 comments" over the
     headline) and a sidebar's archive of dates stand above it on a whole page's text."""
-    best, best_end, last, words, out = 0, -1, -1, 0, []
+    best, best_end, last, words, total = 0, -1, -1, 0, 0
+    out: list[tuple[int, int, int]] = []
     for k, p in enumerate(view.nonblank):
-        out.append((best, last))
+        out.append((best, last, total))
         block = view.blocks[p]
         d = decisions.get(block.index)
         if d is not None and d.category is not Category.COMMENTS:
@@ -292,7 +297,7 @@ def _prose_runs(view: DocView, decisions: Decisions) -> tuple[list[tuple[int, in
         prose = d is None and block.shape is Shape.PROSE
         words = words + block.words if prose else 0
         if prose:
-            last = k
+            last, total = k, total + block.words
         if words > best:
             best, best_end = words, k
     return out, best_end

@@ -95,10 +95,16 @@ PAGE_NAMES: tuple[str, ...] = (
 
 
 # A forum or Q&A thread's address: a word of its host or path (the forum words of
-# `cleaner.html.blocks.URL_KINDS`, and the scripts of the common forum engines).
+# `cleaner.html.blocks.URL_KINDS`, and the scripts of the common forum engines), starting a host
+# label, a path segment or a query value: "/threads/...", "thread-123.html", "?t=9". Inside a slug
+# these words are an article's ("anthonys-top-10-board-games", "participatory-culture-questions.html",
+# "macbeth-inspired-t-shirt": 8 wcxb-dev articles and services and 11 news-dev/dragnet articles read as
+# forums, their comment sections kept; bench/results/2026-12-06-short-posts.md), but for "discussion":
+# a story page of a discussion site ("/story/.../a-2024-discussion-whether-...") is its thread, and
+# reading an article as a forum only keeps its comments.
 _FORUM_URL = re.compile(
-    r"(?:^|[/._?=&-])(?:forums?|threads?|topics?|t|community|discuss|discussions?|questions?|answers|boards?|r|"
-    r"talk|showthread|viewtopic)(?:$|[/._?=&-])",
+    r"(?:(?:^|[/.?=&])(?:forums?|threads?|topics?|t|community|discuss|discussions?|questions?|answers|boards?|r|"
+    r"talk|showthread|viewtopic)|[_-]discussions?)(?:$|[/._?=&-])",
     re.IGNORECASE,
 )
 

@@ -298,9 +298,22 @@ def test_forum_urls_are_told_from_articles() -> None:
         "https://community.example.com/questions/42/why",
         "https://www.reddit.com/r/python/comments/abc/title/",
         "https://www.mumsnet.com/talk/food_and_recipes/5498613-family-meals",
+        "https://forum.example.com/thread-1234.html",
+        "https://www.example.com/viewtopic.php?t=5",
+        "https://linux.example.org/story/24/01/12/169219/a-2024-discussion-whether-to-convert",
     ):
         assert pagekind.forum_url(url), url
-    for url in (None, "", "https://blog.example.com/2011/01/startup-hubris", "https://news.example.com/world/story-1"):
+    for url in (
+        None,
+        "",
+        "https://blog.example.com/2011/01/startup-hubris",
+        "https://news.example.com/world/story-1",
+        # a forum word inside an article's slug
+        "http://www.example.org/thoughts/archives/2012/08/02/participatory-culture-questions.html",
+        "https://www.example.com/anthonys-top-10-board-games-of-2025/",
+        "http://example.com/archives/macbeth-inspired-t-shirt-from-the-affair/",
+        "https://www.example.com/college-advice/application-essay-topics",
+    ):
         assert not pagekind.forum_url(url), url
 
 

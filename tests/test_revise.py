@@ -439,6 +439,20 @@ def test_a_counted_header_takes_comments_that_outweigh_the_article() -> None:
     assert lines_of(view, comment_sections(view, ann, RULES)) == said
 
 
+def test_a_counted_header_under_a_post_in_short_paragraphs_takes_the_comments() -> None:
+    # A post of four short paragraphs between one-line questions (no run of 150 prose words), then
+    # "{ 167 comments }" and readers' words that run longer: 300 prose words above in all are the
+    # article's worth (news-dev/dragnet R980, trafilatura's output).
+    paragraph = " ".join([*ARTICLE, *MORE])
+    post = [paragraph, "Why?", paragraph, "So what changes?", paragraph, "And the fares?", paragraph]
+    said = [f"{a} {b} {c}" for a in ARTICLE for b in MORE for c in ARTICLE]
+    view, ann = comments_view("Soup Weather", *post, "{ 167 comments }", *said)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == said
+    # two paragraphs are not enough: a counter there may be a share bar's, with the article under it
+    view, ann = comments_view("Soup Weather", *post[:3], "{ 167 comments }", *said)
+    assert comment_sections(view, ann, RULES) == {}
+
+
 def test_a_share_bars_counter_under_a_long_first_paragraph_is_no_section() -> None:
     # A first paragraph of some 90 words, the share bar's "23 Comments" under it, then the article:
     # a counted header needs an article's worth of prose above it where longer prose follows.
