@@ -125,7 +125,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             continue
         # The evidence is stamps, or closeness (a counted header right under the post is evidence enough).
         if (k <= end and not counted) or not (header or buttons >= COMMENT_BUTTONS):
-            if refused or (k <= end and not _right_under_an_article(prose[k][:2], markers, k)):
+            if refused or (k <= end and not _right_under_an_article(prose[k], markers, k)):
                 continue
             if k <= end and not header and markers[k] == "rule" and head.words <= BUTTON_WORDS:
                 continue  # a reply button right under the text: a thread's first post has one too
@@ -259,11 +259,12 @@ _STAMP_TOKEN = re.compile(r"\w+|[^\w\s]")
 _STAMP_NAME = re.compile(r"\w[\w.'-]*\w|\w|[^\w\s]")
 
 
-def _right_under_an_article(article: tuple[int, int], markers: Sequence[str | None], k: int) -> bool:
+def _right_under_an_article(article: tuple[int, int, int], markers: Sequence[str | None], k: int) -> bool:
     """Whether position `k` stands right under an article: a run of COMMENT_ARTICLE_WORDS prose
     words above it, a prose line at most COMMENT_FIRST_GAP lines above it (`article`: the longest
-    run's words and the last prose line's position), and buttons or stamps following closely."""
-    words, last = article
+    run's words, the last prose line's position and all prose words above: `_prose_runs`), and
+    buttons or stamps following closely."""
+    words, last, _ = article
     return words >= COMMENT_ARTICLE_WORDS and k - last <= COMMENT_FIRST_GAP and _recur_closely(markers, k)
 
 

@@ -65,10 +65,15 @@ class PageView:
     listing_url: bool = False  # the page's address names a listing (category, tag, search...)
     post: bool = False  # trafilatura's kept text holds a paragraph of prose (`prose_paragraphs`)
 
+    def may_be_article(self, bar: float) -> bool:
+        """Whether the page-kind model's article probability reaches `bar`, or ARTICLE_POST where
+        trafilatura's kept text holds a paragraph of prose (a post: a blog without an address or
+        metadata seldom reads as an article to the page-kind model)."""
+        return self.article >= (min(bar, ARTICLE_POST) if self.post else bar)
+
     @property
     def teasers(self) -> bool:
-        likely = ARTICLE_POST if self.post else ARTICLE_LIKELY
-        mostly_links = self.extra_links >= LINKS_MOSTLY and self.article >= likely
+        mostly_links = self.extra_links >= LINKS_MOSTLY and self.may_be_article(ARTICLE_LIKELY)
         return (
             self.extra_links >= TEASER_LINKS
             and self.article >= ARTICLE_MIN
@@ -127,9 +132,9 @@ def settle_page(
     * On a page that reads as an article, or may be one (ARTICLE_POST) and trafilatura's kept text
       holds a paragraph of prose, its comment section goes (`comment_section`); not where the
       page's replies are its content (`replies`: a forum's address, or JSON-LD naming a discussion,
-      or a product or a service and no article: their reviews WCXB counts as content). A blog's post with no address
-      or metadata rarely reads as an article to the page-kind model: there its comments went only
-      when trafilatura's comment extraction also held them (`marked_comments`).
+      or a product or a service and no article: their reviews WCXB counts as content). A blog's
+      post with no address or metadata rarely reads as an article to the page-kind model: there its
+      comments went only when trafilatura's comment extraction also held them (`marked_comments`).
       News-dev: dragnet +0.0035, l3s-gn1 +0.0010 simulated; wcxb-dev CV: documentation +0.0003, no
       other type moved (bench/results/2026-12-06-short-posts.md).
     * On a page that reads as an article (ARTICLE_SURE), an extra the model is unsure of
@@ -158,7 +163,7 @@ def settle_page(
         )
         for i in np.flatnonzero(unsure).tolist():
             out.setdefault(i, ("teasers", why))
-    if (article >= ARTICLE_SURE or (view.post and article >= ARTICLE_POST)) and not replies:
+    if view.may_be_article(ARTICLE_SURE) and not replies:
         for i, why in comment_section(x, dropped, words).items():
             out.setdefault(i, ("comments", why))
     apart = extra & (p >= UNTOUCHED_P) & (x[:, _COL["anc1_traf"]] < EXTRA_SURE) & ~np.isin(np.arange(len(p)), list(out))
