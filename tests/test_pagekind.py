@@ -7,7 +7,7 @@ import pytest
 
 import cleaner
 from cleaner import dommodel, pagekind
-from cleaner.html import dom
+from cleaner.html import dom, policy
 from cleaner.learn.kindtrain import fit, fit_logistic, predict
 from cleaner.model import ModelError
 
@@ -446,3 +446,37 @@ def test_agreed_extras_go_where_trafilatura_and_readability_agree() -> None:
     assert agreed_extras(x, p, none, words, forum=True) == {}
     x[:, dommodel._COL["read_in"]] = [1, 0, 0, 0, 0]  # readability took 80 of the 140 words: no agreement
     assert agreed_extras(x, p, none, words, forum=False) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "keywords"),
+    [
+        ("city council, budget, transit, buses, rail", True),
+        ("Donald Trump | Congress | Immigration | Border wall", True),
+        ("Politik; Bundestag; Haushalt; Verkehr", True),
+        ("Distributed, hybrid, and multicloud, serverless", False),  # a phrase: a conjunction before an item
+        ("Monday, November 12, 2012, updated", False),  # a date
+        ("XS, S, M, L, XL, XXL", False),  # a product's sizes
+        ("Synthetic: lightweight, breathable, dries fast, cheap", False),  # a label's colon
+        ('toset(["Todd", "James", "Alice", "Dottie"])', False),  # code
+        ("Buses, trains, trams and ferries all run late.", False),  # a sentence
+        ("budget, transit", False),  # too few items
+        ("1,922,710 Views", False),
+    ],
+)
+def test_keyword_list_tells_a_pages_tags_from_text(text: str, keywords: bool) -> None:
+    assert policy.keyword_list(text) is keywords
+
+
+def test_a_hidden_keyword_list_goes_as_metadata_and_a_shown_one_is_not_the_rules() -> None:
+    """A news page's tags in a hidden element (seen on a held-out 2019 news set, issue 16) are page
+    metadata no reader sees: dropped, named `other`, with the page policy's reason."""
+    tags = "city council, budget, transit, buses, rail"
+    h1 = "<h1>Council approves budget</h1>"
+    html = article_page().replace(h1, f"{h1}<div style='display:none'>{tags}</div>")
+    result = cleaner.clean_html(html)
+    assert tags not in result.text and result.text.count("The city council voted") == 8
+    (gone,) = [r for r in result.removed if r.text == tags]
+    assert gone.category.value == "other" and "keyword list" in gone.reason
+    shown = article_page().replace(h1, f"{h1}<p>{tags}</p>")
+    assert not [r for r in cleaner.clean_html(shown).removed if "keyword list" in r.reason]

@@ -182,7 +182,8 @@ class Evidence:
     words: float
     title_sim: float  # the block model's `title_sim` (Jaccard with the whole title)
     title: str | None = None
-    # the page policy's rule when it dropped the block ("comment", "comments", "teasers", "apart", "agreed", "repeat")
+    # the page policy's rule when it dropped the block ("comment", "comments", "teasers", "apart",
+    # "agreed", "repeat", "hidden")
     rule: str = ""
 
     def own(self, family: str) -> bool:
@@ -301,6 +302,8 @@ def markup_category(ev: Evidence) -> Named | None:
         return Named(Category.COMMENTS, "a reader comment")
     if ev.rule == "repeat":
         return Named(Category.OTHER, "a hidden copy of the page's own text")
+    if ev.rule == "hidden":
+        return Named(Category.OTHER, "a keyword list the page hides (page metadata)")
     for family, category in (("comments", Category.COMMENTS), ("share", Category.PROMO), ("cookie", Category.LEGAL)):
         if ev.own(family) and not (family == "cookie" and ev.link and ev.in_menu):
             return Named(category, f"its element is named {family}")
