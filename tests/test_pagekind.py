@@ -7,7 +7,7 @@ import pytest
 
 import cleaner
 from cleaner import dommodel, pagekind
-from cleaner.html import dom, policy
+from cleaner.html import dom, shapes
 from cleaner.learn.kindtrain import fit, fit_logistic, predict
 from cleaner.model import ModelError
 
@@ -465,7 +465,7 @@ def test_agreed_extras_go_where_trafilatura_and_readability_agree() -> None:
     ],
 )
 def test_keyword_list_tells_a_pages_tags_from_text(text: str, keywords: bool) -> None:
-    assert policy.keyword_list(text) is keywords
+    assert shapes.keyword_list(text) is keywords
 
 
 def test_a_hidden_keyword_list_goes_as_metadata_and_a_shown_one_is_not_the_rules() -> None:
@@ -480,3 +480,28 @@ def test_a_hidden_keyword_list_goes_as_metadata_and_a_shown_one_is_not_the_rules
     assert gone.category.value == "other" and "keyword list" in gone.reason
     shown = article_page().replace(h1, f"{h1}<p>{tags}</p>")
     assert not [r for r in cleaner.clean_html(shown).removed if "keyword list" in r.reason]
+
+
+def test_a_run_of_teasers_beside_an_article_goes_as_teasers() -> None:
+    """Headline links each with its summary under them, left out by trafilatura: on a page that
+    reads as an article they are other stories' teasers, three pairs or more; fewer, or on a page
+    that does not read as an article, or whose replies are its content, they stay. (Summaries of 40
+    words keep the extras under the teaser rule's link share, and scores of 0.2 under the "apart"
+    rule's: this is the run's own rule.)"""
+    pairs = shapes.TEASER_PAIRS
+    n = 2 + 2 * pairs
+    x = _rows([1, 1] + [0] * (n - 2), [0, 0] + [1.0, 0.0] * pairs, [0] * n)
+    words = np.array([60.0, 60] + [9.0, 40.0] * pairs)
+    p = np.full(n, 0.2)
+    p[:2] = 0.01
+    kept = np.zeros(n, dtype=bool)
+    view, out = dommodel.settle_page(x, p, kept, words, article=dommodel.ARTICLE_SURE)
+    assert not view.teasers and sorted(out) == list(range(2, n))
+    assert {rule for rule, _ in out.values()} == {"teasers"} and "teasers" in next(iter(out.values()))[1]
+    assert dommodel.settle_page(x, p, kept, words, article=dommodel.ARTICLE_SURE - 0.01)[1] == {}
+    assert dommodel.settle_page(x, p, kept, words, article=0.9, replies=True)[1] == {}
+    short = kept.copy()
+    short[4:6] = True  # the block model dropped one pair: the others are no run of three
+    assert set(dommodel.settle_page(x, p, short, words, article=0.9)[1]) == set()
+    words[3] = 5  # a short line under the first headline, no summary: two pairs are left, no run
+    assert dommodel.settle_page(x, p, kept, words, article=0.9)[1] == {}

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ import numpy as np
 
 from cleaner.html import category, category_runs, dom
 from cleaner.html.blocks import _COL, DomModel, groups, signal_words
+from cleaner.html.shapes import hidden_keywords, teaser_run
 from cleaner.models.cut import best_cut, level_cut
 from cleaner.pagekind import PAGE_NAMES
 from cleaner.types import Action, Category, Decision, Stage, Strength
@@ -38,8 +38,6 @@ REPEAT_WORDS = 12  # a hidden block this long repeating another kept block's tex
 REPEAT_SHARE = 0.3  # ...when such copies are this share of the page's kept hidden words
 COPY_SHARE = 0.3  # repeated paragraphs are a second copy of the page's text at this share of its kept words...
 COPY_PARAGRAPHS = 2  # ...and when this many different paragraphs repeat (one alone: a listing's field, a quote)
-KEYWORD_ITEMS = 4  # a hidden block listing this many words or short phrases, as a page's keywords...
-KEYWORD_WORDS = 3  # ...of at most this many words each, is page metadata (`hidden_keywords`)
 CELL_WORDS = 12  # a table cell this short is a data row's field (`whole_rows`)
 AGREE_SHARE = 0.95  # trafilatura's and readability's main texts agree when this share of either's words is both's...
 AGREED_P = 0.2  # ...and then a block neither took goes when the block model scores it this or more (`agreed_extras`)
@@ -176,6 +174,13 @@ def settle_page(
         why = "the page reads as an article, and trafilatura's main text took nothing of the element around it"
         for i in np.flatnonzero(apart).tolist():
             out[i] = ("apart", why)
+    if article >= ARTICLE_SURE and not replies and not view.listing_url:
+        why = (
+            "the page reads as an article, and trafilatura's main text left out this run of headline "
+            "links, each with its summary under it: other stories' teasers"
+        )
+        for i in teaser_run(x, dropped, words):
+            out.setdefault(i, ("teasers", why))
     return view, out
 
 
@@ -285,46 +290,6 @@ def hidden_repeats(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray, wor
         return {}
     why = "a hidden copy of a paragraph the page gives elsewhere"
     return {i: why for i in found}
-
-
-# A list's separator: a comma, semicolon, bar or middle dot with a space after it (not a number's
-# thousands: "1,922,710 Views"), and the end of a sentence or a label (a list that ends so is text).
-_SEPARATOR = re.compile(r"\s*[,;|\u00b7]\s+|\s+[|\u00b7]\s*")
-_SENTENCE_END = re.compile(r"[.!?:\u3002]\s*$")
-_NOT_KEYWORDS = re.compile(r"[\d:()\[\]{}<>=\"]")  # a digit, a label's colon, code's brackets and quotes
-# An item opening with a conjunction ends a phrase of prose or a heading ("Data, Analytics, and
-# Integration", "Car, Bus oder Bahn"), in the rule files' seven languages: a keyword list has none.
-_CONJUNCTION = re.compile(r"(?i)^(?:and|or|und|oder|et|ou|y|o|e|en|of|&)\s")
-
-
-def keyword_list(text: str) -> bool:
-    """Whether a block's text reads as a keyword list: KEYWORD_ITEMS or more items split by
-    `_SEPARATOR`, each of one to KEYWORD_WORDS words, none with a digit (a date, "Monday, November
-    12, 2012", a price range), a colon ("Synthetic: lightweight, ...") or code's brackets, none opening with a
-    conjunction (a phrase: "Distributed, hybrid, and multicloud"), three letters an item or more on
-    average (a product's sizes, "XS, S, M, L, XL"), and no end of a sentence."""
-    text = text.strip()
-    if not text or _SENTENCE_END.search(text) or _NOT_KEYWORDS.search(text):
-        return False
-    items = [item for item in _SEPARATOR.split(text) if item]
-    return (
-        len(items) >= KEYWORD_ITEMS
-        and all(1 <= len(item.split()) <= KEYWORD_WORDS and not _CONJUNCTION.match(item) for item in items)
-        and sum(len(item) for item in items) >= 3 * len(items)
-    )
-
-
-def hidden_keywords(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray) -> dict[int, str]:
-    """Page metadata in hidden elements: a kept block inside an element the page hides (hidden,
-    aria-hidden, display:none) that trafilatura's main text left out, and whose text is a keyword
-    list (`keyword_list`: "city council, budget, transit, buses"). A news page carries its tags
-    so for scripts and search engines; no reader sees them. (Hidden timestamps and image addresses
-    are the phrase rules' `machine-timestamp` and image-address rules.) Hidden prose, a hidden
-    tab's text or a post in `<noscript>` is not a list of short items and stays."""
-    hidden = ~dropped & (x[:, _COL["in_hidden"]] > 0) & (x[:, _COL["traf_in"]] == 0)
-    hidden &= (x[:, _COL["in_pre"]] == 0) & (x[:, _COL["code"]] == 0)
-    why = "a keyword list the page hides from readers (page metadata)"
-    return {i: why for i in np.flatnonzero(hidden).tolist() if keyword_list(texts[i])}
 
 
 def shown_copies(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> dict[int, str]:
