@@ -352,8 +352,12 @@ def _teasers(
             break
         in_block.update(view.words(p))
     # One teaser headline then prose: after an inline "Read also: <headline>" the prose is the
-    # article resuming. Only a run of two or more teasers makes a trailing summary a teaser.
-    if taken and taken[-1][1] == "summary" and sum(1 for _, kind in taken if kind == "headline") < 2:
+    # article resuming. Only a run of two or more teasers makes a trailing summary a teaser; and a
+    # lone summary with prose right under it is an article's lead (under a stray header that stands
+    # above the article in the page's text, its headline, byline and date read as headlines).
+    kinds = Counter(kind for _, kind in taken)
+    lead = stopped_at is not None and view.blocks[stopped_at].shape is Shape.PROSE and kinds["summary"] < 2
+    if taken and taken[-1][1] == "summary" and (kinds["headline"] < 2 or lead):
         stopped_at = taken.pop()[0]
     # The article resumed under a section heading: give the heading back.
     resumed = stopped_at is not None and view.blocks[stopped_at].shape is Shape.PROSE and on_topic(stopped_at)

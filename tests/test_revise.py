@@ -199,6 +199,24 @@ def test_prose_after_a_single_teaser_is_the_article_resuming() -> None:
     assert lines_of(view, related_blocks(view, ann, RULES)) == [TEASERS[2]]
 
 
+def test_a_lone_summary_with_prose_under_it_is_an_articles_lead() -> None:
+    """A sidebar's header standing above the article in the page's text ("More Latest News", news-dev
+    l3s-gn1): under it the article's headline and byline read as teaser headlines and its lead,
+    whose words the rest of the story barely repeats, as a summary; the body's prose right under the
+    lead says it is the article's (two summaries or more would be a teaser run ending in prose)."""
+    lead = "A police officer crashed his cruiser into a car driving the wrong way on the highway on Thursday."
+    body = [
+        "About four in the morning, a member of the road patrol spotted the vehicle east of the exit.",
+        "After attempts to stop it failed, the officer put himself in front of it and stopped the driver.",
+    ]
+    head = ["More Latest News", "Wrong-Way Driver Halted", "By Erin Hitchcock, Burnaby Now", lead]
+    view, ann = view_of(*ARTICLE, *head, *body)
+    assert lead not in lines_of(view, related_blocks(view, ann, RULES))
+    # a teaser run of two summaries ending in prose stays a teaser run
+    view, ann = view_of(*ARTICLE, *MORE, "Read also:", *TEASERS, *body)
+    assert lines_of(view, related_blocks(view, ann, RULES)) == TEASERS
+
+
 def test_a_listing_keeps_the_teasers_under_its_headers() -> None:
     # A listing page is teasers from the top: above its "Latest articles" stand headlines and
     # summaries in turn, not an article's last paragraphs, so what follows is the listing too.
