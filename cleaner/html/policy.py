@@ -140,7 +140,10 @@ def settle_page(
       other type moved (bench/results/2026-12-06-short-posts.md).
     * On a page that reads as an article (ARTICLE_SURE), an extra the model is unsure of
       (UNTOUCHED_P) goes when trafilatura took nothing of the element around it (a sidebar, a
-      book list, a blogroll): the article is where trafilatura's main text is."""
+      book list, a blogroll): the article is where trafilatura's main text is.
+    * On such a page, not a forum's, a product's or a listing's, a run of headline links that
+      trafilatura left out, each with its summary under it, goes as teasers
+      (`cleaner.html.shapes.teaser_run`)."""
     traf = x[:, _COL["traf_in"]] > 0
     extra = ~dropped & ~traf
     kept_words = float(words[~dropped].sum())
