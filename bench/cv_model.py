@@ -6,7 +6,9 @@ For each of K folds (a domain's fold is a hash of the domain, so no site is in b
 test): train on the other folds' pages exactly as `cleaner train` does, then clean the held-out
 pages' texts (trafilatura's output, trafilatura with favor_recall, the whole page as text) with
 the full pipeline three ways: as input (no cleaning), rules only (`model="off"`), rules + the
-fold's model. Scores are the WCXB word F1 per page, averaged per page type and overall, with
+fold's model, each text with its page's address as `cleaner eval` gives it (a forum's address keeps
+its replies from the comment rules; the models are trained without addresses, as `cleaner train`
+trains them). Scores are the WCXB word F1 per page, averaged per page type and overall, with
 every page scored exactly once (when it was held out). Needs the `train` extra.
 
 Data: WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0.
@@ -21,11 +23,12 @@ import pickle
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cleaner.api import clean
 from cleaner.config import CleanerConfig
+from cleaner.evaluation.datasets import load_pages
 from cleaner.evaluation.metrics import word_prf
 from cleaner.learn.dataset import SOURCES, Doc, load_docs
 from cleaner.learn.train import TrainConfig, dumps, fit, fold_of
@@ -37,14 +40,14 @@ def _text(doc: Doc) -> str:
     return "\n".join(b.text for b in doc.blocks)
 
 
-def _score(args: tuple[str, str, str, str, bool]) -> tuple[float, float, float]:
-    text, truth, model_path, threshold, model_only = args
+def _score(args: tuple[str, str, str | None, str, str, bool]) -> tuple[float, float, float]:
+    text, truth, url, model_path, threshold, model_only = args
     base = rules = 0.0
     if not model_only:
         base = word_prf(text, truth).f1
-        rules = word_prf(clean(text, model="off").text, truth).f1
+        rules = word_prf(clean(text, model="off", url=url).text, truth).f1
     config = CleanerConfig(model=model_path, model_threshold=float(threshold) if threshold else None)
-    full = word_prf(clean(text, config).text, truth).f1
+    full = word_prf(clean(text, config, url=url).text, truth).f1
     return base, rules, full
 
 
@@ -57,6 +60,7 @@ def run(
     threshold: str,
     model_only: bool = False,
     reuse: bool = False,
+    urls: Mapping[str, str | None] | None = None,
 ) -> dict[str, object]:
     scores: dict[str, dict[str, list[tuple[float, float, float]]]] = defaultdict(lambda: defaultdict(list))
     for f in range(folds):
@@ -67,7 +71,7 @@ def run(
         if not (reuse and path.exists()):
             path.write_text(dumps(fit(train, cfg)), encoding="utf-8")
         t1 = time.perf_counter()
-        jobs_args = [(_text(d), d.truth, str(path), threshold, model_only) for d in test]
+        jobs_args = [(_text(d), d.truth, (urls or {}).get(d.page_id), str(path), threshold, model_only) for d in test]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             results = pool.map(_score, jobs_args, chunksize=4)
         for d, r in zip(test, results, strict=True):
@@ -128,7 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         members=args.members,
     )
-    table = run(docs, args.folds, args.work, args.jobs, cfg, args.threshold, args.model_only, args.reuse)
+    # Each text is cleaned with its page's address, as `cleaner eval` cleans it (a forum's address
+    # keeps its replies from the comment rules); the models are trained without it, as `cleaner train` is.
+    urls = {page.id: page.url for page in load_pages(args.data)}
+    table = run(docs, args.folds, args.work, args.jobs, cfg, args.threshold, args.model_only, args.reuse, urls)
     text = json.dumps(table, indent=1, sort_keys=True)
     print(text)
     if args.out:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,9 @@ HEADLINE_SURE = 0.9  # the page's headline (its first <h1> repeating the title) 
 POLICY_MAX = 2.0  # the "apart" rule never takes more than twice the words it leaves of trafilatura's text
 REPEAT_WORDS = 12  # a hidden block this long repeating another kept block's text is a copy (`hidden_repeats`)...
 REPEAT_SHARE = 0.3  # ...when such copies are this share of the page's kept hidden words
+COPY_GRAMS = 4  # a hidden element's kept text is a copy in another form when, of its runs of this many words,...
+HIDDEN_COPY = 0.5  # ...this share are in the page's shown kept text too (`hidden_copy`)...
+HIDDEN_COPY_WORDS = 30  # ...and it holds this many words or more
 COPY_SHARE = 0.3  # repeated paragraphs are a second copy of the page's text at this share of its kept words...
 COPY_PARAGRAPHS = 2  # ...and when this many different paragraphs repeat (one alone: a listing's field, a quote)
 CELL_WORDS = 12  # a table cell this short is a data row's field (`whole_rows`)
@@ -46,6 +50,7 @@ LEVEL_MIX = 0.75  # the page's cut weighs "blocks share their fate" this much ag
 LEVEL_LINKS = 0.5  # ...when this share of the words it would drop beyond the independent cut is link text
 
 
+_WORD = re.compile(r"\w+")
 _LD_FORUM = PAGE_NAMES.index("ld_forum")
 _LD_ARTICLE = PAGE_NAMES.index("ld_article")
 _LD_PRODUCT = PAGE_NAMES.index("ld_product")
@@ -295,6 +300,35 @@ def hidden_repeats(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray, wor
     return {i: why for i in found}
 
 
+def _grams(texts: Sequence[str], which: Sequence[int]) -> set[tuple[str, ...]]:
+    """The runs of COPY_GRAMS words (case folded) in the blocks `which`, each block on its own."""
+    found: set[tuple[str, ...]] = set()
+    for i in which:
+        w = _WORD.findall(texts[i].casefold())
+        found.update(tuple(w[j : j + COPY_GRAMS]) for j in range(len(w) - COPY_GRAMS + 1))
+    return found
+
+
+def hidden_copy(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> dict[int, str]:
+    """A hidden copy of the page's text in another form: the kept blocks inside hidden elements
+    (hidden, aria-hidden, display:none; not those merely named hidden), when they hold
+    HIDDEN_COPY_WORDS or more words and HIDDEN_COPY or more of their runs of COPY_GRAMS words are in
+    the page's shown kept text too. A page that carries its article again as raw markdown for
+    machines (a `<pre hidden>` with [links](...) and **emphasis**) repeats no paragraph word for word,
+    so `hidden_repeats` misses it, and the page came back twice (wcxb-dev 4258: F1 0.64, a third of
+    its words twice over). Hidden text the shown text does not hold (a tab's or an accordion's own
+    content, a page whose text a script reveals) stays, as does a page whose hidden text is short."""
+    hidden = ~dropped & (x[:, _COL["in_hidden"]] > 0)
+    if float(words[hidden].sum()) < HIDDEN_COPY_WORDS:
+        return {}
+    which = np.flatnonzero(hidden).tolist()
+    own = _grams(texts, which)
+    if not own or len(own & _grams(texts, np.flatnonzero(~dropped & ~hidden).tolist())) < HIDDEN_COPY * len(own):
+        return {}
+    why = "hidden text that repeats the page's shown text in another form (a copy)"
+    return dict.fromkeys(which, why)
+
+
 def shown_copies(texts: Sequence[str], x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> dict[int, str]:
     """A second copy of the page's text: kept blocks of REPEAT_WORDS or more words whose text an
     earlier kept block gives word for word, when such copies are COPY_PARAGRAPHS or more different
@@ -449,6 +483,7 @@ def policy_drops(
         ("comments", lambda kept: marked_comments(x, kept, counts, forum)),
         ("agreed", lambda kept: agreed_extras(x, p, kept, counts, forum)),
         ("repeat", lambda kept: hidden_repeats(texts, x, kept, counts)),
+        ("repeat", lambda kept: hidden_copy(texts, x, kept, counts)),
         ("repeat", lambda kept: shown_copies(texts, x, kept, counts)),
         ("hidden", lambda kept: hidden_keywords(texts, x, kept)),
     )
