@@ -547,3 +547,24 @@ def test_a_run_of_teasers_beside_an_article_goes_as_teasers() -> None:
     assert set(dommodel.settle_page(x, p, short, words, article=0.9)[1]) == set()
     words[3] = 5  # a short line under the first headline, no summary: two pairs are left, no run
     assert dommodel.settle_page(x, p, kept, words, article=0.9)[1] == {}
+
+
+def test_a_short_post_s_teaser_run_goes_but_an_faq_stays() -> None:
+    """A post with a paragraph of prose in trafilatura's text (`PageView.post`) needs only ARTICLE_POST
+    for its teaser run to go, as for its comments (a 2008 news page without an address or metadata
+    reads as an article at 0.27: l3s-gn1 29721ba8); headlines that ask (an FAQ's questions, each over
+    its answer: wcxb-dev 4869) are no teasers."""
+    pairs = shapes.TEASER_PAIRS
+    n = 2 + 2 * pairs
+    x = _rows([1, 1] + [0] * (n - 2), [0, 0] + [1.0, 0.0] * pairs, [0] * n)
+    x[:2, dommodel._COL["end_sentence"]] = 1
+    words = np.array([60.0, 60] + [9.0, 40.0] * pairs)
+    p = np.full(n, 0.2)
+    p[:2] = 0.01
+    kept = np.zeros(n, dtype=bool)
+    view, out = dommodel.settle_page(x, p, kept, words, article=dommodel.ARTICLE_POST)
+    assert view.post and sorted(out) == list(range(2, n)) and {r for r, _ in out.values()} == {"teasers"}
+    assert dommodel.settle_page(x, p, kept, words, article=dommodel.ARTICLE_POST - 0.01)[1] == {}
+    asks = np.zeros(n, dtype=bool)
+    asks[2::2] = True
+    assert dommodel.settle_page(x, p, kept, words, article=0.9, asks=asks)[1] == {}

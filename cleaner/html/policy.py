@@ -120,6 +120,7 @@ def settle_page(
     words: np.ndarray,
     article: float,
     replies: bool = False,
+    asks: np.ndarray | None = None,
 ) -> tuple[PageView, dict[int, tuple[str, str]]]:
     """The page policy over the block model's choice (`dropped`, one flag a block): the blocks it
     also drops, each with its rule ("comment", "teasers" or "apart") and the reason in words.
@@ -146,9 +147,11 @@ def settle_page(
     * On a page that reads as an article (ARTICLE_SURE), an extra the model is unsure of
       (UNTOUCHED_P) goes when trafilatura took nothing of the element around it (a sidebar, a
       book list, a blogroll): the article is where trafilatura's main text is.
-    * On such a page, not a forum's, a product's or a listing's, a run of headline links that
+    * On such a page, or one that may be an article (ARTICLE_POST) whose trafilatura text holds a
+      paragraph of prose, not a forum's, a product's or a listing's, a run of headline links that
       trafilatura left out, each with its summary under it, goes as teasers
-      (`cleaner.html.shapes.teaser_run`)."""
+      (`cleaner.html.shapes.teaser_run`; `asks`: the blocks whose text is a question, which an
+      FAQ's headings are and a teaser's seldom)."""
     traf = x[:, _COL["traf_in"]] > 0
     extra = ~dropped & ~traf
     kept_words = float(words[~dropped].sum())
@@ -182,12 +185,12 @@ def settle_page(
         why = "the page reads as an article, and trafilatura's main text took nothing of the element around it"
         for i in np.flatnonzero(apart).tolist():
             out[i] = ("apart", why)
-    if article >= ARTICLE_SURE and not replies and not view.listing_url:
+    if view.may_be_article(ARTICLE_SURE) and not replies and not view.listing_url:
         why = (
             "the page reads as an article, and trafilatura's main text left out this run of headline "
             "links, each with its summary under it: other stories' teasers"
         )
-        for i in teaser_run(x, dropped, words):
+        for i in teaser_run(x, dropped, words, asks):
             out.setdefault(i, ("teasers", why))
     return view, out
 
@@ -476,7 +479,8 @@ def policy_drops(
     # a product's or service's reviews (JSON-LD's "service" kind takes in Organization, which a
     # news site's article names as its publisher: an article's own JSON-LD outweighs it)
     reviewed = named and (kind[_LD_PRODUCT] > 0 or kind[_LD_SERVICE] > 0) and not kind[_LD_ARTICLE] > 0
-    view, policy = settle_page(x, p, gone, counts, article, forum or reviewed)
+    asks = np.array([t.rstrip().endswith("?") for t in texts], dtype=bool)
+    view, policy = settle_page(x, p, gone, counts, article, forum or reviewed, asks)
     settled = gone.copy()
     # Each later step reads what the earlier ones left (`settled`), in this order.
     steps: tuple[tuple[str, Callable[[np.ndarray], dict[int, str]]], ...] = (

@@ -20,16 +20,19 @@ KEYWORD_ITEMS = 4  # a hidden block listing this many words or short phrases, as
 KEYWORD_WORDS = 3  # ...of at most this many words each, is page metadata (`hidden_keywords`)
 
 
-def teaser_run(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> list[int]:
+def teaser_run(x: np.ndarray, dropped: np.ndarray, words: np.ndarray, asks: np.ndarray | None = None) -> list[int]:
     """Runs of other stories' teasers among the extras: TEASER_PAIRS or more pairs in a row of a
     headline link (TEASER_HEADLINE words, LINKS_HEADLINE of them link text) and, the very next
     block, its summary (TEASER_SUMMARY words, under SUMMARY_LINKS link text), counting only kept
     blocks that trafilatura's main text left out (a dropped byline or date between two pairs does
     not break the run). The block model scores such a summary as prose, and a run of them, each
     under 0.5, outweighs a short article in the page's cut; `settle_page` takes the runs on a page
-    that reads as an article (ARTICLE_SURE), not a listing's or a forum's: there the run is the
-    content. News-dev: dragnet +0.0006 simulated (six pages up, none down), l3s-gn1 and wcxb-dev
-    CV not moved (bench/results/2026-12-06-teaser-runs.md)."""
+    that reads as an article (ARTICLE_SURE, or ARTICLE_POST on a short post with prose in
+    trafilatura's text), not a listing's or a forum's: there the run is the content. News-dev:
+    dragnet +0.0006 simulated (six pages up, none down), l3s-gn1 and wcxb-dev CV not moved
+    (bench/results/2026-12-06-teaser-runs.md). A headline that asks (`asks`: its text
+    ends with a question mark) is an FAQ's question over its answer, not a teaser: it breaks the run
+    (wcxb-dev 4869, a service page's FAQ, once the rule reached short posts)."""
     traf = x[:, _COL["traf_in"]] > 0
     links = x[:, _COL["link_density"]]
     seq = np.flatnonzero(~dropped & ~traf).tolist()
@@ -39,6 +42,7 @@ def teaser_run(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> list[in
         return (
             s == h + 1
             and links[h] >= LINKS_HEADLINE
+            and not (asks is not None and asks[h])
             and TEASER_HEADLINE[0] <= words[h] <= TEASER_HEADLINE[1]
             and links[s] < SUMMARY_LINKS
             and TEASER_SUMMARY[0] <= words[s] <= TEASER_SUMMARY[1]
