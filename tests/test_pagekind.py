@@ -395,6 +395,7 @@ def test_hidden_text_the_page_does_not_show_stays() -> None:
         f"{answers}</main></body></html>"
     )
     result = cleaner.clean_html(html)
+    assert all(f"{t} The answer differs" in result.text for t in _PARAS), result.text
     assert not [r for r in result.removed if "repeats the page's shown text" in r.reason]
 
 

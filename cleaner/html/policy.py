@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from cleaner.html.blocks import _COL, DomModel, groups, signal_words
 from cleaner.html.shapes import hidden_keywords, teaser_run
 from cleaner.models.cut import best_cut, level_cut
 from cleaner.pagekind import PAGE_NAMES
+from cleaner.segment import WORD_RE
 from cleaner.types import Action, Category, Decision, Stage, Strength
 
 # The page policy (`settle_page`). A block trafilatura's main text left out is "extra"; the block
@@ -50,7 +50,6 @@ LEVEL_MIX = 0.75  # the page's cut weighs "blocks share their fate" this much ag
 LEVEL_LINKS = 0.5  # ...when this share of the words it would drop beyond the independent cut is link text
 
 
-_WORD = re.compile(r"\w+")
 _LD_FORUM = PAGE_NAMES.index("ld_forum")
 _LD_ARTICLE = PAGE_NAMES.index("ld_article")
 _LD_PRODUCT = PAGE_NAMES.index("ld_product")
@@ -307,7 +306,7 @@ def _grams(texts: Sequence[str], which: Sequence[int]) -> set[tuple[str, ...]]:
     """The runs of COPY_GRAMS words (case folded) in the blocks `which`, each block on its own."""
     found: set[tuple[str, ...]] = set()
     for i in which:
-        w = _WORD.findall(texts[i].casefold())
+        w = WORD_RE.findall(texts[i].casefold())
         found.update(tuple(w[j : j + COPY_GRAMS]) for j in range(len(w) - COPY_GRAMS + 1))
     return found
 
