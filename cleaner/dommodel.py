@@ -29,7 +29,6 @@ from cleaner.html.policy import (
     ARTICLE_POST,
     ARTICLE_SURE,
     COMMENT_REASON,
-    COMMENTS_LEAD,
     EXTRA_SHARE_MAX,
     EXTRA_SURE,
     HEADLINE_SURE,
@@ -40,12 +39,12 @@ from cleaner.html.policy import (
     TEASER_LINKS,
     UNTOUCHED_P,
     PageView,
-    comment_section,
     decide,
     drop_categories,
     kept_anyway,
     settle_page,
 )
+from cleaner.html.replies import COMMENTS_LEAD, comment_section
 from cleaner.models.cut import best_cut
 from cleaner.pagekind import PageKindModel
 

@@ -569,3 +569,37 @@ def test_a_short_post_s_teaser_run_goes_but_an_faq_stays() -> None:
     asks = np.zeros(n, dtype=bool)
     asks[2::2] = True
     assert dommodel.settle_page(x, p, kept, words, article=0.9, asks=asks)[1] == {}
+
+
+def test_a_short_post_the_cut_took_under_its_kept_comments_comes_back() -> None:
+    """A two-sentence post (trafilatura's, no comment extraction) that the cut dropped while it
+    kept the comments under it comes back, unless the model is sure of it; not on a forum, not when
+    the kept text beside it is no comment (a product's description the model rightly dropped), not
+    when the cut kept most of the post, and not when what it dropped of the post is no prose."""
+    from cleaner.html.replies import POST_SURE, lost_post
+
+    # 0: headline (no traf); 1: the post; 2-5: comments (traf and the comment extraction, in markup)
+    x = _rows([0, 1, 1, 1, 1, 1], [0] * 6, [0, 0, 1, 1, 1, 1])
+    x[:, dommodel._COL["fam_comments"]] = [0, 0, 1, 1, 1, 1]
+    x[:, dommodel._COL["stopwords"]] = [0.0, 0.4, 0.4, 0.4, 0.4, 0.4]
+    words = np.array([5.0, 32, 20, 25, 30, 18])
+    p = np.array([0.6, 0.72, 0.2, 0.2, 0.2, 0.2])
+    cut = np.array([False, True, False, False, False, False])
+    assert lost_post(x, p, words, cut, forum=False).tolist() == [False, True, False, False, False, False]
+    assert not lost_post(x, p, words, cut, forum=True).any()
+    sure = p.copy()
+    sure[1] = POST_SURE
+    assert not lost_post(x, sure, words, cut, forum=False).any()
+    # what is kept beside the post is no comment: a product page's description the model dropped
+    plain = x.copy()
+    plain[:, dommodel._COL["comment_in"]] = 0
+    plain[:, dommodel._COL["fam_comments"]] = 0
+    plain[2:, dommodel._COL["traf_in"]] = 0
+    assert not lost_post(plain, p, words, cut, forum=False).any()
+    # the post's dropped block is a link list, not prose
+    links = x.copy()
+    links[1, dommodel._COL["link_density"]] = 0.9
+    assert not lost_post(links, p, words, cut, forum=False).any()
+    # the cut kept most of the post: a second, longer paragraph stays
+    longer = np.vstack([x[:2], x[1:2], x[2:]])
+    assert not lost_post(longer, np.insert(p, 2, 0.1), np.insert(words, 2, 60.0), np.insert(cut, 2, False), False).any()

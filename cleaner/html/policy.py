@@ -11,6 +11,7 @@ import numpy as np
 
 from cleaner.html import category, category_runs, dom
 from cleaner.html.blocks import _COL, DomModel, groups, signal_words
+from cleaner.html.replies import comment_section, lost_post, marked_comments
 from cleaner.html.shapes import hidden_keywords, teaser_run
 from cleaner.models.cut import best_cut, level_cut
 from cleaner.pagekind import PAGE_NAMES
@@ -28,7 +29,6 @@ EXTRA_SHARE_MAX = 0.7  # ...whose kept text the extras do not make (a listing's 
 LINKS_MOSTLY = 0.6  # ...unless this share of their words is links on a page that may well be an article:
 ARTICLE_LIKELY = 0.3  # a sidebar of link lists beside a short post is not the post...
 ARTICLE_POST = 0.1  # ...nor at this when trafilatura's kept text holds a paragraph of prose (the post)
-COMMENTS_LEAD = 50  # on an article (not a forum's), a comment section after this many kept words of article goes
 ARTICLE_SURE = 0.5  # on a page that reads as an article, an extra scored UNTOUCHED_P or more goes...
 UNTOUCHED_P = 0.3  # ...when trafilatura took nothing of the element around it
 PROSE_WORDS = 15  # a paragraph of trafilatura's text this long...
@@ -192,55 +192,6 @@ def settle_page(
         for i in teaser_run(x, dropped, words, asks):
             out.setdefault(i, ("teasers", why))
     return view, out
-
-
-def comment_section(x: np.ndarray, dropped: np.ndarray, words: np.ndarray) -> dict[int, str]:
-    """On a page that reads as an article: the blocks of its comment section, those whose markup
-    says comment (`fam_comments`: comment, reply, disqus... in a class or id around them) from the
-    first such block on, when COMMENTS_LEAD or more words of other kept text come before it. Taken
-    whatever the block model says, in trafilatura's main text or not: trafilatura keeps a blog's
-    comments in its main text when their markup is not one it knows (2008-2012 blogs on
-    news-dev/dragnet, whose gold leaves comments out). A forum thread's replies are not touched
-    (`settle_page` asks a page that reads as an article and no forum's address or JSON-LD): its
-    opening post is in the same markup. COMMENTS_LEAD is a paragraph: a fashion blog's post is two
-    sentences under a photo, with a hundred comments below (from 200 words: news-dev/dragnet
-    +0.004 simulated, 16 pages better by up to 0.87, one page lower, R515, whose gold keeps the
-    comment guidelines; wcxb-dev CV unchanged with the forum guard, which a forum page read as an
-    article needed; bench/results/2026-12-06-short-posts.md)."""
-    marked = ~dropped & (x[:, _COL["fam_comments"]] > 0)
-    found, lead = _marked_after(marked, dropped, words, COMMENTS_LEAD)
-    why = (
-        f"its markup says comment, and it comes after {lead:.0f} words of the article: "
-        "an article's comment section is not the article"
-    )
-    return {i: why for i in found}
-
-
-def _marked_after(marked: np.ndarray, dropped: np.ndarray, words: np.ndarray, lead: float) -> tuple[list[int], float]:
-    """The `marked` blocks (a comment section's), when `lead` or more words of other kept text come
-    before the first of them; with those words (0 when nothing is marked)."""
-    if not marked.any():
-        return [], 0.0
-    first = int(np.flatnonzero(marked)[0])
-    before = float(words[:first][~dropped[:first] & ~marked[:first]].sum())
-    return (np.flatnonzero(marked).tolist() if before >= lead else []), before
-
-
-def marked_comments(x: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum: bool) -> dict[int, str]:
-    """Kept blocks that two votes call a reader comment: trafilatura's own comment extraction holds
-    them (`comment_in`) and the markup around them says comment (`fam_comments`), from the first
-    such block that comes after kept text of neither, on any page but a forum's (its address, or
-    JSON-LD naming a discussion; a thread's replies are its content). trafilatura's fast main text
-    keeps a blog's comments when it cannot tell them apart; its comment extractor and the markup
-    still can. On a short post the comment section is most of the page, so no length of article
-    is asked for (`comment_section` asks it of the markup alone). In CV on wcxb-dev no page moved
-    by more than 0.01 (bench/results/2026-12-06-marked-comments.md)."""
-    if forum:
-        return {}
-    marked = ~dropped & (x[:, _COL["comment_in"]] > 0) & (x[:, _COL["fam_comments"]] > 0)
-    found, _ = _marked_after(marked, dropped, words, 1.0)
-    why = "trafilatura's comment extraction holds it and its markup says comment: a reader's comment, not the article"
-    return {i: why for i in found}
 
 
 def agreed_extras(x: np.ndarray, p: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum: bool) -> dict[int, str]:
@@ -468,13 +419,16 @@ def policy_drops(
         return chosen, policy, how, ""
     gone = np.zeros(len(texts), dtype=bool)
     gone[chosen] = True
-    # A paragraph of trafilatura's main text, or the headline, stays unless the model is sure.
+    named = len(kind) == len(PAGE_NAMES)
+    forum = bool(x[0, _COL["url_forum"]] > 0) or (named and kind[_LD_FORUM] > 0)
+    # A paragraph of trafilatura's main text, or the headline, stays unless the model is sure; a
+    # short post the cut took while keeping its comments comes back.
     gone &= ~kept_anyway(x, p, counts)
+    gone[list(ruled)] = True
+    gone &= ~lost_post(x, p, counts, gone, forum)
     gone[list(ruled)] = True
     chosen = np.flatnonzero(gone)
     article = model.page_kind.article(kind)
-    named = len(kind) == len(PAGE_NAMES)
-    forum = bool(x[0, _COL["url_forum"]] > 0) or (named and kind[_LD_FORUM] > 0)
     # a product's or service's reviews (JSON-LD's "service" kind takes in Organization, which a
     # news site's article names as its publisher: an article's own JSON-LD outweighs it)
     reviewed = named and (kind[_LD_PRODUCT] > 0 or kind[_LD_SERVICE] > 0) and not kind[_LD_ARTICLE] > 0
