@@ -603,3 +603,25 @@ def test_a_short_post_the_cut_took_under_its_kept_comments_comes_back() -> None:
     # the cut kept most of the post: a second, longer paragraph stays
     longer = np.vstack([x[:2], x[1:2], x[2:]])
     assert not lost_post(longer, np.insert(p, 2, 0.1), np.insert(words, 2, 60.0), np.insert(cut, 2, False), False).any()
+
+
+def test_readability_stands_in_for_trafilatura_when_trafilatura_took_next_to_nothing() -> None:
+    """Where trafilatura's main text is a line and readability's is the article, the policy reads
+    readability's vote in trafilatura's place; otherwise the rows stay as they are (the same array)."""
+    from cleaner.html.policy import STAND_IN_READ, STAND_IN_TRAF, main_text_vote
+
+    # 0: a headline trafilatura took; 1-3: the article, readability's; 4-5: a ticker of headlines
+    x = _rows([1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1], [0] * 6)
+    x[:, dommodel._COL["read_in"]] = [0, 1, 1, 1, 0, 0]
+    x[:, dommodel._COL["read_share"]] = [0, 1, 1, 1, 0, 0]
+    words = np.array([5.0, 40, 30, 25, 8, 8])
+    stood = main_text_vote(x, words)
+    assert stood[:, dommodel._COL["traf_in"]].tolist() == [0, 1, 1, 1, 0, 0]
+    assert stood[:, dommodel._COL["traf_share"]].tolist() == [0, 1, 1, 1, 0, 0]
+    assert x[:, dommodel._COL["traf_in"]].tolist() == [1, 0, 0, 0, 0, 0]  # the rows given are not changed
+    more = words.copy()
+    more[0] = STAND_IN_TRAF  # trafilatura took a paragraph: its vote stands
+    assert main_text_vote(x, more) is x
+    less = words.copy()
+    less[1:4] = (STAND_IN_READ - 1) / 3  # readability took too little to be the article
+    assert main_text_vote(x, less) is x
