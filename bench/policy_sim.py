@@ -12,7 +12,8 @@ NAME.pkl (or read from FOLDS/rows.pkl).
 
 For each page, `cleaner.html.policy.policy_drops` decides the blocks to drop exactly as `decide`
 does on a page (the cut, `kept_anyway`, the page policy), first with the module's constants as
-they are, then with each --set NAME=VALUE applied to `cleaner.html.policy`. The kept blocks' text
+they are, then with each --set NAME=VALUE applied to `cleaner.html.policy` (or `.replies`, `.shapes`, where
+the constant lives). The kept blocks' text
 is scored against the page's gold with the WCXB word F1. Not simulated: `whole_rows` (a data
 table's row kept whole) and the text rules that run over the page's blocks afterwards, so the
 figures sit a little under `clean_html`'s (on 2026-12-06: 0.8855 / 0.8978 / 0.8669 against 0.8965 /
@@ -34,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from cleaner.evaluation.metrics import word_prf
-from cleaner.html import policy
+from cleaner.html import policy, replies, shapes
 from cleaner.html.blocks import DomModel, load
 from cleaner.learn.domtrain import PageRows, load_rows
 from cleaner.learn.train import fold_of
@@ -112,12 +113,14 @@ def main(argv: list[str] | None = None) -> int:
         sets[name] = scored(rows, folds)
         print(f"{name}: {len(rows)} pages", file=sys.stderr)
     changes = [(k, parse_value(v)) for k, _, v in (s.partition("=") for s in args.set)]
-    for k, _ in changes:
-        if not hasattr(policy, k):
-            ap.error(f"cleaner.html.policy has no constant {k}")
+    # the page policy's constants live in its module and the two it reads from
+    homes = {k: next((m for m in (policy, replies, shapes) if k.isupper() and hasattr(m, k)), None) for k, _ in changes}
+    for k, home in homes.items():
+        if home is None:
+            ap.error(f"no constant {k} in cleaner.html.policy, .replies or .shapes")
     before = {name: summary(pages) for name, pages in sets.items()}
     for k, v in changes:
-        setattr(policy, k, v)
+        setattr(homes[k], k, v)
     after = {name: summary(pages) for name, pages in sets.items()} if changes else before
     print("| set | type | before | after | change |")
     print("|---|---|---:|---:|---:|")
