@@ -585,24 +585,27 @@ def test_a_short_post_the_cut_took_under_its_kept_comments_comes_back() -> None:
     words = np.array([5.0, 32, 20, 25, 30, 18])
     p = np.array([0.6, 0.72, 0.2, 0.2, 0.2, 0.2])
     cut = np.array([False, True, False, False, False, False])
-    assert lost_post(x, p, words, cut, forum=False).tolist() == [False, True, False, False, False, False]
-    assert not lost_post(x, p, words, cut, forum=True).any()
+    none = np.zeros(6, dtype=bool)
+    assert lost_post(x, p, words, cut, none, forum=False).tolist() == [False, True, False, False, False, False]
+    assert not lost_post(x, p, words, cut, none, forum=True).any()
+    assert not lost_post(x, p, words, cut, cut, forum=False).any()  # a phrase rule's drop is no lost prose
     sure = p.copy()
     sure[1] = POST_SURE
-    assert not lost_post(x, sure, words, cut, forum=False).any()
+    assert not lost_post(x, sure, words, cut, none, forum=False).any()
     # what is kept beside the post is no comment: a product page's description the model dropped
     plain = x.copy()
     plain[:, dommodel._COL["comment_in"]] = 0
     plain[:, dommodel._COL["fam_comments"]] = 0
     plain[2:, dommodel._COL["traf_in"]] = 0
-    assert not lost_post(plain, p, words, cut, forum=False).any()
+    assert not lost_post(plain, p, words, cut, none, forum=False).any()
     # the post's dropped block is a link list, not prose
     links = x.copy()
     links[1, dommodel._COL["link_density"]] = 0.9
-    assert not lost_post(links, p, words, cut, forum=False).any()
+    assert not lost_post(links, p, words, cut, none, forum=False).any()
     # the cut kept most of the post: a second, longer paragraph stays
     longer = np.vstack([x[:2], x[1:2], x[2:]])
-    assert not lost_post(longer, np.insert(p, 2, 0.1), np.insert(words, 2, 60.0), np.insert(cut, 2, False), False).any()
+    p7, words7, cut7 = np.insert(p, 2, 0.1), np.insert(words, 2, 60.0), np.insert(cut, 2, False)
+    assert not lost_post(longer, p7, words7, cut7, np.zeros(7, dtype=bool), False).any()
 
 
 def test_readability_stands_in_for_trafilatura_when_trafilatura_took_next_to_nothing() -> None:

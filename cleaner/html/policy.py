@@ -446,9 +446,10 @@ def policy_drops(
     # A paragraph of trafilatura's main text, or the headline, stays unless the model is sure; a
     # short post the cut took while keeping its comments comes back.
     gone &= ~kept_anyway(x, p, counts)
-    gone[list(ruled)] = True
-    gone &= ~lost_post(x, p, counts, gone, forum)
-    gone[list(ruled)] = True
+    rule_gone = np.zeros(len(texts), dtype=bool)
+    rule_gone[list(ruled)] = True
+    gone |= rule_gone
+    gone &= ~lost_post(x, p, counts, gone, rule_gone, forum)
     chosen = np.flatnonzero(gone)
     article = model.page_kind.article(kind)
     # a product's or service's reviews (JSON-LD's "service" kind takes in Organization, which a

@@ -65,7 +65,9 @@ def marked_comments(x: np.ndarray, dropped: np.ndarray, words: np.ndarray, forum
     return {i: why for i in found}
 
 
-def lost_post(x: np.ndarray, p: np.ndarray, words: np.ndarray, dropped: np.ndarray, forum: bool) -> np.ndarray:
+def lost_post(
+    x: np.ndarray, p: np.ndarray, words: np.ndarray, dropped: np.ndarray, ruled: np.ndarray, forum: bool
+) -> np.ndarray:
     """The blocks of a short post the cut took while keeping its comments, to be kept: on a page
     that is not a forum's, when the cut keeps under POST_LOST of the words of trafilatura's post
     (its main text less the blocks its comment extraction holds), drops POST_PROSE or more words
@@ -75,7 +77,8 @@ def lost_post(x: np.ndarray, p: np.ndarray, words: np.ndarray, dropped: np.ndarr
     dropped blocks the model is not sure of (under POST_SURE). A fashion blog's two sentences
     under a photo, scored 0.72, over a hundred kept comments (news-dev/dragnet R727, F1 0.03);
     with the post back, the comment rules see the article before the comments and take them.
-    `dropped` counts the phrase rules' drops, which stay dropped. News-dev/dragnet +0.0010 simulated
+    `dropped` holds the phrase rules' drops (`ruled`), which count as dropped, are no lost prose and
+    never come back. News-dev/dragnet +0.0010 simulated
     (three pages up, none down), l3s-gn1 unchanged, wcxb-dev CV +0.0001 (one listing up, none
     down); without the comments condition the same test cost product and collection pages, whose
     trafilatura text is a description the model rightly drops (bench/results/2026-12-07-lost-post.md)."""
@@ -91,6 +94,7 @@ def lost_post(x: np.ndarray, p: np.ndarray, words: np.ndarray, dropped: np.ndarr
     prose = (
         post
         & dropped
+        & ~ruled
         & ~marked
         & (words >= POST_PROSE)
         & (x[:, _COL["stopwords"]] >= POST_STOP)
@@ -102,5 +106,5 @@ def lost_post(x: np.ndarray, p: np.ndarray, words: np.ndarray, dropped: np.ndarr
     other_words = float(words[other].sum())
     if other_words <= 0 or float(words[other & (comment_in | marked)].sum()) < COMMENTS_KEPT * other_words:
         return none
-    back: np.ndarray = post & dropped & (p < POST_SURE)
+    back: np.ndarray = post & dropped & ~ruled & (p < POST_SURE)
     return back
