@@ -51,3 +51,13 @@ def test_every_main_dependency_is_used() -> None:
     imported = set(re.findall(r"^\s*(?:import|from)\s+(\w+)", source, re.MULTILINE))
     unused = [d for d in sorted(names(PROJECT["project"]["dependencies"])) if not modules.get(d, set()) & imported]
     assert unused == sorted(INDIRECT)
+
+
+def test_the_c_walk_is_an_optional_extension() -> None:
+    """An install without a C compiler goes on with the numpy walk (the same floats,
+    tests/test_native_walk.py), so the extension must stay optional, and its source ship."""
+    (ext,) = PROJECT["tool"]["setuptools"]["ext-modules"]
+    assert ext["name"] == "cleaner.models._walk" and ext["optional"] is True
+    assert all((ROOT / source).is_file() for source in ext["sources"])
+    assert (ROOT / "cleaner" / "models" / "_walk.pyi").is_file()
+    assert "models/*.pyi" in PROJECT["tool"]["setuptools"]["package-data"]["cleaner"]

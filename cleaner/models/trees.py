@@ -9,12 +9,16 @@ training, which is what the per-feature contributions behind every explanation a
 from (each step down a tree credits its feature with the change of value).
 
 All trees are walked at once: one (rows x trees) array of node ids, advanced level by level,
-so scoring a document costs a few dozen numpy operations whatever its length.
+so scoring a document costs a few dozen numpy operations whatever its length. Where the package's
+C walk is built (`cleaner/models/_walk.c`, an optional extension: an install without a C compiler
+goes on without it), it takes the same steps and sums in the same order, so it gives the same
+floats, three times faster (bench/results/2026-12-07-native-walk.md); `NATIVE` says which runs.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -24,6 +28,14 @@ from typing import Literal
 import numpy as np
 
 from cleaner.topic import STOPLIST_LANGUAGES
+
+try:  # the C walk, when the optional extension was built at install
+    from cleaner.models import _walk as _cwalk
+except ImportError:  # pragma: no cover - an install without a C compiler: the numpy walk
+    _cwalk = None  # type: ignore[assignment]
+# Whether the C walk runs: where it was built, unless CLEANER_NUMPY_WALK is set (to time or check the
+# numpy walk; tests set NATIVE itself to hold the two to the same floats).
+NATIVE = _cwalk is not None and not os.environ.get("CLEANER_NUMPY_WALK")
 
 BUILTIN = "builtin"
 LANGUAGES = "stopword_languages"  # a model file's record of `cleaner.topic.STOPLIST_LANGUAGES`
@@ -169,6 +181,10 @@ class Trees:
     def _path(self, x: np.ndarray) -> np.ndarray:
         """The node each row stands at in each tree at each level: a (depth + 1, rows, trees)
         array whose last level is `_walk(x)` (the same steps), for `_gains` to explain any rows."""
+        if NATIVE:
+            path = np.empty((self.depth + 1, len(x), len(self._roots)), np.int32)  # type: ignore[attr-defined]
+            self._native(x, path=path)
+            return path
         feature: np.ndarray = self._feature  # type: ignore[attr-defined]
         split: np.ndarray = self._split  # type: ignore[attr-defined]
         child: np.ndarray = self._child  # type: ignore[attr-defined]
@@ -213,6 +229,32 @@ class Trees:
         order), from one walk: the same floats as `score` and `contributions` of those rows."""
         return mean_score_and_contributions_at((self,), x, at)
 
+    def _native(
+        self, x: np.ndarray, contrib: np.ndarray | None = None, path: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The C walk of every row (`cleaner/models/_walk.c`): the raw scores, and into `contrib`
+        the contributions added (as `_walk` adds them) and into `path` the nodes (as `_path`)."""
+        rows = np.ascontiguousarray(x, dtype=np.float64)
+        if rows.ndim != 2 or (contrib is not None and contrib.shape != rows.shape):
+            raise ValueError(f"a (rows x features) array expected, got one of shape {rows.shape}")
+        sums = np.empty(len(rows))
+        assert _cwalk is not None
+        _cwalk.walk(
+            self._feature,  # type: ignore[attr-defined]
+            self._split,  # type: ignore[attr-defined]
+            self._child,  # type: ignore[attr-defined]
+            self._value,  # type: ignore[attr-defined]
+            self._step,  # type: ignore[attr-defined]
+            self._roots,  # type: ignore[attr-defined]
+            self.depth,  # type: ignore[attr-defined]
+            rows.shape[1],
+            rows,
+            sums,
+            contrib,
+            path,
+        )
+        return sums + self.base, contrib
+
     def _walk(self, x: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
         """The leaf each row reaches in each tree (in the walk's numbering: index `_value`);
         with `contrib`, add each split's change of value to its feature's column (Saabas)."""
@@ -247,6 +289,9 @@ class Trees:
     def raw(self, x: np.ndarray) -> np.ndarray:
         """The ensemble's raw score (log-odds) for each row of `x`, CHUNK rows at a time (the
         node array is rows x trees: memory stays flat however long the document)."""
+        if NATIVE:
+            raw, _ = self._native(x)
+            return raw
         out = np.zeros(len(x))
         for start in range(0, len(x), CHUNK):
             part = x[start : start + CHUNK]
@@ -256,8 +301,11 @@ class Trees:
 
     def raw_and_contributions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """`raw(x)` and `contributions(x)` from one walk of the trees."""
-        raw = np.zeros(len(x))
         out = np.zeros((len(x), self.width))
+        if NATIVE:
+            raw, _ = self._native(x, contrib=out)
+            return raw, out
+        raw = np.zeros(len(x))
         for start in range(0, len(x), CHUNK):
             leaves = self._walk(x[start : start + CHUNK], out[start : start + CHUNK])
             raw[start : start + len(leaves)] = self._value[leaves].sum(axis=1) + self.base  # type: ignore[attr-defined]
@@ -272,6 +320,9 @@ class Trees:
         value, credited to the split's feature); a (rows x features) array. With the roots'
         values and `base` they add up to `raw`."""
         out = np.zeros((len(x), self.width))
+        if NATIVE:
+            self._native(x, contrib=out)
+            return out
         for start in range(0, len(x), CHUNK):
             self._walk(x[start : start + CHUNK], out[start : start + CHUNK])
         return out
@@ -321,6 +372,14 @@ def mean_score_and_contributions_at(
             return fixed
 
     width = members[0].width
+    if NATIVE:
+        # The C walk writes no paths: every row's score, then the picked rows walked again for their
+        # contributions (the same floats as `_gains` of their paths: a row's walk is its own).
+        p = member_mean([m.score(x) for m in members])
+        picked = np.flatnonzero(p >= cut(p))
+        if not len(picked):
+            return p, picked, np.zeros((0, width))
+        return p, picked, member_mean([m.contributions(x[picked]) for m in members])
     p = np.zeros(len(x))
     hits: list[np.ndarray] = []
     gains_parts: list[np.ndarray] = [np.zeros((0, width))]
