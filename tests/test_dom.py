@@ -413,6 +413,23 @@ def test_page_cut_takes_the_shared_fate_view_for_link_lists_only() -> None:
     assert page_cut(keep, words, prose) <= 0.4  # a doubtful description stays as before
 
 
+def test_a_sure_core_drops_the_doubtful_blocks_the_expected_f1_cut_keeps() -> None:
+    from cleaner.html.policy import CORE_WORDS, DOUBT_MAX, page_cut, sure_core
+
+    # 25 sure paragraphs (keep 0.97) beside 200 doubtful sidebar lines (keep 0.45: scored 0.55)
+    keep = np.array([0.97] * 25 + [0.45] * 200)
+    words = np.array([10.0] * 25 + [4.0] * 200)
+    q = page_cut(keep, words, np.zeros(len(keep)))
+    assert q <= 0.45  # independent blocks: the sidebar is worth keeping on average
+    raised = sure_core(q, keep, words, article=0.8)
+    assert raised == 1.0 - DOUBT_MAX and not (keep[25:] >= raised).any() and (keep[:25] >= raised).all()
+    assert sure_core(q, keep, words, article=0.1) == q  # not an article: the cut stands
+    short = keep.copy()
+    short[: 25 - CORE_WORDS // 10 + 1] = 0.5  # the sure core under CORE_WORDS words
+    assert sure_core(q, short, words, article=0.8) == q
+    assert sure_core(0.9, keep, words, article=0.8) == 0.9  # a stricter cut is never loosened
+
+
 def test_a_user_threshold_decides_by_threshold() -> None:
     strict = cleaner.clean_html(PAGE, html_threshold=0.01)
     loose = cleaner.clean_html(PAGE, html_threshold=0.99)
