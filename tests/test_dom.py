@@ -430,6 +430,27 @@ def test_a_sure_core_drops_the_doubtful_blocks_the_expected_f1_cut_keeps() -> No
     assert sure_core(0.9, keep, words, article=0.8) == 0.9  # a stricter cut is never loosened
 
 
+def test_a_post_title_in_an_h2_under_the_site_name_h1_is_the_headline_kept_anyway() -> None:
+    from cleaner.html.policy import HEADLINE_SURE, kept_anyway
+    from cleaner.segment import make_block
+
+    items = _blocks(
+        "<h1>Site name</h1><h2>Post title here</h2><p>Short text.</p><h3>Post title here</h3><h4>Post title here</h4>"
+    )
+    lines = [make_block(i, b.text) for i, b in enumerate(items)]
+    x = dommodel.features(items, lines, dom.TrafVote.of("Short text."), {}, "Post title here")
+    doubted = np.full(len(items), 0.8)
+    kept = kept_anyway(x, doubted, np.array([float(b.words) for b in lines]))
+    assert kept.tolist() == [False, True, False, False, False]  # the first heading repeating the title
+    sure = doubted.copy()
+    sure[1] = HEADLINE_SURE
+    assert not kept_anyway(x, sure, np.array([float(b.words) for b in lines])).any()
+    only_h4 = _blocks("<h4>Post title here</h4><p>Short text.</p>")
+    lines4 = [make_block(i, b.text) for i, b in enumerate(only_h4)]
+    x4 = dommodel.features(only_h4, lines4, dom.TrafVote.of("Short text."), {}, "Post title here")
+    assert not kept_anyway(x4, np.full(2, 0.8), np.array([float(b.words) for b in lines4])).any()
+
+
 def test_a_user_threshold_decides_by_threshold() -> None:
     strict = cleaner.clean_html(PAGE, html_threshold=0.01)
     loose = cleaner.clean_html(PAGE, html_threshold=0.99)
