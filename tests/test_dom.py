@@ -180,6 +180,20 @@ def test_span_features_say_which_side_of_the_main_text_a_block_stands() -> None:
     assert none[:, col["traf_span"]].tolist() == [-1.0] * 4
 
 
+def test_readability_reads_a_copy_unless_the_tree_is_given_away() -> None:
+    import trafilatura
+    from lxml import etree
+
+    from cleaner.html.page import readability
+
+    tree = trafilatura.load_html(PAGE)
+    before = etree.tostring(tree)
+    copied = readability(tree)
+    assert etree.tostring(tree) == before  # the caller's tree as parsed
+    assert readability(tree, own=True) == copied and "farmers who depend on them" in copied
+    assert etree.tostring(tree) != before  # readability prunes what it reads: hence the copy
+
+
 def test_prepare_asks_readability_for_the_main_text() -> None:
     from cleaner.html.page import prepare
 
