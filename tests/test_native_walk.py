@@ -1,5 +1,6 @@
-"""The C tree walk (`cleaner/models/_walk.c`) gives the numpy walk's floats: scores, contributions
-and paths of both packaged models, and the outputs of `clean` and `clean_html` (issue 19)."""
+"""The C tree walk (`cleaner/models/_walk.c`) gives the numpy walk's floats: scores and
+contributions of both packaged models, a model of members' explanations, and the outputs of `clean`
+and `clean_html` (issue 19)."""
 
 from __future__ import annotations
 
@@ -60,12 +61,11 @@ def both(fn, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 def test_the_c_walk_gives_the_numpy_walks_floats(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, t in packaged():
         x = rows_for(t, n, seed=n)
-        (raw_c, contrib_c, path_c), (raw_n, contrib_n, path_n) = both(
-            lambda t=t, x=x: (t.raw(x), t.raw_and_contributions(x), t._path(x[:CHUNK])), monkeypatch
+        (raw_c, contrib_c), (raw_n, contrib_n) = both(
+            lambda t=t, x=x: (t.raw(x), t.raw_and_contributions(x)), monkeypatch
         )
         assert np.array_equal(raw_c, raw_n), name
         assert np.array_equal(contrib_c[0], contrib_n[0]) and np.array_equal(contrib_c[1], contrib_n[1]), name
-        assert np.array_equal(path_c, path_n), name
         assert np.array_equal(raw_c, contrib_c[0]), name
         c, nump = both(lambda t=t, x=x: t.contributions(x), monkeypatch)
         assert np.array_equal(c, nump), name
@@ -92,7 +92,7 @@ def test_a_bad_buffer_is_a_named_error() -> None:
     with pytest.raises(ValueError, match="raw holds"):
         trees._cwalk.walk(
             t._feature, t._split, t._child, t._value, t._step, t._roots, t.depth, t.width,
-            np.zeros((3, t.width)), np.zeros(2), None, None,
+            np.zeros((3, t.width)), np.zeros(2), None,
         )  # fmt: skip
 
 

@@ -456,12 +456,13 @@ def policy_drops(
     if ruled:
         keep[list(ruled)] = 0.0
     q = page_cut(keep, counts, x[:, _COL["link_density"]])
-    if model.page_kind is not None and len(texts):
-        q = sure_core(q, keep, counts, model.page_kind.article(kind))
+    article = model.page_kind.article(kind) if model.page_kind is not None and len(texts) else None
+    if article is not None:
+        q = sure_core(q, keep, counts, article)
     chosen = np.flatnonzero((keep < q) & (p >= model.floor))
     how = f" (this page keeps blocks scored up to {max(0.0, 1.0 - q):.2f})"
     policy: dict[int, tuple[str, str]] = {}
-    if model.page_kind is None or not len(texts):
+    if article is None:
         return chosen, policy, how, ""
     x = main_text_vote(x, counts)
     gone = np.zeros(len(texts), dtype=bool)
@@ -476,7 +477,6 @@ def policy_drops(
     gone |= rule_gone
     gone &= ~lost_post(x, p, counts, gone, rule_gone, forum)
     chosen = np.flatnonzero(gone)
-    article = model.page_kind.article(kind)
     # a product's or service's reviews (JSON-LD's "service" kind takes in Organization, which a
     # news site's article names as its publisher: an article's own JSON-LD outweighs it)
     reviewed = named and (kind[_LD_PRODUCT] > 0 or kind[_LD_SERVICE] > 0) and not kind[_LD_ARTICLE] > 0

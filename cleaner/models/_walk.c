@@ -1,5 +1,5 @@
 /* The tree walk of cleaner.models.trees in C: the same steps, the same sums in the same order, so
- * the same floats as the numpy walk (`Trees._walk`, `Trees._path`), which stays the fallback when
+ * the same floats as the numpy walk (`Trees._walk`), which stays the fallback when
  * this module is not built. Built by setuptools as an optional extension (`cleaner.models._walk`).
  *
  * The node tables are the walk's renumbered ones (`Trees.__post_init__`): a step is
@@ -64,7 +64,6 @@ typedef struct {
     Py_ssize_t width;
     double *raw;     /* rows: sum of the leaves' values (no base) */
     double *contrib; /* rows x width, added to; or NULL */
-    int32_t *path;   /* (depth + 1) x rows x trees node ids; or NULL */
     double *leafval; /* scratch: BLOCK x trees */
     double *levels;  /* scratch: BLOCK x depth x width, or NULL without contrib */
 } Walk;
@@ -73,7 +72,7 @@ static void walk_block(const Walk *w, Py_ssize_t r0, int k_rows)
 {
     const double *row[BLOCK];
     int32_t node[BLOCK];
-    const Py_ssize_t width = w->width, trees = w->trees, rows = w->rows;
+    const Py_ssize_t width = w->width, trees = w->trees;
     const int depth = w->depth;
     for (int k = 0; k < k_rows; k++) {
         row[k] = w->x + (r0 + k) * width;
@@ -86,11 +85,6 @@ static void walk_block(const Walk *w, Py_ssize_t r0, int k_rows)
         for (int k = 0; k < k_rows; k++) {
             node[k] = root;
         }
-        if (w->path != NULL) {
-            for (int k = 0; k < k_rows; k++) {
-                w->path[(r0 + k) * trees + t] = root;
-            }
-        }
         for (int d = 0; d < depth; d++) {
             for (int k = 0; k < k_rows; k++) {
                 const int32_t n = node[k];
@@ -101,12 +95,6 @@ static void walk_block(const Walk *w, Py_ssize_t r0, int k_rows)
                     w->levels[((Py_ssize_t)k * depth + d) * width + f] += w->step[next];
                 }
                 node[k] = next;
-            }
-            if (w->path != NULL) {
-                int32_t *level = w->path + (Py_ssize_t)(d + 1) * rows * trees;
-                for (int k = 0; k < k_rows; k++) {
-                    level[(r0 + k) * trees + t] = node[k];
-                }
             }
         }
         for (int k = 0; k < k_rows; k++) {
@@ -137,35 +125,29 @@ static int need(Py_buffer *b, Py_ssize_t items, Py_ssize_t itemsize, const char 
     return 1;
 }
 
-/* walk(feature, split, child, value, step, roots, depth, x, width, raw, contrib, path)
- * feature, child, roots: int32; split, value, step, x, raw, contrib: float64; path: int32.
- * contrib and path may be None. Every buffer C-contiguous. */
+/* walk(feature, split, child, value, step, roots, depth, width, x, raw, contrib)
+ * feature, child, roots: int32; split, value, step, x (rows x width), raw, contrib: float64.
+ * contrib may be None. Every buffer C-contiguous. */
 static PyObject *walk(PyObject *self, PyObject *args)
 {
     Py_buffer feature, split, child, value, step, roots, x, raw;
-    Py_buffer contrib = {0}, path = {0};
-    PyObject *contrib_obj, *path_obj;
+    Py_buffer contrib = {0};
+    PyObject *contrib_obj;
     int depth;
     Py_ssize_t width;
     (void)self;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*iny*w*OO", &feature, &split, &child, &value, &step, &roots, &depth,
-                          &width, &x, &raw, &contrib_obj, &path_obj)) {
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*iny*w*O", &feature, &split, &child, &value, &step, &roots, &depth,
+                          &width, &x, &raw, &contrib_obj)) {
         return NULL;
     }
     PyObject *result = NULL;
-    int have_contrib = 0, have_path = 0;
+    int have_contrib = 0;
     double *leafval = NULL, *levels = NULL;
     if (contrib_obj != Py_None) {
         if (PyObject_GetBuffer(contrib_obj, &contrib, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) {
             goto done;
         }
         have_contrib = 1;
-    }
-    if (path_obj != Py_None) {
-        if (PyObject_GetBuffer(path_obj, &path, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) {
-            goto done;
-        }
-        have_path = 1;
     }
     if (depth < 0 || width <= 0) {
         PyErr_SetString(PyExc_ValueError, "walk: depth must be >= 0 and width > 0");
@@ -175,8 +157,7 @@ static PyObject *walk(PyObject *self, PyObject *args)
     if (!need(&feature, nodes, 4, "feature") || !need(&split, nodes, 8, "split") || !need(&child, nodes, 4, "child") ||
         !need(&value, nodes, 8, "value") || !need(&step, nodes, 8, "step") || !need(&roots, trees, 4, "roots") ||
         !need(&x, rows * width, 8, "x") || !need(&raw, rows, 8, "raw") ||
-        (have_contrib && !need(&contrib, rows * width, 8, "contrib")) ||
-        (have_path && !need(&path, (Py_ssize_t)(depth + 1) * rows * trees, 4, "path"))) {
+        (have_contrib && !need(&contrib, rows * width, 8, "contrib"))) {
         goto done;
     }
     leafval = PyMem_Malloc(sizeof(double) * (size_t)BLOCK * (size_t)(trees > 0 ? trees : 1));
@@ -190,7 +171,7 @@ static PyObject *walk(PyObject *self, PyObject *args)
     Walk w = {
         feature.buf, split.buf,   child.buf, value.buf, step.buf, roots.buf,
         trees,       depth,       x.buf,     rows,      width,    raw.buf,
-        have_contrib ? contrib.buf : NULL, have_path ? path.buf : NULL, leafval, levels,
+        have_contrib ? contrib.buf : NULL, leafval, levels,
     };
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t r0 = 0; r0 < rows; r0 += BLOCK) {
@@ -204,9 +185,6 @@ done:
     PyMem_Free(levels);
     if (have_contrib) {
         PyBuffer_Release(&contrib);
-    }
-    if (have_path) {
-        PyBuffer_Release(&path);
     }
     PyBuffer_Release(&feature);
     PyBuffer_Release(&split);

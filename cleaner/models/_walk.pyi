@@ -13,6 +13,5 @@ def walk(
     x: Any,
     raw: Any,
     contrib: Any | None,
-    path: Any | None,
     /,
 ) -> None: ...

@@ -181,10 +181,6 @@ class Trees:
     def _path(self, x: np.ndarray) -> np.ndarray:
         """The node each row stands at in each tree at each level: a (depth + 1, rows, trees)
         array whose last level is `_walk(x)` (the same steps), for `_gains` to explain any rows."""
-        if NATIVE:
-            path = np.empty((self.depth + 1, len(x), len(self._roots)), np.int32)  # type: ignore[attr-defined]
-            self._native(x, path=path)
-            return path
         feature: np.ndarray = self._feature  # type: ignore[attr-defined]
         split: np.ndarray = self._split  # type: ignore[attr-defined]
         child: np.ndarray = self._child  # type: ignore[attr-defined]
@@ -229,11 +225,9 @@ class Trees:
         order), from one walk: the same floats as `score` and `contributions` of those rows."""
         return mean_score_and_contributions_at((self,), x, at)
 
-    def _native(
-        self, x: np.ndarray, contrib: np.ndarray | None = None, path: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """The C walk of every row (`cleaner/models/_walk.c`): the raw scores, and into `contrib`
-        the contributions added (as `_walk` adds them) and into `path` the nodes (as `_path`)."""
+    def _native(self, x: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
+        """The raw scores of every row by the C walk (`cleaner/models/_walk.c`), and with `contrib`
+        each row's contributions added to it, as `_walk` adds them."""
         rows = np.ascontiguousarray(x, dtype=np.float64)
         if rows.ndim != 2 or (contrib is not None and contrib.shape != rows.shape):
             raise ValueError(f"a (rows x features) array expected, got one of shape {rows.shape}")
@@ -251,9 +245,9 @@ class Trees:
             rows,
             sums,
             contrib,
-            path,
         )
-        return sums + self.base, contrib
+        out: np.ndarray = sums + self.base
+        return out
 
     def _walk(self, x: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
         """The leaf each row reaches in each tree (in the walk's numbering: index `_value`);
@@ -290,8 +284,7 @@ class Trees:
         """The ensemble's raw score (log-odds) for each row of `x`, CHUNK rows at a time (the
         node array is rows x trees: memory stays flat however long the document)."""
         if NATIVE:
-            raw, _ = self._native(x)
-            return raw
+            return self._native(x)
         out = np.zeros(len(x))
         for start in range(0, len(x), CHUNK):
             part = x[start : start + CHUNK]
@@ -303,8 +296,7 @@ class Trees:
         """`raw(x)` and `contributions(x)` from one walk of the trees."""
         out = np.zeros((len(x), self.width))
         if NATIVE:
-            raw, _ = self._native(x, contrib=out)
-            return raw, out
+            return self._native(x, contrib=out), out
         raw = np.zeros(len(x))
         for start in range(0, len(x), CHUNK):
             leaves = self._walk(x[start : start + CHUNK], out[start : start + CHUNK])
@@ -357,14 +349,9 @@ def mean_score_and_contributions_at(
     then the rows of a text of up to CHUNK rows are still walked once; a longer text's rows are
     scored first and the rows at or above the cut walked again for their contributions (the same
     floats: a row's walk does not depend on the others)."""
+    cut: Callable[[np.ndarray], float]
     if callable(at):
-        if len(x) > CHUNK:
-            p = member_mean([m.score(x) for m in members])
-            picked = np.flatnonzero(p >= at(p))
-            if not len(picked):
-                return p, picked, np.zeros((0, members[0].width))
-            return p, picked, member_mean([m.contributions(x[picked]) for m in members])
-        cut: Callable[[np.ndarray], float] = at
+        cut = at
     else:
         fixed = at
 
@@ -372,9 +359,9 @@ def mean_score_and_contributions_at(
             return fixed
 
     width = members[0].width
-    if NATIVE:
-        # The C walk writes no paths: every row's score, then the picked rows walked again for their
-        # contributions (the same floats as `_gains` of their paths: a row's walk is its own).
+    if NATIVE or (callable(at) and len(x) > CHUNK):
+        # Every row's score, then the picked rows walked again for their contributions: the C walk
+        # writes no paths, and a longer text's cut needs all its rows' scores first.
         p = member_mean([m.score(x) for m in members])
         picked = np.flatnonzero(p >= cut(p))
         if not len(picked):
