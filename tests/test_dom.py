@@ -444,6 +444,32 @@ def test_a_sure_core_drops_the_doubtful_blocks_the_expected_f1_cut_keeps() -> No
     assert sure_core(0.9, keep, words, article=0.8) == 0.9  # a stricter cut is never loosened
 
 
+def test_trafilatura_stands_in_where_the_model_finds_no_block_likelier_main_text() -> None:
+    from cleaner.html.policy import DOUBT_MAX, trafilatura_stands_in
+    from cleaner.segment import make_block
+
+    # a photo post: its one-line caption in trafilatura's main text, a sidebar beside it, every
+    # block scored boilerplate (the caption 0.88, the sidebar 0.72-0.79)
+    items = _blocks(
+        "<p>A perfect song by a band, thanks to a friend for bringing this to my attention.</p>"
+        "<ul><li>Hello stranger, connect with me</li><li>Like my page</li><li>Archives</li></ul>"
+    )
+    lines = [make_block(i, b.text) for i, b in enumerate(items)]
+    words = np.array([float(b.words) for b in lines])
+    vote = dom.TrafVote.of("A perfect song by a band, thanks to a friend for bringing this to my attention.")
+    x = dommodel.features(items, lines, vote, {}, "Song")
+    doubted = np.array([0.88, 0.73, 0.72, 0.79])
+    gone = trafilatura_stands_in(x, doubted, words, frozenset())
+    assert gone is not None and gone.tolist() == [1, 2, 3]  # the caption stays, the sidebar goes
+    ruled = trafilatura_stands_in(x, doubted, words, frozenset({0}))
+    assert ruled is not None and ruled.tolist() == [0, 1, 2, 3]  # a phrase rule's drop stays dropped
+    sure = doubted.copy()
+    sure[2] = DOUBT_MAX - 0.01  # one block likelier main text than not: the page's own cut decides
+    assert trafilatura_stands_in(x, sure, words, frozenset()) is None
+    none = dommodel.features(items, lines, dom.TrafVote.of(""), {}, "Song")
+    assert trafilatura_stands_in(none, doubted, words, frozenset()) is None  # nothing to stand in
+
+
 def test_a_post_title_in_an_h2_under_the_site_name_h1_is_the_headline_kept_anyway() -> None:
     from cleaner.html.policy import HEADLINE_SURE, kept_anyway
     from cleaner.segment import make_block
