@@ -139,7 +139,8 @@ NO_SURE_BLOCK = " (no block of this page scored likelier main text than not: tra
 
 def trafilatura_stands_in(x: np.ndarray, p: np.ndarray, words: np.ndarray, ruled: frozenset[int]) -> np.ndarray | None:
     """The blocks to drop when the model finds no block of the page likelier main text than not
-    (none with words scored under DOUBT_MAX) and trafilatura's main text holds words: every block
+    (none with words scored under DOUBT_MAX) and the main text the policy reads (`main_text_vote`:
+    trafilatura's, or readability's where trafilatura's took next to nothing) holds words: every block
     that text left out, and those the phrase rules drop; None on any other page. The page's cut
     would keep the least doubtful blocks there, which beside a short post (a photo's caption, a
     song's one line) are a sidebar's: five photo posts of one blog in news-dev/dragnet went from
@@ -147,8 +148,10 @@ def trafilatura_stands_in(x: np.ndarray, p: np.ndarray, words: np.ndarray, ruled
     down), l3s-gn1 0.9129 -> 0.9129 (1 up), wcxb-dev CV 0.8670 -> 0.8671 (4 up, 1 down: a shop's
     listing whose cards trafilatura half took, -0.10; product 0.6619 -> 0.6635, collection 0.6819
     -> 0.6815; bench/results/2026-12-07-no-sure-block.md)."""
-    main = x[:, _COL["traf_in"]] > 0
-    if float(words[p < DOUBT_MAX].sum()) > 0.0 or float(words[main].sum()) <= 0.0:
+    if float(words[p < DOUBT_MAX].sum()) > 0.0:
+        return None
+    main = main_text_vote(x, words)[:, _COL["traf_in"]] > 0  # the main text as the page policy reads it
+    if float(words[main].sum()) <= 0.0:
         return None
     gone = ~main
     gone[list(ruled)] = True
@@ -473,12 +476,12 @@ def policy_drops(
     the policy's rule and reason for those it dropped, the cut's and the page kind's words for the
     reasons). `decide` runs it on a page; bench/policy_sim.py on stored rows, to measure a change of
     the policy on every page of a set in seconds."""
-    keep = 1.0 - p
-    if ruled:
-        keep[list(ruled)] = 0.0
     stand_in = trafilatura_stands_in(x, p, counts, ruled)
     if stand_in is not None:
         return stand_in, {}, NO_SURE_BLOCK, ""
+    keep = 1.0 - p
+    if ruled:
+        keep[list(ruled)] = 0.0
     q = page_cut(keep, counts, x[:, _COL["link_density"]])
     article = model.page_kind.article(kind) if model.page_kind is not None and len(texts) else None
     if article is not None:
