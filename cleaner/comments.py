@@ -348,12 +348,14 @@ _RATE = re.compile(r"rate this:?(?: [+-]?\d+){0,2}")
 _LUV = re.compile(r"^\S.{0,60}? recently posted\s?\.\.", re.IGNORECASE)
 _TAB = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){0,2}")  # one to three words of letters alone
 # A commenter's byline: a name of one to three words and "says:" ("Rebekah says:", "infamousdx said,"),
-# in the rules' seven languages, with the date after it or not. Not "writes:" or "wrote:": an article
-# quotes someone that way ("As you may recall, Colon writes:", "a different dave wrote:").
+# in the rules' seven languages, with the date after it or not, or "says" ending the line with no
+# colon ("Sharon says": a blog theme that draws the colon with its style sheet; a quoted speaker's
+# line goes on after the verb). Not "writes:" or "wrote:": an article quotes someone that way ("As
+# you may recall, Colon writes:", "a different dave wrote:").
 _SAYS = re.compile(
     r"^[^\W\d][\w.'@-]*(?: [\w.'@-]+){0,2} "
-    r"(?:says|said|sagt|meint|dit|a dit|dice|dijo|ha detto|zegt|disse|diz) ?[:,]\s*"
-    r"(?:$|(?:(?:on|at|am|le|el|em|op|il) )?(?:\d|[^\W\d_]{3,9}\.? \d))",
+    r"(?:says|said|sagt|meint|dit|a dit|dice|dijo|ha detto|zegt|disse|diz)"
+    r"(?: ?[:,]\s*(?:$|(?:(?:on|at|am|le|el|em|op|il) )?(?:\d|[^\W\d_]{3,9}\.? \d))|\s*$)",
     re.IGNORECASE,
 )
 # A comment section's bare heading ("Comments", "Responses"): a header only where comment markers

@@ -638,6 +638,20 @@ def test_a_commenters_says_line_is_a_stamp() -> None:
     assert "stamp" not in [_comment_marker(view.blocks[p], ann) for p in view.nonblank]
 
 
+def test_a_says_line_without_its_colon_is_a_stamp_but_a_quoted_speaker_is_not() -> None:
+    # A blog theme that draws the colon with its style sheet: "Sharon says" alone on its line.
+    view, ann = comments_view("Sharon says", "Doris Adams-Boyd says", "Paula@SweetPea says", "Tom dit")
+    assert [_comment_marker(view.blocks[p], ann) for p in view.nonblank] == ["stamp"] * 4
+    view, ann = comments_view("Obama says he will veto it", "The mayor says so", "Says")
+    assert "stamp" not in [_comment_marker(view.blocks[p], ann) for p in view.nonblank]
+
+
+def test_says_lines_without_colons_recurring_under_an_article_are_its_comments() -> None:
+    said = ["Sharon says", COMMENTS[0], "Jill Winger says", COMMENTS[2], "Amy says", "Thanks, that helps a lot."]
+    view, ann = comments_view(*ARTICLE, *MORE, *said)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == said
+
+
 def test_says_lines_recurring_under_an_article_are_its_comments() -> None:
     said = ["Rebekah says:", COMMENTS[0], "Tom says:", COMMENTS[2], "Ann Miller says:", "Thanks, that helps a lot."]
     view, ann = comments_view(*ARTICLE, *MORE, *said)
