@@ -37,6 +37,7 @@ STAMP_ALIKE = 0.5  # token Jaccard at which two stamps are one template (a threa
 COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a row
 COUNTED_ARTICLE_WORDS = 150  # a header counting comments right under this many prose words in a row starts them
 COUNTED_TOTAL_WORDS = 300  # ... or under this many prose words in all (a post in short paragraphs and one-liners)
+ANNOUNCED_WORDS = 20  # a header that announces the comments under it ("7 comments:") starts them under this many prose words
 VOICES_FILE = "comment_voices.toml"
 VOICE_ARTICLE_WORDS = 150  # a reader's words start the comments under this many kept words (the article)
 VOICE_CUES = 3  # ... when at least this many lines carry them from the first on
@@ -112,8 +113,13 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             header
             # below the article's text; or, for a header that counts the comments, right under a
             # run of prose as long as an article's (not a first paragraph's, over a share bar's
-            # counter): the comments under it may outweigh the article
-            and (k > end or (counts and (prose[k][0] >= COUNTED_ARTICLE_WORDS or prose[k][2] >= COUNTED_TOTAL_WORDS)))
+            # counter): the comments under it may outweigh the article; or under any post, for a
+            # header that says the comments follow it (`_ANNOUNCED`: never a byline's counter)
+            and (
+                k > end
+                or (counts and (prose[k][0] >= COUNTED_ARTICLE_WORDS or prose[k][2] >= COUNTED_TOTAL_WORDS))
+                or (prose[k][2] >= ANNOUNCED_WORDS and _ANNOUNCED.search(head.text.strip().lower()) is not None)
+            )
             and k - prose[k][1] <= COMMENT_FIRST_GAP  # right under the text: not a counter by the byline
             and (bare[k] or counts)  # a count, or a heading of its own
             and len(under) >= COMMENT_MARKERS
@@ -366,6 +372,24 @@ _BARE_HEADER = re.compile(
     r"reacties|comentários)\s?[»:›>]?"
 )
 _COUNT = re.compile(r"\b(?:[1-9]\d*|one)\b", re.IGNORECASE)  # a header that counts comments: there are some
+# A header that says the comments follow it, which a counter beside a byline or in a share bar never
+# does: a count with a colon ending the line ("7 comments:", Blogger's), with "read them below"
+# ("{ 74 comments… read them below or add one }", Thesis's), or naming the post in quotes ("14
+# thoughts on “Title”", "3 responses to “Title”", WordPress's), in the rules' seven languages.
+# Matched on the line in lower case.
+_ANNOUNCED = re.compile(
+    r"^(?:\{ ?)?(?:[1-9]\d*|one|ein|une?|uno|una|één|um|uma) (?:"
+    r"(?:comments?|kommentare?|commentaires?|comentarios?|commenti|commento|reacties?|coment[aá]rios?) ?:$"
+    r"|comments?\W{0,3} read them below"
+    r"|(?:(?:thoughts?|responses?|repl(?:y|ies)|comments?) (?:on|to)"
+    r"|(?:kommentare?|gedanken|antworten|reaktionen) (?:zu|auf)"
+    r"|(?:commentaires?|r[ée]ponses?|r[ée]flexions?) (?:sur|[àa])"
+    r"|(?:comentarios?|respuestas?|pensamientos?) (?:a|en|sobre|para)"
+    r"|(?:commenti|commento|risposte|risposta|pensieri|pensiero) (?:a|su|per)"
+    r"|(?:reacties?|gedachten?) (?:op|over)"
+    r"|(?:coment[aá]rios?|respostas?|pensamentos?) (?:a|em|sobre|para)"
+    r") [“\"'«„‘‚»])"
+)
 _DAY = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b")  # a numeric date or a year
 _CLOCK = re.compile(r"(?<![\d:.])\d{1,2}:\d{2}(?!\d)")
 # A stamp's words that are no name: "at", "on", "um", "à"... between the date and the time, and a

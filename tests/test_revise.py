@@ -471,6 +471,28 @@ def test_a_counted_header_under_a_post_in_short_paragraphs_takes_the_comments() 
     assert comment_sections(view, ann, RULES) == {}
 
 
+def test_a_header_that_announces_the_comments_takes_them_under_a_short_post() -> None:
+    # A photo post of two sentences, then a header that says the comments follow it ("7 comments:",
+    # "{ 74 comments… read them below or add one }", "14 thoughts on “Title”") and readers' words
+    # that outweigh the post (news-dev/dragnet 119, 233, R920: trafilatura's output).
+    post = f"{ARTICLE[0]} {ARTICLE[1]}"
+    said = [f"{a} {b} {c}" for a in ARTICLE for b in MORE for c in ARTICLE]
+    for header in (
+        "7 comments:",
+        "{ 74 comments… read them below or add one }",
+        "14 thoughts on “Soup Weather”",
+        "3 Kommentare zu „Soup Weather“",
+    ):
+        view, ann = comments_view("Soup Weather", post, header, *said)
+        assert lines_of(view, comment_sections(view, ann, RULES)) == said, header
+    # a counter that announces nothing ("23 Comments") stays a share bar's there
+    view, ann = comments_view("Soup Weather", post, "23 Comments", *said)
+    assert comment_sections(view, ann, RULES) == {}
+    # and with no post above it, an announcing header starts nothing
+    view, ann = comments_view("Soup Weather", "7 comments:", *said)
+    assert comment_sections(view, ann, RULES) == {}
+
+
 def test_a_share_bars_counter_under_a_long_first_paragraph_is_no_section() -> None:
     # A first paragraph of some 90 words, the share bar's "23 Comments" under it, then the article:
     # a counted header needs an article's worth of prose above it where longer prose follows.
