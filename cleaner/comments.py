@@ -109,21 +109,22 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         under = markers[k + 1 :] if header else markers[k:]
         found = sum(1 for m in under if m)
         counts = _COUNT.search(head.text) is not None
+        # A header that says the comments follow it (`_ANNOUNCED`) is never a byline's or a share
+        # bar's counter: under any post, however short, and wherever the post's last prose line is
+        # (a recipe's ingredients, a photo's credit between them).
+        announced = (
+            header and prose[k][2] >= ANNOUNCED_WORDS and _ANNOUNCED.search(head.text.strip().lower()) is not None
+        )
         counted = (
             header
             # below the article's text; or, for a header that counts the comments, right under a
             # run of prose as long as an article's (not a first paragraph's, over a share bar's
-            # counter): the comments under it may outweigh the article; or under any post, for a
-            # header that says the comments follow it (`_ANNOUNCED`: never a byline's counter)
-            and (
-                k > end
-                or (counts and (prose[k][0] >= COUNTED_ARTICLE_WORDS or prose[k][2] >= COUNTED_TOTAL_WORDS))
-                or (prose[k][2] >= ANNOUNCED_WORDS and _ANNOUNCED.search(head.text.strip().lower()) is not None)
-            )
+            # counter): the comments under it may outweigh the article
+            and (k > end or (counts and (prose[k][0] >= COUNTED_ARTICLE_WORDS or prose[k][2] >= COUNTED_TOTAL_WORDS)))
             and k - prose[k][1] <= COMMENT_FIRST_GAP  # right under the text: not a counter by the byline
             and (bare[k] or counts)  # a count, or a heading of its own
             and len(under) >= COMMENT_MARKERS
-        )
+        ) or (announced and len(under) >= COMMENT_MARKERS)
         if found < max(COMMENT_MARKERS, len(under) / COMMENT_MARKER_EVERY) and not counted:
             continue
         buttons = sum(1 for m in under if m == "rule")

@@ -485,6 +485,10 @@ def test_a_header_that_announces_the_comments_takes_them_under_a_short_post() ->
     ):
         view, ann = comments_view("Soup Weather", post, header, *said)
         assert lines_of(view, comment_sections(view, ann, RULES)) == said, header
+    # however far under the post's last prose line: a recipe's ingredients between (dragnet R919)
+    ingredients = [f"{n} cups of {thing}" for n, thing in enumerate(["beans", "rice", "corn", "stock"] * 3, 1)]
+    view, ann = comments_view("Soup Weather", post, *ingredients, "8 comments:", *said)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == said
     # a counter that announces nothing ("23 Comments") stays a share bar's there
     view, ann = comments_view("Soup Weather", post, "23 Comments", *said)
     assert comment_sections(view, ann, RULES) == {}
