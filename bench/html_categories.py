@@ -8,7 +8,7 @@ blocks and their guide: tests/cases/html_categories.jsonl (developed on), *_held
 *_heldout4.jsonl (tuned on from the fourth round), *_heldout5.jsonl (tuned on from the fifth round),
 *_heldout6.jsonl (tuned on in the fifth round, after its first measurement), *_heldout7.jsonl
 (drawn after the fifth round's code, never tuned on), *_heldout8.jsonl (drawn 2026-12-07, never tuned
-on), *_heldout9.jsonl and *_heldout10.jsonl (drawn 2026-12-07, never tuned on), .md.
+on), *_heldout9.jsonl, *_heldout10.jsonl and *_heldout11.jsonl (drawn 2026-12-07, never tuned on), .md.
 Each set is measured twice: with the categories users see (`cleaner.html.category.name_of`) and,
 for comparison, with the block model's drops named by their markup family alone
 (`family_category`, what every drop was named before) and the rules' drops by their rules' categories.
@@ -65,6 +65,10 @@ SETS = (
     (
         "held-out 10 (drawn 2026-12-07 at 272caba's code, three blind labellers; never tuned on)",
         ROOT / "tests" / "cases" / "html_categories_heldout10.jsonl",
+    ),
+    (
+        "held-out 11 (drawn 2026-12-07 at 753bf3e, two blind labellers; never tuned on)",
+        ROOT / "tests" / "cases" / "html_categories_heldout11.jsonl",
     ),
 )
 
