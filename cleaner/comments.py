@@ -37,6 +37,7 @@ STAMP_ALIKE = 0.5  # token Jaccard at which two stamps are one template (a threa
 COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a row
 COUNTED_ARTICLE_WORDS = 150  # a header counting comments right under this many prose words in a row starts them
 COUNTED_TOTAL_WORDS = 300  # ... or under this many prose words in all (a post in short paragraphs and one-liners)
+VOICED_LINES = 3  # ... or a counter with a reader's words in the next this many lines
 ANNOUNCED_WORDS = 20  # a header announcing the comments ("7 comments:") starts them under this many prose words
 VOICES_FILE = "comment_voices.toml"
 VOICE_ARTICLE_WORDS = 150  # a reader's words start the comments under this many kept words (the article)
@@ -115,12 +116,19 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         announced = (
             header and prose[k][2] >= ANNOUNCED_WORDS and _ANNOUNCED.search(head.text.strip().lower()) is not None
         )
+        # Below the article's text; or, for a header that counts the comments, right under a run of
+        # prose as long as an article's (not a first paragraph's, over a share bar's counter): the
+        # comments under it may outweigh the article; or under a short post when the next lines
+        # carry a reader's words (`voice`: "Thanks for sharing"), where a share bar's counter has
+        # the article's text under it.
+        placed = (
+            k > end
+            or (counts and (prose[k][0] >= COUNTED_ARTICLE_WORDS or prose[k][2] >= COUNTED_TOTAL_WORDS))
+            or (counts and prose[k][2] >= ANNOUNCED_WORDS and _voiced(view, nb[k + 1 : k + 1 + VOICED_LINES]))
+        )
         counted = (
             header
-            # below the article's text; or, for a header that counts the comments, right under a
-            # run of prose as long as an article's (not a first paragraph's, over a share bar's
-            # counter): the comments under it may outweigh the article
-            and (k > end or (counts and (prose[k][0] >= COUNTED_ARTICLE_WORDS or prose[k][2] >= COUNTED_TOTAL_WORDS)))
+            and placed
             and k - prose[k][1] <= COMMENT_FIRST_GAP  # right under the text: not a counter by the byline
             and (bare[k] or counts)  # a count, or a heading of its own
             and len(under) >= COMMENT_MARKERS
@@ -148,6 +156,11 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
             if view.blocks[p].index not in decisions
         }
     return {}
+
+
+def _voiced(view: DocView, positions: Sequence[int]) -> bool:
+    """Whether one of these lines carries a reader's words (`voice`)."""
+    return any(voice(view.blocks[p].text, view.blocks[p].words, view.blocks[p].norm) is not None for p in positions)
 
 
 def _stamps_of_commenters(view: DocView, markers: Sequence[str | None], k: int, moments: frozenset[int]) -> bool:

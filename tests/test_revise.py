@@ -497,6 +497,17 @@ def test_a_header_that_announces_the_comments_takes_them_under_a_short_post() ->
     assert comment_sections(view, ann, RULES) == {}
 
 
+def test_a_counter_under_a_short_post_with_a_readers_words_under_it_starts_the_comments() -> None:
+    # "16 Comments" under a two-sentence post, a reader's thanks right under it (news-dev/dragnet R318):
+    # the counter and the reader's words together; the counter alone stays a share bar's.
+    post = f"{ARTICLE[0]} {ARTICLE[1]}"
+    said = ["Thanks for sharing this, it made my week.", *[f"{a} {b}" for a in ARTICLE for b in MORE]]
+    view, ann = comments_view("Soup Weather", post, "16 Comments", *said)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == said
+    view, ann = comments_view("Soup Weather", post, "16 Comments", *said[1:])
+    assert comment_sections(view, ann, RULES) == {}
+
+
 def test_a_share_bars_counter_under_a_long_first_paragraph_is_no_section() -> None:
     # A first paragraph of some 90 words, the share bar's "23 Comments" under it, then the article:
     # a counted header needs an article's worth of prose above it where longer prose follows.
