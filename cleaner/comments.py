@@ -68,8 +68,11 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     often keep the comments' words and drop their bylines and buttons. A counting header starts them
     right under a run of COUNTED_ARTICLE_WORDS prose words, or under COUNTED_TOTAL_WORDS prose words
     in all (a post in short paragraphs between one-line questions), even where the comments under it
-    hold a longer run than the post. A bare date and time ("23 October 2012 at 8:38 pm") is a stamp where
-    several fall on shared days (`_clock_stamps`).
+    hold a longer run than the post, or under ANNOUNCED_WORDS when one of the VOICED_LINES lines
+    under it carries a reader's words (`voice`). A header that says the comments follow it
+    (`_ANNOUNCED`: "7 comments:", "14 thoughts on “Title”") starts them under any post of
+    ANNOUNCED_WORDS prose words, wherever its last prose line is. A bare date and time ("23 October
+    2012 at 8:38 pm") is a stamp where several fall on shared days (`_clock_stamps`).
 
     It must stand below the article's text: below the run of prose lines with the most words
     (`_prose_runs`: a counter beside the byline under the headline is no section), or, where a long
