@@ -69,9 +69,9 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     right under a run of COUNTED_ARTICLE_WORDS prose words, or under COUNTED_TOTAL_WORDS prose words
     in all (a post in short paragraphs between one-line questions), even where the comments under it
     hold a longer run than the post, or under ANNOUNCED_WORDS when one of the VOICED_LINES lines
-    under it carries a reader's words (`voice`). A header that says the comments follow it
-    (`_ANNOUNCED`: "7 comments:", "14 thoughts on “Title”") starts them under any post of
-    ANNOUNCED_WORDS prose words, wherever its last prose line is. A bare date and time ("23 October
+    under it carries a reader's words (`voice`), as a bare heading does there too. A header that
+    says the comments follow it (`_ANNOUNCED`: "7 comments:", "14 thoughts on “Title”") starts them
+    under any post of ANNOUNCED_WORDS prose words, wherever its last prose line is. A bare date and time ("23 October
     2012 at 8:38 pm") is a stamp where several fall on shared days (`_clock_stamps`).
 
     It must stand below the article's text: below the run of prose lines with the most words
@@ -102,10 +102,11 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         pos = nb[k]
         head = view.blocks[pos]
         # A bare heading starts the comments only under an article's text (not in a menu's items).
+        # a reader's words in the lines right under it (`voice`)
+        voiced = prose[k][2] >= ANNOUNCED_WORDS and _voiced(view, nb[k + 1 : k + 1 + VOICED_LINES])
         header = _comment_header(decisions.get(head.index), rules) or (
             bare[k]
-            and k > end
-            and prose[k][0] >= COMMENT_ARTICLE_WORDS
+            and ((k > end and prose[k][0] >= COMMENT_ARTICLE_WORDS) or voiced)
             and not (k and _tab_label(view.blocks[nb[k - 1]], decisions))
         )
         if not (header or markers[k] in ("rule", "stamp")):
@@ -127,7 +128,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         placed = (
             k > end
             or (counts and (prose[k][0] >= COUNTED_ARTICLE_WORDS or prose[k][2] >= COUNTED_TOTAL_WORDS))
-            or (counts and prose[k][2] >= ANNOUNCED_WORDS and _voiced(view, nb[k + 1 : k + 1 + VOICED_LINES]))
+            or ((counts or bare[k]) and voiced)
         )
         counted = (
             header

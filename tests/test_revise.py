@@ -497,7 +497,7 @@ def test_a_header_that_announces_the_comments_takes_them_under_a_short_post() ->
     assert comment_sections(view, ann, RULES) == {}
 
 
-def test_a_counter_under_a_short_post_with_a_readers_words_under_it_starts_the_comments() -> None:
+def test_a_counter_or_heading_under_a_short_post_with_a_readers_words_under_it_starts_the_comments() -> None:
     # "16 Comments" under a two-sentence post, a reader's thanks right under it (news-dev/dragnet R318):
     # the counter and the reader's words together; the counter alone stays a share bar's.
     post = f"{ARTICLE[0]} {ARTICLE[1]}"
@@ -505,6 +505,11 @@ def test_a_counter_under_a_short_post_with_a_readers_words_under_it_starts_the_c
     view, ann = comments_view("Soup Weather", post, "16 Comments", *said)
     assert lines_of(view, comment_sections(view, ann, RULES)) == said
     view, ann = comments_view("Soup Weather", post, "16 Comments", *said[1:])
+    assert comment_sections(view, ann, RULES) == {}
+    # so does a bare "Comments" heading (news-dev/dragnet R725), and without the reader's words it stays
+    view, ann = comments_view("Soup Weather", post, "Comments", *said)
+    assert lines_of(view, comment_sections(view, ann, RULES)) == said
+    view, ann = comments_view("Soup Weather", post, "Comments", *said[1:])
     assert comment_sections(view, ann, RULES) == {}
 
 
