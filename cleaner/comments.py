@@ -37,8 +37,8 @@ STAMP_ALIKE = 0.5  # token Jaccard at which two stamps are one template (a threa
 COMMENT_ARTICLE_WORDS = 60  # ... under an article of this many prose words in a row
 COUNTED_ARTICLE_WORDS = 150  # a header counting comments right under this many prose words in a row starts them
 COUNTED_TOTAL_WORDS = 300  # ... or under this many prose words in all (a post in short paragraphs and one-liners)
-VOICED_LINES = 3  # ... or a counter with a reader's words in the next this many lines
-ANNOUNCED_WORDS = 20  # a header announcing the comments ("7 comments:") starts them under this many prose words
+POST_WORDS = 20  # ... or this many, when the header announces the comments or a reader's words follow it
+VOICED_LINES = 3  # ... in the next this many lines
 VOICES_FILE = "comment_voices.toml"
 VOICE_ARTICLE_WORDS = 150  # a reader's words start the comments under this many kept words (the article)
 VOICE_CUES = 3  # ... when at least this many lines carry them from the first on
@@ -68,10 +68,10 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     often keep the comments' words and drop their bylines and buttons. A counting header starts them
     right under a run of COUNTED_ARTICLE_WORDS prose words, or under COUNTED_TOTAL_WORDS prose words
     in all (a post in short paragraphs between one-line questions), even where the comments under it
-    hold a longer run than the post, or under ANNOUNCED_WORDS when one of the VOICED_LINES lines
+    hold a longer run than the post, or under POST_WORDS when one of the VOICED_LINES lines
     under it carries a reader's words (`voice`), as a bare heading does there too. A header that
     says the comments follow it (`_ANNOUNCED`: "7 comments:", "14 thoughts on “Title”") starts them
-    under any post of ANNOUNCED_WORDS prose words, wherever its last prose line is. A bare date and time ("23 October
+    under any post of POST_WORDS prose words, wherever its last prose line is. A bare date and time ("23 October
     2012 at 8:38 pm") is a stamp where several fall on shared days (`_clock_stamps`).
 
     It must stand below the article's text: below the run of prose lines with the most words
@@ -101,10 +101,14 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
     for k in range(len(nb)):
         pos = nb[k]
         head = view.blocks[pos]
-        # A bare heading starts the comments only under an article's text (not in a menu's items).
-        # a reader's words in the lines right under it (`voice`)
-        voiced = prose[k][2] >= ANNOUNCED_WORDS and _voiced(view, nb[k + 1 : k + 1 + VOICED_LINES])
-        header = _comment_header(decisions.get(head.index), rules) or (
+        ruled = _comment_header(decisions.get(head.index), rules)
+        if not (ruled or bare[k] or markers[k] in ("rule", "stamp")):
+            continue
+        # A header or heading under a short post with a reader's words right under it (`voice`).
+        voiced = (ruled or bare[k]) and prose[k][2] >= POST_WORDS and _voiced(view, nb[k + 1 : k + 1 + VOICED_LINES])
+        # A bare heading starts the comments only under an article's text (not in a menu's items),
+        # or where a reader's words follow it.
+        header = ruled or (
             bare[k]
             and ((k > end and prose[k][0] >= COMMENT_ARTICLE_WORDS) or voiced)
             and not (k and _tab_label(view.blocks[nb[k - 1]], decisions))
@@ -117,9 +121,7 @@ def comment_sections(view: DocView, decisions: Decisions, rules: RuleSet) -> Dec
         # A header that says the comments follow it (`_ANNOUNCED`) is never a byline's or a share
         # bar's counter: under any post, however short, and wherever the post's last prose line is
         # (a recipe's ingredients, a photo's credit between them).
-        announced = (
-            header and prose[k][2] >= ANNOUNCED_WORDS and _ANNOUNCED.search(head.text.strip().lower()) is not None
-        )
+        announced = header and prose[k][2] >= POST_WORDS and _ANNOUNCED.search(head.text.strip().lower()) is not None
         # Below the article's text; or, for a header that counts the comments, right under a run of
         # prose as long as an article's (not a first paragraph's, over a share bar's counter): the
         # comments under it may outweigh the article; or under a short post when the next lines
