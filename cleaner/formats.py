@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -64,6 +65,7 @@ class Layout:
     role: Role = Role.TEXT
     level: int = 0  # a heading's level, 1 to 6
     group: int = 0  # the table row of a cell, the code block of a line of code
+    cell: int = 0  # a cell's own number: lines of one cell (`<td><p>a</p><p>b</p></td>`) join into it
 
 
 TEXT = Layout()
@@ -89,16 +91,48 @@ class Document:
         return render(self, Format.TXT)
 
 
-def block_layout(block: DomBlock) -> Layout:
-    """What an HTML block is, from its tag (`cleaner.html.dom`)."""
+def block_layout(block: DomBlock, cells: Container[int] = ()) -> Layout:
+    """What an HTML block is, from its tag (`cleaner.html.dom`): `cells`, the table cells whose
+    text inside a `<p>` or `<div>` is still the cell's (`data_cells`); the first text of a list
+    item inside a `<p>` is the item."""
     if block.pre:
         return Layout(Role.CODE, group=block.pre)
     if block.tag in ("td", "th"):
-        return Layout(Role.CELL, group=block.ancestors[0] if block.ancestors else 0)
-    return _BY_TAG.get(block.tag, TEXT)
+        return Layout(Role.CELL, group=block.ancestors[0] if block.ancestors else 0, cell=block.cell)
+    if block.cell in cells:
+        return Layout(Role.CELL, group=block.row, cell=block.cell)
+    found = _BY_TAG.get(block.tag, TEXT)
+    return _ITEM if block.item and found is TEXT else found
 
 
 _BY_TAG = {f"h{n}": Layout(Role.HEADING, level=n) for n in range(1, 7)} | {"li": Layout(Role.ITEM)}
+_ITEM = _BY_TAG["li"]
+CELL_MAX_BLOCKS = 4  # a cell of more blocks than this, or of more words than CELL_MAX_WORDS, holds a page's
+CELL_MAX_WORDS = 100  # text (a layout table's cell: an article, a sidebar), not a table's value
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
+
+
+def data_cells(items: Sequence[DomBlock]) -> frozenset[int]:
+    """The table cells (`DomBlock.cell`) whose blocks inside a `<p>` or `<div>` are a value, not a
+    page laid out in a table: at most CELL_MAX_BLOCKS blocks and CELL_MAX_WORDS words, no heading
+    (a 2008 news page's headline and date in a layout table's cell), in a row of two cells or more."""
+    blocks: Counter[int] = Counter()
+    words: Counter[int] = Counter()
+    row_of: dict[int, int] = {}
+    layout: set[int] = set()
+    for b in items:
+        if b.cell:
+            blocks[b.cell] += 1
+            words[b.cell] += len(b.text.split())
+            row_of[b.cell] = b.row
+            if b.tag in _HEADINGS:
+                layout.add(b.cell)
+    cells_in_row = Counter(row_of.values())
+    return frozenset(
+        c
+        for c, n in blocks.items()
+        if n <= CELL_MAX_BLOCKS and words[c] <= CELL_MAX_WORDS and c not in layout and cells_in_row[row_of[c]] >= 2
+    )
 
 
 def kept_layout(
@@ -107,7 +141,8 @@ def kept_layout(
     """The layout of each line of `result.text`, for a page whose blocks `items` made `source`
     (block k being line `where[k]` of it). The output's non-blank lines are the source's kept
     non-blank lines, in order (`cleaner.rendering`); blank lines are plain."""
-    by_line = {line: lay for line, b in zip(where, items, strict=True) if (lay := block_layout(b)) is not TEXT}
+    cells = data_cells(items)
+    by_line = {line: lay for line, b in zip(where, items, strict=True) if (lay := block_layout(b, cells)) is not TEXT}
     removed = {i for r in result.removed for i in range(r.lines[0] - 1, r.lines[1])}
     kept = [i for i, line in enumerate(source.split("\n")) if i not in removed and line.strip()]
     out_lines = result.text.split("\n")
@@ -169,8 +204,13 @@ def _units(doc: Document) -> list[_Unit]:
             if lay.role is Role.CELL or last == lay:
                 while not units[-1][1]:
                     units.pop()
-            if lay.role is Role.CELL and last == lay:
-                units[-1][1].append(line)
+            if lay.role is Role.CELL and last.group == lay.group:  # the same row
+                parts = units[-1][1]
+                if lay.cell and last.cell == lay.cell:  # ... and the same cell
+                    parts[-1] = f"{parts[-1].rstrip()} {line.strip()}"
+                else:
+                    parts.append(line)
+                last = lay
                 continue
         units.append((lay, [line]))
         last = lay

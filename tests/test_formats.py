@@ -135,6 +135,45 @@ def test_html_markdown_keeps_headings_lists_tables_and_code() -> None:
     )
 
 
+# Content management systems and documentation tools wrap a cell's or an item's text in a <p>.
+WRAPPED = f"""<!doctype html><html><head><title>Plans</title></head><body><article><h1>Plans</h1>
+<p>{P1}</p>
+<ul><li><p>Declare the servers once</p></li><li><p>Run the same steps on all of them</p>
+<p>with a second paragraph in the item</p><ul><li><p>a nested item</p></li></ul></li></ul>
+<table><tr><th><p>Plan</p></th><th><p>Price</p></th></tr>
+<tr><td><p>Basic</p></td><td><p>$5 a month</p><p>billed yearly</p></td></tr>
+<tr><td>Pro</td><td><div>$15 a month</div></td></tr></table>
+<table><tr><td><p>{P2}</p><p>{P3}</p><h2>A layout table's cell</h2><p>{P1}</p><p>{P2}</p></td>
+<td><p>Sidebar</p></td></tr></table>
+<table><tr><td><h3>A headline in a cell</h3><p>Updated today</p></td><td><p>Share</p></td></tr></table>
+<table><tr><td><p>A row of one cell</p></td></tr></table>
+</article></body></html>"""
+
+
+def test_a_cells_text_inside_a_paragraph_stays_in_its_row() -> None:
+    doc = cleaner.clean_html_document(WRAPPED, **KEEP_BLOCKS)
+    lines = doc.text.splitlines()
+    assert "Plan | Price" in lines
+    assert "Basic | $5 a month billed yearly" in lines  # two paragraphs of one cell: one cell
+    assert "Pro | $15 a month" in lines
+    md = render(doc, "markdown")
+    assert "| Plan | Price |\n| --- | --- |\n| Basic | $5 a month billed yearly |\n| Pro | $15 a month |\n" in md
+    # A cell holding a page's text (a layout table) is not a table's value: its lines stay lines.
+    assert P2 in lines and P3 in lines and "## A layout table's cell" in md
+    assert not any(P2 in line and P3 in line for line in lines)
+    # ... nor is one with a heading (an old news page's headline and date), nor a row of one cell.
+    assert "### A headline in a cell" in md and "Updated today" in lines
+    assert "A row of one cell" in lines and "| A row of one cell |" not in md
+
+
+def test_a_list_items_text_inside_a_paragraph_is_the_item() -> None:
+    md = render(cleaner.clean_html_document(WRAPPED, **KEEP_BLOCKS), "markdown").splitlines()
+    assert "- Declare the servers once" in md
+    assert "- Run the same steps on all of them" in md
+    assert "with a second paragraph in the item" in md  # the item's second paragraph is not an item of its own
+    assert "- a nested item" in md
+
+
 def test_html_json_carries_title_and_the_pages_metadata() -> None:
     got = json.loads(render(_page_doc(), "json"))
     assert got["title"] == "Frogs of Borneo | Field Notes"

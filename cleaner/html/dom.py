@@ -254,6 +254,11 @@ class DomBlock:
     signature: int  # the holding element's tag, depth and class, hashed: repeated structures share it
     ancestors: tuple[int, ...]  # ids of the block-level elements around it, nearest first (ANCESTOR_LEVELS)
     pre: int = 0  # the <pre> it is a line of (a number per page; 0: none): its spaces are the author's
+    # The table cell (<td>, <th>) it is in, innermost (a number per page; 0: none), and that cell's row:
+    # a cell's text inside a <p> or a <div> (`<td><p>$5</p></td>`) is the cell's all the same.
+    cell: int = 0
+    row: int = 0
+    item: int = 0  # the <li> whose text starts with this block, when the block is not the <li> itself (`<li><p>`)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -317,6 +322,7 @@ def _has_email_input(form: Any) -> bool:
 
 
 _NO_EVIDENCE = (0, False, "")
+_CELLS = frozenset({"td", "th"})
 
 
 class _Walker:
@@ -331,6 +337,8 @@ class _Walker:
         self.path: list[int] = []  # ids of the open block-level elements, the innermost last
         self.serial = 0
         self.pre = 0  # the outermost open <pre>: a block inside one (a highlighter's <div> a line) is code too
+        self.cell = (0, 0)  # the innermost open <td>/<th>, and its row (`DomBlock.cell`, `.row`)
+        self.item = 0  # the innermost open <li> while none of its text has made a block yet (`DomBlock.item`)
 
     def flush(self) -> None:
         if not self.parts:
@@ -346,11 +354,33 @@ class _Walker:
         pre = self.pre
         lines = [line.rstrip() for line in raw.split("\n")] if pre else [_SPACE.sub(" ", raw).strip()]
         lines = [line for line in lines if line.strip()]
+        cell, row = self.cell
+        item = 0
+        if self.item and lines:  # the open <li>'s first text: its own (an item by its tag) or a <p>'s in it
+            item = 0 if tag == "li" else self.item
+            self.item = 0
         for line in lines:
             share = link_chars if len(lines) == 1 else round(link_chars * len(line) / max(1, len(raw)))
             self.blocks.append(
-                DomBlock(line, tag, depth, containers, families, own, share, links, email, signature, ancestors, pre)
+                DomBlock(
+                    line,
+                    tag,
+                    depth,
+                    containers,
+                    families,
+                    own,
+                    share,
+                    links,
+                    email,
+                    signature,
+                    ancestors,
+                    pre,
+                    cell,
+                    row,
+                    item,
+                )
             )
+            item = 0
 
     def text(self, value: str | None, in_link: bool) -> None:
         if value:
@@ -387,6 +417,10 @@ class _Walker:
             self.path.append(self.serial)
             if tag == "pre" and not self.pre:
                 self.pre = self.serial
+            if tag in _CELLS:
+                outer_cell, self.cell = self.cell, (self.serial, self.path[-2] if len(self.path) > 1 else 0)
+            elif tag == "li":
+                outer_item, made, self.item = self.item, len(self.blocks), self.serial
         elif tag == "br":
             self.flush()
         text = el.text
@@ -411,6 +445,10 @@ class _Walker:
             self.ctx = outer
             if self.pre == self.path.pop():
                 self.pre = 0
+            if tag in _CELLS:
+                self.cell = outer_cell
+            elif tag == "li":  # an outer item still waiting for its first text waits on, unless this one gave some
+                self.item = outer_item if len(self.blocks) == made else 0
 
 
 def blocks(tree: Any) -> list[DomBlock]:
