@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     for page, path in moved[:50]:
         print(f"moved: {page} {path}")
     print(f"{len(moved)} of {len(digests) * len(PATHS)} outputs moved")
+    for path in PATHS:  # which outputs moved: a change meant for one format must leave the others be
+        print(f"  {path}: {sum(1 for _, p in moved if p == path)} of {len(digests)} pages")
     return 1 if moved else 0
 
 

@@ -353,16 +353,21 @@ def _comment_marker(block: Block, decisions: Decisions) -> str | None:
         return "rule" if d.category is Category.COMMENTS else None
     if block.shape is Shape.PROSE or not 0 < block.words <= COMMENT_MARKER_MAX_WORDS:
         return None
-    if block.words <= SAYS_MAX_WORDS and _SAYS.search(block.text):
+    return _text_marker(block.text, block.norm, block.words)
+
+
+@lru_cache(maxsize=1 << 14)
+def _text_marker(text: str, norm: str, words: int) -> str | None:
+    """What a short line's own text makes it (`_comment_marker`, a line no rule took): the same
+    lines are asked again on every pass and settle round, so cached, as `content_words` is."""
+    if words <= SAYS_MAX_WORDS and _SAYS.search(text):
         return "stamp"
-    if _RATE.fullmatch(block.norm):
+    if _RATE.fullmatch(norm):
         return "rule"  # a comment's rating widget ("Rate This: 0 0"), a button under each comment
-    if _LUV.search(block.text):
+    if _LUV.search(text):
         return "stamp"  # "Ann recently posted..Her Own Post": a commenter's signature (CommentLuv)
-    dates = DATE_RE.findall(block.text)
-    if not dates:
+    if not DATE_RE.search(text):
         return None
-    text = block.text
     if _CLOCK.search(text) and (_DAY.search(text) or _MONTH.search(text)) and _NAME.search(_MONTH.sub(" ", text)):
         return "stamp"
     return "byline"

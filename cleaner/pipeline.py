@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -11,7 +11,7 @@ from cleaner.annotate import annotate, protected_lines
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
 from cleaner.models.line import DocState, LineModel, line_drops, load_line_model
-from cleaner.models.line_features import Vocabulary, self_features
+from cleaner.models.line_features import LazyRows
 from cleaner.pagekind import forum_url
 from cleaner.rendering import emitted, removals, render, rendered_blocks
 from cleaner.revise import DocView, revise
@@ -21,29 +21,6 @@ from cleaner.sites import host_of, site_decisions
 from cleaner.types import Block, CleanResult, Decision, Decisions
 
 SETTLE_ROUNDS = 4
-
-
-class LazyRows(Mapping[int, np.ndarray]):
-    """The model's per-line features of a document (`self_features`), computed on first use: a
-    text the rules removed nothing from counts as an extract, and the model never reads them."""
-
-    def __init__(self, blocks: list[Block], vocab: Vocabulary, cache: dict[str, np.ndarray] | None) -> None:
-        self._args = (blocks, vocab, cache)
-        self._rows: dict[int, np.ndarray] | None = None
-
-    def _get(self) -> dict[int, np.ndarray]:
-        if self._rows is None:
-            self._rows = self_features(*self._args)
-        return self._rows
-
-    def __getitem__(self, index: int) -> np.ndarray:
-        return self._get()[index]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._get())
-
-    def __len__(self) -> int:
-        return len(self._get())
 
 
 def ruleset_for(config: CleanerConfig) -> RuleSet:

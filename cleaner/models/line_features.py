@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -113,6 +113,48 @@ def self_features(
     return {b.index: memo[b.text] for b in lines}
 
 
+class LazyRows(Mapping[int, np.ndarray]):
+    """The model's per-line features of a document (`self_features`), computed on first use: a
+    text the rules removed nothing from counts as an extract, and the model never reads them.
+    `stack` gives the rows of many lines as one matrix (each pass asks for all it sees)."""
+
+    def __init__(self, blocks: list[Block], vocab: Vocabulary, cache: dict[str, np.ndarray] | None) -> None:
+        self._args = (blocks, vocab, cache)
+        self._rows: dict[int, np.ndarray] | None = None
+        self._matrix: np.ndarray | None = None
+        self._at: dict[int, int] = {}
+
+    def _get(self) -> dict[int, np.ndarray]:
+        if self._rows is None:
+            self._rows = self_features(*self._args)
+        return self._rows
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        return self._get()[index]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def stack(self, indices: Sequence[int]) -> np.ndarray:
+        """`np.vstack([self[i] for i in indices])`, taken from one matrix of all the rows, made once."""
+        if self._matrix is None:
+            rows = self._get()
+            self._at = {i: k for k, i in enumerate(rows)}
+            self._matrix = np.vstack(list(rows.values())) if rows else np.zeros((0, len(SELF_NAMES)))
+        at = self._at
+        return self._matrix[[at[i] for i in indices]]
+
+
+def stacked(rows: Mapping[int, np.ndarray], indices: Sequence[int]) -> np.ndarray:
+    """The rows of `indices`, one matrix (`LazyRows.stack` where `rows` is one)."""
+    if isinstance(rows, LazyRows):
+        return rows.stack(indices)
+    return np.vstack([rows[i] for i in indices])
+
+
 def rule_codes(decisions: Mapping[int, Decision]) -> dict[int, float]:
     """Block index -> category code of the rule drops a pass sees (the `rule` feature)."""
     return {i: CATEGORY_CODE[d.category] for i, d in decisions.items() if d.dropped and d.category is not None}
@@ -170,7 +212,7 @@ def doc_features(blocks: Sequence[Block], rows: Mapping[int, np.ndarray]) -> np.
     total = float(words.sum()) or 1.0
     short = words <= SHORT_LINE_WORDS
     prose = np.array([b.shape is Shape.PROSE for b in lines])
-    own = np.vstack([rows[b.index] for b in lines])
+    own = stacked(rows, [b.index for b in lines])
     runs = _short_runs(short)
     return np.array(
         [
@@ -209,7 +251,7 @@ def context_features(
     if n == 0:
         return [], np.zeros((0, len(FEATURE_NAMES)))
     indices = [blocks[k].index for k in order]
-    own = np.vstack([rows[i] for i in indices])
+    own = stacked(rows, indices)
     code = np.array([codes.get(i, 0.0) for i in indices])
     cols: list[np.ndarray] = [code]
     for k in (1, -1):
