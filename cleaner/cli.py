@@ -173,8 +173,8 @@ def clean(
             "--format",
             case_sensitive=False,
             help="txt: the kept lines (default); json: one object per input (title, url, date, author, site_name, "
-            "text, removed, warnings); markdown: headings, list items, table rows and code blocks kept as such. "
-            "Output names get .json / .md (a.txt -> a.txt.json, page.html -> page.html.md). Not for JSONL input.",
+            "text, removed, warnings); markdown: headings, list items, table rows, quotes and code blocks kept as "
+            "such. Output names get .json / .md (a.txt -> a.txt.json, page.html -> page.html.md). Not for JSONL input.",
         ),
     ] = Format.TXT,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report and summarise only; write no files.")] = False,

@@ -21,6 +21,7 @@ column break).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from collections import Counter
@@ -58,6 +59,7 @@ class Role(StrEnum):
     ITEM = "item"  # a list item
     CELL = "cell"  # a table cell
     CODE = "code"  # a line of a <pre>
+    QUOTE = "quote"  # a line of a <blockquote>
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +104,26 @@ def block_layout(block: DomBlock, cells: Container[int] = ()) -> Layout:
     if block.cell in cells:
         return Layout(Role.CELL, group=block.row, cell=block.cell)
     found = _BY_TAG.get(block.tag, TEXT)
-    return _ITEM if block.item and found is TEXT else found
+    if found is not TEXT:
+        return found
+    if block.item:
+        return _ITEM
+    return _QUOTE if block.containers & _in_quote() else TEXT
 
 
 _BY_TAG = {f"h{n}": Layout(Role.HEADING, level=n) for n in range(1, 7)} | {"li": Layout(Role.ITEM)}
 _ITEM = _BY_TAG["li"]
+_QUOTE = Layout(Role.QUOTE)
+
+
+@functools.cache
+def _in_quote() -> int:
+    """The `DomBlock.containers` bit of a <blockquote> (cleaner.html.dom is read only for pages)."""
+    from cleaner.html.dom import CONTAINERS
+
+    return 1 << CONTAINERS.index("blockquote")
+
+
 CELL_MAX_BLOCKS = 4  # a cell of more blocks than this, or of more words than CELL_MAX_WORDS, holds a page's
 CELL_MAX_WORDS = 100  # text (a layout table's cell: an article, a sidebar), not a table's value
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
@@ -293,7 +310,9 @@ def _markdown(doc: Document) -> str:
             out += [fence, ""]
             previous = was = None
         if unit.blank:
-            out.append("")
+            # a blank line between two paragraphs of one quote stays inside it
+            quoted = was is not None and was.role is Role.QUOTE and _next_role(units, at) is Role.QUOTE
+            out.append(">" if quoted else "")
             continue
         lay = unit.layout
         starts = lay.role in (Role.HEADING, Role.CODE, Role.CELL) and (was is None or was.role is not lay.role)
@@ -309,6 +328,11 @@ def _markdown(doc: Document) -> str:
     if previous is not None and previous.layout.role is Role.CODE:
         out.append(fence)
     return _join(out, "\r\n" if crlf else "\n")
+
+
+def _next_role(units: Sequence[_Unit], at: int) -> Role | None:
+    """The role of the first non-blank unit after `at` (None: none follows)."""
+    return next((u.layout.role for u in units[at + 1 :] if not u.blank), None)
 
 
 def _is_headline(unit: _Unit, doc: Document) -> bool:
@@ -352,4 +376,6 @@ def _markdown_lines(unit: _Unit, was: Layout | None, fence: str) -> list[str]:
         return ["#" * lay.level + " " + text.strip()]
     if lay.role is Role.ITEM:
         return ["- " + text.strip()]
+    if lay.role is Role.QUOTE:
+        return ["> " + text.strip()]
     return [text]

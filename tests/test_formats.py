@@ -174,6 +174,18 @@ def test_a_list_items_text_inside_a_paragraph_is_the_item() -> None:
     assert "- a nested item" in md
 
 
+def test_a_blockquote_is_quoted_in_markdown_and_plain_in_txt() -> None:
+    page = f"""<html><head><title>Quotes</title></head><body><article><h1>Quotes</h1><p>{P1}</p>
+<blockquote><p>We will build the bridge by next spring, whatever it takes.</p><p>Nobody should doubt it.</p>
+<ul><li>a list in the quote</li></ul></blockquote><p>{P2}</p></article></body></html>"""
+    doc = cleaner.clean_html_document(page, **KEEP_BLOCKS)
+    md = render(doc, "markdown")
+    assert "> We will build the bridge by next spring, whatever it takes.\n>\n> Nobody should doubt it.\n" in md
+    assert "- a list in the quote" in md  # a list inside it keeps its markers
+    assert f"\n\n{P2}" in md  # the quote ends where it ends
+    assert "We will build the bridge by next spring, whatever it takes." in doc.text.splitlines()  # txt: as it was
+
+
 def test_html_json_carries_title_and_the_pages_metadata() -> None:
     got = json.loads(render(_page_doc(), "json"))
     assert got["title"] == "Frogs of Borneo | Field Notes"
