@@ -26,7 +26,7 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Container, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -65,9 +65,10 @@ class Role(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Layout:
     role: Role = Role.TEXT
-    level: int = 0  # a heading's level, 1 to 6
+    level: int = 0  # a heading's level, 1 to 6; a list item's depth (1: a list of its own)
     group: int = 0  # the table row of a cell, the code block of a line of code
     cell: int = 0  # a cell's own number: lines of one cell (`<td><p>a</p><p>b</p></td>`) join into it
+    number: int = 0  # a list item's number in an ordered list (0: a bullet)
 
 
 TEXT = Layout()
@@ -104,10 +105,10 @@ def block_layout(block: DomBlock, cells: Container[int] = ()) -> Layout:
     if block.cell in cells:
         return Layout(Role.CELL, group=block.row, cell=block.cell)
     found = _BY_TAG.get(block.tag, TEXT)
+    if block.level and (found is _ITEM or (block.item and found is TEXT)):  # the start of a list item
+        return Layout(Role.ITEM, level=block.level, number=block.number)
     if found is not TEXT:
         return found
-    if block.item:
-        return _ITEM
     return _QUOTE if block.containers & _in_quote() else TEXT
 
 
@@ -303,6 +304,7 @@ def _markdown(doc: Document) -> str:
     elif doc.title:
         out += [f"# {doc.title}", ""]
     fence = _fence(units)
+    units = _item_depths(units)
     previous: _Unit | None = None  # the last non-blank unit
     for at, unit in enumerate(units):
         was = previous.layout if previous is not None else None
@@ -311,8 +313,13 @@ def _markdown(doc: Document) -> str:
             previous = was = None
         if unit.blank:
             # a blank line between two paragraphs of one quote stays inside it
-            quoted = was is not None and was.role is Role.QUOTE and _next_role(units, at) is Role.QUOTE
-            out.append(">" if quoted else "")
+            # (and a list's items stay one list: none between two items, also of nested lists)
+            role = was.role if was is not None else None
+            if role in (Role.QUOTE, Role.ITEM) and _next_role(units, at) is role:
+                if role is Role.QUOTE:
+                    out.append(">")
+                continue
+            out.append("")
             continue
         lay = unit.layout
         starts = lay.role in (Role.HEADING, Role.CODE, Role.CELL) and (was is None or was.role is not lay.role)
@@ -328,6 +335,28 @@ def _markdown(doc: Document) -> str:
     if previous is not None and previous.layout.role is Role.CODE:
         out.append(fence)
     return _join(out, "\r\n" if crlf else "\n")
+
+
+def _item_depths(units: list[_Unit]) -> list[_Unit]:
+    """The list items with their depth among the kept items: a run of items starts at depth 1 and
+    goes at most one deeper an item (the cleaning may drop an outer item, and an item indented four
+    spaces under a paragraph would be read as code)."""
+    out: list[_Unit] = []
+    open_: list[int] = []  # the page's levels of the run's open lists, outermost first
+    for unit in units:
+        lay = unit.layout
+        if lay.role is not Role.ITEM:
+            if not unit.blank:
+                open_ = []
+            out.append(unit)
+            continue
+        while open_ and open_[-1] > lay.level:
+            open_.pop()
+        if not open_ or open_[-1] < lay.level:
+            open_.append(lay.level)
+        depth = len(open_)
+        out.append(unit if depth == lay.level else _Unit(replace(lay, level=depth), unit.parts))
+    return out
 
 
 def _next_role(units: Sequence[_Unit], at: int) -> Role | None:
@@ -374,8 +403,8 @@ def _markdown_lines(unit: _Unit, was: Layout | None, fence: str) -> list[str]:
     text = unit.parts[0]
     if lay.role is Role.HEADING:
         return ["#" * lay.level + " " + text.strip()]
-    if lay.role is Role.ITEM:
-        return ["- " + text.strip()]
+    if lay.role is Role.ITEM:  # nested four spaces a level: inside the item above whatever its marker
+        return [" " * (4 * max(0, lay.level - 1)) + (f"{lay.number}. " if lay.number else "- ") + text.strip()]
     if lay.role is Role.QUOTE:
         return ["> " + text.strip()]
     return [text]

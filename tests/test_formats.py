@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import cleaner
 from cleaner import io as cio
 from cleaner.cli import app
-from cleaner.formats import Format, Layout, Role, render
+from cleaner.formats import TEXT, Format, Layout, Role, render
 from cleaner.html import HtmlError
 from cleaner.segment import WORD_RE
 from tests.conftest import ROOT, SEEDS
@@ -171,7 +171,43 @@ def test_a_list_items_text_inside_a_paragraph_is_the_item() -> None:
     assert "- Declare the servers once" in md
     assert "- Run the same steps on all of them" in md
     assert "with a second paragraph in the item" in md  # the item's second paragraph is not an item of its own
-    assert "- a nested item" in md
+    assert "- a nested item" in md  # after the paragraph between, a list of its own
+
+
+def test_ordered_lists_are_numbered_and_nested_lists_indented() -> None:
+    page = f"""<html><head><title>Bread</title></head><body><article><h1>Bread</h1><p>{P1}</p>
+<ol><li>Preheat the oven</li><li>Mix the dry things<ul><li>flour</li><li>sugar<ol><li>white</li></ol></li></ul></li>
+<li><p>Bake for forty minutes</p></li></ol><ol start="4"><li>Let it cool</li><li value="9">Eat it</li></ol>
+<p>{P2}</p></article></body></html>"""
+    doc = cleaner.clean_html_document(page, **KEEP_BLOCKS)
+    assert render(doc, "markdown").split(f"{P1}\n\n")[1].split("\n\n")[0].splitlines() == [
+        "1. Preheat the oven",
+        "2. Mix the dry things",
+        "    - flour",
+        "    - sugar",
+        "        1. white",
+        "3. Bake for forty minutes",
+        "4. Let it cool",  # <ol start="4">
+        "9. Eat it",  # <li value="9">
+    ]
+    assert "Preheat the oven" in doc.text.splitlines()  # txt: the lines as they were
+
+
+def test_list_items_are_indented_by_their_depth_among_the_kept_items() -> None:
+    # The cleaning dropped the outer item of a sidebar's nested list: the kept ones start at depth 1
+    # (four spaces under a paragraph would make them code) and go at most one deeper an item.
+    levels = (2, 4, 4, 3, 2, 1)
+    lines = [f"item {n}" for n in range(len(levels))]
+    layout = (TEXT, *(Layout(Role.ITEM, level=k) for k in levels))
+    doc = cleaner.Document(cleaner.CleanResult(text="\n".join(["A paragraph.", *lines])), cleaner.Metadata(), layout)
+    assert render(doc, "markdown").splitlines()[1:] == [
+        "- item 0",
+        "    - item 1",
+        "    - item 2",
+        "    - item 3",
+        "- item 4",
+        "- item 5",
+    ]
 
 
 def test_a_blockquote_is_quoted_in_markdown_and_plain_in_txt() -> None:

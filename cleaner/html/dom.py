@@ -259,6 +259,10 @@ class DomBlock:
     cell: int = 0
     row: int = 0
     item: int = 0  # the <li> whose text starts with this block, when the block is not the <li> itself (`<li><p>`)
+    # Of the block that starts a list item (the <li>'s own text, or its first <p>): its number in an
+    # <ol> (0 in a <ul>) and how deep its list is nested (1: a list of its own).
+    number: int = 0
+    level: int = 0
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -323,6 +327,15 @@ def _has_email_input(form: Any) -> bool:
 
 _NO_EVIDENCE = (0, False, "")
 _CELLS = frozenset({"td", "th"})
+_LISTS = frozenset({"ul", "ol", "menu"})
+
+
+def _whole(value: str | None) -> int | None:
+    """An attribute's whole number (an <ol>'s start, an <li>'s value), or None."""
+    try:
+        return int(value.strip()) if value is not None else None
+    except ValueError:
+        return None
 
 
 class _Walker:
@@ -338,7 +351,9 @@ class _Walker:
         self.serial = 0
         self.pre = 0  # the outermost open <pre>: a block inside one (a highlighter's <div> a line) is code too
         self.cell = (0, 0)  # the innermost open <td>/<th>, and its row (`DomBlock.cell`, `.row`)
-        self.item = 0  # the innermost open <li> while none of its text has made a block yet (`DomBlock.item`)
+        # the innermost open <li> while none of its text has made a block yet: (its serial, number, level)
+        self.item: tuple[int, int, int] | None = None
+        self.lists: list[list[int]] = []  # the open <ul>/<ol>/<menu>: [ordered (1) or not, the next number]
 
     def flush(self) -> None:
         if not self.parts:
@@ -355,10 +370,11 @@ class _Walker:
         lines = [line.rstrip() for line in raw.split("\n")] if pre else [_SPACE.sub(" ", raw).strip()]
         lines = [line for line in lines if line.strip()]
         cell, row = self.cell
-        item = 0
-        if self.item and lines:  # the open <li>'s first text: its own (an item by its tag) or a <p>'s in it
-            item = 0 if tag == "li" else self.item
-            self.item = 0
+        item = number = level = 0
+        if self.item is not None and lines:  # the open <li>'s first text: its own, or a <p>'s in it
+            item, number, level = self.item
+            item = 0 if tag == "li" else item  # an <li>'s own text is an item by its tag
+            self.item = None
         for line in lines:
             share = link_chars if len(lines) == 1 else round(link_chars * len(line) / max(1, len(raw)))
             self.blocks.append(
@@ -378,9 +394,11 @@ class _Walker:
                     cell,
                     row,
                     item,
+                    number,
+                    level,
                 )
             )
-            item = 0
+            item = number = level = 0
 
     def text(self, value: str | None, in_link: bool) -> None:
         if value:
@@ -420,7 +438,10 @@ class _Walker:
             if tag in _CELLS:
                 outer_cell, self.cell = self.cell, (self.serial, self.path[-2] if len(self.path) > 1 else 0)
             elif tag == "li":
-                outer_item, made, self.item = self.item, len(self.blocks), self.serial
+                outer_item, made, self.item = self.item, len(self.blocks), (self.serial, *self._number(el))
+            elif tag in _LISTS:
+                start = _whole(el.get("start")) if tag == "ol" else None
+                self.lists.append([int(tag == "ol"), 1 if start is None else start])
         elif tag == "br":
             self.flush()
         text = el.text
@@ -448,7 +469,21 @@ class _Walker:
             if tag in _CELLS:
                 self.cell = outer_cell
             elif tag == "li":  # an outer item still waiting for its first text waits on, unless this one gave some
-                self.item = outer_item if len(self.blocks) == made else 0
+                self.item = outer_item if len(self.blocks) == made else None
+            elif tag in _LISTS:
+                self.lists.pop()
+
+    def _number(self, li: Any) -> tuple[int, int]:
+        """An opening <li>'s number (its `value`, else the next of its <ol>; 0 in a <ul>) and level."""
+        if not self.lists:
+            return 0, 1
+        ordered = self.lists[-1]
+        number = 0
+        if ordered[0]:
+            value = _whole(li.get("value"))
+            number = ordered[1] if value is None else value
+            ordered[1] = number + 1
+        return number, len(self.lists)
 
 
 def blocks(tree: Any) -> list[DomBlock]:
