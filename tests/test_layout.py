@@ -148,7 +148,20 @@ def test_the_circle_finder_finds_one(tmp_path: Path) -> None:
 
 # docs/architecture.md's layers, top to bottom: a module imports only its own layer and those above.
 LAYERS = (
-    ("types", "errors", "config", "topic", "patterns", "rules", "segment", "sites", "compression", "usercache", "data"),
+    (
+        "types",
+        "errors",
+        "config",
+        "topic",
+        "patterns",
+        "fragments",
+        "rules",
+        "segment",
+        "sites",
+        "compression",
+        "usercache",
+        "data",
+    ),
     ("models",),
     ("pipeline", "annotate", "revise", "docview", "comments", "guard", "rendering", "pagekind"),
     ("html",),

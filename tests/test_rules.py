@@ -257,6 +257,11 @@ GOOD_RULE = USER_RULES.split("[[rule]]", 1)[1]
             id="empty-match",
         ),
         pytest.param(
+            USER_RULES.replace("got a (?:news )?tip", "got a (?&tips) tip"),
+            "rule #1 (tip-line): unknown pattern fragment (?&tips); known: platform",
+            id="unknown-fragment",
+        ),
+        pytest.param(
             USER_RULES.replace('pos = ["Got a tip?', 'pos = ["Got a hint?'),
             "rule #1 (tip-line): positive example 'Got a hint? Email us at tips@example.org' does not fire the rule",
             id="pos-example",
@@ -281,6 +286,29 @@ def test_malformed_rule_file_raises_rule_error(tmp_path: Path, content: str, mes
     assert message in str(info.value)
     if "duplicate" not in message:  # a clash is between two files; every other error names its file
         assert str(path) in str(info.value)
+
+
+BUILT_ON = """lang = "house"
+[[rule]]
+name = "built-on"
+category = "legal"
+pattern = '''built on (?&platform)'''
+why = "A credit to the software the site runs on."
+pos = ["Built on Ghost", "Built on Read the Docs"]
+"""
+
+
+def test_a_pattern_fragment_is_shared_by_the_rule_files_and_open_to_user_files(tmp_path: Path) -> None:
+    from cleaner.fragments import FRAGMENTS_FILE, fragments
+
+    platform = fragments()["platform"]
+    powered = [r for r in load_rules() if r.id.endswith(".legal.powered-by")]
+    assert len(powered) == 7 and all(f"(?:{platform})" in r.pattern for r in powered)  # one list, seven languages
+    assert FRAGMENTS_FILE not in {p.name for p in packaged_rule_files()}  # not a rule file
+    path = write(tmp_path, "house.toml", BUILT_ON)
+    text = "Frogs of the canopy are hard to count, and the survey took three years.\nBuilt on Ghost\n"
+    removed = cleaner.clean(text, CleanerConfig(rule_files=(path,))).removed
+    assert [(r.text, r.rule) for r in removed] == [("Built on Ghost", "house.legal.built-on")]
 
 
 def test_packaged_rules_pass_the_checks_user_rules_get_on_load() -> None:
