@@ -337,9 +337,9 @@ def test_a_bylines_figcaption_is_no_caption() -> None:
 
 
 def test_a_rules_notice_of_the_pages_machinery_is_other() -> None:
-    # en.navigation.enable-javascript and en.navigation.status-message: the guide's `other` (labelled page 0066)
+    # the browser-notice rules (seven languages) and en.navigation.status-message: the guide's `other` (page 0066)
     notice = _block("You need to enable JavaScript to run this app.", "body")
-    assert rule_category(Category.NAVIGATION, _ev(notice, rule="en.navigation.enable-javascript")) == Named(
+    assert rule_category(Category.NAVIGATION, _ev(notice, rule="en.navigation.browser-notice")) == Named(
         Category.OTHER, "a notice of the page's machinery, no menu's"
     )
     assert _rule(Category.NAVIGATION, _block("Loading...", "h2"), rule="en.navigation.status-message") is (
@@ -352,7 +352,13 @@ def test_a_rules_notice_of_the_pages_machinery_is_other() -> None:
     )
     removed = cleaner.clean_html(html, "https://example.com/shoes").removed
     assert [(r.text, r.category) for r in removed] == [("Please enable JavaScript to view the site.", Category.OTHER)]
-    assert removed[0].rule == "en.navigation.enable-javascript"  # which rule dropped it is still said
+    assert removed[0].rule == "en.navigation.browser-notice"  # which rule dropped it is still said
+    # ... in every language of the rules, as in English (the German one was named navigation)
+    german = html.replace(
+        "Please enable JavaScript to view the site.", "Bitte aktivieren Sie JavaScript in Ihrem Browser."
+    )
+    removed = cleaner.clean_html(german, "https://example.com/shoes").removed
+    assert [(r.category, r.rule) for r in removed] == [(Category.OTHER, "de.navigation.browser-notice")]
 
 
 # Fourth round (held-out 4 and 3, the labelled set), and what the block was named before:

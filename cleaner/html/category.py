@@ -55,7 +55,7 @@ ROW_ITEM_WORDS = 4
 _NAME_LIKE = re.compile(r"^[^\d]*[^\W\d_][^\d]*$")  # a heading's words: a letter, no digit ("Company", not "6")
 # A phrase rule's drop of a notice of the page's machinery (no JavaScript, "Loading...", "No results found"):
 # the guide's `other`, where the rule files it under navigation for the text stages.
-_NOTICE_RULES = ("enable-javascript", "status-message")
+_NOTICE_RULES = ("browser-notice", "status-message")  # browser-notice: in the seven languages
 
 
 @dataclass(frozen=True, slots=True)
