@@ -196,8 +196,16 @@ class CleanerConfig:
 
 
 def rule_switched_off(rule_id: str, disabled_rules: Iterable[str]) -> bool:
-    """Whether `rule_id` is named in `disabled_rules`, exactly or by a prefix ending in '.'."""
-    return any(rule_id == off or (off.endswith(".") and rule_id.startswith(off)) for off in disabled_rules)
+    """Whether `rule_id` is named in `disabled_rules`, exactly (or by the id it had before a
+    rename, `RENAMED`) or by a prefix ending in '.'."""
+    old = RENAMED.get(rule_id)
+    return any(
+        rule_id == off or off == old or (off.endswith(".") and rule_id.startswith(off)) for off in disabled_rules
+    )
+
+
+# A renamed rule's new id -> its old one: a config written for the old id still switches it off.
+RENAMED = {"en.navigation.browser-notice": "en.navigation.enable-javascript"}  # 2026-12-07
 
 
 def _several(name: str, values: object, kind: type | tuple[type, ...], what: str) -> tuple[Any, ...]:

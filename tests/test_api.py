@@ -105,6 +105,15 @@ def test_disabled_rule_ids_and_prefixes() -> None:
     assert cleaner.clean(text, disabled_rules={"en.legal."}).text == doc(PROSE)
 
 
+def test_a_renamed_rule_is_switched_off_by_its_old_id_too() -> None:
+    text = doc("Please enable JavaScript to view the site.", "", PROSE)
+    assert cleaner.clean(text).text == doc(PROSE)
+    assert cleaner.clean(text, disabled_rules={"en.navigation.browser-notice"}).text == text
+    assert (
+        cleaner.clean(text, disabled_rules={"en.navigation.enable-javascript"}).text == text
+    )  # its id till 2026-12-07
+
+
 def test_config_is_immutable_and_validates() -> None:
     config = CleanerConfig()
     with pytest.raises(dataclasses.FrozenInstanceError):
