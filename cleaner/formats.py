@@ -369,8 +369,12 @@ def _is_headline(unit: _Unit, doc: Document) -> bool:
     title itself (a text's title is the headline the pipeline took, `text_headline`)."""
     if unit.layout.role is Role.HEADING and unit.layout.level == 1:
         return True
-    title = doc.title
-    return unit.layout.role is Role.TEXT and bool(title) and normalize(unit.parts[0]) == normalize(title or "")
+    title = doc.title  # ... or a line, or a heading of any level, that is the title ("## DEV Community")
+    return (
+        unit.layout.role in (Role.TEXT, Role.HEADING)
+        and bool(title)
+        and normalize(unit.parts[0]) == normalize(title or "")
+    )
 
 
 def _fence(units: Sequence[_Unit]) -> str:

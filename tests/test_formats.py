@@ -210,6 +210,13 @@ def test_list_items_are_indented_by_their_depth_among_the_kept_items() -> None:
     ]
 
 
+def test_a_first_heading_of_any_level_that_is_the_title_is_the_headline_once() -> None:
+    page = f"""<html><head><title>DEV Community</title></head><body><h2>DEV Community</h2><p>{P1}</p>
+<p>{P2}</p></body></html>"""
+    md = render(cleaner.clean_html_document(page, **KEEP_BLOCKS), "markdown").splitlines()
+    assert md[:3] == ["# DEV Community", "", P1]  # not "# DEV Community" and "## DEV Community" under it
+
+
 def test_a_blockquote_is_quoted_in_markdown_and_plain_in_txt() -> None:
     page = f"""<html><head><title>Quotes</title></head><body><article><h1>Quotes</h1><p>{P1}</p>
 <blockquote><p>We will build the bridge by next spring, whatever it takes.</p><p>Nobody should doubt it.</p>
