@@ -212,7 +212,8 @@ def _units(doc: Document) -> list[_Unit]:
     if lines and lines[-1] == "":
         lines.pop()
     layout = doc.layout if len(doc.layout) >= len(lines) else (TEXT,) * len(lines)
-    units: list[tuple[Layout, list[str]]] = []  # (layout, its lines or cells; [] for a blank line)
+    # (layout, its lines or cells, each as its pieces: a cell's lines join with a space; [] for a blank line)
+    units: list[tuple[Layout, list[list[str]]]] = []
     last: Layout | None = None  # the layout of the last non-blank unit
     for line, lay in zip(lines, layout, strict=False):
         if not line.strip():
@@ -225,14 +226,19 @@ def _units(doc: Document) -> list[_Unit]:
             if lay.role is Role.CELL and last.group == lay.group:  # the same row
                 parts = units[-1][1]
                 if lay.cell and last.cell == lay.cell:  # ... and the same cell
-                    parts[-1] = f"{parts[-1].rstrip()} {line.strip()}"
+                    parts[-1].append(line.strip())
                 else:
-                    parts.append(line)
+                    parts.append([line])
                 last = lay
                 continue
-        units.append((lay, [line]))
+        units.append((lay, [[line]]))
         last = lay
-    return [_Unit(lay, tuple(parts)) for lay, parts in units]
+    return [_Unit(lay, tuple(_joined(p) for p in parts)) for lay, parts in units]
+
+
+def _joined(pieces: list[str]) -> str:
+    """A cell's lines as one (`<td><p>a</p><p>b</p></td>`: "a b")."""
+    return pieces[0] if len(pieces) == 1 else " ".join([pieces[0].rstrip(), *pieces[1:]])
 
 
 _JOINED = (Role.CELL, Role.CODE)  # a table's rows and a code block's lines have no blank line between them

@@ -376,6 +376,18 @@ def test_a_wide_row_renders_in_linear_time() -> None:
     assert _ratio(_wide_row) < 10  # linear ~4; gathering the cells by tuple concatenation was quadratic
 
 
+def _tall_cell(n: int) -> str:
+    """txt of one table cell of n lines (a layout table's cell of <br> lines can hold a page)."""
+    lines = "".join(f"line {i}\n" for i in range(n))
+    layout = (Layout(Role.CELL, group=1, cell=7),) * n
+    return render(cleaner.Document(cleaner.CleanResult(text=lines), cleaner.Metadata(), layout), "txt")
+
+
+def test_a_tall_cell_renders_in_linear_time() -> None:
+    assert _tall_cell(3) == "line 0 line 1 line 2\n"  # one cell's lines: one cell
+    assert _ratio(_tall_cell) < 10  # joining each line onto the cell's string so far was quadratic
+
+
 # -- properties --------------------------------------------------------------------------------
 
 PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
