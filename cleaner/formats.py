@@ -311,6 +311,7 @@ def _markdown(doc: Document) -> str:
         out += [f"# {doc.title}", ""]
     fence = _fence(units)
     units = _item_depths(units)
+    after = _next_roles(units)
     previous: _Unit | None = None  # the last non-blank unit
     for at, unit in enumerate(units):
         was = previous.layout if previous is not None else None
@@ -321,7 +322,7 @@ def _markdown(doc: Document) -> str:
             # a blank line between two paragraphs of one quote stays inside it
             # (and a list's items stay one list: none between two items, also of nested lists)
             role = was.role if was is not None else None
-            if role in (Role.QUOTE, Role.ITEM) and _next_role(units, at) is role:
+            if role in (Role.QUOTE, Role.ITEM) and after[at] is role:
                 if role is Role.QUOTE:
                     out.append(">")
                 continue
@@ -365,9 +366,15 @@ def _item_depths(units: list[_Unit]) -> list[_Unit]:
     return out
 
 
-def _next_role(units: Sequence[_Unit], at: int) -> Role | None:
-    """The role of the first non-blank unit after `at` (None: none follows)."""
-    return next((u.layout.role for u in units[at + 1 :] if not u.blank), None)
+def _next_roles(units: Sequence[_Unit]) -> list[Role | None]:
+    """For each unit, the role of the first non-blank unit after it (None: none follows)."""
+    out: list[Role | None] = [None] * len(units)
+    following: Role | None = None
+    for at in range(len(units) - 1, -1, -1):
+        out[at] = following
+        if not units[at].blank:
+            following = units[at].layout.role
+    return out
 
 
 def _is_headline(unit: _Unit, doc: Document) -> bool:

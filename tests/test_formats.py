@@ -388,6 +388,18 @@ def test_a_tall_cell_renders_in_linear_time() -> None:
     assert _ratio(_tall_cell) < 10  # joining each line onto the cell's string so far was quadratic
 
 
+def _items_apart(n: int) -> str:
+    """Markdown of two list items with n blank lines between them."""
+    text = "a\n" + "\n" * n + "b\n"
+    layout = (Layout(Role.ITEM, level=1), *(TEXT,) * n, Layout(Role.ITEM, level=1))
+    return render(cleaner.Document(cleaner.CleanResult(text=text), cleaner.Metadata(), layout), "markdown")
+
+
+def test_blank_lines_between_items_render_in_linear_time() -> None:
+    assert _items_apart(3) == "- a\n- b\n"  # one list
+    assert _ratio(_items_apart) < 10  # looking ahead from each blank line for the next item was quadratic
+
+
 # -- properties --------------------------------------------------------------------------------
 
 PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
