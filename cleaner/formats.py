@@ -212,9 +212,10 @@ def _units(doc: Document) -> list[_Unit]:
     if lines and lines[-1] == "":
         lines.pop()
     layout = doc.layout if len(doc.layout) >= len(lines) else (TEXT,) * len(lines)
-    # (layout, its lines or cells, each as its pieces: a cell's lines join with a space; [] for a blank line)
-    units: list[tuple[Layout, list[list[str]]]] = []
+    units: list[tuple[Layout, list[str]]] = []  # (layout, its lines or cells; [] for a blank line)
     last: Layout | None = None  # the layout of the last non-blank unit
+    cell: list[str] = []  # the lines of the last cell, while it has more than one: they join once, at its end
+    cells: list[str] = []  # ... the cells of the unit it is the last of
     for line, lay in zip(lines, layout, strict=False):
         if not line.strip():
             units.append((TEXT, []))
@@ -226,19 +227,26 @@ def _units(doc: Document) -> list[_Unit]:
             if lay.role is Role.CELL and last.group == lay.group:  # the same row
                 parts = units[-1][1]
                 if lay.cell and last.cell == lay.cell:  # ... and the same cell
-                    parts[-1].append(line.strip())
+                    if not cell:
+                        cell, cells = [parts[-1].rstrip()], parts
+                    cell.append(line.strip())
                 else:
-                    parts.append([line])
+                    _close_cell(cells, cell)
+                    parts.append(line)
                 last = lay
                 continue
-        units.append((lay, [[line]]))
+        _close_cell(cells, cell)
+        units.append((lay, [line]))
         last = lay
-    return [_Unit(lay, tuple(_joined(p) for p in parts)) for lay, parts in units]
+    _close_cell(cells, cell)
+    return [_Unit(lay, tuple(parts)) for lay, parts in units]
 
 
-def _joined(pieces: list[str]) -> str:
-    """A cell's lines as one (`<td><p>a</p><p>b</p></td>`: "a b")."""
-    return pieces[0] if len(pieces) == 1 else " ".join([pieces[0].rstrip(), *pieces[1:]])
+def _close_cell(cells: list[str], lines: list[str]) -> None:
+    """The last of `cells` made of its `lines` (`<td><p>a</p><p>b</p></td>`: "a b"), when it has several."""
+    if lines:
+        cells[-1] = " ".join(lines)
+        lines.clear()
 
 
 _JOINED = (Role.CELL, Role.CODE)  # a table's rows and a code block's lines have no blank line between them

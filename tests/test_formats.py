@@ -385,6 +385,9 @@ def _tall_cell(n: int) -> str:
 
 def test_a_tall_cell_renders_in_linear_time() -> None:
     assert _tall_cell(3) == "line 0 line 1 line 2\n"  # one cell's lines: one cell
+    cell = Layout(Role.CELL, group=1, cell=7)
+    doc = cleaner.Document(cleaner.CleanResult(text="a\nb\n\nafter\n"), cleaner.Metadata(), (cell, cell, TEXT, TEXT))
+    assert render(doc, "txt") == "a b\n\nafter\n"  # what follows the cell is not joined into it
     assert _ratio(_tall_cell) < 10  # joining each line onto the cell's string so far was quadratic
 
 
