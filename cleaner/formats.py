@@ -218,7 +218,7 @@ def _units(doc: Document) -> list[_Unit]:
     cells: list[str] = []  # ... the cells of the unit it is the last of
     for line, lay in zip(lines, layout, strict=False):
         if not line.strip():
-            units.append((TEXT, []))
+            units.append(_NO_LINE)  # one for all: a page's blank lines make no objects of their own
             continue
         if last is not None and lay.role in _JOINED and last.role is lay.role:
             if lay.role is Role.CELL or last == lay:
@@ -239,7 +239,11 @@ def _units(doc: Document) -> list[_Unit]:
         units.append((lay, [line]))
         last = lay
     _close_cell(cells, cell)
-    return [_Unit(lay, tuple(parts)) for lay, parts in units]
+    return [_Unit(lay, tuple(parts)) if parts else _BLANK for lay, parts in units]
+
+
+_NO_LINE: tuple[Layout, list[str]] = (TEXT, [])  # a blank line while the units are gathered (never added to)
+_BLANK = _Unit(TEXT, ())
 
 
 def _close_cell(cells: list[str], lines: list[str]) -> None:
