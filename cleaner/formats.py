@@ -73,6 +73,7 @@ class Layout:
 
 TEXT = Layout()
 CELL_SEPARATOR = " | "
+CELL_LINE_BREAK = " / "  # in txt, between the lines of one cell (`<td>a<br>b</td>`); markdown has "<br>"
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ class _Unit:
         return not self.parts
 
 
-def _units(doc: Document) -> list[_Unit]:
+def _units(doc: Document, line_break: str = CELL_LINE_BREAK) -> list[_Unit]:
     """The document's lines; a row's cells gathered into one unit, and no blank line between the
     rows of a table or inside a code block. Linear: a row of a million cells is one list."""
     lines = doc.result.text.split("\n")
@@ -231,14 +232,14 @@ def _units(doc: Document) -> list[_Unit]:
                         cell, cells = [parts[-1].rstrip()], parts
                     cell.append(line.strip())
                 else:
-                    _close_cell(cells, cell)
+                    _close_cell(cells, cell, line_break)
                     parts.append(line)
                 last = lay
                 continue
-        _close_cell(cells, cell)
+        _close_cell(cells, cell, line_break)
         units.append((lay, [line]))
         last = lay
-    _close_cell(cells, cell)
+    _close_cell(cells, cell, line_break)
     return [_Unit(lay, tuple(parts)) if parts else _BLANK for lay, parts in units]
 
 
@@ -246,10 +247,10 @@ _NO_LINE: tuple[Layout, list[str]] = (TEXT, [])  # a blank line while the units 
 _BLANK = _Unit(TEXT, ())
 
 
-def _close_cell(cells: list[str], lines: list[str]) -> None:
-    """The last of `cells` made of its `lines` (`<td><p>a</p><p>b</p></td>`: "a b"), when it has several."""
+def _close_cell(cells: list[str], lines: list[str], line_break: str) -> None:
+    """The last of `cells` made of its `lines` (`<td><p>a</p><p>b</p></td>`: "a / b" in txt), when it has several."""
     if lines:
-        cells[-1] = " ".join(lines)
+        cells[-1] = line_break.join(lines)
         lines.clear()
 
 
@@ -312,7 +313,7 @@ def _join(lines: list[str], ending: str) -> str:
 
 def _markdown(doc: Document) -> str:
     crlf = doc.result.text.endswith("\r\n")
-    units = _units(doc)
+    units = _units(doc, "<br>")
     if crlf:  # a CRLF text: its lines keep their '\r' out; every line gets one back at the end
         units = [_Unit(u.layout, tuple(p.removesuffix("\r") for p in u.parts)) for u in units]
     first = next((u for u in units if not u.blank), None)

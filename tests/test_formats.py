@@ -154,10 +154,10 @@ def test_a_cells_text_inside_a_paragraph_stays_in_its_row() -> None:
     doc = cleaner.clean_html_document(WRAPPED, **KEEP_BLOCKS)
     lines = doc.text.splitlines()
     assert "Plan | Price" in lines
-    assert "Basic | $5 a month billed yearly" in lines  # two paragraphs of one cell: one cell
+    assert "Basic | $5 a month / billed yearly" in lines  # two paragraphs of one cell: one cell
     assert "Pro | $15 a month" in lines
     md = render(doc, "markdown")
-    assert "| Plan | Price |\n| --- | --- |\n| Basic | $5 a month billed yearly |\n| Pro | $15 a month |\n" in md
+    assert "| Plan | Price |\n| --- | --- |\n| Basic | $5 a month<br>billed yearly |\n| Pro | $15 a month |\n" in md
     # A cell holding a page's text (a layout table) is not a table's value: its lines stay lines.
     assert P2 in lines and P3 in lines and "## A layout table's cell" in md
     assert not any(P2 in line and P3 in line for line in lines)
@@ -384,10 +384,10 @@ def _tall_cell(n: int) -> str:
 
 
 def test_a_tall_cell_renders_in_linear_time() -> None:
-    assert _tall_cell(3) == "line 0 line 1 line 2\n"  # one cell's lines: one cell
+    assert _tall_cell(3) == "line 0 / line 1 / line 2\n"  # one cell's lines: one cell
     cell = Layout(Role.CELL, group=1, cell=7)
     doc = cleaner.Document(cleaner.CleanResult(text="a\nb\n\nafter\n"), cleaner.Metadata(), (cell, cell, TEXT, TEXT))
-    assert render(doc, "txt") == "a b\n\nafter\n"  # what follows the cell is not joined into it
+    assert render(doc, "txt") == "a / b\n\nafter\n"  # what follows the cell is not joined into it
     assert _ratio(_tall_cell) < 10  # joining each line onto the cell's string so far was quadratic
 
 
