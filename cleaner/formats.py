@@ -98,7 +98,7 @@ class Document:
 def block_layout(block: DomBlock, cells: Container[int] = ()) -> Layout:
     """What an HTML block is, from its tag (`cleaner.html.dom`): `cells`, the table cells whose
     text inside a `<p>` or `<div>` is still the cell's (`data_cells`); the first text of a list
-    item inside a `<p>` is the item."""
+    item inside a `<p>` is the item (`DomBlock.level`)."""
     if block.pre:
         return Layout(Role.CODE, group=block.pre)
     if block.tag in ("td", "th"):
@@ -106,7 +106,7 @@ def block_layout(block: DomBlock, cells: Container[int] = ()) -> Layout:
     if block.cell in cells:
         return Layout(Role.CELL, group=block.row, cell=block.cell)
     found = _BY_TAG.get(block.tag, TEXT)
-    if block.level and (found is _ITEM or (block.item and found is TEXT)):  # the start of a list item
+    if block.level and (found is _ITEM or found is TEXT):  # the start of a list item (its own text or its <p>)
         return Layout(Role.ITEM, level=block.level, number=block.number)
     if found is not TEXT:
         return found

@@ -56,7 +56,6 @@ from typing import Any
 
 from cleaner import fragments, patterns, usercache
 from cleaner.config import rule_switched_off
-from cleaner.fragments import FRAGMENTS_FILE, expand, fragments_path
 from cleaner.patterns import (
     LiteralSearch,
     compile_cached,
@@ -329,7 +328,8 @@ def _rank(rule: Rule) -> tuple[int, int, int]:
 def packaged_rule_files() -> list[Path]:
     """The shipped rule files, sorted by name so that rule order is deterministic."""
     folder = resources.files("cleaner") / "rules"
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml") and p.name != FRAGMENTS_FILE)
+    rule_file = [p for p in folder.iterdir() if p.name.endswith(".toml") and p.name != fragments.FRAGMENTS_FILE]
+    return sorted(Path(str(p)) for p in rule_file)
 
 
 def parse_rule_file(path: Path, start_order: int = 0, default_lang: str = "user", check: bool = False) -> list[Rule]:
@@ -397,7 +397,7 @@ def _parse_rule(entry: dict[str, object], lang: str, order: int) -> Rule:
         raise ValueError(f"name {name!r} must be lower-case letters, digits and hyphens")
     category = Category(_text(entry, "category"))
     scope = Scope(_text(entry, "scope", "line"))
-    pattern = expand(_text(entry, "pattern"))  # `(?&name)`: a fragment the files share (`cleaner.fragments`)
+    pattern = fragments.expand(_text(entry, "pattern"))  # `(?&name)`: a fragment the files share (`cleaner.fragments`)
     compiled = re.compile(pattern)
     if compiled.groupindex:
         raise ValueError("named groups are not allowed in patterns (use (?:...))")
@@ -547,7 +547,8 @@ def _cache_key(paths: Sequence[Path]) -> str | None:
     and analyses them (this module, `cleaner.patterns`) and the Python (its regex parser)."""
     digest = hashlib.sha256(f"cleaner rules cache 1\0{sys.implementation.cache_tag}\0{sys.version}\0".encode())
     try:
-        for path in (Path(__file__), Path(patterns.__file__), Path(fragments.__file__), fragments_path(), *paths):
+        code = (Path(__file__), Path(patterns.__file__), Path(fragments.__file__), fragments.fragments_path())
+        for path in (*code, *paths):
             data = path.read_bytes()
             digest.update(f"{path.name}\0{len(data)}\0".encode())
             digest.update(data)

@@ -258,9 +258,8 @@ class DomBlock:
     # a cell's text inside a <p> or a <div> (`<td><p>$5</p></td>`) is the cell's all the same.
     cell: int = 0
     row: int = 0
-    item: int = 0  # the <li> whose text starts with this block, when the block is not the <li> itself (`<li><p>`)
-    # Of the block that starts a list item (the <li>'s own text, or its first <p>): its number in an
-    # <ol> (0 in a <ul>) and how deep its list is nested (1: a list of its own).
+    # Of the block that starts a list item (the <li>'s own text, or its first <p>: `<li><p>`): its
+    # number in an <ol> (0 in a <ul>) and how deep its list is nested (1: a list of its own; 0: no start).
     number: int = 0
     level: int = 0
 
@@ -351,8 +350,8 @@ class _Walker:
         self.serial = 0
         self.pre = 0  # the outermost open <pre>: a block inside one (a highlighter's <div> a line) is code too
         self.cell = (0, 0)  # the innermost open <td>/<th>, and its row (`DomBlock.cell`, `.row`)
-        # the innermost open <li> while none of its text has made a block yet: (its serial, number, level)
-        self.item: tuple[int, int, int] | None = None
+        # the innermost open <li> while none of its text has made a block yet: (its number, level)
+        self.item: tuple[int, int] | None = None
         self.lists: list[list[int]] = []  # the open <ul>/<ol>/<menu>: [ordered (1) or not, the next number]
 
     def flush(self) -> None:
@@ -370,10 +369,9 @@ class _Walker:
         lines = [line.rstrip() for line in raw.split("\n")] if pre else [_SPACE.sub(" ", raw).strip()]
         lines = [line for line in lines if line.strip()]
         cell, row = self.cell
-        item = number = level = 0
+        number = level = 0
         if self.item is not None and lines:  # the open <li>'s first text: its own, or a <p>'s in it
-            item, number, level = self.item
-            item = 0 if tag == "li" else item  # an <li>'s own text is an item by its tag
+            number, level = self.item
             self.item = None
         for line in lines:
             share = link_chars if len(lines) == 1 else round(link_chars * len(line) / max(1, len(raw)))
@@ -393,12 +391,11 @@ class _Walker:
                     pre,
                     cell,
                     row,
-                    item,
                     number,
                     level,
                 )
             )
-            item = number = level = 0
+            number = level = 0
 
     def text(self, value: str | None, in_link: bool) -> None:
         if value:
@@ -438,7 +435,7 @@ class _Walker:
             if tag in _CELLS:
                 outer_cell, self.cell = self.cell, (self.serial, self.path[-2] if len(self.path) > 1 else 0)
             elif tag == "li":
-                outer_item, made, self.item = self.item, len(self.blocks), (self.serial, *self._number(el))
+                outer_item, made, self.item = self.item, len(self.blocks), self._number(el)
             elif tag in _LISTS:
                 start = _whole(el.get("start")) if tag == "ol" else None
                 self.lists.append([int(tag == "ol"), 1 if start is None else start])
