@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import segment as segment_module
-from cleaner.segment import _FOLD, WORD_RE, make_block, normalize, segment, shape_of, word_count
+from cleaner.segment import _FOLD, WORD_RE, fold, make_block, normalize, segment, shape_of, word_count
 from cleaner.types import Shape
 
 # The reference definitions the fast string methods must equal.
@@ -37,6 +37,18 @@ def reference_normalize(line: str) -> str:
 @given(TEXT)
 def test_normalize_equals_its_regex_definition(line: str) -> None:
     assert normalize(line) == reference_normalize(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(st.sampled_from([chr(k) for k in _FOLD] + list("a -\\]^'")), st.characters(codec="utf-8")),
+        max_size=40,
+    )
+)
+def test_fold_is_translate(text: str) -> None:
+    # every folded character (a zero-width one folds to nothing), and the regex class's own specials
+    assert fold(text) == text.translate(_FOLD)
 
 
 @settings(max_examples=500, deadline=None)
