@@ -120,18 +120,13 @@ def _required(items: Any) -> set[str] | None:
     return best
 
 
-# Words so common in prose that a gate on them lets most lines through (" the" was the gate of one
-# English rule and took a fifth of the gate's hits on trafilatura's text): of two literal sets a
-# sequence requires, one without them is the better gate, whatever its length.
-_COMMON = frozenset(
-    "the and your you our this that for with from more all are was have not"  # noqa: SIM905 (a word list)
-    " der die das und ein eine les des une est pour que el la los las una por il di che per"
-    " het een van voor met do da os as um uma para".split()
-)
-
-
+# A literal that is one function word (`cleaner.topic.stopwords`: " the", "your ", " et ") lets most
+# lines of prose through its gate (" the" was one English rule's, and took a fifth of the gate's hits
+# on trafilatura's text): of two literal sets a sequence requires, one without such a word wins a tie.
 def _common(literal: str) -> bool:
-    return literal.strip().lower() in _COMMON
+    from cleaner.topic import stopwords  # the same lists the line model's features read
+
+    return literal.strip().lower() in stopwords()
 
 
 def _selectivity(literals: set[str]) -> tuple[bool, bool, int, int]:
