@@ -258,7 +258,7 @@ GOOD_RULE = USER_RULES.split("[[rule]]", 1)[1]
         ),
         pytest.param(
             USER_RULES.replace("got a (?:news )?tip", "got a (?&tips) tip"),
-            "rule #1 (tip-line): unknown pattern fragment (?&tips); known: platform",
+            "rule #1 (tip-line): unknown pattern fragment (?&tips); known: date_numeric, month_en, platform",
             id="unknown-fragment",
         ),
         pytest.param(
