@@ -494,6 +494,7 @@ def blocks(tree: Any) -> list[DomBlock]:
     if body is not None:
         walker.walk(body, 0, 0, 0, (0, 0), False, False)
     else:
+        walker.text(tree.text, False)  # a fragment's root holds text too (a <p> that libxml2 made the root)
         for child in tree:
             if isinstance(child.tag, str) and child.tag.lower() == "head":
                 walker.text(child.text, False)

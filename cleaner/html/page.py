@@ -71,7 +71,19 @@ def time_limit(
         if not done and (frame is None or frame.f_code not in handling):
             raise _Expired
 
+    # A tick that lands in a __del__ or a weakref callback is "unraisable": Python hands it to
+    # sys.unraisablehook and goes on. Those are ours to drop (the next tick raises where it can); a
+    # tick that landed in the hook that reports them raised there too ("Failed to process unraisable
+    # exception", a failure in a full test run).
+    reporter = sys.unraisablehook
+
+    def unraisable(info: Any) -> None:
+        if not isinstance(info.exc_value, _Expired):
+            reporter(info)
+
+    handling.add(unraisable.__code__)
     start = time.monotonic()
+    sys.unraisablehook = unraisable
     previous = signal.signal(signal.SIGALRM, expired)
     # Then again every RETRY: a raise that lands where Python ignores exceptions (a __del__, a
     # weakref callback) or where a bare `except:` eats it would otherwise be the only one.
@@ -85,6 +97,7 @@ def time_limit(
         done = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = reporter
         if outer:
             left = outer - (time.monotonic() - start)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), interval)
@@ -180,6 +193,12 @@ def _readable(html: str | bytes) -> tuple[str | bytes, tuple[str, ...]]:
     charset the page declares, lone surrogates (a split emoji in JSON) and overlong scripts out,
     each of which otherwise costs text (a wrong charset, or libxml2 stopping there)."""
     warnings: tuple[str, ...] = ()
+    # A byte-order mark before UTF-8 (Windows editors write one) or left on a decoded string: libxml2
+    # reads the document after it as a fragment (the root a <p>, the page's text lost).
+    if isinstance(html, bytes) and html.startswith(codecs.BOM_UTF8):
+        html = html[len(codecs.BOM_UTF8) :]
+    elif isinstance(html, str) and html.startswith("\ufeff"):
+        html = html[1:]
     if isinstance(html, bytes):
         html, warnings = _decode_declared(html)
     if isinstance(html, str):
@@ -358,9 +377,40 @@ def _parse(html: str | bytes) -> tuple[Any, tuple[str, ...]]:
 
     source, read = _readable(html)
     try:
-        return trafilatura.load_html(source), read
+        tree = trafilatura.load_html(source)
     except (TypeError, ValueError):
-        return None, read
+        tree = None
+    if tree is None and _FRAGMENT.match(source[:_SNIFF_CHARS] if isinstance(source, str) else _ascii(source)):
+        # A fragment (an <article>, a <p>, a <body> alone): trafilatura refuses markup that does not
+        # name <html> near its start unless it parses to two elements or more; as a page's body it reads.
+        wrapped = (
+            _BODY_OPEN + source + _BODY_CLOSE
+            if isinstance(source, str)
+            else b"%b%b%b"
+            % (
+                _BODY_OPEN.encode(),
+                source,
+                _BODY_CLOSE.encode(),
+            )
+        )
+        with contextlib.suppress(TypeError, ValueError):
+            tree = trafilatura.load_html(wrapped)
+        if tree is not None:
+            read += ("markup without a page around it (no <html> at its start): read as a page's body",)
+    if tree is None:
+        read += ("not HTML (no element found): nothing extracted",)
+    return tree, read
+
+
+_FRAGMENT = re.compile(
+    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>\s*)?(?:<!--.*?-->\s*)*<[A-Za-z][\w:-]*[\s/>]", re.DOTALL | re.IGNORECASE
+)
+_BODY_OPEN, _BODY_CLOSE = "<html><body>", "</body></html>"
+
+
+def _ascii(data: bytes) -> str:
+    """The first _SNIFF_CHARS bytes of a page as text, for a look at its markup (non-ASCII bytes as U+FFFD)."""
+    return data[:_SNIFF_CHARS].decode("ascii", errors="replace")
 
 
 def page_blocks(html: str | bytes) -> list[DomBlock]:
