@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from cleaner.config import CleanerConfig, resolve
 from cleaner.html import TEXT_WORDS_MIN, looks_like_html, time_limit
 from cleaner.pipeline import run, run_blocks
-from cleaner.types import CleanResult
+from cleaner.types import CleanResult, Removal
 
 if TYPE_CHECKING:
     from cleaner.formats import Document
@@ -35,6 +35,7 @@ class TextTimeout(ValueError):
 
 
 HTML_AS_TEXT = "this looks like an HTML page, cleaned here as text line by line: use clean_html() for a page"
+LONE_CR = "its line breaks are carriage returns alone (classic Mac): its lines are those between them"
 
 
 def clean(
@@ -56,11 +57,33 @@ def clean(
         raise TypeError(f"clean() takes text as str, not {type(text).__name__}; decode bytes first")
     cfg = resolve(config, overrides)
     warm(cfg)
+    # Line breaks that are carriage returns alone: read as one line, the whole text was one line to
+    # the rules (nothing removed from a long one; a short one gone whole with a sign-up call in it).
+    # Its lines are cleaned as lines, and given back with the breaks they had.
+    lone_cr = "\n" not in text and "\r" in text.strip()
     with time_limit(cfg.html_timeout, TextTimeout, "the text"):
-        result = run(text, cfg, title=title, url=url)
+        result = run(text.replace("\r", "\n") if lone_cr else text, cfg, title=title, url=url)
+    if lone_cr:
+        result = _with_breaks(result, "\r")
     if looks_like_html(text):  # cleaned line by line, a page's markup comes back as it went in
         result = dataclasses.replace(result, warnings=(*result.warnings, HTML_AS_TEXT))
     return result
+
+
+def _with_breaks(result: CleanResult, brk: str) -> CleanResult:
+    """`result` of a text whose line breaks were `brk` and were read as "\\n": its text and the
+    removed lines' texts with their own breaks again, and a warning that says how it was read."""
+
+    def back(removals: list[Removal]) -> list[Removal]:
+        return [dataclasses.replace(r, text=r.text.replace("\n", brk)) for r in removals]
+
+    return dataclasses.replace(
+        result,
+        text=result.text.replace("\n", brk),
+        removed=back(result.removed),
+        restored=back(result.restored),
+        warnings=(*result.warnings, LONE_CR),
+    )
 
 
 def clean_html(

@@ -66,6 +66,22 @@ def test_crlf_line_endings_are_preserved() -> None:
     assert cleaner.clean("Skip to content\r\n" + PROSE).text == PROSE + "\r\n"
 
 
+def test_a_text_broken_by_carriage_returns_alone_is_cleaned_line_by_line() -> None:
+    # Classic Mac line breaks: read as one line, a long text lost nothing and a short one went whole
+    # (a sign-up call in a line of at most 25 words takes the line).
+    text = "Skip to content\r" + PROSE + "\rSign up for our newsletter\r" + PROSE2 + "\r"
+    result = cleaner.clean(text)
+    assert result.text == PROSE + "\r" + PROSE2 + "\r"
+    assert [r.text for r in result.removed] == ["Skip to content", "Sign up for our newsletter"]
+    assert [r.lines for r in result.removed] == [(1, 1), (3, 3)]  # lines between the breaks
+    assert any("carriage returns alone" in w for w in result.warnings)
+    assert cleaner.clean(result.text).text == result.text
+    short = cleaner.clean("Sign up for our newsletter\rThe council met on Tuesday.\r")
+    assert short.text == "The council met on Tuesday.\r"
+    for quiet in ("Skip to content\r\n" + PROSE, PROSE + "\r", PROSE):  # CRLF, one trailing CR, no breaks
+        assert not any("carriage returns" in w for w in cleaner.clean(quiet).warnings)
+
+
 def test_kept_lines_are_unchanged_including_whitespace() -> None:
     line = "   " + PROSE + "  "
     assert cleaner.clean(doc(line)).text == doc(line)
