@@ -55,6 +55,7 @@ def clean(
     """
     if not isinstance(text, str):
         raise TypeError(f"clean() takes text as str, not {type(text).__name__}; decode bytes first")
+    _optional_str("clean", title=title, url=url)
     cfg = resolve(config, overrides)
     warm(cfg)
     # Line breaks that are carriage returns alone: read as one line, the whole text was one line to
@@ -116,7 +117,15 @@ def clean_html(
     `cleaner.html.HtmlTimeout` (an HtmlError). `clean_html_document` gives the same with the
     page's layout and metadata, for the output formats.
     """
+    _optional_str("clean_html", url=url)
     return clean_html_page(html, url, resolve(config, overrides))[0]
+
+
+def _optional_str(function: str, **given: object) -> None:
+    """A TypeError naming the argument when `title` or `url` is neither a str nor None."""
+    for name, value in given.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{function}() takes {name} as str or None, not {type(value).__name__}")
 
 
 def clean_html_page(html: str | bytes, url: str | None, cfg: CleanerConfig) -> tuple[CleanResult, HtmlDocument]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -244,3 +246,21 @@ def test_text_mode_has_the_per_document_time_limit() -> None:
     # the rules and models are built before the clock starts: a short text is well within 0.05 s
     cleaner.rules.build_ruleset.cache_clear()
     assert cleaner.clean("A short text about the harbour.\n", html_timeout=0.05).text
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: cleaner.clean(PROSE, url=123), "clean() takes url as str or None, not int"),  # type: ignore[arg-type]
+        (lambda: cleaner.clean(PROSE, title=5), "clean() takes title as str or None, not int"),  # type: ignore[arg-type]
+        (
+            lambda: cleaner.clean_html("<p>x</p>", url=b"https://a.example/"),
+            "clean_html() takes url as str or None, not bytes",
+        ),  # type: ignore[arg-type]
+    ],
+    ids=["clean-url", "clean-title", "clean_html-url"],
+)
+def test_a_url_or_title_of_another_type_is_a_type_error_naming_it(call: Any, message: str) -> None:
+    # Before: AttributeError from deep inside ("'int' object has no attribute 'decode'").
+    with pytest.raises(TypeError, match=re.escape(message)):
+        call()
