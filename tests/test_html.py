@@ -399,6 +399,9 @@ def test_a_fragment_keeps_its_text_and_says_where_it_was_refused(fragment: str |
             assert paragraph in result.text
     refused = trafilatura.load_html(fragment) is None
     assert any("read as a page's body" in w for w in result.warnings) == refused
+    off = cleaner.clean_html(fragment, html_model="off")  # trafilatura's main text: the same reading
+    assert PARAGRAPHS[0] in off.text
+    assert any("read as a page's body" in w for w in off.warnings) == refused
 
 
 def test_a_root_element_that_is_not_html_gives_its_own_text() -> None:
@@ -411,6 +414,6 @@ def test_a_root_element_that_is_not_html_gives_its_own_text() -> None:
 
 @pytest.mark.parametrize("given", ["plain text, no markup in it at all", b'{"text": "a JSON record"}'])
 def test_input_that_is_no_markup_is_said_to_be_so(given: str | bytes) -> None:
-    result = cleaner.clean_html(given)
-    assert result.text == ""
-    assert result.warnings == ("not HTML (no element found): nothing extracted",)
+    for result in (cleaner.clean_html(given), cleaner.clean_html(given, html_model="off")):
+        assert result.text == ""
+        assert result.warnings == ("not HTML (no element found): nothing extracted",)

@@ -282,11 +282,7 @@ def extract(html: str | bytes, url: str | None = None) -> Page:
         return Page("", None, url)
     import trafilatura
 
-    source, read = _readable(html)
-    try:
-        tree = trafilatura.load_html(source)
-    except (TypeError, ValueError):  # what bare_extraction catches around its own load_html
-        tree = None
+    tree, read = _parse(html)  # a fragment trafilatura's loader refuses is read as a page's body
     if tree is None:  # not HTML at all: bare_extraction would give up on it the same way
         return Page("", page_title(html), url, read)
     warnings = _depth_warning(tree)
