@@ -14,7 +14,8 @@ import time
 import atheris
 
 with atheris.instrument_imports():
-    from cleaner import html, revise
+    from cleaner import revise
+    from cleaner.html import page as html
     from cleaner.rules import load_rules
 
 BOUND_S = 0.5  # per pattern on a 20,000-character line; linear patterns take well under 10 ms
@@ -23,6 +24,8 @@ STRUCTURAL: list[tuple[str, re.Pattern[str]]] = [
     ("revise._CRUMB_SPLIT", revise._CRUMB_SPLIT),
     ("html._ATTR", html._ATTR),
     ("html._META", html._META),
+    ("html._HTML_START", html._HTML_START),
+    ("html._FRAGMENT", html._FRAGMENT),
 ]
 
 

@@ -155,7 +155,7 @@ def _clean_title(value: str) -> str | None:
 
 _SNIFF_CHARS = 4_096
 _HTML_START = re.compile(
-    r"\A(?:\ufeff)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.IGNORECASE | re.DOTALL
+    r"\A(?:\ufeff)?\s*(?:<!--.*?-->\s*)*+<(?:!doctype\s+html|html[\s>]|head[\s>])", re.IGNORECASE | re.DOTALL
 )
 _HTML_BODY = re.compile(r"<body[\s>]", re.IGNORECASE)
 
@@ -399,7 +399,8 @@ def _parse(html: str | bytes) -> tuple[Any, tuple[str, ...]]:
 
 
 _FRAGMENT = re.compile(
-    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>\s*)?(?:<!--.*?-->\s*)*<[A-Za-z][\w:-]*[\s/>]", re.DOTALL | re.IGNORECASE
+    r"\A\s*+(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>\s*)?(?:<!--.*?-->\s*)*+<[A-Za-z][\w:-]*[\s/>]",
+    re.DOTALL | re.IGNORECASE,
 )
 _BODY_OPEN, _BODY_CLOSE = "<html><body>", "</body></html>"
 
