@@ -16,7 +16,6 @@ from cleaner.html.page import (
     PARSER_MAX_TEXT,
     SCRIPT_MAX_CHARS,
     TEXT_WORDS_MIN,
-    URL_MAX_CHARS,
     HtmlError,
     HtmlTimeout,
     Page,
@@ -32,6 +31,7 @@ from cleaner.html.page import (
     prepare,
     time_limit,
 )
+from cleaner.pagekind import URL_MAX_CHARS
 
 __all__ = [
     "PARSER_MAX_DEPTH",

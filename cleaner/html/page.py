@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from html import unescape
 from typing import TYPE_CHECKING, Any
 
+from cleaner.pagekind import URL_MAX_CHARS
+
 if TYPE_CHECKING:
     from types import FrameType
 
@@ -334,9 +336,6 @@ class Prepared:
     own_url: str | None = None  # the address the page gives itself (canonical link or og:url)
     kind: tuple[float, ...] = ()  # the page-kind evidence (`cleaner.pagekind.PAGE_NAMES`)
     read_text: str = ""  # readability's main text (trafilatura's fallback extractor): a second vote
-
-
-URL_MAX_CHARS = 2_000  # a longer "address" is not one
 
 
 def own_url(tree: Any) -> str | None:
