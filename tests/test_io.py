@@ -91,6 +91,15 @@ def test_jsonl_errors_are_capped_per_file() -> None:
     assert res.output == b"nope\n" * 50
 
 
+def test_jsonl_warnings_are_capped_per_file_and_the_rest_counted() -> None:
+    # Before: the first MAX_MESSAGES_PER_FILE warnings, then silence about the rest.
+    options = cio.Options(config=CleanerConfig())
+    record = b'{"text": "<html><head><title>T</title></head><body><p>A page as text.</p></body></html>"}\n'
+    res = cio.process_stream(record * 50, cio.Kind.JSONL, options)
+    assert len(res.warnings) == cio.MAX_MESSAGES_PER_FILE + 1
+    assert res.warnings[-1].endswith("30 more warning(s) not shown")
+
+
 def test_clean_page_is_clean_html_with_the_extraction_warnings() -> None:
     page = f"<html><head><title>T</title></head><body><article><p>{P1}</p><p>Share this article</p></article>"
     assert cio.clean_page(page, None) == cleaner.clean_html(page)

@@ -95,6 +95,7 @@ class FileResult:
     error_count: int = 0
     tracebacks: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # "name: ...": cleaned, but the user should look
+    warning_count: int = 0  # all of them, shown or not
     output: bytes | None = None  # stdin only: what goes to stdout
     sha256: str | None = None  # the hash of the input as it was read
     dest_sha256: str | None = None  # the hash of the output as it was written (for the manifest)
@@ -118,6 +119,7 @@ class FileResult:
         self.documents += 1
         at = self.name if record is None else f"{self.name}: line {record}"
         self.warnings.extend(f"{at}: {w}" for w in result.warnings[: MAX_MESSAGES_PER_FILE - len(self.warnings)])
+        self.warning_count += len(result.warnings)
         self.records += record is not None
         self.removals += len(result.removed)
         for category, lines in result.by_category().items():
@@ -138,6 +140,7 @@ class FileResult:
             self.lines_removed[category] = self.lines_removed.get(category, 0) + lines
         self.report.extend(part.report)
         self.warnings.extend(part.warnings[: MAX_MESSAGES_PER_FILE - len(self.warnings)])
+        self.warning_count += part.warning_count
         self.errors.extend(part.errors[: MAX_MESSAGES_PER_FILE - len(self.errors)])
         self.tracebacks.extend(part.tracebacks[: MAX_MESSAGES_PER_FILE - len(self.tracebacks)])
         self.error_count += part.error_count
@@ -146,6 +149,9 @@ class FileResult:
         hidden = self.error_count - len(self.errors)
         if hidden > 0:
             self.errors.append(f"{self.name}: {hidden} more error(s) not shown")
+        unshown = self.warning_count - len(self.warnings)
+        if unshown > 0:  # a JSONL file of many records each with a warning stopped at the cap without a word
+            self.warnings.append(f"{self.name}: {unshown} more warning(s) not shown")
 
     def status(self) -> dict[str, object] | None:
         """The report line for an input that failed (with every problem shown on stderr). An input
