@@ -156,8 +156,11 @@ def _clean_title(value: str) -> str | None:
 
 
 _SNIFF_CHARS = 4_096
+# Comments before a page's first tag, skipped without backtracking into them (a run of comments with
+# no tag after made a plain `*` try every way to split them: 600 of them never ended).
+_COMMENTS = r"(?:<!--.*?-->\s*)*+"
 _HTML_START = re.compile(
-    r"\A(?:\ufeff)?\s*(?:<!--.*?-->\s*)*+<(?:!doctype\s+html|html[\s>]|head[\s>])", re.IGNORECASE | re.DOTALL
+    rf"\A(?:\ufeff)?\s*{_COMMENTS}<(?:!doctype\s+html|html[\s>]|head[\s>])", re.IGNORECASE | re.DOTALL
 )
 _HTML_BODY = re.compile(r"<body[\s>]", re.IGNORECASE)
 
@@ -165,10 +168,14 @@ _HTML_BODY = re.compile(r"<body[\s>]", re.IGNORECASE)
 def looks_like_html(data: str | bytes) -> bool:
     """Whether a document is an HTML page rather than text: it opens with a doctype, <html> or
     <head>, or has a <body> tag near its top. Text that quotes a tag or two is not a page."""
-    head = data[:_SNIFF_CHARS]
-    if isinstance(head, bytes):
-        head = head.decode("utf-8", errors="replace")
+    head = _sniffed(data)
     return bool(_HTML_START.match(head) or _HTML_BODY.search(head))
+
+
+def _sniffed(data: str | bytes) -> str:
+    """The first _SNIFF_CHARS of a document as text, for a look at its markup."""
+    head = data[:_SNIFF_CHARS]
+    return head.decode("utf-8", errors="replace") if isinstance(head, bytes) else head
 
 
 PARSER_MAX_DEPTH = 256  # libxml2's nesting limit without XML_PARSE_HUGE (trafilatura's parser)
@@ -375,18 +382,13 @@ def _parse(html: str | bytes) -> tuple[Any, tuple[str, ...]]:
         tree = trafilatura.load_html(source)
     except (TypeError, ValueError):
         tree = None
-    if tree is None and _FRAGMENT.match(source[:_SNIFF_CHARS] if isinstance(source, str) else _ascii(source)):
+    if tree is None and _FRAGMENT.match(_sniffed(source)):
         # A fragment (an <article>, a <p>, a <body> alone): trafilatura refuses markup that does not
         # name <html> near its start unless it parses to two elements or more; as a page's body it reads.
         wrapped = (
             _BODY_OPEN + source + _BODY_CLOSE
             if isinstance(source, str)
-            else b"%b%b%b"
-            % (
-                _BODY_OPEN.encode(),
-                source,
-                _BODY_CLOSE.encode(),
-            )
+            else _BODY_OPEN.encode() + source + _BODY_CLOSE.encode()
         )
         with contextlib.suppress(TypeError, ValueError):
             tree = trafilatura.load_html(wrapped)
@@ -398,15 +400,9 @@ def _parse(html: str | bytes) -> tuple[Any, tuple[str, ...]]:
 
 
 _FRAGMENT = re.compile(
-    r"\A\s*+(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>\s*)?(?:<!--.*?-->\s*)*+<[A-Za-z][\w:-]*[\s/>]",
-    re.DOTALL | re.IGNORECASE,
+    rf"\A\s*+(?:<\?xml[^>]*>\s*)?(?:<!doctype[^>]*>\s*)?{_COMMENTS}<[A-Za-z][\w:-]*[\s/>]", re.DOTALL | re.IGNORECASE
 )
 _BODY_OPEN, _BODY_CLOSE = "<html><body>", "</body></html>"
-
-
-def _ascii(data: bytes) -> str:
-    """The first _SNIFF_CHARS bytes of a page as text, for a look at its markup (non-ASCII bytes as U+FFFD)."""
-    return data[:_SNIFF_CHARS].decode("ascii", errors="replace")
 
 
 def page_blocks(html: str | bytes) -> list[DomBlock]:
