@@ -36,7 +36,6 @@ def test_lxml_html_clean_is_a_main_dependency() -> None:
 
 # Required without being imported by cleaner itself, and why.
 INDIRECT = {
-    "lxml": "cleaner.dom walks lxml trees, which trafilatura.load_html makes; the pin sets lxml's version",
     "lxml-html-clean": "justext, under trafilatura, imports lxml.html.clean",
 }
 

@@ -10,6 +10,8 @@ Extractors (names accepted by `peer_text`):
 ``readability``            ``readability.Document(decoded html).summary()`` -> ``html_text``
 ``justext``                jusText paragraphs not classed boilerplate (English stop list),
                            joined by blank lines
+``node_text``              the page's text nodes, one a line, as a scraper's
+                           ``BeautifulSoup(html).get_text("\\n", strip=True)`` gives them
 =========================  =================================================================
 
 HTML bytes are handed to trafilatura as they are (it decodes them itself); the other peers get
@@ -45,13 +47,14 @@ import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 RECIPE = "r1"  # bump when an extractor recipe below changes its output
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = REPO_ROOT / ".cache" / "eval"
 
-TEXT_PEERS = ("trafilatura", "trafilatura_recall", "html_text", "readability", "justext")
+TEXT_PEERS = ("trafilatura", "trafilatura_recall", "html_text", "readability", "justext", "node_text")
 ALL_PEERS = (*TEXT_PEERS, "trafilatura_precision")
 
 
@@ -83,6 +86,40 @@ def _html_text(html: bytes, url: str | None) -> str:
     return str(html_text.extract_text(_decode(html)))
 
 
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template"})
+
+
+def _node_text(html: bytes, url: str | None) -> str:
+    """The page's text nodes, each stripped on a line of its own, as a scraper's
+    `BeautifulSoup(html).get_text("\\n", strip=True)` gives them (scripts and styles left out):
+    a link or a word in bold inside a sentence, every token of highlighted code, on its own line."""
+    import lxml.html
+    from lxml import etree
+
+    text = _decode(html)
+    if not text.strip():
+        return ""
+    try:
+        root = lxml.html.fromstring(text.encode("utf-8"))
+    except (ValueError, etree.ParserError):
+        return ""
+    out: list[str] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]  # (element, its tail's turn)
+    while stack:
+        el, tail = stack.pop()
+        if tail:
+            if el.tail and el.tail.strip():
+                out.append(el.tail.strip())
+            continue
+        stack.append((el, True))
+        if not isinstance(el.tag, str) or el.tag in _NOT_TEXT:
+            continue  # a comment's, a script's text: not shown (their tails are)
+        if el.text and el.text.strip():
+            out.append(el.text.strip())
+        stack.extend((child, False) for child in reversed(el))
+    return "\n".join(out)
+
+
 def _readability(html: bytes, url: str | None) -> str:
     import html_text
     from readability import Document
@@ -112,6 +149,7 @@ _EXTRACTORS: dict[str, tuple[Extractor, tuple[str, ...], tuple[str, ...]]] = {
     "html_text": (_html_text, ("html-text",), ("html_text",)),
     "readability": (_readability, ("readability-lxml", "html-text"), ("readability", "html_text")),
     "justext": (_justext, ("jusText",), ("justext",)),
+    "node_text": (_node_text, ("lxml", "trafilatura"), ("lxml",)),
 }
 
 
