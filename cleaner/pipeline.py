@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,7 +12,8 @@ from cleaner.annotate import annotate, protected_lines
 from cleaner.config import CleanerConfig
 from cleaner.guard import guard
 from cleaner.models.line import DocState, LineModel, line_drops, load_line_model
-from cleaner.models.line_features import LazyRows
+from cleaner.models.line import verdict as model_verdict
+from cleaner.models.line_features import LazyRows, rule_codes
 from cleaner.pagekind import forum_url
 from cleaner.rendering import emitted, removals, render, rendered_blocks
 from cleaner.revise import DocView, revise
@@ -63,15 +65,47 @@ def _model_drops(
     return {i: d for i, d in found.items() if config.allows(d)}
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the pipeline must know of a text it reads in another form than the user gave it
+    (`cleaner.fragmented`: a sentence a line): the line model's page-or-extract verdict made on
+    the text as given (`first_verdict`; None: made on the form read), and the lines the model must
+    leave to the rules, by their text (a run of code's tokens, which no menu holds)."""
+
+    verdict: tuple[float, float] | None = None
+    spared: frozenset[str] = frozenset()
+
+
+AS_GIVEN = Reading()
+
+
 def run(
     text: str,
     config: CleanerConfig,
     title: str | None = None,
     url: str | None = None,
     given: Decisions | None = None,
+    reading: Reading = AS_GIVEN,
 ) -> CleanResult:
     """Clean `text`: its lines as Blocks (`segment`), cleaned by `run_blocks`."""
-    return run_blocks(segment(text), config, title, url, given)
+    return run_blocks(segment(text), config, title, url, given, reading=reading)
+
+
+def first_verdict(
+    blocks: Sequence[Block], config: CleanerConfig, title: str | None = None, url: str | None = None
+) -> tuple[float, float] | None:
+    """The line model's (page_like, cap) verdict on `blocks` as `run_blocks`' first pass makes it
+    (`cleaner.models.line.verdict`, after the phrase and context rules), for a caller that then
+    cleans the text in another form (`cleaner.fragmented`); None without the model."""
+    config = for_document(config, url)
+    model = load_line_model(config.model)
+    if model is None or len(blocks) > config.model_max_lines:
+        return None
+    rules = ruleset_for(config)
+    annotations = {**template_drops(blocks, config), **annotate(blocks, rules)}
+    view = DocView(list(blocks), config, title, forum_url(url))
+    found = {**annotations, **{i: d for i, d in revise(view, annotations, rules).items() if d.dropped}}
+    return model_verdict(model, blocks, LazyRows(list(blocks), model.vocabulary, {}), len(rule_codes(found)))
 
 
 def run_blocks(
@@ -82,6 +116,7 @@ def run_blocks(
     given: Decisions | None = None,
     annotated: Decisions | None = None,
     shown: Callable[[int, Decision], Decision] | None = None,
+    reading: Reading = AS_GIVEN,
 ) -> CleanResult:
     """Clean a document given as its lines, Blocks numbered from 0 as `segment` makes them (HTML
     mode hands its page's blocks here). `given`: drops decided before the text rules (HTML mode's
@@ -91,16 +126,19 @@ def run_blocks(
     nothing. `annotated`: the phrase rules' decisions on `blocks` under `config`'s rules, when the
     caller has made them already (HTML mode, for the block model's features). `shown`: the
     category users see for each rule's drop (`_shown_as`), where the caller knows more than the
-    rule's words (HTML mode: the block's markup, `cleaner.html.category.rules_shown`)."""
+    rule's words (HTML mode: the block's markup, `cleaner.html.category.rules_shown`). `reading`:
+    when `blocks` are the user's text in another form (`Reading`, `cleaner.fragmented`)."""
     config = for_document(config, url)  # the url's host picks the site template (cleaner.sites)
     rows: dict[str, np.ndarray] = {}  # the model's line features by line text, kept for the settle rounds
     first = config if given is None else dataclasses.replace(config, model="off")
     forum = forum_url(url)
     read = _as_read(given or {})
-    final, decisions, restored, warnings, settled = _clean_once(blocks, first, title, rows, read, forum, annotated)
+    final, decisions, restored, warnings, settled = _clean_once(
+        blocks, first, title, rows, read, forum, annotated, reading
+    )
     model = load_line_model(config.model)
     if given is not None or not settled or (model is not None and not warnings and _unsettled(model, config, restored)):
-        final, restored = _settle(blocks, final, decisions, restored, config, title, rows, forum)
+        final, restored = _settle(blocks, final, decisions, restored, config, title, rows, forum, reading)
     if given:
         final, decisions = _as_shown(final, read, given), _as_shown(decisions, read, given)
     if shown is not None:
@@ -166,6 +204,7 @@ def _settle(
     title: str | None,
     rows: dict[str, np.ndarray],
     forum: bool = False,
+    reading: Reading = AS_GIVEN,
 ) -> tuple[Decisions, list[int]]:
     """With the model on, clean the output again until a round removes nothing (at most
     SETTLE_ROUNDS), carrying each round's drops back to the input's lines: the model's caps and
@@ -181,7 +220,7 @@ def _settle(
         again = rendered_blocks(blocks, order)  # = segment(render(blocks, final)), without the round trip
         # No phrase rule claims a kept line: its drops are strong, and the guard gives back only weak ones.
         round_final, round_decisions, round_restored, _, _ = _clean_once(
-            again, config, title, rows, forum=forum, annotated={}
+            again, config, title, rows, forum=forum, annotated={}, reading=reading
         )
         new = {order[i]: d for i, d in round_final.items() if d.dropped and i < len(order)}
         decisions.update({order[i]: d for i, d in round_decisions.items() if i < len(order)})
@@ -200,13 +239,15 @@ def _clean_once(
     given: Decisions | None = None,
     forum: bool = False,
     annotated: Decisions | None = None,
+    reading: Reading = AS_GIVEN,
 ) -> tuple[Decisions, Decisions, list[int], tuple[str, ...], bool]:
     """One cleaning of `blocks`: (final decisions, decisions before the guard, the indices the
     guard restored, warnings, settled: whether its last pass removed nothing; when `max_passes`
     passes all removed something, a second `clean` could remove more, and `run_blocks` settles).
     `cache`: the model's line features by line text (self_features);
     `given`: drops made before this (see `run`); `forum`: the text is a forum thread's (its url);
-    `annotated`: the phrase rules' decisions on `blocks`, when already made (see `run_blocks`)."""
+    `annotated`: the phrase rules' decisions on `blocks`, when already made (see `run_blocks`);
+    `reading`: when `blocks` are the user's text in another form (`Reading`)."""
     rules = ruleset_for(config)
     # Context-free, so once: a later pass only sees lines no phrase rule claimed.
     decisions: Decisions = annotate(blocks, rules) if annotated is None else dict(annotated)
@@ -227,7 +268,9 @@ def _clean_once(
         model = None
     rows: Mapping[int, np.ndarray] = LazyRows(blocks, model.vocabulary, cache) if model is not None else {}
     protected = protected_lines(blocks, config, decisions) if model is not None else frozenset()
-    state = DocState()
+    if model is not None and reading.spared:
+        protected |= {b.index for b in blocks if b.text in reading.spared}
+    state = DocState(given=reading.verdict)
     settled = False
     for _ in range(config.max_passes):
         new = {i: d for i, d in revise(DocView(view, config, title, forum), annotations, rules).items() if d.dropped}

@@ -163,7 +163,7 @@ LAYERS = (
         "data",
     ),
     ("models",),
-    ("pipeline", "annotate", "revise", "docview", "comments", "guard", "rendering", "pagekind"),
+    ("pipeline", "annotate", "revise", "docview", "comments", "guard", "rendering", "pagekind", "fragmented"),
     ("html",),
     ("api", "records", "formats", "metadata", ""),  # "": the package's __init__
     ("batch", "cli", "display", "flags", "contrib", "io", "dask", "__main__"),

@@ -324,6 +324,19 @@ class DocState:
     cap: float = 0.0  # the share of `words` the model may take
     words: int = 0  # the words the rules left in the first pass (the caps' base)
     used: int = 0
+    # The (page_like, cap) verdict made on the text as the user gave it, when the pass reads it in
+    # another form (`cleaner.fragmented`: a sentence a line); None: made on the pass's own view.
+    given: tuple[float, float] | None = None
+
+
+def verdict(model: LineModel, view: Sequence[Block], rows: Mapping[int, np.ndarray], codes: int) -> tuple[float, float]:
+    """(page_like, cap) of a document's first pass: the kind trees' verdict on the text's shape,
+    and boilerplate the rules found (`codes`: the lines they dropped). The whole page as text
+    always carries some (98 % of wcxb-dev pages), most extracts none (79 %), and an extract the
+    kind trees misjudge loses whole paragraphs."""
+    if codes:
+        return model.page_like_and_cap(doc_features(view, rows), codes)
+    return 0.0, model.extract_cap
 
 
 def text_cut(p: np.ndarray, words: np.ndarray, low: float, high: float) -> float:
@@ -368,14 +381,8 @@ def line_drops(
     codes = rule_codes(dropped)
     by_index = {b.index: b for b in view}
     if state.page_like is None:
-        # Page-like takes the kind trees' verdict on the text's shape, and boilerplate the rules
-        # found: the whole page as text always carries some (98 % of wcxb-dev pages), most
-        # extracts none (79 %), and an extract the kind trees misjudge loses whole paragraphs.
-        if codes:
-            state.page_like, cap = model.page_like_and_cap(doc_features(view, rows), len(codes))
-        else:
-            state.page_like, cap = 0.0, model.extract_cap
-        state.cap, state.words = cap, sum(b.words for b in view if not b.blank and b.index not in dropped)
+        state.page_like, state.cap = state.given or verdict(model, view, rows, len(codes))
+        state.words = sum(b.words for b in view if not b.blank and b.index not in dropped)
     page_like = state.page_like
     cut = threshold if threshold is not None else model.threshold if page_like else model.extract_threshold
     if cut is None:
