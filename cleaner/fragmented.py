@@ -44,7 +44,7 @@ ROUNDS = 4  # cleanings of the output, each as a fresh `clean` of it reads it, u
 _CLOSING = frozenset(".,;:!?)]}”’%…")
 _TOKEN = frozenset("()[]{}=.,;:&'\"")  # not "+", "<", ">", "?", "!": a menu's expanders, arrows, icons
 # The lines `broken` could count, found in one pass over the text: a tail's or a token's first mark.
-_CANDIDATES = re.compile(r"^[ \t]*[.,;:!?)\]}”’%…(\[{=&'\"]", re.MULTILINE)
+_CANDIDATES = re.compile(r"^[^\S\n]*[.,;:!?)\]}”’%…(\[{=&'\"]", re.MULTILINE)
 _OPEN_END = ("(", "[", "{", "“", "‘", ",")
 _SENTENCE_END = frozenset(".!?:;")
 
@@ -161,30 +161,41 @@ def _decisions(found: Sequence[Removal], spans: Sequence[tuple[int, int]], actio
     return out
 
 
+def units_of(text: str) -> list[tuple[int, int]] | None:
+    """`units` of `text`'s lines, after a one-pass count of the lines that could have been broken
+    off (a tail counts once, a token twice: it and the line after it): most texts stop there."""
+    if 2 * len(_CANDIDATES.findall(text)) < BROKEN_MIN:
+        return None
+    return units(text.split("\n"))
+
+
 def clean_units(
     text: str, config: CleanerConfig, title: str | None = None, url: str | None = None
 ) -> CleanResult | None:
     """`pipeline.run` over `text` one unit a line, given back on `text`'s own lines; None when
-    `text` is not broken at every tag (`units`). The line model's page-or-extract verdict is made
-    on the lines as given (`pipeline.first_verdict`: joined, a page's menus and sentences look
-    less like a page's to the kind trees). Each cleaning's output is cleaned again as `clean` would
-    clean it (its units and verdict read afresh: lines a removal brought together may continue each
-    other) until one removes nothing, so cleaning twice changes nothing."""
-    if 2 * len(_CANDIDATES.findall(text)) < BROKEN_MIN:
-        return None  # too few lines that could have been broken off (a tail counts once, a token twice)
-    spans = units(text.split("\n"))  # before `segment`: most texts are not read so
+    `text` is not broken at every tag (`units_of`). The line model's page-or-extract verdict is
+    made on the lines as given (`pipeline.first_verdict`: joined, a page's menus and sentences
+    look less like a page's to the kind trees). Each cleaning's output is cleaned again exactly as
+    `clean` would clean it (in units with their verdict read afresh, or line by line if it is no
+    longer broken at every tag: lines a removal brought together may continue each other) until
+    one removes nothing, so cleaning twice changes nothing."""
+    spans = units_of(text)
     if spans is None:
         return None
     blocks = segment(text)
     dropped: Decisions = {}
     restored: Decisions = {}
     alive = list(range(len(blocks)))  # the input's line of each line of the text being cleaned
-    current: list[Block] = blocks
+    current, now = blocks, text
     first: CleanResult | None = None
     for _ in range(ROUNDS):
-        lines = [b.text for b in current]
-        reading = Reading(first_verdict(current, config, title, url), code(lines, spans))
-        result = run(joined(lines, spans), config, title, url, reading=reading)
+        if spans is None:  # read line by line, as `clean` reads such a text
+            spans = [(k, k) for k in range(len(current))]
+            result = run(now, config, title, url)
+        else:
+            lines = [b.text for b in current]
+            reading = Reading(first_verdict(current, config, title, url), code(lines, spans))
+            result = run(joined(lines, spans), config, title, url, reading=reading)
         first = first or result
         found = _decisions(result.removed, spans, Action.DROP)
         dropped.update((alive[k], d) for k, d in found.items())
@@ -192,11 +203,11 @@ def clean_units(
         restored.update((alive[k], d) for k, d in back.items())
         if not found:
             break
-        order = emitted(current, found)
-        alive = [alive[k] for k in order]
-        current = segment(render(current, found))
+        alive = [alive[k] for k in emitted(current, found)]
+        now = render(current, found)
+        current = segment(now)
         alive += [-1] * (len(current) - len(alive))  # the empty line after the last line break
-        spans = units([b.text for b in current]) or [(k, k) for k in range(len(current))]
+        spans = units_of(now)
     gave_back = {i: dataclasses.replace(d, action=Action.DROP) for i, d in restored.items() if i not in dropped}
     assert first is not None
     return dataclasses.replace(

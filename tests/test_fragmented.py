@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner import fragmented
@@ -148,3 +150,46 @@ def test_documentation_taken_node_by_node_keeps_its_text(page_id: str) -> None:
     text = peer_text("node_text", page.html_bytes, page.url)
     cleaned = word_prf(cleaner.clean(text, url=page.url).text, page.truth_text).f1
     assert cleaned >= 0.9, (page_id, cleaned)
+
+
+_PIECES = st.sampled_from(
+    [
+        "(",
+        ")",
+        "=",
+        ".",
+        ",",
+        "()",
+        "})",
+        "s",
+        "get",
+        "Session",
+        "requests",
+        ". So if",
+        "’s",
+        "and the text goes on",
+        "connection pooling",
+        "Home",
+        "About us",
+        "Sign up for our newsletter",
+        "Read more",
+        "© 2024 Example Ltd. All rights reserved.",
+        "Share",
+        "",
+        "A whole sentence of the article, long enough to be prose for the rules and the model.",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, min_size=5, max_size=80))
+def test_units_keep_whole_lines_in_order_and_twice_is_once(pieces: list[str]) -> None:
+    text = "\n".join(pieces) + "\n"
+    once = cleaner.clean(text)
+    lines = text.split("\n")
+    kept = once.text.split("\n")[:-1] if once.text else []
+    it = iter(lines)
+    assert all(any(line == x for x in it) for line in kept)  # a subsequence: nothing rewritten or moved
+    for r in once.removed:
+        assert r.text == "\n".join(lines[r.lines[0] - 1 : r.lines[1]])
+    assert cleaner.clean(once.text).text == once.text
