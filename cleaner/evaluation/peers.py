@@ -12,6 +12,8 @@ Extractors (names accepted by `peer_text`):
                            joined by blank lines
 ``node_text``              the page's text nodes, one a line, as a scraper's
                            ``BeautifulSoup(html).get_text("\\n", strip=True)`` gives them
+``markdown``               the page as markdown (markdownify, ATX headings), as LLM-data
+                           pipelines' crawlers give it
 =========================  =================================================================
 
 HTML bytes are handed to trafilatura as they are (it decodes them itself); the other peers get
@@ -54,7 +56,7 @@ RECIPE = "r1"  # bump when an extractor recipe below changes its output
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = REPO_ROOT / ".cache" / "eval"
 
-TEXT_PEERS = ("trafilatura", "trafilatura_recall", "html_text", "readability", "justext", "node_text")
+TEXT_PEERS = ("trafilatura", "trafilatura_recall", "html_text", "readability", "justext", "node_text", "markdown")
 ALL_PEERS = (*TEXT_PEERS, "trafilatura_precision")
 
 
@@ -120,6 +122,18 @@ def _node_text(html: bytes, url: str | None) -> str:
     return "\n".join(out)
 
 
+def _markdown(html: bytes, url: str | None) -> str:
+    """The page as markdown, as the crawlers of LLM-data pipelines hand it over: markdownify's
+    conversion (ATX headings) of the decoded page, scripts and styles left out."""
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+
+    soup = BeautifulSoup(_decode(html), "lxml")
+    for tag in soup(list(_NOT_TEXT)):
+        tag.decompose()
+    return str(MarkdownConverter(heading_style="ATX").convert_soup(soup))
+
+
 def _readability(html: bytes, url: str | None) -> str:
     import html_text
     from readability import Document
@@ -150,6 +164,7 @@ _EXTRACTORS: dict[str, tuple[Extractor, tuple[str, ...], tuple[str, ...]]] = {
     "readability": (_readability, ("readability-lxml", "html-text"), ("readability", "html_text")),
     "justext": (_justext, ("jusText",), ("justext",)),
     "node_text": (_node_text, ("lxml", "trafilatura"), ("lxml",)),
+    "markdown": (_markdown, ("markdownify", "beautifulsoup4", "trafilatura"), ("markdownify", "bs4")),
 }
 
 

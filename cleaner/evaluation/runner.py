@@ -45,6 +45,7 @@ DEFAULT_TEXT_PEERS: tuple[str, ...] = (
     "readability",
     "justext",
     "node_text",
+    "markdown",
 )
 DEFAULT_HTML_PEERS: tuple[str, ...] = ("trafilatura", "trafilatura_precision")
 TEXT_STEPS = ("as-is", "cleaner", "c4")
