@@ -20,15 +20,8 @@ Other texts (an extractor's paragraphs, html_text's lines) are cleaned line by l
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
-
-from cleaner.config import CleanerConfig
-from cleaner.pipeline import Reading, first_verdict, run
-from cleaner.rendering import emitted, removals, render
-from cleaner.segment import segment
-from cleaner.types import Action, Block, CleanResult, Decision, Decisions, Removal, Stage
 
 # A text is read in units when this share of its non-blank lines, and at least BROKEN_MIN of them,
 # are broken off the line before by a tag: they open with closing punctuation (". So if", ").",
@@ -40,7 +33,6 @@ BROKEN = 0.05
 BROKEN_MIN = 5
 CODE_TOKENS = 3  # a unit with this many tokens of code is code: the line model leaves it to the rules
 _CODE = frozenset("()[]{}=")  # what makes a token code's (a list's commas are not)
-ROUNDS = 4  # cleanings of the output, each as a fresh `clean` of it reads it, until one removes nothing
 _CLOSING = frozenset(".,;:!?)]}”’%…")
 _TOKEN = frozenset("()[]{}=.,;:&'\"")  # not "+", "<", ">", "?", "!": a menu's expanders, arrows, icons
 # The lines `broken` could count, found in one pass over the text: a tail's or a token's first mark.
@@ -150,75 +142,12 @@ def code(lines: Sequence[str], spans: Sequence[tuple[int, int]]) -> frozenset[st
     return frozenset(out)
 
 
-def _decisions(found: Sequence[Removal], spans: Sequence[tuple[int, int]], action: Action) -> Decisions:
-    """The result's removals (spans over the units, 1-based) as decisions on the units' lines."""
-    out: Decisions = {}
-    for r in found:
-        d = Decision(action, Stage.REVISE, r.rule, r.reason, r.category, score=r.score)
-        for u in range(r.lines[0] - 1, r.lines[1]):
-            a, b = spans[u]
-            out.update((k, d) for k in range(a, b + 1))
-    return out
-
-
 def units_of(text: str) -> list[tuple[int, int]] | None:
     """`units` of `text`'s lines, after a one-pass count of the lines that could have been broken
     off (a tail counts once, a token twice: it and the line after it): most texts stop there."""
     if 2 * len(_CANDIDATES.findall(text)) < BROKEN_MIN:
         return None
     return units(text.split("\n"))
-
-
-def clean_units(
-    text: str, config: CleanerConfig, title: str | None = None, url: str | None = None
-) -> CleanResult | None:
-    """`pipeline.run` over `text` one unit a line, given back on `text`'s own lines; None when
-    `text` is not broken at every tag (`units_of`). The line model's page-or-extract verdict is
-    made on the lines as given (`pipeline.first_verdict`: joined, a page's menus and sentences
-    look less like a page's to the kind trees). Each cleaning's output is cleaned again exactly as
-    `clean` would clean it (in units with their verdict read afresh, or line by line if it is no
-    longer broken at every tag: lines a removal brought together may continue each other) until
-    one removes nothing, so cleaning twice changes nothing."""
-    spans = units_of(text)
-    if spans is None:
-        return None
-    blocks = segment(text)
-    dropped: Decisions = {}
-    restored: Decisions = {}
-    alive = list(range(len(blocks)))  # the input's line of each line of the text being cleaned
-    current, now = blocks, text
-    first: CleanResult | None = None
-    for _ in range(ROUNDS):
-        if spans is None:  # read line by line, as `clean` reads such a text
-            spans = [(k, k) for k in range(len(current))]
-            result = run(now, config, title, url)
-        else:
-            lines = [b.text for b in current]
-            reading = Reading(first_verdict(current, config, title, url), code(lines, spans))
-            result = run(joined(lines, spans), config, title, url, reading=reading)
-        first = first or result
-        found = _decisions(result.removed, spans, Action.DROP)
-        dropped.update((alive[k], d) for k, d in found.items())
-        back = _decisions(result.restored, spans, Action.KEEP)
-        restored.update((alive[k], d) for k, d in back.items())
-        if not found:
-            break
-        alive = [alive[k] for k in emitted(current, found)]
-        now = render(current, found)
-        current = segment(now)
-        alive += [-1] * (len(current) - len(alive))  # the empty line after the last line break
-        spans = units_of(now)
-    gave_back = {i: dataclasses.replace(d, action=Action.DROP) for i, d in restored.items() if i not in dropped}
-    assert first is not None
-    return dataclasses.replace(
-        first,
-        text=render(blocks, dropped),
-        removed=removals(blocks, dropped),
-        guard_fired=bool(gave_back),
-        restored=removals(blocks, gave_back),
-        lines_in=len(blocks),
-        warnings=(*first.warnings, FRAGMENTED_TEXT),
-    )
 
 
 FRAGMENTED_TEXT = (

@@ -1,0 +1,64 @@
+"""Markdown read as the text it shows: a link as its words, not its address.
+
+The crawlers of LLM-data pipelines hand over a page as markdown (html2text, markdownify, Jina
+Reader, Firecrawl, crawl4ai): a menu item is "* [Home](https://example.com/)", an image
+"![A chart](https://example.com/chart.png)", a heading "## Pricing". The rules and the line model
+were written and trained on text as a reader sees it; on markdown they saw addresses and marks,
+and the model cleaned next to nothing (every 4th wcxb-dev page as html2text gives it: 0.527 as
+given, 0.538 cleaned; read as its visible text and given back on its own lines, 0.676).
+
+`visible_lines` gives each line of a markdown text as it shows (link and image text, no list,
+heading or quote marks, no emphasis marks, no indentation outside a fenced code block), or None for
+a text that is not markdown: under
+MARKDOWN of its non-blank lines hold a link or an image (an extractor's text and a page's text
+nodes hold none). A line that shows nothing (an image without alt text) is read as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+MARKDOWN = 0.1  # this share of a text's non-blank lines hold a link or an image...
+MARKDOWN_MIN = 3  # ...and at least this many: over every 4th wcxb-dev page, 362 of 375 html2text texts, no other peer's
+# Bounded repeats: a hostile line of ten thousand "[" or "**" must not cost a square of its length.
+_LINKED = re.compile(r"!?\[[^\]\n]{0,500}\]\(")
+_IMAGE = re.compile(r"!\[([^\]\n]{0,500})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
+_LINK = re.compile(r"\[([^\]\n]{0,500})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]{1,2000})>")
+_LEAD = re.compile(r"^\s*(?:(?:#{1,6}|[*+-]|>)[^\S\n]+)+")
+_EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)([^\n]{1,300}?)(?<=\S)\1")
+
+
+def visible(line: str) -> str:
+    """`line` as it shows: images and links by their text, no leading list, heading or quote marks,
+    no bold or struck-through marks; the line itself where that leaves nothing."""
+    shown = _IMAGE.sub(r"\1", line)
+    shown = _LINK.sub(r"\1", shown)
+    shown = _LINK.sub(r"\1", shown)  # a link around an image: "[![logo](a.png)](/)"
+    shown = _AUTOLINK.sub(r"\1", shown)
+    shown = _EMPHASIS.sub(r"\2", _LEAD.sub("", shown))
+    return shown if shown.strip() else line
+
+
+def visible_lines(lines: Sequence[str]) -> list[str] | None:
+    """Each line as it shows (`visible`), or None when the text is not markdown (MARKDOWN)."""
+    filled = linked = 0
+    for line in lines:
+        if line.strip():
+            filled += 1
+            linked += "](" in line and _LINKED.search(line) is not None
+    if linked < max(MARKDOWN_MIN, MARKDOWN * filled):
+        return None
+    out = []
+    fenced = False  # inside a fenced code block: its lines as they are
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            out.append(line)
+        elif fenced:
+            out.append(line)
+        else:  # a list item's indented lines (a comment's text in a thread) read as the paragraphs they are
+            shown = visible(line) if "[" in line or line.lstrip()[:1] in "#*+->_~" else line
+            out.append(shown.strip() or shown)
+    return out

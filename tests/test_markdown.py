@@ -1,0 +1,77 @@
+"""Markdown cleaned as the text it shows (`cleaner.markdown`, `cleaner.reading`): a link read by its
+words, each line given back as it came (address and marks included)."""
+
+from __future__ import annotations
+
+import cleaner
+from cleaner import markdown, reading
+
+PAGE = """# Widgets Weekly
+
+[Skip to content](#content)
+
+* [Home](https://example.com/)
+* [News](https://example.com/news/)
+* [Reviews](https://example.com/reviews/)
+* [Subscribe](https://example.com/subscribe/)
+
+## The quiet return of the mechanical watch
+
+By [Jane Doe](https://example.com/authors/jane-doe/) · 12 March 2025
+
+Sales of **mechanical watches** rose for the third year running, according to the
+[Federation's annual report](https://example.com/report.pdf), even as smartwatches kept their lead.
+
+Collectors say the appeal is the craft: a movement of a hundred parts that needs no battery.
+
+![A watchmaker at work](https://example.com/img/maker.jpg)
+
+Sign up for our newsletter
+
+Read also: [Ten watches under $500](https://example.com/ten-watches/)
+
+* [Privacy policy](https://example.com/privacy/)
+* [Terms of use](https://example.com/terms/)
+
+© 2025 Widgets Weekly. All rights reserved.
+"""
+
+
+def test_visible_reads_links_images_and_marks() -> None:
+    assert markdown.visible("* [Home](https://example.com/)") == "Home"
+    assert markdown.visible("  + [How it works](https://example.com/how/)") == "How it works"
+    assert markdown.visible("![A chart](https://example.com/a.png)") == "A chart"
+    assert markdown.visible("[![logo](a.png)](/)") == "logo"
+    assert markdown.visible("## Pricing") == "Pricing"
+    assert markdown.visible("Read **the** [docs](https://d.example/a_(b)) now") == "Read the docs now"
+    assert markdown.visible("![](x.png)") == "![](x.png)"  # shows nothing: read as it is
+    assert markdown.visible("    code = 1") == "    code = 1"
+    assert markdown.visible("a_b_c and snake_case") == "a_b_c and snake_case"
+
+
+def test_only_markdown_is_read_so() -> None:
+    assert markdown.visible_lines(PAGE.split("\n")) is not None
+    plain = "Home\nNews\nThe article's first paragraph.\n[sic] a bracket is not a link\n"
+    assert markdown.visible_lines(plain.split("\n")) is None
+    assert markdown.visible_lines(["See [the report](https://x.example/r.pdf)."] * 2) is None  # under three
+
+
+def test_markdown_page_loses_its_chrome_and_keeps_its_lines() -> None:
+    result = cleaner.clean(PAGE)
+    lines = PAGE.split("\n")
+    kept = result.text.split("\n")
+    assert reading.MARKDOWN_TEXT in result.warnings
+    assert all(line in lines for line in kept)  # each line as it came: addresses and marks kept
+    for r in result.removed:
+        assert r.text == "\n".join(lines[r.lines[0] - 1 : r.lines[1]])
+    gone = {line for r in result.removed for line in r.text.split("\n")}
+    for chrome in (
+        "[Skip to content](#content)",
+        "Sign up for our newsletter",
+        "Read also: [Ten watches under $500](https://example.com/ten-watches/)",
+        "© 2025 Widgets Weekly. All rights reserved.",
+    ):
+        assert chrome in gone, chrome
+    assert "Collectors say the appeal is the craft: a movement of a hundred parts that needs no battery." in kept
+    assert "[Federation's annual report](https://example.com/report.pdf), even as smartwatches kept their lead." in kept
+    assert cleaner.clean(result.text).text == result.text  # twice = once
