@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.config import CleanerConfig, resolve
 from cleaner.html import TEXT_WORDS_MIN, looks_like_html, time_limit
-from cleaner.pipeline import run, run_blocks
+from cleaner.pipeline import run_blocks
 from cleaner.reading import clean_read
 from cleaner.types import CleanResult, Removal
 
@@ -67,7 +67,7 @@ def clean(
         given = text.replace("\r", "\n") if lone_cr else text
         # Markdown is cleaned as the text it shows, a text broken at every tag (a sentence's link,
         # each token of highlighted code on a line of its own) a sentence a line (`cleaner.reading`).
-        result = clean_read(given, cfg, title, url) or run(given, cfg, title=title, url=url)
+        result = clean_read(given, cfg, title, url)
     if lone_cr:
         result = _with_breaks(result, "\r")
     if looks_like_html(text):  # cleaned line by line, a page's markup comes back as it went in

@@ -1,9 +1,10 @@
 """A text cleaned in the form it shows, and given back on its own lines.
 
-Two kinds of text are read in another form than they come in, because the rules and the line model
-were written and trained on text as a reader sees it: markdown as its visible text
-(`cleaner.markdown`: a link by its words, one line for one line) and text taken node by node as
-sentences (`cleaner.fragmented`: the lines that continue each other, one line for each run). The
+Three kinds of text are read in another form than they come in, because the rules and the line
+model were written and trained on text as a reader sees it: markdown as its visible text
+(`cleaner.markdown`: a link by its words, one line for one line), text taken node by node as
+sentences (`cleaner.fragmented`: the lines that continue each other, one line for each run), and
+text hard-wrapped at a width as paragraphs (`cleaner.wrapped`). The
 pipeline cleans that form; each of its removals is given back as the text's own lines, so only
 whole lines of the input go, and spans and texts in `CleanResult.removed` are the input's.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from cleaner import fragmented, markdown
+from cleaner import fragmented, markdown, wrapped
 from cleaner.config import CleanerConfig
 from cleaner.pipeline import AS_GIVEN, Reading, first_verdict, run
 from cleaner.rendering import emitted, removals, render
@@ -26,6 +27,7 @@ from cleaner.types import Action, CleanResult, Decision, Decisions, Removal, Sta
 
 ROUNDS = 4  # cleanings of the output, each as a fresh `clean` reads it, until one removes nothing
 MARKDOWN_TEXT = "it is markdown: each line was read as the text it shows (a link's words, not its address)"
+WRAPPED_TEXT = "it is wrapped at a width: each paragraph's lines were read as one, and went or stayed together"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,10 +49,13 @@ def form_of(text: str, config: CleanerConfig, title: str | None, url: str | None
     if shown is not None:  # the line model's verdict on the visible text: the shape it was trained on
         return Form([(k, k) for k in range(len(lines))], "\n".join(shown), AS_GIVEN, MARKDOWN_TEXT)
     spans = fragmented.units_of(text)
-    if spans is None:
-        return None
-    reading = Reading(first_verdict(segment(text), config, title, url), fragmented.code(lines, spans))
-    return Form(spans, fragmented.joined(lines, spans), reading, fragmented.FRAGMENTED_TEXT)
+    if spans is not None:
+        reading = Reading(first_verdict(segment(text), config, title, url), fragmented.code(lines, spans))
+        return Form(spans, fragmented.joined(lines, spans), reading, fragmented.FRAGMENTED_TEXT)
+    spans = wrapped.spans_of(lines)
+    if spans is not None:  # joined, its paragraphs are the lines the model was trained on: its own verdict
+        return Form(spans, fragmented.joined(lines, spans), AS_GIVEN, WRAPPED_TEXT)
+    return None
 
 
 def _decisions(found: Sequence[Removal], spans: Sequence[tuple[int, int]], action: Action) -> Decisions:
@@ -64,28 +69,34 @@ def _decisions(found: Sequence[Removal], spans: Sequence[tuple[int, int]], actio
     return out
 
 
-def clean_read(
-    text: str, config: CleanerConfig, title: str | None = None, url: str | None = None
-) -> CleanResult | None:
-    """`pipeline.run` over `text` in the form it is read in (`form_of`), given back on `text`'s
-    own lines; None when it is read line by line as it comes."""
+def clean_read(text: str, config: CleanerConfig, title: str | None = None, url: str | None = None) -> CleanResult:
+    """`pipeline.run` over `text`, in the form it is read in (`form_of`) and given back on its own
+    lines, then over its output as `clean` would read that, until a round removes nothing. Most
+    texts take no form and their output none either: one `run`, as it is."""
     form = form_of(text, config, title, url)
+    plain = None
     if form is None:
-        return None
+        plain = run(text, config, title, url)
+        if not plain.removed or form_of(plain.text, config, title, url) is None:
+            return plain  # cleaned again, its output would be read line by line too: the pipeline settles it
     blocks = segment(text)
     dropped: Decisions = {}
     restored: Decisions = {}
     alive = list(range(len(blocks)))  # the input's line of each line of the text being cleaned
     current, now = blocks, text
     first: CleanResult | None = None
+    read_as: list[str] = []  # the forms' warnings, in the order first read
     current_form: Form | None = form
     for _ in range(ROUNDS):
         if current_form is None:  # read line by line, as `clean` reads such a text
             spans = [(k, k) for k in range(len(current))]
-            result = run(now, config, title, url)
+            result = plain or run(now, config, title, url)
+            plain = None
         else:
             spans = current_form.spans
             result = run(current_form.text, config, title, url, reading=current_form.reading)
+            if current_form.warning not in read_as:
+                read_as.append(current_form.warning)
         first = first or result
         found = _decisions(result.removed, spans, Action.DROP)
         dropped.update((alive[k], d) for k, d in found.items())
@@ -107,5 +118,5 @@ def clean_read(
         guard_fired=bool(gave_back),
         restored=removals(blocks, gave_back),
         lines_in=len(blocks),
-        warnings=(*first.warnings, form.warning),
+        warnings=(*first.warnings, *read_as),
     )

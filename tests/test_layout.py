@@ -175,6 +175,7 @@ LAYERS = (
         "fragmented",
         "markdown",
         "reading",
+        "wrapped",
     ),
     ("html",),
     ("api", "records", "formats", "metadata", ""),  # "": the package's __init__
