@@ -36,7 +36,8 @@ _CODE = frozenset("()[]{}=")  # what makes a token code's (a list's commas are n
 _CLOSING = frozenset(".,;:!?)]}”’%…")
 _TOKEN = frozenset("()[]{}=.,;:&'\"")  # not "+", "<", ">", "?", "!": a menu's expanders, arrows, icons
 # The lines `broken` could count, found in one pass over the text: a tail's or a token's first mark.
-_CANDIDATES = re.compile(r"^[^\S\n]*[.,;:!?)\]}”’%…(\[{=&'\"]", re.MULTILINE)
+_CANDIDATES = re.compile(r"\n[^\S\n]*[.,;:!?)\]}”’%…(\[{=&'\"]")
+_FILLED = re.compile(r"\n[^\S\n]*\S")  # a non-blank line (its first mark)
 _OPEN_END = ("(", "[", "{", "“", "‘", ",")
 _SENTENCE_END = frozenset(".!?:;")
 
@@ -144,8 +145,11 @@ def code(lines: Sequence[str], spans: Sequence[tuple[int, int]]) -> frozenset[st
 
 def units_of(text: str) -> list[tuple[int, int]] | None:
     """`units` of `text`'s lines, after a one-pass count of the lines that could have been broken
-    off (a tail counts once, a token twice: it and the line after it): most texts stop there."""
-    if 2 * len(_CANDIDATES.findall(text)) < BROKEN_MIN:
+    off (a tail counts once, a token twice: it and the line after it) against BROKEN_MIN and BROKEN
+    of the non-blank lines: most texts stop there."""
+    lined = "\n" + text  # every line after a line break: a literal the regex engine skips to (five times a "^")
+    candidates = len(_CANDIDATES.findall(lined))
+    if 2 * candidates < BROKEN_MIN or 2 * candidates < BROKEN * len(_FILLED.findall(lined)):
         return None
     return units(text.split("\n"))
 
