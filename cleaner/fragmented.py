@@ -47,6 +47,12 @@ def _token(line: str) -> bool:
     return len(line) <= 3 and all(ch in _TOKEN for ch in line)
 
 
+def _leaves_open(line: str) -> bool:
+    """A token that leaves something open ("(", "=", "."): not one that closes (")", "]", "}"),
+    after which a new line may begin."""
+    return _token(line) and line[-1] not in ")]}"
+
+
 def _tail(line: str) -> bool:
     """A sentence's tail broken off by a tag: it opens with closing punctuation and holds a word
     (". So if", "’s") or is a token (")."); not a mark alone ("?", "…": an icon's stand-in)."""
@@ -78,10 +84,8 @@ def continues(prev: str, line: str, bullet: bool = False) -> bool:
     with no sentence end."""
     if (_tail(line) and not bullet) or _token(line) or prev.endswith(_OPEN_END):
         return True
-    if _token(prev) and prev[-1] not in ")]}.":
-        return True
-    if _token(prev) and prev[-1] == "." and " " not in line:
-        return True  # a name after "." in code, not a sentence after a full stop
+    if _leaves_open(prev) and (prev[-1] != "." or " " not in line):
+        return True  # after "." in code a name, not a sentence after a full stop
     return line[0].islower() and prev[-1] not in _SENTENCE_END
 
 
@@ -112,7 +116,7 @@ def _glued(prev: str, line: str) -> bool:
     a token of code, or `prev` is a token that leaves something open (the page had no space there,
     or one the scraper's stripping lost: "pooling" ". So if" -> "pooling. So if", "s" "=" "requests"
     -> "s=requests", which read as a sentence and as code)."""
-    return line[0] in _CLOSING or _token(line) or (_token(prev) and prev[-1] not in ")]}")
+    return line[0] in _CLOSING or _token(line) or _leaves_open(prev)
 
 
 def joined(lines: Sequence[str], spans: Sequence[tuple[int, int]]) -> str:

@@ -59,6 +59,7 @@ def visible_lines(lines: Sequence[str]) -> list[str] | None:
         elif fenced:
             out.append(line)
         else:  # a list item's indented lines (a comment's text in a thread) read as the paragraphs they are
-            shown = visible(line) if "[" in line or line.lstrip()[:1] in "#*+->_~" else line
+            first = line.lstrip()[:1]
+            shown = visible(line) if "[" in line or (first and first in "#*+->_~") else line
             out.append(shown.strip() or shown)
     return out
