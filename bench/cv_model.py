@@ -9,7 +9,9 @@ the full pipeline three ways: as input (no cleaning), rules only (`model="off"`)
 fold's model, each text with its page's address as `cleaner eval` gives it (a forum's address keeps
 its replies from the comment rules; the models are trained without addresses, as `cleaner train`
 trains them). Scores are the WCXB word F1 per page, averaged per page type and overall, with
-every page scored exactly once (when it was held out). Needs the `train` extra.
+every page scored exactly once (when it was held out). `--sources` names the texts trained on and
+scored; `--eval-sources` scores more texts than are trained on (a new input measured against
+today's trainer). Each text is cleaned as its peer gives it. Needs the `train` extra.
 
 Data: WCXB (Web Content Extraction Benchmark) by Murrough Foley, CC-BY-4.0.
 """
@@ -30,6 +32,7 @@ from cleaner.api import clean
 from cleaner.config import CleanerConfig
 from cleaner.evaluation.datasets import load_pages
 from cleaner.evaluation.metrics import word_prf
+from cleaner.evaluation.peers import DEFAULT_CACHE, peer_text
 from cleaner.learn.dataset import SOURCES, Doc, load_docs
 from cleaner.learn.train import TrainConfig, dumps, fit, fold_of
 
@@ -61,17 +64,33 @@ def run(
     model_only: bool = False,
     reuse: bool = False,
     urls: Mapping[str, str | None] | None = None,
+    texts: Mapping[tuple[str, str], str] | None = None,
+    train_sources: Sequence[str] | None = None,
 ) -> dict[str, object]:
     scores: dict[str, dict[str, list[tuple[float, float, float]]]] = defaultdict(lambda: defaultdict(list))
     for f in range(folds):
         t0 = time.perf_counter()
-        train = [d for d in docs if fold_of(d.domain, folds, OUTER_SALT) != f]
+        train = [
+            d
+            for d in docs
+            if fold_of(d.domain, folds, OUTER_SALT) != f and (train_sources is None or d.source in train_sources)
+        ]
         test = [d for d in docs if fold_of(d.domain, folds, OUTER_SALT) == f]
         path = work / f"fold{f}.json"
         if not (reuse and path.exists()):
             path.write_text(dumps(fit(train, cfg)), encoding="utf-8")
         t1 = time.perf_counter()
-        jobs_args = [(_text(d), d.truth, (urls or {}).get(d.page_id), str(path), threshold, model_only) for d in test]
+        jobs_args = [
+            (
+                (texts or {}).get((d.page_id, d.source)) or _text(d),
+                d.truth,
+                (urls or {}).get(d.page_id),
+                str(path),
+                threshold,
+                model_only,
+            )
+            for d in test
+        ]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             results = pool.map(_score, jobs_args, chunksize=4)
         for d, r in zip(test, results, strict=True):
@@ -113,11 +132,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--members", type=int, default=TrainConfig.members, help="forests per model (seeds seed, seed + 1, ...)"
     )
     ap.add_argument("--sources", default=",".join(SOURCES))
+    ap.add_argument(
+        "--eval-sources",
+        default="",
+        help="also score these sources' texts (trained on --sources only; default: the same sources)",
+    )
     ap.add_argument("--model-only", action="store_true", help="skip the input and rules-only columns (0.0)")
     ap.add_argument("--reuse", action="store_true", help="use the fold models already in --work")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    sources = tuple(args.sources.split(","))
+    train_sources = tuple(args.sources.split(","))
+    sources = tuple(dict.fromkeys(train_sources + tuple(s for s in args.eval_sources.split(",") if s)))
     cache = args.work / f"docs-{'-'.join(sources)}.pkl"
     if cache.exists():
         docs = pickle.loads(cache.read_bytes())
@@ -134,8 +159,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # Each text is cleaned with its page's address, as `cleaner eval` cleans it (a forum's address
     # keeps its replies from the comment rules); the models are trained without it, as `cleaner train` is.
-    urls = {page.id: page.url for page in load_pages(args.data)}
-    table = run(docs, args.folds, args.work, args.jobs, cfg, args.threshold, args.model_only, args.reuse, urls)
+    pages = list(load_pages(args.data))
+    urls = {page.id: page.url for page in pages}
+    # Each text as its peer gives it (a Doc holds the lines of the form `clean` reads it in).
+    texts = {(page.id, s): peer_text(s, page.html_bytes, page.url, DEFAULT_CACHE) for page in pages for s in sources}
+    table = run(
+        docs,
+        args.folds,
+        args.work,
+        args.jobs,
+        cfg,
+        args.threshold,
+        args.model_only,
+        args.reuse,
+        urls,
+        texts,
+        train_sources,
+    )
     text = json.dumps(table, indent=1, sort_keys=True)
     print(text)
     if args.out:

@@ -8,10 +8,12 @@ and the model cleaned next to nothing (every 4th wcxb-dev page as html2text give
 given, 0.538 cleaned; read as its visible text and given back on its own lines, 0.676).
 
 `visible_lines` gives each line of a markdown text as it shows (link and image text, no list,
-heading or quote marks, no emphasis marks, no indentation outside a fenced code block), or None for
-a text that is not markdown: under
-MARKDOWN of its non-blank lines hold a link or an image (an extractor's text and a page's text
-nodes hold none). A line that shows nothing (an image without alt text) is read as it is.
+heading or quote marks, no emphasis marks, no backslash before an escaped mark, no indentation
+outside a fenced code block), or None for a text that is not markdown: under MARKDOWN of its
+non-blank lines hold a link or an image (an extractor's text and a page's text nodes hold none),
+and under ESCAPED_MIN lines escape a mark with a backslash (trafilatura's own markdown has no links
+but writes a comment's button "[Reply]" as "\\[Reply\\]", which no rule knew). A line that shows
+nothing (an image without alt text) is read as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 
 MARKDOWN = 0.1  # this share of a text's non-blank lines hold a link or an image...
 MARKDOWN_MIN = 3  # ...and at least this many: over every 4th wcxb-dev page, 362 of 375 html2text texts, no other peer's
+ESCAPED_MIN = 3  # lines with a backslash-escaped mark: markdown without links (trafilatura's, html2text's)
 # Bounded repeats: a hostile line of ten thousand "[" or "**" must not cost a square of its length.
 _LINKED = re.compile(r"!?\[[^\]\n]{0,500}\]\(")
 _IMAGE = re.compile(r"!\[([^\]\n]{0,500})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
@@ -28,6 +31,10 @@ _LINK = re.compile(r"\[([^\]\n]{0,500})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]{1,2000})>")
 _LEAD = re.compile(r"^\s*(?:(?:#{1,6}|[*+-]|>)[^\S\n]+)+")
 _EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)([^\n]{1,300}?)(?<=\S)\1")
+# CommonMark: a backslash before an ASCII punctuation mark shows the mark. Counted for the gate only
+# where writers of markdown put them and prose does not ("\[", "\*", "\_", "\#"; not "\n" nor a path).
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPED = re.compile(r"\\[\[\]*_#`]")
 
 
 def visible(line: str) -> str:
@@ -38,17 +45,20 @@ def visible(line: str) -> str:
     shown = _LINK.sub(r"\1", shown)  # a link around an image: "[![logo](a.png)](/)"
     shown = _AUTOLINK.sub(r"\1", shown)
     shown = _EMPHASIS.sub(r"\2", _LEAD.sub("", shown))
+    if "\\" in shown:
+        shown = _ESCAPE.sub(r"\1", shown)
     return shown if shown.strip() else line
 
 
 def visible_lines(lines: Sequence[str]) -> list[str] | None:
     """Each line as it shows (`visible`), or None when the text is not markdown (MARKDOWN)."""
-    filled = linked = 0
+    filled = linked = escaped = 0
     for line in lines:
         if line.strip():
             filled += 1
             linked += "](" in line and _LINKED.search(line) is not None
-    if linked < max(MARKDOWN_MIN, MARKDOWN * filled):
+            escaped += "\\" in line and _ESCAPED.search(line) is not None
+    if linked < max(MARKDOWN_MIN, MARKDOWN * filled) and escaped < ESCAPED_MIN:
         return None
     out = []
     fenced = False  # inside a fenced code block: its lines as they are
@@ -60,6 +70,6 @@ def visible_lines(lines: Sequence[str]) -> list[str] | None:
             out.append(line)
         else:  # a list item's indented lines (a comment's text in a thread) read as the paragraphs they are
             first = line.lstrip()[:1]
-            shown = visible(line) if "[" in line or (first and first in "#*+->_~") else line
+            shown = visible(line) if "[" in line or "\\" in line or (first and first in "#*+->_~") else line
             out.append(shown.strip() or shown)
     return out

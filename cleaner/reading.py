@@ -45,7 +45,7 @@ def form_of(text: str, config: CleanerConfig, title: str | None, url: str | None
     """The form `text` is read in, or None: line by line, as it comes (most texts: decided by a
     search for "](" and `fragmented.units_of`'s first count, before the text is segmented)."""
     lines = text.split("\n")
-    shown = markdown.visible_lines(lines) if "](" in text else None
+    shown = markdown.visible_lines(lines) if "](" in text or "\\" in text else None
     if shown is not None:  # the line model's verdict on the visible text: the shape it was trained on
         return Form([(k, k) for k in range(len(lines))], "\n".join(shown), AS_GIVEN, MARKDOWN_TEXT)
     spans = fragmented.units_of(text)

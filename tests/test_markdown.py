@@ -75,3 +75,48 @@ def test_markdown_page_loses_its_chrome_and_keeps_its_lines() -> None:
     assert "Collectors say the appeal is the craft: a movement of a hundred parts that needs no battery." in kept
     assert "[Federation's annual report](https://example.com/report.pdf), even as smartwatches kept their lead." in kept
     assert cleaner.clean(result.text).text == result.text  # twice = once
+
+
+# trafilatura's own markdown (output_format="markdown") has no links: a reader's comment button
+# "[Reply]" comes escaped, and no rule knew "\[Reply\]".
+ESCAPED = """The council approved the budget on Tuesday after a long debate over school funding.
+
+Critics said the plan leaves too little for repairs.
+
+\\[Reply\\]
+
+Deidre Reply:
+
+June 27th, 2012 at 7:03 am
+
+Great piece, thank you for writing it.
+
+\\[Reply\\]
+
+Tom Reply:
+
+June 27th, 2012 at 9:26 am
+
+I disagree with most of it, but it was a good read.
+
+\\[Reply\\]
+"""
+
+
+def test_escaped_marks_read_as_they_show() -> None:
+    assert markdown.visible("\\[Reply\\]") == "[Reply]"
+    assert markdown.visible("snake\\_case and 5 \\* 3") == "snake_case and 5 * 3"
+    assert markdown.visible("C:\\Users\\me and a\\nb") == "C:\\Users\\me and a\\nb"  # not punctuation: as it is
+    lines = ESCAPED.split("\n")
+    assert markdown.visible_lines(lines) is not None
+    assert markdown.visible_lines(["a \\[sic\\] b", "plain", "C:\\Users\\x"]) is None  # one escaped line: not markdown
+
+
+def test_escaped_markdown_loses_its_comment_section() -> None:
+    result = cleaner.clean(ESCAPED)
+    assert reading.MARKDOWN_TEXT in result.warnings
+    assert "Critics said the plan leaves too little for repairs." in result.text
+    assert "\\[Reply\\]" not in result.text
+    assert "Great piece, thank you for writing it." not in result.text
+    assert {r.category.value for r in result.removed} == {"comments"}
+    assert cleaner.clean(result.text).text == result.text

@@ -6,6 +6,8 @@ Extractors (names accepted by `peer_text`):
 ``trafilatura``            ``trafilatura.extract(html, url=url)``, default settings
 ``trafilatura_recall``     the same with ``favor_recall=True``
 ``trafilatura_precision``  the same with ``favor_precision=True`` (an html-mode baseline)
+``trafilatura_markdown``   the same with ``output_format="markdown"`` (headings, lists and
+                           tables marked, as LLM-data pipelines ask trafilatura for)
 ``html_text``              the whole page as text: ``html_text.extract_text(decoded html)``
 ``readability``            ``readability.Document(decoded html).summary()`` -> ``html_text``
 ``justext``                jusText paragraphs not classed boilerplate (English stop list),
@@ -56,7 +58,16 @@ RECIPE = "r1"  # bump when an extractor recipe below changes its output
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = REPO_ROOT / ".cache" / "eval"
 
-TEXT_PEERS = ("trafilatura", "trafilatura_recall", "html_text", "readability", "justext", "node_text", "markdown")
+TEXT_PEERS = (
+    "trafilatura",
+    "trafilatura_recall",
+    "trafilatura_markdown",
+    "html_text",
+    "readability",
+    "justext",
+    "node_text",
+    "markdown",
+)
 ALL_PEERS = (*TEXT_PEERS, "trafilatura_precision")
 
 
@@ -75,10 +86,19 @@ def _decode(html: bytes) -> str:
     return str(decode_file(html))
 
 
-def _trafilatura(html: bytes, url: str | None, *, favor_recall: bool = False, favor_precision: bool = False) -> str:
+def _trafilatura(
+    html: bytes,
+    url: str | None,
+    *,
+    favor_recall: bool = False,
+    favor_precision: bool = False,
+    output_format: str = "txt",
+) -> str:
     import trafilatura
 
-    out = trafilatura.extract(html, url=url, favor_recall=favor_recall, favor_precision=favor_precision)
+    out = trafilatura.extract(
+        html, url=url, favor_recall=favor_recall, favor_precision=favor_precision, output_format=output_format
+    )
     return str(out) if out else ""
 
 
@@ -157,6 +177,11 @@ _EXTRACTORS: dict[str, tuple[Extractor, tuple[str, ...], tuple[str, ...]]] = {
     "trafilatura_recall": (lambda h, u: _trafilatura(h, u, favor_recall=True), ("trafilatura",), ("trafilatura",)),
     "trafilatura_precision": (
         lambda h, u: _trafilatura(h, u, favor_precision=True),
+        ("trafilatura",),
+        ("trafilatura",),
+    ),
+    "trafilatura_markdown": (
+        lambda h, u: _trafilatura(h, u, output_format="markdown"),
         ("trafilatura",),
         ("trafilatura",),
     ),

@@ -38,15 +38,7 @@ from cleaner.evaluation.rulesview import PageRules, RuleStat, aggregate, classif
 
 Mode = Literal["text", "html"]
 
-DEFAULT_TEXT_PEERS: tuple[str, ...] = (
-    "trafilatura",
-    "trafilatura_recall",
-    "html_text",
-    "readability",
-    "justext",
-    "node_text",
-    "markdown",
-)
+DEFAULT_TEXT_PEERS: tuple[str, ...] = peers.TEXT_PEERS  # every text peer
 DEFAULT_HTML_PEERS: tuple[str, ...] = ("trafilatura", "trafilatura_precision")
 TEXT_STEPS = ("as-is", "cleaner", "c4")
 HTML_SOURCE = "html"
