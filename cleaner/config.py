@@ -46,7 +46,8 @@ class CleanerConfig:
         guard_min_words: the guard only looks at documents with at least this many words
             in prose-shaped lines (shorter documents have no "real prose" to protect).
         guard_keep_ratio: the guard fires when fewer than this share of the input's
-            prose words would remain.
+            prose words would remain (0.25 until 2026-12-08: on whole-page texts it then undid the
+            drops of far more pages it harmed than saved; bench/results/2026-12-08-s28-guard.md).
         teaser_max_words: longest line a related-block header may take as a teaser headline.
         summary_max_words: longest teaser summary (a line after a teaser headline).
         topic_overlap: a line whose content words overlap the rest of the document at least
@@ -86,7 +87,7 @@ class CleanerConfig:
     rule_files: tuple[Path, ...] = ()
     guard: bool = True
     guard_min_words: int = 40
-    guard_keep_ratio: float = 0.25
+    guard_keep_ratio: float = 0.1
     teaser_max_words: int = 20
     summary_max_words: int = 70
     topic_overlap: float = 0.4

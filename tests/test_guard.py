@@ -16,12 +16,21 @@ def drop(strength: Strength) -> Decision:
 
 
 def test_guard_restores_weak_drops_when_almost_all_prose_would_go() -> None:
-    blocks = segment("\n".join([PROSE] * 5 + ["Share this article"]))
-    decisions = {i: drop(Strength.WEAK) for i in range(4)} | {5: drop(Strength.STRONG)}
-    final, restored = guard(blocks, decisions, CleanerConfig())  # 1 of 5 prose lines left: 20 % < 25 %
-    assert restored == [0, 1, 2, 3]
+    blocks = segment("\n".join([PROSE] * 11 + ["Share this article"]))
+    decisions = {i: drop(Strength.WEAK) for i in range(10)} | {11: drop(Strength.STRONG)}
+    final, restored = guard(blocks, decisions, CleanerConfig())  # 1 of 11 prose lines left: 9 % < 10 %
+    assert restored == list(range(10))
     assert all(final[i].action is Action.KEEP and final[i].stage is Stage.GUARD for i in restored)
-    assert final[5].dropped  # phrase-rule (strong) drops stay
+    assert final[11].dropped  # phrase-rule (strong) drops stay
+
+
+def test_guard_lets_most_of_the_prose_go_when_a_tenth_stays() -> None:
+    # A whole page's text is mostly other stories' summaries and readers' comments: a fifth of its prose
+    # left is no sign of over-removal (at 25 % the guard undid more good drops than bad ones).
+    blocks = segment("\n".join([PROSE] * 5))
+    decisions = {i: drop(Strength.WEAK) for i in range(4)}
+    assert guard(blocks, decisions, CleanerConfig()) == (decisions, [])
+    assert guard(blocks, decisions, CleanerConfig(guard_keep_ratio=0.25))[1] == [0, 1, 2, 3]
 
 
 def test_guard_leaves_decisions_alone_when_enough_prose_remains() -> None:
@@ -100,22 +109,35 @@ EXTRA = [
 ]
 
 
-def test_guard_fires_end_to_end_when_teasers_would_leave_little_of_the_article() -> None:
-    article = [
-        "The river rose by two metres overnight and the town council opened the sports hall to families from "
-        "the lower streets near the old bridge.",
-        "Volunteers carried sandbags to the bakery, the school and the clinic while engineers watched the "
-        "weir, which held until the morning.",
-    ]
+def _teaser_page(article: list[str]) -> str:
     # Summaries of two sentences, as teaser cards often have: most of the page's prose.
     teasers = [
         line for (head, summary), more in zip(TOPICS, EXTRA, strict=True) for line in (head, f"{summary} {more}")
     ]
-    text = "\n\n".join([*article, "Read also:", *teasers])
-    result = cleaner.clean(text)
+    return "\n\n".join([*article, "Read also:", *teasers])
+
+
+ARTICLE = [
+    "The river rose by two metres overnight and the town council opened the sports hall to families from "
+    "the lower streets near the old bridge.",
+    "Volunteers carried sandbags to the bakery, the school and the clinic while engineers watched the "
+    "weir, which held until the morning.",
+]
+
+
+def test_teasers_go_that_outweigh_an_article_four_to_one() -> None:
+    result = cleaner.clean(_teaser_page(ARTICLE))
+    assert not result.guard_fired
+    assert all(line in result.text for line in ARTICLE)
+    assert "Read also:" not in result.text and TOPICS[0][1] not in result.text
+
+
+def test_guard_fires_end_to_end_when_teasers_would_leave_little_of_the_article() -> None:
+    text = _teaser_page(ARTICLE)
+    result = cleaner.clean(text, guard_keep_ratio=0.25)  # a fifth of the prose would stay
     assert result.guard_fired
     assert [r.category for r in result.removed] == [Category.RELATED]  # only the header goes
     assert {r.rule for r in result.restored} == {"context.teaser"}
     assert TOPICS[0][1] in result.text and "Read also:" not in result.text
-    unguarded = cleaner.clean(text, guard=False)
+    unguarded = cleaner.clean(text, guard=False, guard_keep_ratio=0.25)
     assert not unguarded.guard_fired and TOPICS[0][1] not in unguarded.text
