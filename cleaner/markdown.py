@@ -13,7 +13,8 @@ outside a fenced code block), or None for a text that is not markdown: under MAR
 non-blank lines hold a link or an image (an extractor's text and a page's text nodes hold none),
 and under ESCAPED_MIN lines escape a mark with a backslash (trafilatura's own markdown has no links
 but writes a comment's button "[Reply]" as "\\[Reply\\]", which no rule knew). A line that shows
-nothing (an image without alt text) is read as it is.
+nothing (an image without alt text) is read as it is. A setext heading's underline ("=====") goes or
+stays with its heading (`units`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _EMPHASIS = re.compile(r"(\*\*|__|~~)(?=\S)([^\n]{1,300}?)(?<=\S)\1")
 # where writers of markdown put them and prose does not ("\[", "\*", "\_", "\#"; not "\n" nor a path).
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ESCAPED = re.compile(r"\\[\[\]*_#`]")
+# A setext heading's underline ("Title" then "=====" or "-----"): markdownify's default and Jina
+# Reader's page title. Not a table's separator ("|---|") nor a rule after a blank line.
+_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 
 
 def visible(line: str) -> str:
@@ -48,6 +52,27 @@ def visible(line: str) -> str:
     if "\\" in shown:
         shown = _ESCAPE.sub(r"\1", shown)
     return shown if shown.strip() else line
+
+
+def units(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """The lines of a markdown text in units, (first, last) each: a setext heading and its underline
+    together, every other line alone (`cleaner.reading` removes or keeps an underline with its heading)."""
+    out: list[tuple[int, int]] = []
+    k, fenced = 0, False
+    while k < len(lines):
+        line = lines[k]
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        heading = (
+            not fenced
+            and k + 1 < len(lines)
+            and line.strip() != ""
+            and not line.lstrip().startswith(("|", ">", "#"))
+            and _UNDERLINE.fullmatch(lines[k + 1]) is not None
+        )
+        out.append((k, k + 1) if heading else (k, k))
+        k += 2 if heading else 1
+    return out
 
 
 def visible_lines(lines: Sequence[str]) -> list[str] | None:

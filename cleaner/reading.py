@@ -69,6 +69,20 @@ def _decisions(found: Sequence[Removal], spans: Sequence[tuple[int, int]], actio
     return out
 
 
+def _underlined(found: Decisions, units: Sequence[tuple[int, int]]) -> Decisions:
+    """A setext heading's underline ("=====" under its line) goes or stays with its heading. The
+    pipeline reads the two lines as they are (joined, the line model's view of whole pages moved both
+    ways on a third of them: bench/results/2026-12-08-s28-markdown-escapes.md)."""
+    out = dict(found)
+    for heading, underline in units:
+        if underline != heading:
+            if heading in out:
+                out[underline] = out[heading]
+            else:
+                out.pop(underline, None)
+    return out
+
+
 def clean_read(text: str, config: CleanerConfig, title: str | None = None, url: str | None = None) -> CleanResult:
     """`pipeline.run` over `text`, in the form it is read in (`form_of`) and given back on its own
     lines, then over its output as `clean` would read that, until a round removes nothing. Most
@@ -99,6 +113,8 @@ def clean_read(text: str, config: CleanerConfig, title: str | None = None, url: 
                 read_as.append(current_form.warning)
         first = first or result
         found = _decisions(result.removed, spans, Action.DROP)
+        if current_form is not None and current_form.warning == MARKDOWN_TEXT:
+            found = _underlined(found, markdown.units([b.text for b in current]))
         dropped.update((alive[k], d) for k, d in found.items())
         back = _decisions(result.restored, spans, Action.KEEP)
         restored.update((alive[k], d) for k, d in back.items())

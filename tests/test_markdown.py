@@ -120,3 +120,47 @@ def test_escaped_markdown_loses_its_comment_section() -> None:
     assert "Great piece, thank you for writing it." not in result.text
     assert {r.category.value for r in result.removed} == {"comments"}
     assert cleaner.clean(result.text).text == result.text
+
+
+# markdownify's default headings and Jina Reader's page title are underlined (setext): the underline
+# goes or stays with its heading, never left alone.
+UNDERLINED = """Council approves the new budget after a long debate
+===============
+
+[Skip to content](#main)
+
+* [Home](https://example.com/)
+* [Local](https://example.com/local/)
+* [Sport](https://example.com/sport/)
+
+Council approves the new budget after a long debate
+---------------------------------------------------
+
+The council approved the budget on Tuesday after a long debate over school funding and road repairs.
+
+Critics said the plan leaves too little for repairs, and several members asked for a review.
+
+---
+
+[Read more: Schools ask for more money](https://example.com/local/schools-money)
+"""
+
+
+def test_an_underlined_heading_goes_with_its_underline() -> None:
+    lines = UNDERLINED.split("\n")
+    assert markdown.units(lines)[:2] == [(0, 1), (2, 2)]
+    assert (9, 10) in markdown.units(lines)
+    assert (16, 16) in markdown.units(lines)  # a rule after a blank line is no underline
+    assert markdown.units(["| a | b |", "|---|---|", "| 1 | 2 |"]) == [(0, 0), (1, 1), (2, 2)]
+    result = cleaner.clean(UNDERLINED)
+    assert reading.MARKDOWN_TEXT in result.warnings
+    kept = result.text.split("\n")
+    for k, line in enumerate(kept):  # an underline is kept only under its heading
+        if line and set(line) <= {"=", "-"} and line != "---":
+            assert k > 0 and kept[k - 1].strip(), result.text
+    gone = [r for r in result.removed if r.text.startswith("Council approves")]
+    assert gone and all(r.lines[1] == r.lines[0] + 1 for r in gone)  # heading and underline, one removal
+    assert "The council approved the budget on Tuesday after a long debate over school funding and road repairs." in (
+        kept
+    )
+    assert cleaner.clean(result.text).text == result.text
