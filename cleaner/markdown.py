@@ -41,6 +41,11 @@ _ESCAPED = re.compile(r"\\[\[\]*_#`]")
 _UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 
 
+def _fence(line: str) -> bool:
+    """Whether `line` opens or closes a fenced code block (whose lines are read as they are)."""
+    return line.lstrip().startswith(("```", "~~~"))
+
+
 def visible(line: str) -> str:
     """`line` as it shows: images and links by their text, no leading list, heading or quote marks,
     no bold or struck-through marks; the line itself where that leaves nothing."""
@@ -61,7 +66,7 @@ def units(lines: Sequence[str]) -> list[tuple[int, int]]:
     k, fenced = 0, False
     while k < len(lines):
         line = lines[k]
-        if line.lstrip().startswith(("```", "~~~")):
+        if _fence(line):
             fenced = not fenced
         heading = (
             not fenced
@@ -88,7 +93,7 @@ def visible_lines(lines: Sequence[str]) -> list[str] | None:
     out = []
     fenced = False  # inside a fenced code block: its lines as they are
     for line in lines:
-        if line.lstrip().startswith(("```", "~~~")):
+        if _fence(line):
             fenced = not fenced
             out.append(line)
         elif fenced:
